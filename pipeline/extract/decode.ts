@@ -1,0 +1,183 @@
+/**
+ * Character-encoding detection and decoding for text-like files. Decides, never assumes:
+ *   1. a byte-order mark (UTF-8, UTF-16 LE/BE);
+ *   2. a UTF-16 without BOM, from the pattern of NUL bytes;
+ *   3. strict UTF-8 (TextDecoder with `fatal`): pure ASCII and valid UTF-8 are UTF-8;
+ *   4. HZ-GB-2312 (7-bit escapes `~{…~}`), only for pure-ASCII bytes carrying HZ escapes;
+ *   5. otherwise the candidates GB18030 (covers GBK and GB2312) and Big5 (WHATWG Big5 = Big5-HKSCS):
+ *      jschardet's distribution analysis (the detector VS Code uses) picks one when it is confident and the
+ *      bytes decode strictly in it; else each strictly-decodable candidate is scored by how much of its output
+ *      is ordinary text (common CJK, ASCII, CJK punctuation) and the best wins;
+ *   6. UTF-8 with a few invalid sequences (a corrupted download) stays UTF-8, the bad bytes become U+FFFD
+ *      (normalize removes and records them); anything else is `undecodable`.
+ * Decoding itself uses the WHATWG TextDecoder (Node's ICU), which has the strict mode iconv-lite lacks.
+ */
+import jschardet from 'jschardet';
+import { decodeHz, looksLikeHz } from './hz.js';
+
+export interface Decoded {
+  ok: true;
+  text: string;
+  encoding: string;
+  method: string;
+  /** Invalid byte sequences replaced by U+FFFD. */
+  replaced: number;
+}
+export interface Undecodable {
+  ok: false;
+  reason: 'undecodable' | 'binary';
+  detail: string;
+}
+
+export interface DecodeConfig {
+  /** Minimum jschardet confidence to trust its choice (its own default threshold is 0.2). */
+  detectorMinConfidence: number;
+  /** A UTF-8 file whose invalid sequences are at most this share of its non-ASCII bytes stays UTF-8. */
+  utf8LossyMaxShare: number;
+  /** Share of NUL or C0 control bytes above which a non-UTF-16 file is binary. */
+  binaryControlShare: number;
+}
+
+export const DECODE_DEFAULTS: DecodeConfig = { detectorMinConfidence: 0.2, utf8LossyMaxShare: 0.01, binaryControlShare: 0.01 };
+
+const JSCHARDET_TO_WHATWG: Record<string, string> = { 'GB2312': 'gb18030', 'GB18030': 'gb18030', 'Big5': 'big5', 'UTF-8': 'utf-8', 'ascii': 'utf-8' };
+
+function strict(bytes: Uint8Array, enc: string): string | null {
+  try {
+    return new TextDecoder(enc, { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    return null;
+  }
+}
+
+function countReplacements(s: string): number {
+  let n = 0;
+  for (let i = s.indexOf('\ufffd'); i >= 0; i = s.indexOf('\ufffd', i + 1)) n++;
+  return n;
+}
+
+let common: Set<number> | null = null;
+
+/**
+ * The common Han characters of both scripts: GB2312's 6,763 (rows 0xB0–0xF7, the Simplified standard set)
+ * and Big5's 5,401 frequently used characters (0xA440–0xC67E), read off the decoders themselves.
+ */
+function commonHan(): Set<number> {
+  if (common) return common;
+  common = new Set();
+  const gb = new TextDecoder('gb18030');
+  const b5 = new TextDecoder('big5');
+  for (let hi = 0xb0; hi <= 0xf7; hi++) for (let lo = 0xa1; lo <= 0xfe; lo++) common.add(gb.decode(new Uint8Array([hi, lo])).codePointAt(0)!);
+  for (let hi = 0xa4; hi <= 0xc6; hi++) for (const [a, b] of [[0x40, 0x7e], [0xa1, 0xfe]] as const) for (let lo = a; lo <= b; lo++) common.add(b5.decode(new Uint8Array([hi, lo])).codePointAt(0)!);
+  common.delete(0xfffd);
+  return common;
+}
+
+/**
+ * How much of a decoding looks like ordinary text: common Han characters, ASCII printable, whitespace and
+ * CJK/full-width punctuation count; rare ideographs, private-use, box drawing, Hangul, Kana and combining marks
+ * (the usual debris of a wrong legacy decoding) do not.
+ */
+export function plausibility(s: string): number {
+  const han = commonHan();
+  let good = 0;
+  let total = 0;
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    total++;
+    if (han.has(c) || (c >= 0x20 && c < 0x7f) || c === 0x0a || c === 0x09 || c === 0x0d || (c >= 0x3000 && c <= 0x303f) || (c >= 0xff01 && c <= 0xff5e) || (c >= 0x2010 && c <= 0x2027)) good++;
+  }
+  return total === 0 ? 0 : good / total;
+}
+
+function utf16WithoutBom(bytes: Uint8Array): 'utf-16le' | 'utf-16be' | null {
+  if (bytes.length < 4 || bytes.length % 2 !== 0) return null;
+  const n = Math.min(bytes.length, 4096);
+  let evenNul = 0;
+  let oddNul = 0;
+  for (let i = 0; i + 1 < n; i += 2) {
+    if (bytes[i] === 0) evenNul++;
+    if (bytes[i + 1] === 0) oddNul++;
+  }
+  const pairs = n / 2;
+  // ASCII-heavy UTF-16 has a NUL in every other byte; require a strong, one-sided pattern.
+  if (oddNul > pairs * 0.3 && evenNul < pairs * 0.05) return 'utf-16le';
+  if (evenNul > pairs * 0.3 && oddNul < pairs * 0.05) return 'utf-16be';
+  return null;
+}
+
+function controlShare(bytes: Uint8Array): number {
+  const n = Math.min(bytes.length, 1 << 16);
+  let ctl = 0;
+  for (let i = 0; i < n; i++) {
+    const b = bytes[i]!;
+    if (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d && b !== 0x0c && b !== 0x1b) ctl++;
+  }
+  return n === 0 ? 0 : ctl / n;
+}
+
+function decoded(text: string, encoding: string, method: string, replaced = 0): Decoded {
+  return { ok: true, text, encoding, method, replaced };
+}
+
+export function decodeText(bytes: Uint8Array, cfg: DecodeConfig = DECODE_DEFAULTS): Decoded | Undecodable {
+  // 1. Byte-order marks.
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
+    const body = bytes.subarray(3);
+    const s = strict(body, 'utf-8');
+    if (s !== null) return decoded(s, 'utf-8', 'bom');
+    const lossy = new TextDecoder('utf-8', { ignoreBOM: true }).decode(body);
+    return decoded(lossy, 'utf-8', 'bom_lossy', countReplacements(lossy));
+  }
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) {
+    const s = new TextDecoder('utf-16le', { ignoreBOM: true }).decode(bytes.subarray(2));
+    return decoded(s, 'utf-16le', 'bom', countReplacements(s));
+  }
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) {
+    const s = new TextDecoder('utf-16be', { ignoreBOM: true }).decode(bytes.subarray(2));
+    return decoded(s, 'utf-16be', 'bom', countReplacements(s));
+  }
+  // 2. UTF-16 without BOM.
+  const u16 = utf16WithoutBom(bytes);
+  if (u16) {
+    const s = strict(bytes, u16);
+    if (s !== null && plausibility(s) > 0.5) return decoded(s, u16, 'nul_pattern');
+  }
+  // Binary content that no signature caught: many NUL/C0 control bytes.
+  const ctl = controlShare(bytes);
+  if (ctl > cfg.binaryControlShare) return { ok: false, reason: 'binary', detail: `${(ctl * 100).toFixed(1)}% control bytes` };
+  // 3. Strict UTF-8 (ASCII included).
+  const utf8 = strict(bytes, 'utf-8');
+  if (utf8 !== null) {
+    // 4. HZ is pure 7-bit, so it is also valid UTF-8: look for its escapes.
+    if (looksLikeHz(utf8)) {
+      const hz = decodeHz(utf8);
+      if (hz !== null) return decoded(hz, 'hz-gb-2312', 'hz_escapes');
+    }
+    return decoded(utf8, 'utf-8', 'utf8_valid');
+  }
+  // 5. Legacy CJK encodings.
+  const candidates = ['gb18030', 'big5'];
+  const strictOk = new Map<string, string>();
+  for (const enc of candidates) {
+    const s = strict(bytes, enc);
+    if (s !== null) strictOk.set(enc, s);
+  }
+  const guess = jschardet.detect(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { detectEncodings: ['UTF-8', 'GB2312', 'GB18030', 'Big5'] });
+  const guessed = guess.encoding ? JSCHARDET_TO_WHATWG[guess.encoding] : undefined;
+  if (guessed && guessed !== 'utf-8' && guess.confidence >= cfg.detectorMinConfidence && strictOk.has(guessed)) {
+    return decoded(strictOk.get(guessed)!, guessed, `detector:jschardet:${guess.confidence.toFixed(2)}`);
+  }
+  if (strictOk.size > 0) {
+    const ranked = [...strictOk.entries()].map(([enc, s]) => ({ enc, s, score: plausibility(s) })).sort((a, b) => b.score - a.score || candidates.indexOf(a.enc) - candidates.indexOf(b.enc));
+    const best = ranked[0]!;
+    return decoded(best.s, best.enc, `plausibility:${best.score.toFixed(2)}`);
+  }
+  // 6. Mostly-valid UTF-8 with some corrupt sequences.
+  const lossy = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
+  const bad = countReplacements(lossy);
+  let high = 0;
+  for (const b of bytes) if (b >= 0x80) high++;
+  if (high > 0 && bad / high <= cfg.utf8LossyMaxShare) return decoded(lossy, 'utf-8', 'utf8_lossy', bad);
+  return { ok: false, reason: 'undecodable', detail: `not valid UTF-8 (${bad} invalid sequences in ${high} non-ASCII bytes), GB18030 or Big5` };
+}

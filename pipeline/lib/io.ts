@@ -1,0 +1,98 @@
+/**
+ * File plumbing: JSONL streams, atomic writes (temp name + rename, so a killed run never leaves a half file
+ * that looks whole), hashing of files.
+ */
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { mkdir, rename, rm, writeFile, readFile, stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { createInterface } from 'node:readline';
+import path from 'node:path';
+
+/** A unique temporary name next to `file` (same directory, so rename is atomic). */
+export function tempName(file: string): string {
+  return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+}
+
+/** Write a whole file atomically. */
+export async function writeAtomic(file: string, data: string | Uint8Array): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const tmp = tempName(file);
+  await writeFile(tmp, data);
+  await rename(tmp, file);
+}
+
+/** Stream records of a JSONL file, one parsed object per line. */
+export async function* readJsonl<T>(file: string): AsyncGenerator<T> {
+  const rl = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
+  for await (const line of rl) if (line.length > 0) yield JSON.parse(line) as T;
+}
+
+export async function readJsonlAll<T>(file: string): Promise<T[]> {
+  const out: T[] = [];
+  for await (const r of readJsonl<T>(file)) out.push(r);
+  return out;
+}
+
+/** Appends JSON lines to a temporary file; `commit()` renames it into place, `abort()` removes it. */
+export class JsonlWriter {
+  private stream: WriteStream | null = null;
+  private readonly tmp: string;
+  count = 0;
+  constructor(readonly file: string) {
+    this.tmp = tempName(file);
+  }
+  private async open(): Promise<WriteStream> {
+    if (!this.stream) {
+      await mkdir(path.dirname(this.file), { recursive: true });
+      this.stream = createWriteStream(this.tmp);
+    }
+    return this.stream;
+  }
+  async write(rec: unknown): Promise<void> {
+    const s = await this.open();
+    this.count++;
+    if (!s.write(JSON.stringify(rec) + '\n')) await new Promise<void>((r) => s.once('drain', () => r()));
+  }
+  async commit(): Promise<void> {
+    const s = await this.open();
+    await new Promise<void>((resolve, reject) => s.end((err?: Error | null) => (err ? reject(err) : resolve())));
+    await rename(this.tmp, this.file);
+  }
+  async abort(): Promise<void> {
+    if (this.stream) await new Promise<void>((r) => this.stream!.end(() => r()));
+    await rm(this.tmp, { force: true });
+  }
+}
+
+export async function sha256File(file: string): Promise<string> {
+  const h = createHash('sha256');
+  for await (const chunk of createReadStream(file)) h.update(chunk as Buffer);
+  return h.digest('hex');
+}
+
+export async function exists(file: string): Promise<boolean> {
+  try {
+    await stat(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function readJson<T>(file: string): Promise<T> {
+  return JSON.parse(await readFile(file, 'utf8')) as T;
+}
+
+/** Stable JSON: object keys sorted, so that written JSON is byte-identical whatever the insertion order. */
+export function stableJson(v: unknown, indent = 2): string {
+  const sort = (x: unknown): unknown => {
+    if (Array.isArray(x)) return x.map(sort);
+    if (x && typeof x === 'object') {
+      const o: Record<string, unknown> = {};
+      for (const k of Object.keys(x as object).sort()) o[k] = sort((x as Record<string, unknown>)[k]);
+      return o;
+    }
+    return x;
+  };
+  return JSON.stringify(sort(v), null, indent) + '\n';
+}

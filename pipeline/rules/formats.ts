@@ -1,0 +1,36 @@
+/**
+ * File signatures used to tell formats apart before decoding ("magic numbers", from each format's spec;
+ * the list of binary types follows the `file(1)` magic database for the formats crawls commonly hold).
+ */
+export interface Signature {
+  /** What the signature means: a container we extract, or a binary type we reject. */
+  format: 'zip' | 'ole' | 'binary';
+  name: string;
+  bytes: number[];
+  offset?: number;
+}
+
+export const SIGNATURES: Signature[] = [
+  { format: 'zip', name: 'zip', bytes: [0x50, 0x4b, 0x03, 0x04] }, // PKZIP local header: .docx, .zip
+  { format: 'zip', name: 'zip_empty', bytes: [0x50, 0x4b, 0x05, 0x06] }, // empty archive
+  { format: 'ole', name: 'ole2', bytes: [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1] }, // legacy .doc / .xls
+  { format: 'binary', name: 'png', bytes: [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a] },
+  { format: 'binary', name: 'jpeg', bytes: [0xff, 0xd8, 0xff] },
+  { format: 'binary', name: 'gif', bytes: [0x47, 0x49, 0x46, 0x38] },
+  { format: 'binary', name: 'pdf', bytes: [0x25, 0x50, 0x44, 0x46, 0x2d] }, // %PDF-
+  { format: 'binary', name: 'gzip', bytes: [0x1f, 0x8b] },
+  { format: 'binary', name: 'bzip2', bytes: [0x42, 0x5a, 0x68] },
+  { format: 'binary', name: 'xz', bytes: [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00] },
+  { format: 'binary', name: '7z', bytes: [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c] },
+  { format: 'binary', name: 'rar', bytes: [0x52, 0x61, 0x72, 0x21, 0x1a, 0x07] },
+  { format: 'binary', name: 'elf', bytes: [0x7f, 0x45, 0x4c, 0x46] },
+  { format: 'binary', name: 'webp_riff', bytes: [0x52, 0x49, 0x46, 0x46] },
+  { format: 'binary', name: 'mp4', bytes: [0x66, 0x74, 0x79, 0x70], offset: 4 },
+  { format: 'binary', name: 'sqlite', bytes: [0x53, 0x51, 0x4c, 0x69, 0x74, 0x65, 0x20, 0x66] },
+];
+
+/** File-name extensions that mean HTML when the bytes alone are ambiguous. */
+export const HTML_EXTENSIONS = ['.html', '.htm', '.xhtml', '.shtml', '.mhtml'];
+
+/** Opening of an HTML document (after BOM/whitespace), case-insensitive. */
+export const HTML_START = /^\s*(<!doctype\s+html|<html[\s>]|<head[\s>]|<meta\s|<!--[\s\S]{0,500}?-->\s*<html)/i;

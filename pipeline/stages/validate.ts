@@ -1,0 +1,44 @@
+/**
+ * validate: turns each document into its flat published row (text joined, counts filled) and checks it
+ * against schemas/document.schema.json (the runner does the check and the uniqueness of ids).
+ */
+import { defineStage } from '../lib/stage.js';
+import { splitSentences, countWords } from '../lib/text.js';
+import type { Doc, DocumentRow } from '../lib/types.js';
+
+/** Column order of the published files (documents.jsonl / .csv / .arrow / .parquet). */
+export const COLUMNS: (keyof DocumentRow)[] = [
+  'id', 'title', 'subtitle', 'text', 'genre', 'source_file', 'source_member', 'source_sha256', 'source_encoding',
+  'source_format', 'segment', 'line_start', 'line_end', 'script_original', 'source_site', 'author_affiliation',
+  'published', 'n_chars', 'n_paragraphs', 'n_sentences', 'n_words', 'n_masks', 'duplicates',
+];
+
+/** Columns that hold integers; every other column is a (nullable) string. */
+export const INT_COLUMNS = new Set<keyof DocumentRow>(['segment', 'line_start', 'line_end', 'n_chars', 'n_paragraphs', 'n_sentences', 'n_words', 'n_masks', 'duplicates']);
+
+export function toRow(doc: Doc): DocumentRow {
+  const text = doc.paragraphs.join('\n');
+  let n_sentences = 0;
+  for (const p of doc.paragraphs) n_sentences += splitSentences(p).length;
+  const row: DocumentRow = {
+    id: doc.id, title: doc.title, subtitle: doc.subtitle, text, genre: doc.genre,
+    source_file: doc.source_file, source_member: doc.source_member, source_sha256: doc.source_sha256,
+    source_encoding: doc.source_encoding, source_format: doc.source_format, segment: doc.segment,
+    line_start: doc.line_start, line_end: doc.line_end, script_original: doc.script_original ?? 'Hans',
+    source_site: doc.source_site, author_affiliation: doc.author_affiliation, published: doc.published,
+    n_chars: [...text].length, n_paragraphs: doc.paragraphs.length, n_sentences, n_words: countWords(text),
+    n_masks: doc.n_masks, duplicates: doc.duplicates,
+  };
+  // Fixed key order, so every output lists columns the same way.
+  return Object.fromEntries(COLUMNS.map((c) => [c, row[c]])) as unknown as DocumentRow;
+}
+
+export const validate = defineStage<Doc, DocumentRow, Record<string, never>>({
+  name: 'validate',
+  kind: 'map',
+  describe: 'builds the flat published row (text, counts) and checks it against schemas/document.schema.json',
+  defaults: {},
+  process(doc) {
+    return { out: [toRow(doc)], removed: [] };
+  },
+});
