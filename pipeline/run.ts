@@ -3,13 +3,14 @@
  * `make dataset` entry (a zx script): runs extract → segment → normalize → clean → dedupe → validate → export,
  * each stage only when its input, code or configuration changed, then prints where the outputs are and a summary.
  *
- *   tsx pipeline/run.ts [--raw raw] [--out out] [--strict] [--quiet]
+ *   tsx pipeline/run.ts [--raw raw] [--out out] [--workers N] [--strict] [--quiet]
  *
  * Exit codes: 0 when the run finished (whatever it rejected); 2 for a configuration error or a lock held by
  * another run; 3 with --strict when raw files were rejected; 1 for a bug (a stage broke its schema, a crash).
  */
 import { argv, chalk } from 'zx';
 import path from 'node:path';
+import { availableParallelism } from 'node:os';
 import { stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { createHash } from 'node:crypto';
@@ -28,6 +29,8 @@ async function main(): Promise<number> {
   const raw = path.resolve(String(argv.raw ?? 'raw'));
   const out = path.resolve(String(argv.out ?? 'out'));
   const quiet = Boolean(argv.quiet);
+  const workers = argv.workers === undefined ? Math.max(1, availableParallelism()) : Number(argv.workers);
+  if (!Number.isInteger(workers) || workers < 1 || workers > 256) throw new PipelineError('config', `--workers must be an integer from 1 to 256, got ${String(argv.workers)}`);
   const st = await stat(raw).catch(() => null);
   if (!st?.isDirectory()) throw new PipelineError('config', `raw folder not found: ${raw}`);
   if (out === raw || out.startsWith(raw + path.sep)) throw new PipelineError('config', `OUT (${out}) must not be inside RAW (${raw})`);
@@ -35,7 +38,7 @@ async function main(): Promise<number> {
   try {
     const progress = makeProgress(process.stderr, quiet);
     if (!quiet) process.stderr.write(`jingwen: ${path.relative(process.cwd(), raw) || '.'} → ${path.relative(process.cwd(), out) || '.'}\n`);
-    const metas = await runStages({ raw, out, root, progress });
+    const metas = await runStages({ raw, out, root, progress, workers });
     const stagesDir = path.join(out, 'stages');
     const key = createHash('sha256').update(metas.map((m) => m.key).join('\n') + codeHash(path.join(root, 'pipeline/stages/export.ts'), root)).digest('hex');
     const metaFile = path.join(stagesDir, 'export.meta.json');
@@ -55,7 +58,17 @@ async function main(): Promise<number> {
       exportMeta = { stage: 'export', key, output_sha256: '', in: n, out: n, dropped: {}, removed: {}, counters: {}, seconds: (performance.now() - t0) / 1000 };
       await writeAtomic(metaFile, stableJson(exportMeta));
       // Times vary from run to run: they live apart from stats.json, which is byte-identical across runs.
-      await writeAtomic(path.join(out, 'report', 'timings.json'), stableJson({ seconds: Object.fromEntries([...metas, exportMeta].map((m) => [m.stage, Number(m.seconds.toFixed(3))])) }));
+      const all = [...metas, exportMeta];
+      await writeAtomic(
+        path.join(out, 'report', 'timings.json'),
+        stableJson({
+          workers,
+          input_bytes: metas[0]?.input_bytes ?? null,
+          seconds: Object.fromEntries(all.map((m) => [m.stage, Number(m.seconds.toFixed(3))])),
+          peak_rss_mb: Object.fromEntries(all.map((m) => [m.stage, m.peak_rss_mb ?? null])),
+          cached: all.filter((m) => m.cached).map((m) => m.stage),
+        }),
+      );
     }
     const stats = await readJson<Record<string, unknown>>(path.join(out, 'report', 'stats.json'));
     process.stdout.write(summaryTable([...metas, exportMeta], stats, out));

@@ -49,9 +49,13 @@ export class JsonlWriter {
     return this.stream;
   }
   async write(rec: unknown): Promise<void> {
+    await this.writeLine(JSON.stringify(rec));
+  }
+  /** Append one already-serialised JSON line (without its newline). */
+  async writeLine(line: string): Promise<void> {
     const s = await this.open();
     this.count++;
-    if (!s.write(JSON.stringify(rec) + '\n')) await new Promise<void>((r) => s.once('drain', () => r()));
+    if (!s.write(line + '\n')) await new Promise<void>((r) => s.once('drain', () => r()));
   }
   async commit(): Promise<void> {
     const s = await this.open();

@@ -1,30 +1,31 @@
 /**
  * The runner: owns all the plumbing around the stages — reading and writing `OUT/stages/*.jsonl`, schema checks,
- * removal and drop records, character accounting, counters, timing, progress and the cache that lets a re-run
- * skip every stage whose input, code and configuration are unchanged.
+ * removal and drop records, character accounting, counters, timing, memory, progress, worker threads, and the
+ * cache that lets a re-run skip every stage whose input, code and configuration are unchanged.
+ *
+ * Per-record stages (and extraction) run in a pool of worker threads (piscina) on batches of records; results are
+ * written in input order, so the outputs are byte-identical whatever the number of workers.
  */
-import { readFile, mkdir, lstat } from 'node:fs/promises';
+import { mkdir, lstat } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
-import { walkRaw } from './walk.js';
+import { Piscina } from 'piscina';
+import { walkRaw, type RawEntry } from './walk.js';
 import { JsonlWriter, readJsonl, writeAtomic, exists, readJson, stableJson } from './io.js';
 import { assertValid } from './schema.js';
 import { codeHash } from './codehash.js';
-import { countChars, type Stage } from './stage.js';
+import { charsOf, type Stage, type GlobalStage } from './stage.js';
 import { maskPII } from './pii.js';
 import { PipelineError } from './errors.js';
 import type { Progress } from './progress.js';
-import type { Doc, Drop, ExtractRecord, RawFileInfo, Removal } from './types.js';
-import { extractFile, extractStage, EXTRACT_DEFAULTS, type ExtractResult } from '../stages/extract.js';
-import { segment } from '../stages/segment.js';
-import { normalize } from '../stages/normalize.js';
-import { clean } from '../stages/clean.js';
-import { dedupe } from '../stages/dedupe.js';
-import { validate } from '../stages/validate.js';
+import type { Drop, RawFileInfo, Removal } from './types.js';
+import { refOf, type RecordRef, type RecordResult, type FileResult, type TaskError, type MapTask, type ExtractTask } from './worker.js';
+import { extractStage, EXTRACT_DEFAULTS } from '../stages/extract.js';
+import { STAGES } from '../stages/index.js';
 
-/** The stages after extraction, in order. Each reads the previous one's `OUT/stages/<name>.jsonl`. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const STAGES: Stage<any, any, any>[] = [segment, normalize, clean, dedupe, validate];
+export { STAGES };
 export const STAGE_NAMES = ['extract', ...STAGES.map((s) => s.name), 'export'];
 
 export interface RunOptions {
@@ -33,6 +34,8 @@ export interface RunOptions {
   /** Repository root (to find stage sources for the code fingerprint). */
   root: string;
   progress: Progress;
+  /** Worker threads for per-record stages (≥ 1). */
+  workers: number;
 }
 
 /** Per-stage facts kept in `OUT/stages/<name>.meta.json`. */
@@ -46,6 +49,10 @@ export interface StageMeta {
   removed: Record<string, { spans: number; chars: number }>;
   counters: Record<string, number>;
   seconds: number;
+  /** Peak resident memory of the process (all threads) while the stage ran. */
+  peak_rss_mb?: number;
+  input_bytes?: number;
+  workers?: number;
   cached?: boolean;
 }
 
@@ -56,6 +63,11 @@ export interface FileRow extends RawFileInfo {
 }
 
 const EXCERPT = 120;
+/** Records per worker batch, and a cap on a batch's characters (big documents go alone). */
+const BATCH_RECORDS = 64;
+const BATCH_CHARS = 4 << 20;
+const EXTRACT_BATCH_FILES = 16;
+const EXTRACT_BATCH_BYTES = 16 << 20;
 
 function sha(parts: string[]): string {
   const h = createHash('sha256');
@@ -63,21 +75,17 @@ function sha(parts: string[]): string {
   return h.digest('hex');
 }
 
-/** Characters a record carries, as the ledger counts them. */
-export function charsOf(rec: unknown): number {
-  const r = rec as Partial<Doc & ExtractRecord & { text: string }>;
-  if (Array.isArray(r.paragraphs)) {
-    let n = countChars(r.title ?? '') + countChars(r.subtitle ?? '');
-    for (const p of r.paragraphs) n += countChars(p);
-    return n;
-  }
-  // An extracted unit (its title comes from container metadata) or a published row.
-  return countChars(r.title ?? '') + countChars(r.subtitle ?? '') + countChars(r.text ?? '');
-}
-
-function recId(rec: unknown): string {
-  const r = rec as { id?: string; unit_id?: string };
-  return r.id ?? r.unit_id ?? '?';
+/** Samples the process's resident memory while a stage runs. */
+function rssSampler(): () => number {
+  let peak = process.memoryUsage.rss();
+  const t = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage.rss());
+  }, 50);
+  t.unref();
+  return () => {
+    clearInterval(t);
+    return Math.round((Math.max(peak, process.memoryUsage.rss()) / 2 ** 20) * 10) / 10;
+  };
 }
 
 /** Writes the side files of one stage: removals and drops, with counters. */
@@ -86,35 +94,33 @@ class StageLog {
   readonly dropped: JsonlWriter;
   readonly reports = new Map<string, Record<string, unknown>[]>();
   readonly meta: StageMeta;
-  constructor(readonly dir: string, stage: string) {
+  constructor(readonly dir: string, readonly stage: string) {
     this.removed = new JsonlWriter(path.join(dir, `${stage}.removed.jsonl`));
     this.dropped = new JsonlWriter(path.join(dir, `${stage}.dropped.jsonl`));
     this.meta = { stage, key: '', output_sha256: '', in: 0, out: 0, dropped: {}, removed: {}, counters: {}, seconds: 0 };
   }
-  async remove(stage: string, from: unknown, r: Removal): Promise<void> {
-    const f = from as Partial<Doc & ExtractRecord>;
+  async remove(ref: RecordRef, r: Removal): Promise<void> {
     const m = (this.meta.removed[r.rule] ??= { spans: 0, chars: 0 });
     m.spans++;
     m.chars += r.chars;
     await this.removed.write({
-      stage, rule: r.rule, id: recId(from), source_file: f.source_file ?? null, source_member: f.source_member ?? null,
+      stage: this.stage, rule: r.rule, id: ref.id, source_file: ref.source_file, source_member: ref.source_member,
       line: r.line ?? null, paragraph: r.paragraph ?? null, chars: r.chars, kind: r.kind ?? null, hash: r.hash ?? null,
       // Excerpts are for auditing; personal data is masked and long text cut.
       text: r.text ? maskPII(r.text).slice(0, EXCERPT) : null,
     });
   }
-  async drop(stage: string, rec: unknown, d: Drop, chars: number): Promise<void> {
-    const f = rec as Partial<Doc & ExtractRecord>;
+  async drop(ref: RecordRef, recordLine: string, d: Drop, chars: number): Promise<void> {
     this.meta.dropped[d.reason] = (this.meta.dropped[d.reason] ?? 0) + 1;
     const rule = `drop_${d.reason}`;
     const m = (this.meta.removed[rule] ??= { spans: 0, chars: 0 });
     m.spans++;
     m.chars += chars;
     await this.removed.write({
-      stage, rule, id: recId(rec), source_file: f.source_file ?? null, source_member: f.source_member ?? null,
-      line: f.line_start ?? null, paragraph: null, chars, kind: null, hash: null, text: null,
+      stage: this.stage, rule, id: ref.id, source_file: ref.source_file, source_member: ref.source_member,
+      line: ref.line_start, paragraph: null, chars, kind: null, hash: null, text: null,
     });
-    await this.dropped.write({ stage, reason: d.reason, detail: d.detail ?? null, id: recId(rec), chars, extra: d.extra ?? null, record: rec });
+    await this.dropped.write({ stage: this.stage, reason: d.reason, detail: d.detail ?? null, id: ref.id, chars, extra: d.extra ?? null, record: JSON.parse(recordLine) as unknown });
   }
   count(key: string, n = 1): void {
     this.meta.counters[key] = (this.meta.counters[key] ?? 0) + n;
@@ -123,7 +129,7 @@ class StageLog {
     await this.removed.commit();
     await this.dropped.commit();
     for (const [name, rows] of [...this.reports.entries()].sort()) {
-      await writeAtomic(path.join(this.dir, `${this.meta.stage}.report.${name}.jsonl`), rows.map((r) => JSON.stringify(r) + '\n').join(''));
+      await writeAtomic(path.join(this.dir, `${this.stage}.report.${name}.jsonl`), rows.map((r) => JSON.stringify(r) + '\n').join(''));
     }
   }
   async abort(): Promise<void> {
@@ -135,21 +141,25 @@ class StageLog {
 async function cachedMeta(dir: string, stage: string, key: string): Promise<StageMeta | null> {
   const metaFile = path.join(dir, `${stage}.meta.json`);
   if (!(await exists(metaFile))) return null;
-  const meta = await readJson<StageMeta>(metaFile);
-  if (meta.key !== key) return null;
-  for (const f of [`${stage}.jsonl`, `${stage}.removed.jsonl`, `${stage}.dropped.jsonl`]) if (!(await exists(path.join(dir, f)))) return null;
+  const meta = await readJson<StageMeta>(metaFile).catch(() => null);
+  if (!meta || meta.key !== key) return null;
+  const side = stage === 'extract' ? ['extract.jsonl', 'extract.files.jsonl'] : [`${stage}.jsonl`, `${stage}.removed.jsonl`, `${stage}.dropped.jsonl`];
+  for (const f of side) if (!(await exists(path.join(dir, f)))) return null;
   return { ...meta, cached: true };
 }
 
-/** What decides whether extraction must run again: the raw tree's names, sizes and modification times. */
-async function rawFingerprint(raw: string): Promise<string> {
-  const entries = await walkRaw(raw);
+interface SizedEntry extends RawEntry { size: number }
+
+/** The raw tree with sizes, and its fingerprint (names, kinds, sizes, modification times, modes). */
+async function rawTree(raw: string): Promise<{ entries: SizedEntry[]; fingerprint: string }> {
+  const entries: SizedEntry[] = [];
   const parts: string[] = [];
-  for (const e of entries) {
+  for (const e of await walkRaw(raw)) {
     const st = await lstat(e.abs);
+    entries.push({ ...e, size: st.size });
     parts.push(`${e.rel}\t${e.kind}\t${st.size}\t${st.mtimeMs}\t${st.mode}`);
   }
-  return sha(parts);
+  return { entries, fingerprint: sha(parts) };
 }
 
 /** Files in the raw folder that are not sources by design. */
@@ -159,192 +169,291 @@ function skipReason(rel: string): string | null {
   return null;
 }
 
-async function runExtract(opts: RunOptions, dir: string, key: string): Promise<StageMeta> {
-  const started = performance.now();
-  const units = new JsonlWriter(path.join(dir, 'extract.jsonl'));
-  const files = new JsonlWriter(path.join(dir, 'extract.files.jsonl'));
-  const log = new StageLog(dir, 'extract');
-  const entries = await walkRaw(opts.raw);
-  opts.progress.start('extract', entries.length);
-  const outHash = createHash('sha256');
-  try {
-    for (const e of entries) {
-      log.meta.in++;
-      let result: ExtractResult;
-      const base: RawFileInfo = { path: e.rel, bytes: 0, sha256: '', format: null, encoding: null, encoding_method: null, status: 'rejected', reason: null, detail: null };
-      const skip = skipReason(e.rel);
-      if (skip) result = { info: { ...base, status: 'skipped', reason: skip, detail: 'not a source document' }, units: [] };
-      else if (e.kind !== 'file') result = { info: { ...base, reason: e.kind === 'symlink' ? 'symlink' : 'not_regular_file', detail: e.kind === 'symlink' ? 'symbolic links are not followed' : 'not a regular file' }, units: [] };
-      else {
-        let bytes: Buffer | null = null;
-        try {
-          bytes = await readFile(e.abs);
-        } catch (err) {
-          const code = (err as NodeJS.ErrnoException).code ?? 'EIO';
-          result = { info: { ...base, reason: 'unreadable', detail: `cannot read: ${code}` }, units: [] };
-        }
-        if (bytes) result = await extractFile({ path: e.rel, bytes }, EXTRACT_DEFAULTS);
-      }
-      result = result!;
-      if (e.nameEncoding) result.info.detail = [result.info.detail, `file name decoded as ${e.nameEncoding}`].filter(Boolean).join('; ');
-      let charsIn = 0;
-      for (const u of result.units) {
-        assertValid('extract', u, 'unit_id');
-        charsIn += charsOf(u);
-        const line = JSON.stringify(u) + '\n';
-        outHash.update(line);
-        await units.write(u);
-        log.meta.out++;
-      }
-      if (result.info.status !== 'ok') log.meta.dropped[result.info.reason ?? 'rejected'] = (log.meta.dropped[result.info.reason ?? 'rejected'] ?? 0) + 1;
-      const row: FileRow = { ...result.info, units: result.units.length, chars_in: charsIn };
-      await files.write(row);
-      opts.progress.tick(1, result.info.bytes);
-    }
-    await units.commit();
-    await files.commit();
-    await log.commit();
-  } catch (err) {
-    await units.abort();
-    await files.abort();
-    await log.abort();
-    throw err;
+/** Runs tasks with at most `inflight` pending, consuming results strictly in submission order. */
+async function ordered<B, R>(batches: AsyncIterable<B> | Iterable<B>, run: (b: B) => Promise<R>, inflight: number, consume: (r: R) => Promise<void>): Promise<void> {
+  const queue: Promise<R>[] = [];
+  for await (const b of batches) {
+    const p = run(b);
+    p.catch(() => undefined); // awaited below, in order; avoid an unhandled rejection meanwhile
+    queue.push(p);
+    if (queue.length >= inflight) await consume(await queue.shift()!);
   }
-  log.meta.key = key;
-  log.meta.output_sha256 = outHash.digest('hex');
-  log.meta.seconds = (performance.now() - started) / 1000;
-  opts.progress.end();
-  await writeAtomic(path.join(dir, 'extract.meta.json'), stableJson(log.meta));
-  return log.meta;
+  while (queue.length) await consume(await queue.shift()!);
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-async function runStage(opts: RunOptions, dir: string, stage: Stage<any, any, any>, input: string, key: string, total: number): Promise<StageMeta> {
-  const started = performance.now();
-  const out = new JsonlWriter(path.join(dir, `${stage.name}.jsonl`));
-  const log = new StageLog(dir, stage.name);
-  const outHash = createHash('sha256');
-  const ids = new Set<string>();
-  const emitOut = async (rec: unknown): Promise<void> => {
-    assertValid(stage.name, rec);
-    const id = recId(rec);
-    if (ids.has(id)) throw new PipelineError('duplicate_id', `stage ${stage.name} produced id ${id} twice`);
-    ids.add(id);
-    outHash.update(JSON.stringify(rec) + '\n');
-    await out.write(rec);
-    log.meta.out++;
-  };
-  opts.progress.start(stage.name, total);
-  try {
-    if (stage.kind === 'map') {
-      for await (const rec of readJsonl<unknown>(input)) {
-        log.meta.in++;
-        const res = stage.process(rec, stage.defaults);
-        let removedChars = 0;
-        for (const r of res.removed) {
-          removedChars += r.chars;
-          await log.remove(stage.name, rec, r);
-        }
-        let outChars = 0;
-        for (const o of res.out) {
-          outChars += charsOf(o);
-          await emitOut(o);
-        }
-        for (const [k, v] of Object.entries(res.counts ?? {})) log.count(k, v);
-        const residual = charsOf(rec) - outChars - removedChars;
-        if (res.dropped) await log.drop(stage.name, rec, res.dropped, residual);
-        else if (residual !== 0) {
-          // A stage changed the character count without saying why: recorded, and visible in the ledger.
-          log.count('unaccounted_records');
-          await log.remove(stage.name, rec, { rule: 'unaccounted', chars: residual });
-        }
-        opts.progress.tick(1);
-      }
-    } else {
-      const charsIn = new Map<string, number>();
-      // Per input id: characters accounted for so far (emitted + removed + dropped).
-      const charsGone = new Map<string, number>();
-      const pending: Promise<void>[] = [];
-      const gone = (rec: unknown, n: number) => charsGone.set(recId(rec), (charsGone.get(recId(rec)) ?? 0) + n);
-      const input$ = async function* () {
-        for await (const rec of readJsonl<unknown>(input)) {
-          if (!charsIn.has(recId(rec))) {
-            charsIn.set(recId(rec), charsOf(rec));
-            log.meta.in++;
-          }
-          yield rec;
-        }
-      };
-      // Sink calls are synchronous for the stage; writes are chained so their order is the call order.
-      let chain = Promise.resolve();
-      const later = (fn: () => Promise<void>) => {
-        chain = chain.then(fn);
-        pending.push(chain);
-      };
-      await stage.run(input$, stage.defaults, {
-        emit: (rec: unknown) => {
-          gone(rec, charsOf(rec));
-          later(() => emitOut(rec));
-          opts.progress.tick(1);
-        },
-        remove: (from: unknown, r: Removal) => {
-          gone(from, r.chars);
-          later(() => log.remove(stage.name, from, r));
-        },
-        drop: (rec: unknown, d: Drop) => {
-          const before = charsGone.get(recId(rec)) ?? 0;
-          const chars = (charsIn.get(recId(rec)) ?? charsOf(rec)) - before;
-          gone(rec, chars);
-          later(() => log.drop(stage.name, rec, d, chars));
-        },
-        count: (k: string, n = 1) => log.count(k, n),
-        report: (name: string, rows: Record<string, unknown>[]) => {
-          log.reports.set(name, [...(log.reports.get(name) ?? []), ...rows]);
-        },
-      });
-      await chain;
-      for (const [id, n] of [...charsIn.entries()]) {
-        const residual = n - (charsGone.get(id) ?? 0);
-        if (residual !== 0) {
-          log.count('unaccounted_records');
-          later(() => log.remove(stage.name, { id }, { rule: 'unaccounted', chars: residual }));
-        }
-      }
-      await chain;
-    }
-    await out.commit();
-    await log.commit();
-  } catch (err) {
-    await out.abort();
-    await log.abort();
-    throw err;
+function unwrap<T>(r: T | TaskError): T {
+  if (r && typeof r === 'object' && 'error' in r) {
+    const e = (r as TaskError).error;
+    if (e.code === 'internal') throw new Error(`in a worker: ${e.message}`);
+    throw new PipelineError(e.code, e.message);
   }
-  log.meta.key = key;
-  log.meta.output_sha256 = outHash.digest('hex');
-  log.meta.seconds = (performance.now() - started) / 1000;
-  opts.progress.end();
-  await writeAtomic(path.join(dir, `${stage.name}.meta.json`), stableJson(log.meta));
-  return log.meta;
+  return r as T;
+}
+
+/** Batches of input lines for the worker pool. */
+async function* lineBatches(file: string): AsyncGenerator<string[]> {
+  const rl = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
+  let batch: string[] = [];
+  let size = 0;
+  for await (const line of rl) {
+    if (!line) continue;
+    batch.push(line);
+    size += line.length;
+    if (batch.length >= BATCH_RECORDS || size >= BATCH_CHARS) {
+      yield batch;
+      batch = [];
+      size = 0;
+    }
+  }
+  if (batch.length) yield batch;
+}
+
+class Runner {
+  private pool: Piscina | null = null;
+  constructor(private readonly opts: RunOptions, private readonly dir: string) {}
+
+  private workers(): Piscina {
+    this.pool ??= new Piscina({
+      filename: new URL('./worker.ts', import.meta.url).href,
+      minThreads: this.opts.workers,
+      maxThreads: this.opts.workers,
+      idleTimeout: 60_000,
+    });
+    return this.pool;
+  }
+
+  async close(): Promise<void> {
+    if (this.pool) await this.pool.destroy();
+    this.pool = null;
+  }
+
+  async extract(entries: SizedEntry[], key: string): Promise<StageMeta> {
+    const { opts, dir } = this;
+    const started = performance.now();
+    const peak = rssSampler();
+    const units = new JsonlWriter(path.join(dir, 'extract.jsonl'));
+    const files = new JsonlWriter(path.join(dir, 'extract.files.jsonl'));
+    const log = new StageLog(dir, 'extract');
+    const outHash = createHash('sha256');
+    opts.progress.start('extract', entries.length);
+    let inputBytes = 0;
+
+    const record = async (info: RawFileInfo, lines: string[], chars: number[]): Promise<void> => {
+      log.meta.in++;
+      let charsIn = 0;
+      for (let i = 0; i < lines.length; i++) {
+        outHash.update(lines[i] + '\n');
+        await units.writeLine(lines[i]!);
+        charsIn += chars[i]!;
+        log.meta.out++;
+      }
+      if (info.status !== 'ok') log.meta.dropped[info.reason ?? 'rejected'] = (log.meta.dropped[info.reason ?? 'rejected'] ?? 0) + 1;
+      inputBytes += info.bytes;
+      const row: FileRow = { ...info, units: lines.length, chars_in: charsIn };
+      await files.write(row);
+      opts.progress.tick(1, info.bytes);
+    };
+
+    // Batches keep file order: a batch is a run of consecutive entries; non-regular files are answered here.
+    type Batch = { local: RawFileInfo[] } | { remote: SizedEntry[] };
+    const batches: Batch[] = [];
+    let cur: SizedEntry[] = [];
+    let curBytes = 0;
+    const flush = () => {
+      if (cur.length) batches.push({ remote: cur });
+      cur = [];
+      curBytes = 0;
+    };
+    for (const e of entries) {
+      const base: RawFileInfo = { path: e.rel, bytes: e.kind === 'file' ? e.size : 0, sha256: '', format: null, encoding: null, encoding_method: null, status: 'rejected', reason: null, detail: e.nameEncoding ? `file name decoded as ${e.nameEncoding}` : null };
+      const skip = skipReason(e.rel);
+      if (skip || e.kind !== 'file') {
+        flush();
+        const info: RawFileInfo = skip
+          ? { ...base, bytes: e.size, status: 'skipped', reason: skip, detail: 'not a source document' }
+          : { ...base, reason: e.kind === 'symlink' ? 'symlink' : 'not_regular_file', detail: e.kind === 'symlink' ? 'symbolic links are not followed' : 'not a regular file' };
+        batches.push({ local: [info] });
+        continue;
+      }
+      cur.push(e);
+      curBytes += e.size;
+      if (cur.length >= EXTRACT_BATCH_FILES || curBytes >= EXTRACT_BATCH_BYTES) flush();
+    }
+    flush();
+
+    try {
+      await ordered(
+        batches,
+        async (b): Promise<FileResult[]> => {
+          if ('local' in b) return b.local.map((info) => ({ info, units: [], chars: [] }));
+          const task: ExtractTask = { kind: 'extract', files: b.remote.map((e) => ({ rel: e.rel, abs: new Uint8Array(e.abs) })) };
+          const res = unwrap((await this.workers().run(task)) as FileResult[] | TaskError);
+          // The name's legacy encoding is a fact of the walk, not of the bytes.
+          return res.map((r, i) => (b.remote[i]!.nameEncoding ? { ...r, info: { ...r.info, detail: [r.info.detail, `file name decoded as ${b.remote[i]!.nameEncoding}`].filter(Boolean).join('; ') } } : r));
+        },
+        this.opts.workers * 2,
+        async (results) => {
+          for (const r of results) await record(r.info, r.units, r.chars);
+        },
+      );
+      await units.commit();
+      await files.commit();
+      await log.commit();
+    } catch (err) {
+      await units.abort();
+      await files.abort();
+      await log.abort();
+      throw err;
+    }
+    Object.assign(log.meta, { key, output_sha256: outHash.digest('hex'), seconds: (performance.now() - started) / 1000, peak_rss_mb: peak(), input_bytes: inputBytes, workers: opts.workers });
+    opts.progress.end();
+    await writeAtomic(path.join(dir, 'extract.meta.json'), stableJson(log.meta));
+    return log.meta;
+  }
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  async stage(stage: Stage<any, any, any>, input: string, key: string, total: number): Promise<StageMeta> {
+    const { opts, dir } = this;
+    const started = performance.now();
+    const peak = rssSampler();
+    const out = new JsonlWriter(path.join(dir, `${stage.name}.jsonl`));
+    const log = new StageLog(dir, stage.name);
+    const outHash = createHash('sha256');
+    const ids = new Set<string>();
+    const writeOut = async (id: string, line: string): Promise<void> => {
+      if (ids.has(id)) throw new PipelineError('duplicate_id', `stage ${stage.name} produced id ${id} twice`);
+      ids.add(id);
+      outHash.update(line + '\n');
+      await out.writeLine(line);
+      log.meta.out++;
+    };
+    opts.progress.start(stage.name, total);
+    try {
+      if (stage.kind === 'map') {
+        await ordered(
+          lineBatches(input),
+          async (lines) => unwrap((await this.workers().run({ kind: 'map', stage: stage.name, lines } satisfies MapTask)) as RecordResult[] | TaskError),
+          opts.workers * 2,
+          async (results) => {
+            for (const r of results) {
+              log.meta.in++;
+              let removedChars = 0;
+              for (const rm of r.removed) {
+                removedChars += rm.chars;
+                await log.remove(r.ref, rm);
+              }
+              for (let i = 0; i < r.out.length; i++) await writeOut(r.outIds[i]!, r.out[i]!);
+              for (const [k, v] of Object.entries(r.counts)) log.count(k, v);
+              const residual = r.charsIn - r.outChars - removedChars;
+              if (r.dropped) await log.drop(r.ref, r.droppedLine!, r.dropped, residual);
+              else if (residual !== 0) {
+                // A stage changed the character count without saying why: recorded, and visible in the ledger.
+                log.count('unaccounted_records');
+                await log.remove(r.ref, { rule: 'unaccounted', chars: residual });
+              }
+              opts.progress.tick(1);
+            }
+          },
+        );
+      } else {
+        await this.global(stage, input, log, writeOut);
+      }
+      await out.commit();
+      await log.commit();
+    } catch (err) {
+      await out.abort();
+      await log.abort();
+      throw err;
+    }
+    Object.assign(log.meta, { key, output_sha256: outHash.digest('hex'), seconds: (performance.now() - started) / 1000, peak_rss_mb: peak(), workers: stage.kind === 'map' ? opts.workers : 1 });
+    opts.progress.end();
+    await writeAtomic(path.join(dir, `${stage.name}.meta.json`), stableJson(log.meta));
+    return log.meta;
+  }
+
+  /** A whole-corpus stage (dedupe) runs on the main thread; its sink calls are written in call order. */
+  private async global(stage: GlobalStage<unknown, unknown, unknown>, input: string, log: StageLog, writeOut: (id: string, line: string) => Promise<void>): Promise<void> {
+    const { opts } = this;
+    const charsIn = new Map<string, number>();
+    // Per input id: characters accounted for so far (emitted + removed + dropped).
+    const accounted = new Map<string, number>();
+    const add = (id: string, n: number) => accounted.set(id, (accounted.get(id) ?? 0) + n);
+    const input$ = async function* () {
+      for await (const rec of readJsonl<unknown>(input)) {
+        const id = refOf(rec).id;
+        if (!charsIn.has(id)) {
+          charsIn.set(id, charsOf(rec));
+          log.meta.in++;
+        }
+        yield rec;
+      }
+    };
+    let chain = Promise.resolve();
+    const later = (fn: () => Promise<void>) => {
+      chain = chain.then(fn);
+    };
+    await stage.run(input$, stage.defaults, {
+      emit: (rec: unknown) => {
+        assertValid(stage.name, rec);
+        const ref = refOf(rec);
+        add(ref.id, charsOf(rec));
+        const line = JSON.stringify(rec);
+        later(() => writeOut(ref.id, line));
+        opts.progress.tick(1);
+      },
+      remove: (from: unknown, r: Removal) => {
+        const ref = refOf(from);
+        add(ref.id, r.chars);
+        later(() => log.remove(ref, r));
+      },
+      drop: (rec: unknown, d: Drop) => {
+        const ref = refOf(rec);
+        const chars = (charsIn.get(ref.id) ?? charsOf(rec)) - (accounted.get(ref.id) ?? 0);
+        add(ref.id, chars);
+        const line = JSON.stringify(rec);
+        later(() => log.drop(ref, line, d, chars));
+      },
+      count: (k: string, n = 1) => log.count(k, n),
+      report: (name: string, rows: Record<string, unknown>[]) => {
+        log.reports.set(name, [...(log.reports.get(name) ?? []), ...rows]);
+      },
+    });
+    await chain;
+    for (const [id, n] of charsIn) {
+      const residual = n - (accounted.get(id) ?? 0);
+      if (residual !== 0) {
+        log.count('unaccounted_records');
+        await log.remove({ id, source_file: null, source_member: null, line_start: null }, { rule: 'unaccounted', chars: residual });
+      }
+    }
+  }
 }
 
 /** Runs extraction and every stage, skipping those whose cache key is unchanged. Returns each stage's meta. */
 export async function runStages(opts: RunOptions): Promise<StageMeta[]> {
   const dir = path.join(opts.out, 'stages');
   await mkdir(dir, { recursive: true });
-  const metas: StageMeta[] = [];
-  const exKey = sha(['extract', await rawFingerprint(opts.raw), codeHash(path.join(opts.root, 'pipeline/stages/extract.ts'), opts.root), codeHash(path.join(opts.root, 'pipeline/lib/runner.ts'), opts.root), JSON.stringify(EXTRACT_DEFAULTS)]);
-  let meta = (await cachedMeta(dir, 'extract', exKey)) ?? (await runExtract(opts, dir, exKey));
-  if (meta.cached) opts.progress.skip(extractStage.name);
-  metas.push(meta);
-  let input = path.join(dir, 'extract.jsonl');
-  for (const stage of STAGES) {
-    const key = sha([stage.name, meta.output_sha256, codeHash(path.join(opts.root, `pipeline/stages/${stage.name}.ts`), opts.root), codeHash(path.join(opts.root, 'pipeline/lib/runner.ts'), opts.root), JSON.stringify(stage.defaults)]);
-    const cached = await cachedMeta(dir, stage.name, key);
-    if (cached) opts.progress.skip(stage.name);
-    meta = cached ?? (await runStage(opts, dir, stage, input, key, meta.out));
+  const runner = new Runner(opts, dir);
+  const plumbing = codeHash(path.join(opts.root, 'pipeline/lib/runner.ts'), opts.root);
+  try {
+    const metas: StageMeta[] = [];
+    const tree = await rawTree(opts.raw);
+    const exKey = sha(['extract', tree.fingerprint, codeHash(path.join(opts.root, 'pipeline/stages/extract.ts'), opts.root), plumbing, JSON.stringify(EXTRACT_DEFAULTS)]);
+    let meta = await cachedMeta(dir, 'extract', exKey);
+    if (meta) opts.progress.skip(extractStage.name);
+    else meta = await runner.extract(tree.entries, exKey);
     metas.push(meta);
-    input = path.join(dir, `${stage.name}.jsonl`);
+    let input = path.join(dir, 'extract.jsonl');
+    for (const stage of STAGES) {
+      const key = sha([stage.name, meta.output_sha256, codeHash(path.join(opts.root, `pipeline/stages/${stage.name}.ts`), opts.root), plumbing, JSON.stringify(stage.defaults)]);
+      const cached = await cachedMeta(dir, stage.name, key);
+      if (cached) opts.progress.skip(stage.name);
+      meta = cached ?? (await runner.stage(stage, input, key, meta.out));
+      metas.push(meta);
+      input = path.join(dir, `${stage.name}.jsonl`);
+    }
+    return metas;
+  } finally {
+    await runner.close();
   }
-  return metas;
 }
-

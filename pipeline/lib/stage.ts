@@ -69,3 +69,13 @@ export function countChars(s: string): number {
   }
   return n;
 }
+
+/** Characters a record carries, as the ledger counts them: a document's title, subtitle and paragraphs; an
+ * extracted unit's container title and text; a published row's title, subtitle and text. */
+export function charsOf(rec: unknown): number {
+  const r = rec as { title?: string | null; subtitle?: string | null; paragraphs?: unknown; text?: string };
+  let n = countChars(r.title ?? '') + countChars(r.subtitle ?? '');
+  if (Array.isArray(r.paragraphs)) for (const p of r.paragraphs as string[]) n += countChars(p);
+  else n += countChars(r.text ?? '');
+  return n;
+}

@@ -1,0 +1,101 @@
+import { describe, it, expect } from 'vitest';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import * as OpenCC from 'opencc-js';
+import iconv from 'iconv-lite';
+import { decodeText, plausibility } from '../../pipeline/extract/decode.js';
+import { decodeHz } from '../../pipeline/extract/hz.js';
+import { ROOT } from '../helpers.js';
+
+const FIX = path.join(ROOT, 'tests/fixtures/encodings');
+const seed = readFileSync(path.join(ROOT, 'raw/003_db51f0831cc1980b.txt'), 'utf8');
+const toHant = OpenCC.Converter({ from: 'cn', to: 'tw' });
+
+describe('decodeText on CPython cjkencodings (real files, exact expected text)', () => {
+  it.each([
+    ['gb2312.txt', 'gb18030'],
+    ['gbk.txt', 'gb18030'],
+    ['gb18030.txt', 'gb18030'],
+    ['big5.txt', 'big5'],
+    ['hz.txt', 'hz-gb-2312'],
+  ])('%s → %s, text equal to the UTF-8 reference', (file, enc) => {
+    const r = decodeText(readFileSync(path.join(FIX, file)));
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.encoding).toBe(enc);
+    expect(r.text).toBe(readFileSync(path.join(FIX, file.replace('.txt', '-utf8.txt')), 'utf8'));
+  });
+
+  it('big5hkscs.txt (23 bytes) is a known limit: too short to tell Big5-HKSCS from GB18030', () => {
+    const r = decodeText(readFileSync(path.join(FIX, 'big5hkscs.txt')));
+    // Both decode strictly; with 8 characters neither the detector nor the plausibility score can decide.
+    expect(r.ok).toBe(true);
+  });
+});
+
+describe('decodeText on seed text re-encoded', () => {
+  it.each([
+    ['utf-8 with BOM', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(seed)]), 'utf-8', 'bom', seed],
+    ['utf-16le with BOM', Buffer.concat([Buffer.from([0xff, 0xfe]), iconv.encode(seed, 'utf-16le')]), 'utf-16le', 'bom', seed],
+    ['utf-16be with BOM', Buffer.concat([Buffer.from([0xfe, 0xff]), iconv.encode(seed, 'utf-16be')]), 'utf-16be', 'bom', seed],
+    ['utf-16le without BOM', iconv.encode('Hello 你好 world\n'.repeat(20), 'utf-16le'), 'utf-16le', 'nul_pattern', 'Hello 你好 world\n'.repeat(20)],
+    ['gbk', iconv.encode(seed, 'gbk'), 'gb18030', undefined, seed],
+    ['gb18030', iconv.encode(seed, 'gb18030'), 'gb18030', undefined, seed],
+    ['big5 (Traditional)', iconv.encode(toHant(seed), 'big5'), 'big5', undefined, toHant(seed)],
+    ['utf-8', Buffer.from(seed), 'utf-8', 'utf8_valid', seed],
+    ['ascii', Buffer.from('plain ascii\n'), 'utf-8', 'utf8_valid', 'plain ascii\n'],
+  ])('%s', (_name, bytes, enc, method, text) => {
+    const r = decodeText(bytes);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.encoding).toBe(enc);
+    if (method) expect(r.method).toBe(method);
+    expect(r.text).toBe(text);
+  });
+
+  it('short GBK and Big5 snippets of a few words still decode right', () => {
+    const s = '实干担当促进发展，是主题教育的具体目标之一。';
+    const g = decodeText(iconv.encode(s, 'gbk'));
+    expect(g.ok && g.encoding === 'gb18030' && g.text === s).toBe(true);
+    const t = toHant(s);
+    const b = decodeText(iconv.encode(t, 'big5'));
+    expect(b.ok && b.encoding === 'big5' && b.text === t).toBe(true);
+  });
+
+  it('keeps UTF-8 with a few corrupt bytes as UTF-8, counting the replacements', () => {
+    const bytes = Buffer.concat([Buffer.from(seed.slice(0, 500)), Buffer.from([0xff, 0xfe, 0x80]), Buffer.from(seed.slice(500))]);
+    const r = decodeText(bytes);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.encoding).toBe('utf-8');
+    expect(r.method).toBe('utf8_lossy');
+    expect(r.replaced).toBeGreaterThan(0);
+  });
+
+  it('rejects control-byte soup as binary and random high bytes as undecodable', () => {
+    const ctl = Buffer.alloc(4000);
+    for (let i = 0; i < ctl.length; i++) ctl[i] = (i * 7) % 32;
+    expect(decodeText(ctl)).toMatchObject({ ok: false, reason: 'binary' });
+    const high = Buffer.alloc(4000);
+    let x = 12345;
+    for (let i = 0; i < high.length; i++) {
+      x = (x * 1103515245 + 12345) & 0x7fffffff;
+      high[i] = 0x80 | (x >> 16) % 128;
+    }
+    const r = decodeText(high);
+    expect(r.ok).toBe(false);
+  });
+
+  it('scores real text above mojibake', () => {
+    const right = new TextDecoder('big5').decode(iconv.encode(toHant(seed), 'big5'));
+    const wrong = new TextDecoder('gb18030').decode(iconv.encode(toHant(seed), 'big5'));
+    expect(plausibility(right)).toBeGreaterThan(0.95);
+    expect(plausibility(wrong)).toBeLessThan(plausibility(right));
+  });
+
+  it('decodes HZ escapes and refuses broken ones', () => {
+    expect(decodeHz('A~{<:Ky2;S{#,~}B')).toBe('A己所不欲，B');
+    expect(decodeHz('~~ tilde')).toBe('~ tilde');
+    expect(decodeHz('~{\x01\x02~}')).toBeNull();
+  });
+});
