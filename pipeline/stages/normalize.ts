@@ -1,0 +1,341 @@
+/**
+ * normalize: one script (Simplified), repaired converter damage, one punctuation and spacing style.
+ *
+ * Applied to the title, subtitle and every paragraph of a document, in this order:
+ *  1. NFC, full-width letters/digits → half-width, invisible and control characters out;
+ *  2. stray HTML (entities decoded, tags and mangled end tags removed), converter pinyin `務(wù)` removed;
+ *  3. Traditional → Simplified with opencc-js, only for text detected as Traditional;
+ *  4. redaction masks → one token (`█`), counted in `n_masks`;
+ *  5. ASCII punctuation between Chinese characters → full-width; spacing (invisible spaces, spaces
+ *     between Chinese characters, runs, ends).
+ * The rounds repeat until nothing changes (normally 1–2), which makes the stage idempotent.
+ * Everything a step deletes or rewrites away is returned as a Removal, so the ledger balances.
+ */
+import { pinyin } from 'pinyin-pro';
+import { defineStage, countChars } from '../lib/stage.js';
+import type { Doc, Removal, Script } from '../lib/types.js';
+import {
+  detectVariant, scriptStats, addStats, textEvidence, toSimplified, isTraditionalChar,
+  type ScriptStats, type ScriptThresholds, type Variant,
+} from '../lib/script.js';
+import { INVISIBLE, SPACE_RUN } from '../rules/normalize-invisible.js';
+import {
+  ENTITY, HTML_RULES, NAMED_ENTITIES, PINYIN_ANNOTATION, PINYIN_MANGLED, PINYIN_SYLLABLE, PINYIN_SYLLABLE_SHAPE,
+} from '../rules/normalize-damage.js';
+import {
+  ASCII_TO_FULLWIDTH, CJK_CONTEXT, CJK_CONTEXT_RE, FULLWIDTH_ALNUM, FULLWIDTH_NUMBER_MARKS, HAN_PAREN_GROUP,
+} from '../rules/normalize-punctuation.js';
+import { MASK_RULES, MASK_TOKEN } from '../rules/normalize-masks.js';
+
+export interface NormalizeConfig extends ScriptThresholds {
+  /** Pinyin annotations are converter damage only when a document has at least this many (a genuine
+   * pronunciation note such as 朝(zhāo) is a one-off; raw/004 has 88). */
+  pinyinMinAnnotations: number;
+  /** Upper bound on repeat rounds (each round applies every rule; we stop when nothing changes). */
+  maxRounds: number;
+}
+
+/** What one unit of text went through: its Removals without location (the stage adds it). */
+export type Repair = Pick<Removal, 'rule' | 'chars' | 'text'>;
+
+const EXCERPT = 40;
+
+/** Collects Repairs while a step rewrites text. */
+class Repairs {
+  list: Repair[] = [];
+  /** Record that `from` became `to` under `rule`; only a change in countChars is a Removal. */
+  add(rule: string, from: string, to = ''): void {
+    const chars = countChars(from) - countChars(to);
+    if (chars !== 0) this.list.push({ rule, chars, text: from.slice(0, EXCERPT) });
+  }
+  /** Record a whole-text rewrite (NFC, script conversion) by its change in countChars. */
+  delta(rule: string, before: string, after: string): void {
+    const chars = countChars(before) - countChars(after);
+    if (chars !== 0) this.list.push({ rule, chars, text: null });
+  }
+}
+
+// ---- step 1: code points -------------------------------------------------------------------------
+
+function codePoints(s: string, r: Repairs): string {
+  const nfc = s.normalize('NFC');
+  r.delta('unicode_nfc', s, nfc);
+  let t = nfc.replace(FULLWIDTH_ALNUM, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0));
+  for (const m of FULLWIDTH_NUMBER_MARKS) t = t.replace(m.pattern, m.to);
+  for (const inv of INVISIBLE) t = t.replace(inv.pattern, (m) => (r.add(inv.rule, m), ''));
+  return t;
+}
+
+// ---- step 2: HTML and converter damage -----------------------------------------------------------
+
+function decodeEntity(m: string, dec?: string, hex?: string, name?: string, legacy?: string): string {
+  if (dec !== undefined || hex !== undefined) {
+    const cp = dec !== undefined ? Number.parseInt(dec, 10) : Number.parseInt(hex!, 16);
+    // Only scalar values that are not controls; anything else stays as written.
+    if (cp > 0x1f && cp <= 0x10ffff && !(cp >= 0xd800 && cp <= 0xdfff) && !(cp >= 0x7f && cp <= 0x9f)) {
+      return String.fromCodePoint(cp);
+    }
+    return m;
+  }
+  return NAMED_ENTITIES[(name ?? legacy)!.toLowerCase()] ?? m;
+}
+
+function html(s: string, r: Repairs): string {
+  let t = s;
+  // Decode until stable: double-escaped `&amp;nbsp;` is common on reposted pages.
+  for (let i = 0; i < 4; i++) {
+    const next = t.replace(ENTITY, (m: string, dec?: string, hex?: string, name?: string, legacy?: string) => {
+      const out = decodeEntity(m, dec, hex, name, legacy);
+      if (out !== m) r.add('html_entity', m, out);
+      return out;
+    });
+    if (next === t) break;
+    t = next;
+  }
+  for (const h of HTML_RULES) t = t.replace(h.pattern, (m) => (r.add(h.rule, m), ''));
+  // Entities decoded after a tag went are for the next round.
+  return t;
+}
+
+const readingCache = new Map<string, Set<string>>();
+
+/** Every reading of a Han character (and of its Simplified form), with tone marks, tone numbers, and none. */
+function readings(ch: string): Set<string> {
+  let set = readingCache.get(ch);
+  if (!set) {
+    set = new Set();
+    const forms = new Set([ch, isTraditionalChar(ch) ? toSimplified(ch, 't') : ch]);
+    for (const f of forms) {
+      for (const toneType of ['symbol', 'num', 'none'] as const) {
+        for (const p of pinyin(f, { multiple: true, type: 'array', toneType })) set.add(p.replace('v', 'ü'));
+      }
+    }
+    readingCache.set(ch, set);
+  }
+  return set;
+}
+
+/** True when every bracketed syllable after `ch` is one of its readings. */
+function isReadingOf(ch: string, brackets: string): boolean {
+  const r = readings(ch);
+  const syl = [...brackets.matchAll(PINYIN_SYLLABLE)].map((m) => m[1]!);
+  return syl.length > 0 && syl.every((s) => r.has(s));
+}
+
+/** How many converter-style pinyin annotations a text has (the document-level evidence). */
+export function countPinyinAnnotations(s: string): number {
+  let n = 0;
+  for (const m of s.matchAll(PINYIN_ANNOTATION)) if (isReadingOf(m[1]!, m[2]!)) n++;
+  return n;
+}
+
+const TONE_MARKS = /[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ]/u;
+
+function stripTones(s: string): string {
+  return s.normalize('NFD').replace(/[\u0300-\u036f]/gu, '').replace(/u\u0308|v/gu, 'ü');
+}
+
+function pinyinDamage(s: string, r: Repairs): string {
+  let t = s.replace(PINYIN_ANNOTATION, (m, ch: string, brackets: string) => {
+    if (!isReadingOf(ch, brackets)) return m;
+    r.add('pinyin_annotation', brackets);
+    return ch;
+  });
+  t = t.replace(PINYIN_MANGLED, (m, syl: string) => {
+    if (!TONE_MARKS.test(syl) || !PINYIN_SYLLABLE_SHAPE.test(stripTones(syl))) return m;
+    r.add('pinyin_mangled', m);
+    return '';
+  });
+  return t;
+}
+
+// ---- step 4: masks -------------------------------------------------------------------------------
+
+function masks(s: string, r: Repairs): string {
+  // A unit made only of stars (and spaces) is a divider line or a bullet, not a redaction.
+  if (/^[\s*＊]*$/u.test(s)) return s;
+  let t = s;
+  for (const m of MASK_RULES) t = t.replace(m.pattern, (x) => (r.add('mask_normalized', x, MASK_TOKEN), MASK_TOKEN));
+  return t;
+}
+
+// ---- step 5: punctuation and spacing ---------------------------------------------------------------
+
+/** The nearest character before / after position i that is neither a space nor another convertible
+ * mark (so `好!?` sees 好 and the text end), or null at the text's ends. */
+function neighbour(chars: string[], i: number, dir: -1 | 1): string | null {
+  for (let j = i + dir; j >= 0 && j < chars.length; j += dir) {
+    const c = chars[j]!;
+    if (!/\s/u.test(c) && !TRANSPARENT.has(c)) return c;
+  }
+  return null;
+}
+const TRANSPARENT = new Set([',', ';', ':', '?', '!']);
+
+function punctuation(s: string): string {
+  let t = s.replace(HAN_PAREN_GROUP, '（$1）');
+  // Single marks: full-width when both sides are Chinese context. A text end counts as Chinese when the
+  // other side is (`什么是担当?` → `？`, a leading `:“…` → `：`). Runs of marks look through each other
+  // (`好!?` → `好！？`); repeat until stable since a converted `）` is Chinese context for its neighbour.
+  for (let changed = true; changed;) {
+    changed = false;
+    const chars = [...t];
+    for (let i = 0; i < chars.length; i++) {
+      const full = ASCII_TO_FULLWIDTH[chars[i]!];
+      if (!full) continue;
+      const prev = neighbour(chars, i, -1);
+      const next = neighbour(chars, i, 1);
+      const p = prev !== null && CJK_CONTEXT_RE.test(prev);
+      const n = next !== null && CJK_CONTEXT_RE.test(next);
+      if ((p && (n || next === null)) || (n && prev === null)) {
+        chars[i] = full;
+        changed = true;
+      }
+    }
+    t = chars.join('');
+  }
+  return t;
+}
+
+const BETWEEN_CJK_SPACE = new RegExp(`(?<=[${CJK_CONTEXT}]) +(?=[${CJK_CONTEXT}])`, 'gu');
+
+function spacing(s: string): string {
+  return s.replace(SPACE_RUN, ' ').replace(BETWEEN_CJK_SPACE, '').trim();
+}
+
+// ---- one round over a document's units -----------------------------------------------------------
+
+export interface UnitPlan {
+  /** Convert this unit from this OpenCC variant to Simplified (first round only), or leave its script. */
+  convert: Variant | null;
+}
+
+function round(units: string[], plans: UnitPlan[] | null, cfg: NormalizeConfig, repairs: Repairs[]): string[] {
+  const a = units.map((u, i) => html(codePoints(u, repairs[i]!), repairs[i]!));
+  const annotations = a.reduce((n, u) => n + countPinyinAnnotations(u), 0);
+  const fixPinyin = annotations >= cfg.pinyinMinAnnotations;
+  return a.map((u, i) => {
+    const r = repairs[i]!;
+    let t = fixPinyin ? pinyinDamage(u, r) : u;
+    const v = plans?.[i]?.convert ?? null;
+    if (v) {
+      const conv = toSimplified(t, v);
+      r.delta('script_conversion', t, conv);
+      t = conv;
+    }
+    return spacing(punctuation(masks(t, r)));
+  });
+}
+
+export interface NormalizedUnits {
+  units: string[];
+  repairs: Repair[][];
+  script: Script;
+  variant: Variant | null;
+  rounds: number;
+}
+
+/** Decide, for each unit, whether it is converted, and the document's original script. */
+export function planScript(units: string[], cfg: ScriptThresholds): { plans: UnitPlan[]; script: Script; variant: Variant | null } {
+  const stats = units.map(scriptStats);
+  const total = stats.reduce<ScriptStats>(addStats, { han: 0, changed: 0, strong: 0 });
+  const docEvidence = textEvidence(total, cfg);
+  const evidence = stats.map((s) => textEvidence(s, cfg));
+  // A Traditional document converts every unit except those that are confidently Simplified on their
+  // own (a quoted Simplified passage); a Simplified or undecided document converts only the units that
+  // are confidently Traditional on their own. Short units follow their document.
+  const convert = evidence.map((e) => (docEvidence === 'Hant' ? e !== 'Hans' : e === 'Hant'));
+  const withHan = stats.map((s) => s.han > 0);
+  const nConverted = convert.filter((c, i) => c && withHan[i]).length;
+  const nHan = withHan.filter(Boolean).length;
+  const script: Script = nConverted === 0 ? 'Hans' : nConverted === nHan ? 'Hant' : 'mixed';
+  const variant = nConverted === 0 ? null : detectVariant(units.filter((_, i) => convert[i]).join('\n'));
+  return { plans: convert.map((c) => ({ convert: c ? variant : null })), script, variant };
+}
+
+/**
+ * Normalize the text units of one document (title, subtitle, paragraphs) together: script detection
+ * and the pinyin evidence are per document. Pure; repeats rounds until the text is stable.
+ */
+export function normalizeUnits(units: string[], cfg: NormalizeConfig): NormalizedUnits {
+  const repairs = units.map(() => new Repairs());
+  // Script is decided on the text after step 1–2 of the first round (entities may hide Han characters).
+  const pre = units.map((u) => html(codePoints(u, new Repairs()), new Repairs()));
+  const { plans, script, variant } = planScript(pre, cfg);
+  let cur = round(units, plans, cfg, repairs);
+  let rounds = 1;
+  while (rounds < cfg.maxRounds) {
+    const next = round(cur, null, cfg, repairs);
+    rounds++;
+    const same = next.every((u, i) => u === cur[i]);
+    cur = next;
+    if (same) break;
+  }
+  return { units: cur, repairs: repairs.map((r) => r.list), script, variant, rounds };
+}
+
+/** Normalize one standalone text (a document of one unit). */
+export function normalizeText(text: string, cfg: NormalizeConfig = normalize.defaults): { text: string; repairs: Repair[]; script: Script } {
+  const r = normalizeUnits([text], cfg);
+  return { text: r.units[0]!, repairs: r.repairs[0]!, script: r.script };
+}
+
+const MASK_COUNT = new RegExp(MASK_TOKEN, 'gu');
+
+export const normalize = defineStage<Doc, Doc, NormalizeConfig>({
+  name: 'normalize',
+  kind: 'map',
+  describe: 'converts Traditional to Simplified, repairs converter damage, normalises punctuation, spacing and masks',
+  defaults: {
+    // Measured on raw/: Simplified seeds 0.000 (at most 3 changed characters: 乾, 拚, all in GB2312,
+    // so 0 strong), the Traditional seed 0.284. 5% with one character outside GB2312 separates them
+    // with a wide margin and still catches short Traditional strings (潮濕灶台: 1 of 4).
+    hantShare: 0.05,
+    hantMinStrong: 1,
+    // A paragraph of 20+ Han characters with at most 1% Traditional-only characters (outside GB2312)
+    // is Simplified even inside a Traditional document, and is left as it is.
+    hansMinHan: 20,
+    hansMaxShare: 0.01,
+    pinyinMinAnnotations: 3,
+    maxRounds: 4,
+  },
+  process(doc, cfg) {
+    const hasTitle = doc.title !== null;
+    const hasSub = doc.subtitle !== null;
+    const units = [...(hasTitle ? [doc.title!] : []), ...(hasSub ? [doc.subtitle!] : []), ...doc.paragraphs];
+    const res = normalizeUnits(units, cfg);
+    const first = (hasTitle ? 1 : 0) + (hasSub ? 1 : 0);
+    const removed: Removal[] = [];
+    res.repairs.forEach((list, u) => {
+      const p = u - first;
+      for (const r of list) {
+        removed.push({ ...r, paragraph: p >= 0 ? p : null, line: p >= 0 ? doc.para_lines[p] ?? null : null });
+      }
+    });
+    const out = res.units;
+    const title = hasTitle ? out[0] || null : null;
+    const subtitle = hasSub ? out[hasTitle ? 1 : 0] || null : null;
+    // A paragraph that was only HTML or invisible characters is gone; its line goes with it.
+    const paragraphs: string[] = [];
+    const paraLines: number[] = [];
+    out.slice(first).forEach((p, i) => {
+      if (p) { paragraphs.push(p); paraLines.push(doc.para_lines[i]!); }
+    });
+    const counts: Record<string, number> = {};
+    for (const r of removed) counts[r.rule] = (counts[r.rule] ?? 0) + 1;
+    if (res.variant) counts[`converted_${res.variant}`] = 1;
+    if (paragraphs.length === 0) {
+      return { out: [], removed, counts, dropped: { reason: 'empty_after_normalize' } };
+    }
+    const n_masks = [title, subtitle, ...paragraphs].reduce((n, s) => n + (s?.match(MASK_COUNT)?.length ?? 0), 0);
+    return {
+      out: [{
+        ...doc, title, subtitle, paragraphs, para_lines: paraLines, n_masks,
+        // Already normalized (a re-run): the original script was decided on the original text.
+        script_original: doc.script_original ?? res.script,
+      }],
+      removed,
+      counts,
+    };
+  },
+});
