@@ -1,0 +1,491 @@
+/**
+ * segment: one extracted unit → documents, each with title, subtitle, genre, paragraphs and line provenance.
+ *
+ * 1. Document starts, from general forms (pipeline/rules/headings.ts): a table of contents and the headings that
+ *    repeat its entries; ordinal article headings (`篇一：`, `【篇二】`, `第三篇`, `范文4：`); a run of numbered
+ *    title lines `1、标题` with nothing but a collection title before them; a line recurring before each article
+ *    (a site banner: removed as a separator); a bracketed column title (`【全国两会地方谈】标题`) after a body.
+ *    Headings inside an article (`一、` `（二）` `1.` `(3)`) never start a document.
+ * 2. Per document: title (never invented: null when there is no title line; the unit's metadata title when the
+ *    unit is one document), subtitle (`——……`), paragraphs rebuilt from lines broken by page/slide extraction and
+ *    split where a line ran several `　　`-indented paragraphs together (pipeline/rules/segment-lines.ts).
+ * 3. Genre from the keyword table in pipeline/rules/genres.ts.
+ *
+ * Accounting: every non-whitespace character of the unit is in a document (title, subtitle, paragraphs) or in a
+ * Removal (`toc`, `article_separator`, `article_number`, `subtitle_dash`, `compilation_title`). The one exception
+ * is a metadata title that has no line in the text: it adds characters, reported as `counts.metadata_title_chars`.
+ */
+import { defineStage, countChars } from '../lib/stage.js';
+import { docId } from '../lib/ids.js';
+import type { Doc, ExtractRecord, Removal } from '../lib/types.js';
+import {
+  COLUMN_HEADING, IN_ARTICLE_LABELS, NUMBERED_LINE, ORDINAL_HEADINGS, STRUCTURE_HEADINGS, TOC_HEADER, TOC_PAGE_TRAILER,
+} from '../rules/headings.js';
+import {
+  CLAUSE_COMMA, CLOSED_LINE, EXCLAIM_END, LABEL_LINE, LABEL_LINE_MAX_CHARS, NOT_TITLE_END, PREVIEW_END, RUN_TOGETHER,
+  SALUTATION, SENTENCE_END_INSIDE, SENTENCE_INSIDE, SUBTITLE_LINE,
+} from '../rules/segment-lines.js';
+import { GENRES, OPENING_CHARS, TRADITIONAL_FOLD } from '../rules/genres.js';
+
+export interface SegmentConfig {
+  /** Longest title line, in countChars (the longest seed title is 34; web titles run to ~50). */
+  maxTitleChars: number;
+  /** Longest subtitle line (seed subtitles are 35). */
+  maxSubtitleChars: number;
+  /** A structure heading (`一、…`, `(3)…`) up to this long is a paragraph of its own, never continued. */
+  maxHeadingChars: number;
+  /** Least body of a document found by a weak form (numbered title run, separator, column title). */
+  minArticleChars: number;
+  /** Longest line taken as a recurring separator (site banners are one sentence). */
+  maxSeparatorChars: number;
+  /**
+   * Lines cut mid-sentence after a complete sentence (`……。这个十` / `分钟悲剧……`) a unit must show before its
+   * unclosed lines are joined to the next. Below it, a line without closing punctuation is taken as written: an
+   * unnumbered heading (raw/000 has two) rather than a page break.
+   */
+  minBrokenLines: number;
+}
+
+/** Where a document starts: the heading line, and what the heading form already says about the title. */
+interface Start {
+  /** 0-based line index of the heading (or of the first line after a separator). */
+  i: number;
+  form: 'toc' | 'ordinal' | 'numbered' | 'column' | 'separator';
+  /** Title taken from the heading line itself; undefined = decide from the lines. */
+  title?: string;
+  /** Ordinal marker removed from the heading line (`1.`, `篇一：`, `【篇二】`). */
+  marker?: string;
+}
+
+interface Unit {
+  /** Trimmed lines (JS trim also strips NBSP and U+3000). */
+  t: string[];
+  /** Whole lines removed (table of contents, separators, collection title), by 0-based index → rule. */
+  gone: Map<number, string>;
+  cfg: SegmentConfig;
+  /** Whether the unit shows page/slide line breaks (see minBrokenLines): only then are lines joined. */
+  broken: boolean;
+}
+
+export const segment = defineStage<ExtractRecord, Doc, SegmentConfig>({
+  name: 'segment',
+  kind: 'map',
+  describe: 'splits compiled files into documents, finds titles and genres, rebuilds broken paragraphs',
+  defaults: { maxTitleChars: 60, maxSubtitleChars: 80, maxHeadingChars: 40, minArticleChars: 200, maxSeparatorChars: 100, minBrokenLines: 2 },
+  process(rec, cfg) {
+    const u: Unit = { t: rec.text.split('\n').map((l) => l.trim()), gone: new Map(), cfg, broken: false };
+    const removed: Removal[] = [];
+    const counts: Record<string, number> = {};
+    const add = (k: string, n = 1) => { counts[k] = (counts[k] ?? 0) + n; };
+    const removeLine = (i: number, rule: string) => {
+      u.gone.set(i, rule);
+      removed.push({ rule, chars: countChars(u.t[i]!), line: i + 1, paragraph: null, text: u.t[i]! });
+    };
+
+    const starts = findStarts(u, removeLine);
+    u.broken = brokenLines(u) >= cfg.minBrokenLines;
+    const segments: Array<{ from: number; to: number; start?: Start }> = [];
+    const first = starts[0]?.i ?? u.t.length;
+    const pre = contentLines(u, 0, first);
+    if (pre.length > 0) {
+      // Only a collection title (`××心得体会范文3篇`) before the first article: not a document.
+      if (starts.length > 0 && pre.length <= 2 && pre.every((i) => titleLike(u.t[i]!, cfg.maxTitleChars))) {
+        for (const i of pre) removeLine(i, 'compilation_title');
+      } else segments.push({ from: 0, to: first });
+    }
+    starts.forEach((s, k) => segments.push({ from: s.i, to: starts[k + 1]?.i ?? u.t.length, start: s }));
+
+    const single = segments.length === 1 ? rec.title : null;
+    const out: Doc[] = [];
+    for (const seg of segments) {
+      const built = buildDoc(u, seg.from, seg.to, seg.start, single, removed, add);
+      if (!built) continue;
+      const n = out.length + 1;
+      out.push({
+        id: docId(rec.source_file, rec.source_sha256, rec.source_member, n),
+        source_file: rec.source_file, source_member: rec.source_member, source_sha256: rec.source_sha256,
+        source_encoding: rec.source_encoding, source_format: rec.source_format,
+        segment: n, line_start: built.lineStart, line_end: built.lineEnd,
+        title: built.title, subtitle: built.subtitle, paragraphs: built.paragraphs, para_lines: built.paraLines,
+        genre: guessGenre(built.title, built.subtitle, built.paragraphs),
+        script_original: null, source_site: rec.source_site, author_affiliation: null, published: rec.published,
+        n_masks: 0, duplicates: 0,
+      });
+    }
+    add('documents', out.length);
+    if (out.length === 0) return { out, removed, counts, dropped: { reason: 'no_text' } };
+    return { out, removed, counts };
+  },
+});
+
+/* ---------- document starts ---------- */
+
+/** All document starts of a unit, sorted; removes the table of contents and separator lines it finds. */
+function findStarts(u: Unit, removeLine: (i: number, rule: string) => void): Start[] {
+  const byLine = new Map<number, Start>();
+  const put = (s: Start) => { if (!byLine.has(s.i) || byLine.get(s.i)!.form === 'separator') byLine.set(s.i, s); };
+
+  const toc = findToc(u);
+  if (toc) {
+    for (const i of toc.lines) removeLine(i, 'toc');
+    tocStarts(u, toc).forEach(put);
+  }
+  const ordinal = byLine.size === 0 ? ordinalStarts(u) : [];
+  ordinal.forEach(put);
+  if (byLine.size === 0) numberedStarts(u).forEach(put);
+  const sep = separatorStarts(u);
+  for (const i of sep.lines) removeLine(i, 'article_separator');
+  sep.starts.forEach(put);
+  columnStarts(u, [...byLine.keys()]).forEach(put);
+
+  // A heading followed by no body is not a document start (its line stays in the document before).
+  const sorted = [...byLine.values()].sort((a, b) => a.i - b.i);
+  return sorted.filter((s, k) => {
+    const body = contentLines(u, s.i, sorted[k + 1]?.i ?? u.t.length).length;
+    return body >= (s.marker !== undefined && s.title === undefined ? 3 : 2);
+  });
+}
+
+/** `目录` followed by consecutively numbered entries (1, 2, 3…); blank lines between them are allowed. */
+function findToc(u: Unit): { lines: number[]; titles: string[] } | null {
+  for (let h = 0; h < u.t.length; h++) {
+    if (!TOC_HEADER.test(u.t[h]!)) continue;
+    const lines = [h];
+    const titles: string[] = [];
+    for (let i = h + 1; i < u.t.length; i++) {
+      if (!u.t[i]) continue;
+      const m = NUMBERED_LINE.exec(u.t[i]!);
+      if (!m || toInt(m[1]!) !== titles.length + 1) break; // numbering restarts: the articles begin
+      lines.push(i);
+      titles.push(m[2]!.replace(TOC_PAGE_TRAILER, '').trim());
+    }
+    if (titles.length >= 2) return { lines, titles };
+  }
+  return null;
+}
+
+/** For each entry in order, the next line that repeats it (`N. 标题` with the same N, or the bare title). */
+function tocStarts(u: Unit, toc: { lines: number[]; titles: string[] }): Start[] {
+  const out: Start[] = [];
+  let pos = toc.lines[toc.lines.length - 1]! + 1;
+  toc.titles.forEach((title, k) => {
+    const want = squash(title);
+    for (let i = pos; i < u.t.length; i++) {
+      if (!u.t[i] || u.gone.has(i)) continue;
+      const m = NUMBERED_LINE.exec(u.t[i]!);
+      if (m && toInt(m[1]!) === k + 1 && squash(m[2]!) === want) {
+        out.push({ i, form: 'toc', title: m[2]!.trim(), marker: markerOf(u.t[i]!, m[2]!) });
+      } else if (squash(u.t[i]!) === want) {
+        out.push({ i, form: 'toc', title: u.t[i]! });
+      } else continue;
+      pos = i + 1;
+      return;
+    }
+  });
+  return out;
+}
+
+/** Strong ordinal article headings (`篇一：`, `【篇二】`, `第三篇`, `范文4：`): two or more split the unit. */
+function ordinalStarts(u: Unit): Start[] {
+  const out: Start[] = [];
+  u.t.forEach((line, i) => {
+    if (!line || u.gone.has(i)) return;
+    for (const rule of ORDINAL_HEADINGS) {
+      const m = rule.re.exec(line);
+      if (!m?.groups) continue;
+      const rest = (m.groups['rest'] ?? '').trim();
+      if (rest && !titleLike(rest, u.cfg.maxTitleChars)) continue;
+      out.push({ i, form: 'ordinal', title: rest || undefined, marker: rest ? markerOf(line, rest) : line });
+      return;
+    }
+  });
+  return out.length >= 2 ? out : [];
+}
+
+/**
+ * Weak form: title lines numbered `1、` `2.` … that form the whole run 1..N, with nothing before the first but
+ * at most two title-like lines, every article at least minArticleChars long. When a title-like line precedes
+ * (it could be the title of one article whose sections are numbered), half the headings must name a genre.
+ */
+function numberedStarts(u: Unit): Start[] {
+  const cands: Start[] = [];
+  for (let i = 0; i < u.t.length; i++) {
+    const m = u.gone.has(i) ? null : NUMBERED_LINE.exec(u.t[i]!);
+    if (m && titleLike(m[2]!, u.cfg.maxTitleChars)) {
+      cands.push({ i, form: 'numbered', title: m[2]!.trim(), marker: markerOf(u.t[i]!, m[2]!) });
+      if (toInt(m[1]!) !== cands.length) return [];
+    }
+  }
+  if (cands.length < 2) return [];
+  const pre = contentLines(u, 0, cands[0]!.i);
+  if (pre.length > 2 || !pre.every((i) => titleLike(u.t[i]!, u.cfg.maxTitleChars))) return [];
+  const bodies = cands.map((s, k) => bodyChars(u, s.i + 1, cands[k + 1]?.i ?? u.t.length));
+  if (bodies.some((n) => n < u.cfg.minArticleChars)) return [];
+  if (pre.length > 0 && cands.filter((s) => genreOfTitle(s.title!) !== null).length * 2 < cands.length) return [];
+  return cands;
+}
+
+/**
+ * A line that recurs (same text, 2+ times) right before article titles: a site banner between articles. Each
+ * occurrence must be followed by a title-like line or the end, with at least two different titles following
+ * (so a duplicated article's title, followed twice by the same subtitle, is not taken for a banner), and the
+ * stretches between occurrences must be article-sized.
+ */
+function separatorStarts(u: Unit): { lines: number[]; starts: Start[] } {
+  const seen = new Map<string, number[]>();
+  u.t.forEach((line, i) => {
+    if (!line || u.gone.has(i)) return;
+    const n = countChars(line);
+    if (n < 4 || n > u.cfg.maxSeparatorChars || isStructure(line) || /[:：]$/.test(line)) return;
+    seen.set(line, [...(seen.get(line) ?? []), i]);
+  });
+  const lines: number[] = [];
+  const starts: Start[] = [];
+  for (const occ of seen.values()) {
+    if (occ.length < 2) continue;
+    const next = occ.map((i) => nextContent(u, i + 1, new Set(occ)));
+    if (next.some((j) => j !== null && !titleLike(u.t[j]!, u.cfg.maxTitleChars))) continue;
+    if (new Set(next.filter((j) => j !== null).map((j) => u.t[j!])).size < 2) continue;
+    const gaps = occ.slice(1).map((i, k) => bodyChars(u, occ[k]! + 1, i));
+    if (gaps.some((n) => n < u.cfg.minArticleChars)) continue;
+    lines.push(...occ);
+    for (const j of next) if (j !== null) starts.push({ i: j, form: 'separator' });
+  }
+  return { lines, starts };
+}
+
+/** `【栏目】标题` after some body text and followed by an article-sized body: an appended column article. */
+function columnStarts(u: Unit, known: number[]): Start[] {
+  const out: Start[] = [];
+  const firstContent = nextContent(u, 0);
+  u.t.forEach((line, i) => {
+    if (!line || u.gone.has(i) || i === firstContent) return;
+    const m = COLUMN_HEADING.exec(line);
+    if (!m?.groups || IN_ARTICLE_LABELS.test(m.groups['col']!.trim())) return;
+    if (ORDINAL_HEADINGS.some((r) => r.re.test(line)) || !titleLike(line, u.cfg.maxTitleChars)) return;
+    const end = [...known, ...out.map((s) => s.i), u.t.length].filter((k) => k > i).reduce((a, b) => Math.min(a, b));
+    if (bodyChars(u, i + 1, end) < u.cfg.minArticleChars) return;
+    out.push({ i, form: 'column', title: line });
+  });
+  return out;
+}
+
+/* ---------- one document ---------- */
+
+interface Built {
+  title: string | null;
+  subtitle: string | null;
+  paragraphs: string[];
+  paraLines: number[];
+  lineStart: number;
+  lineEnd: number;
+}
+
+function buildDoc(
+  u: Unit, from: number, to: number, start: Start | undefined, metaTitle: string | null,
+  removed: Removal[], add: (k: string, n?: number) => void,
+): Built | null {
+  const content = contentLines(u, from, to);
+  if (content.length === 0) return null;
+  const lineStart = Math.min(content[0]!, start?.i ?? Infinity) + 1;
+  const lineEnd = content[content.length - 1]! + 1;
+  const cut = (rule: string, text: string, i: number) => {
+    removed.push({ rule, chars: countChars(text), line: i + 1, paragraph: null, text });
+  };
+  const skip = new Set<number>();
+  let title: string | null = null;
+  let titleAt = -1;
+
+  if (start?.title !== undefined) {
+    title = start.title;
+    titleAt = start.i;
+    if (start.marker) cut('article_number', start.marker, start.i);
+  } else {
+    if (start?.marker !== undefined) { cut('article_number', start.marker, start.i); skip.add(start.i); }
+    const rest = content.filter((i) => !skip.has(i));
+    titleAt = findTitleLine(u, rest);
+    if (titleAt >= 0) title = u.t[titleAt]!;
+  }
+  if (metaTitle && !start) {
+    // One document and the container named it: use the metadata title, on its own line if the text has it.
+    const want = squash(metaTitle);
+    const line = content.slice(0, 3).find((i) => squash(u.t[i]!) === want);
+    if (line !== undefined) titleAt = line;
+    else if (!(titleAt >= 0 && want.includes(squash(u.t[titleAt]!)))) {
+      titleAt = -1;
+      add('metadata_title_chars', countChars(metaTitle));
+    }
+    title = titleAt >= 0 ? u.t[titleAt]! : metaTitle;
+  }
+  if (titleAt >= 0) skip.add(titleAt);
+
+  let subtitle: string | null = null;
+  const after = titleAt >= 0 ? content.find((i) => i > titleAt && !skip.has(i)) : undefined;
+  const sm = after !== undefined ? SUBTITLE_LINE.exec(u.t[after]!) : null;
+  if (after !== undefined && sm?.groups && countChars(u.t[after]!) <= u.cfg.maxSubtitleChars && !NOT_TITLE_END.test(u.t[after]!)) {
+    subtitle = sm.groups['rest']!.trim();
+    cut('subtitle_dash', sm.groups['dash']!, after);
+    skip.add(after);
+  }
+
+  const { paragraphs, paraLines } = paragraphsOf(u, content.filter((i) => !skip.has(i)), add);
+  if (paragraphs.length === 0) {
+    // A title with no body: keep its text as the body rather than make an empty document.
+    if (title !== null && titleAt >= 0) { paragraphs.push(title); paraLines.push(titleAt + 1); }
+    if (subtitle !== null && after !== undefined) { paragraphs.push(subtitle); paraLines.push(after + 1); }
+    if (paragraphs.length === 0) return null;
+    title = null;
+    subtitle = null;
+  }
+  if (title === null) add('untitled');
+  return { title, subtitle, paragraphs, paraLines, lineStart, lineEnd };
+}
+
+/**
+ * The title line of a document that no heading named: its first line when title-like and followed by more;
+ * or, when the first line is a preview snippet (`标题正文开头...`), the next line it repeats.
+ */
+function findTitleLine(u: Unit, content: number[]): number {
+  const [a, b] = content;
+  if (a === undefined || b === undefined) return -1;
+  const first = u.t[a]!;
+  const second = u.t[b]!;
+  if (PREVIEW_END.test(first) && first.startsWith(second) && first.length > second.length
+      && titleLike(second, u.cfg.maxTitleChars) && content.length > 2) return b;
+  if (titleLike(first, u.cfg.maxTitleChars) && !isStructure(first) && !SALUTATION.test(first)) return a;
+  return -1;
+}
+
+/**
+ * Paragraphs from a document's body lines: a line that does not close its sentence is continued by the next
+ * adjacent line (page/slide breaks), except after a short structure heading, a salutation or a short
+ * "label: value" line, and never into a structure heading or a label line. Lines holding several `　　`-indented
+ * paragraphs are split.
+ */
+function paragraphsOf(u: Unit, lines: number[], add: (k: string, n?: number) => void): { paragraphs: string[]; paraLines: number[] } {
+  const paragraphs: string[] = [];
+  const paraLines: number[] = [];
+  let prevLine = -2;
+  for (const i of lines) {
+    const pieces = u.t[i]!.split(RUN_TOGETHER).map((p) => p.trim()).filter(Boolean);
+    if (pieces.length > 1) add('run_together_splits', pieces.length - 1);
+    pieces.forEach((piece, k) => {
+      const last = paragraphs.length - 1;
+      if (k === 0 && u.broken && last >= 0 && prevLine === i - 1 && continues(paragraphs[last]!, piece, u.cfg)) {
+        paragraphs[last] = joinText(paragraphs[last]!, piece);
+        add('joined_lines');
+      } else {
+        paragraphs.push(piece);
+        paraLines.push(i + 1);
+      }
+    });
+    prevLine = i;
+  }
+  return { paragraphs, paraLines };
+}
+
+function continues(cur: string, next: string, cfg: SegmentConfig): boolean {
+  if (CLOSED_LINE.test(cur) || SALUTATION.test(cur)) return false;
+  if (isStructure(cur) && countChars(cur) <= cfg.maxHeadingChars) return false;
+  if (LABEL_LINE.test(cur) && !/[:：]$/.test(cur) && countChars(cur) <= LABEL_LINE_MAX_CHARS) return false;
+  if (isStructure(next) || LABEL_LINE.test(next) || COLUMN_HEADING.test(next)) return false;
+  return true;
+}
+
+/** Lines that end mid-sentence after a complete sentence and are followed by another line: page/slide breaks. */
+function brokenLines(u: Unit): number {
+  let n = 0;
+  for (let i = 0; i + 1 < u.t.length; i++) {
+    const line = u.t[i]!;
+    if (!line || u.gone.has(i) || !u.t[i + 1] || u.gone.has(i + 1)) continue;
+    if (!CLOSED_LINE.test(line) && SENTENCE_END_INSIDE.test(line)) n++;
+  }
+  return n;
+}
+
+/** Join a broken line to its continuation: no space between CJK, one space between Latin words. */
+function joinText(a: string, b: string): string {
+  return /[A-Za-z]$/.test(a) && /^[A-Za-z]/.test(b) ? `${a} ${b}` : a + b;
+}
+
+/* ---------- genre ---------- */
+
+/** Genre from title + subtitle (the rightmost keyword wins), else from the opening formulas; null if unclear. */
+export function guessGenre(title: string | null, subtitle: string | null, paragraphs: string[]): string | null {
+  const byTitle = genreOfTitle([title, subtitle].filter(Boolean).join(' '));
+  if (byTitle) return byTitle;
+  const opening = fold(paragraphs.join('').slice(0, OPENING_CHARS));
+  return GENRES.find((g) => g.opening?.test(opening))?.genre ?? null;
+}
+
+function genreOfTitle(text: string): string | null {
+  const s = fold(text);
+  let best: { genre: string; end: number; len: number } | null = null;
+  for (const g of GENRES) {
+    for (const m of s.matchAll(g.title)) {
+      const end = m.index + m[0].length;
+      if (!best || end > best.end || (end === best.end && m[0].length > best.len)) best = { genre: g.genre, end, len: m[0].length };
+    }
+  }
+  return best?.genre ?? null;
+}
+
+function fold(s: string): string {
+  return [...s].map((c) => TRADITIONAL_FOLD[c] ?? c).join('');
+}
+
+/* ---------- helpers ---------- */
+
+/** Indexes of non-empty, not removed lines in [from, to). */
+function contentLines(u: Unit, from: number, to: number): number[] {
+  const out: number[] = [];
+  for (let i = from; i < to; i++) if (u.t[i] && !u.gone.has(i)) out.push(i);
+  return out;
+}
+
+function nextContent(u: Unit, from: number, also: Set<number> = new Set()): number | null {
+  for (let i = from; i < u.t.length; i++) if (u.t[i] && !u.gone.has(i) && !also.has(i)) return i;
+  return null;
+}
+
+function bodyChars(u: Unit, from: number, to: number): number {
+  return contentLines(u, from, to).reduce((n, i) => n + countChars(u.t[i]!), 0);
+}
+
+/** A title line: 2..max chars, no full stop inside, not ending like a clause (see segment-lines.ts). */
+function titleLike(s: string, max: number): boolean {
+  const n = countChars(s);
+  if (n < 2 || n > max || NOT_TITLE_END.test(s) || SENTENCE_INSIDE.test(s)) return false;
+  return !(EXCLAIM_END.test(s) && CLAUSE_COMMA.test(s));
+}
+
+function isStructure(s: string): boolean {
+  return STRUCTURE_HEADINGS.some((re) => re.test(s));
+}
+
+/** The marker part of a heading line: everything before its title. */
+function markerOf(line: string, rest: string): string {
+  return line.slice(0, line.length - rest.length).trim();
+}
+
+/** Whitespace-free form for comparing titles (TOC entry vs heading, metadata title vs line). */
+function squash(s: string): string {
+  return s.replace(TOC_PAGE_TRAILER, '').replace(/\s+/gu, '');
+}
+
+const CN_DIGITS: Record<string, number> = { 零: 0, 〇: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
+
+/** Arabic (ASCII or full-width) or Chinese numeral up to 999 → number (NaN if not one). */
+export function toInt(s: string): number {
+  const ascii = s.replace(/[０-９]/gu, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0));
+  if (/^\d+$/.test(ascii)) return Number(ascii);
+  let n = 0;
+  let cur = 0;
+  for (const c of s) {
+    if (c in CN_DIGITS) cur = CN_DIGITS[c]!;
+    else if (c === '十') { n += (cur || 1) * 10; cur = 0; }
+    else if (c === '百') { n += (cur || 1) * 100; cur = 0; }
+    else return NaN;
+  }
+  return n + cur;
+}
