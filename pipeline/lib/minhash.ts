@@ -1,0 +1,205 @@
+/**
+ * The arithmetic of near-duplicate detection: a canonical form of text, character n-gram shingles,
+ * MinHash signatures, LSH banding and the exact Jaccard used to verify candidates.
+ *
+ * Everything is 32-bit integer math (`Math.imul`), no BigInt, no randomness: the permutation family is
+ * derived from a fixed seed, so signatures are identical on every machine and run.
+ *
+ * @example
+ *   const a = canonicalText(doc.paragraphs.join('\n'));
+ *   const sig = minhashSignature(shingleHashes(a, 5), permutations(256));
+ *   const keys = bandKeys(sig, 25, 10);               // one 53-bit bucket key per band
+ *   jaccardSorted(shingleFingerprints(a, 5), shingleFingerprints(b, 5));   // exact, for candidates only
+ */
+
+/**
+ * Canonical form for hashing only (the published text is never changed): NFKC (full-width → ASCII,
+ * compatibility ideographs → unified), lower-case, and every whitespace, punctuation (\p{P}) and symbol
+ * (\p{S}) character removed. Two copies that differ only in spacing, punctuation style or Latin case
+ * have the same canonical form.
+ */
+export function canonicalText(s: string): string {
+  return s.normalize('NFKC').toLowerCase().replace(/[\s\p{P}\p{S}\p{Cc}\p{Cf}]+/gu, '');
+}
+
+/** Code points of a string (a surrogate pair is one unit, as in the ledger). */
+export function codePoints(s: string): Int32Array {
+  const out = new Int32Array(s.length);
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.codePointAt(i)!;
+    if (c > 0xffff) i++;
+    out[n++] = c;
+  }
+  return out.subarray(0, n);
+}
+
+/** murmur3's 32-bit finaliser: a bijection on 32-bit integers that mixes every bit into every bit. */
+export function fmix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
+/** 32-bit hash of `n` code points starting at `i` (FNV-1a over code points, then fmix32). */
+function gramHash(cps: Int32Array, i: number, n: number, seed: number): number {
+  let h = seed;
+  for (let k = 0; k < n; k++) h = Math.imul(h ^ cps[i + k]!, 0x01000193);
+  return fmix32(h ^ n);
+}
+
+const SEED_A = 0x811c9dc5; // FNV offset basis
+const SEED_B = 0x2545f491; // an unrelated odd constant for the second, independent hash
+
+/**
+ * 32-bit hashes of the character n-grams of a canonical text (one per position, repeats included:
+ * MinHash ignores repeats). A text shorter than `n` is one shingle, the whole text; '' has none.
+ */
+export function shingleHashes(canonical: string, n: number): Int32Array {
+  const cps = codePoints(canonical);
+  if (cps.length === 0) return new Int32Array(0);
+  const m = Math.max(1, cps.length - n + 1);
+  const g = Math.min(n, cps.length);
+  const out = new Int32Array(m);
+  for (let i = 0; i < m; i++) out[i] = gramHash(cps, i, g, SEED_A);
+  return out;
+}
+
+/**
+ * The shingle set for exact verification: sorted, distinct 53-bit fingerprints (two independent 32-bit
+ * hashes of each n-gram). Two different shingles share a fingerprint with probability 2^-53 per pair,
+ * so for documents of 100k characters the chance that the Jaccard is off by even one shingle is < 1e-5;
+ * in exchange a shingle costs 8 bytes instead of a string.
+ */
+export function shingleFingerprints(canonical: string, n: number): Float64Array {
+  const cps = codePoints(canonical);
+  if (cps.length === 0) return new Float64Array(0);
+  const m = Math.max(1, cps.length - n + 1);
+  const g = Math.min(n, cps.length);
+  const out = new Float64Array(m);
+  for (let i = 0; i < m; i++) out[i] = (gramHash(cps, i, g, SEED_A) >>> 0) * 0x200000 + (gramHash(cps, i, g, SEED_B) >>> 11);
+  out.sort();
+  let k = 0;
+  for (let i = 0; i < m; i++) if (i === 0 || out[i] !== out[k - 1]) out[k++] = out[i]!;
+  return out.slice(0, k);
+}
+
+/** Exact Jaccard |A∩B| / |A∪B| of two sorted, distinct arrays (1 when both are empty). */
+export function jaccardSorted(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length === 0 && b.length === 0) return 1;
+  let i = 0, j = 0, inter = 0;
+  while (i < a.length && j < b.length) {
+    const x = a[i]!, y = b[j]!;
+    if (x === y) { inter++; i++; j++; } else if (x < y) i++; else j++;
+  }
+  return inter / (a.length + b.length - inter);
+}
+
+/** A seeded family of `k` permutations of the 32-bit integers: π_i(x) = fmix32(x ⊕ s_i) + t_i. */
+export interface Permutations { k: number; xor: Int32Array; add: Int32Array }
+
+/** The permutation family, derived deterministically from `seed` (splitmix-style counter hashing). */
+export function permutations(k: number, seed = 0x6a09e667): Permutations {
+  const xor = new Int32Array(k);
+  const add = new Int32Array(k);
+  for (let i = 0; i < k; i++) {
+    xor[i] = fmix32(seed ^ Math.imul(2 * i + 1, 0x9e3779b9));
+    add[i] = fmix32(xor[i]! ^ 0x5bd1e995);
+  }
+  return { k, xor, add };
+}
+
+/**
+ * MinHash signature: for each permutation the minimum of π_i over the shingle hashes.
+ * O(k) memory whatever the text length (never O(shingles × k): data-juicer issue #1034). Minima are taken
+ * in signed 32-bit order (a fixed bijection of the unsigned order, so still a permutation); the result is
+ * returned as the same bits viewed as a Uint32Array. Callers skip texts with no shingles.
+ */
+export function minhashSignature(shingles: Int32Array, perm: Permutations): Uint32Array {
+  // Repeats change no minimum: sort and drop them first (cheap next to k hashes per shingle).
+  const xs = Int32Array.from(shingles).sort();
+  let n = 0;
+  for (let j = 0; j < xs.length; j++) if (j === 0 || xs[j] !== xs[n - 1]) xs[n++] = xs[j]!;
+  const k = perm.k;
+  const sig = new Int32Array(k);
+  const xor = perm.xor, add = perm.add;
+  // Permutation-major: the running minimum stays in a register while the inner loop streams the shingles
+  // (with the repeat removal: 1.3× less CPU than shingle-major on the seeds, about 2 ns per hash).
+  for (let i = 0; i < k; i++) {
+    const s = xor[i]!, t = add[i]!;
+    let m = 0x7fffffff;
+    for (let j = 0; j < n; j++) {
+      let h = xs[j]! ^ s;
+      h ^= h >>> 16;
+      h = Math.imul(h, 0x85ebca6b);
+      h ^= h >>> 13;
+      h = Math.imul(h, 0xc2b2ae35);
+      h = ((h ^ (h >>> 16)) + t) | 0;
+      if (h < m) m = h;
+    }
+    sig[i] = m;
+  }
+  return new Uint32Array(sig.buffer);
+}
+
+/** MinHash estimate of the Jaccard: the share of equal signature positions. */
+export function estimateJaccard(a: Uint32Array, b: Uint32Array): number {
+  let eq = 0;
+  for (let i = 0; i < a.length; i++) if (a[i] === b[i]) eq++;
+  return eq / a.length;
+}
+
+/**
+ * One bucket key per band: the band's `rows` signature values hashed to 53 bits. Two documents are LSH
+ * candidates when any band key is equal. (A 53-bit collision between different bands' contents only adds a
+ * candidate pair, which verification rejects.)
+ */
+export function bandKeys(sig: Uint32Array, bands: number, rows: number): Float64Array {
+  const out = new Float64Array(bands);
+  for (let b = 0; b < bands; b++) {
+    let h1 = Math.imul(b + 1, 0x9e3779b9) ^ SEED_A;
+    let h2 = Math.imul(b + 1, 0x85ebca6b) ^ SEED_B;
+    for (let r = 0; r < rows; r++) {
+      const v = sig[b * rows + r]! | 0;
+      h1 = fmix32(Math.imul(h1 ^ v, 0x01000193));
+      h2 = fmix32(Math.imul(h2 ^ v, 0x27d4eb2f) + r);
+    }
+    out[b] = (h1 >>> 0) * 0x200000 + (h2 >>> 11);
+  }
+  return out;
+}
+
+/** Probability that a pair with Jaccard `s` shares at least one of `b` bands of `r` rows: 1 - (1 - s^r)^b. */
+export function candidateProbability(s: number, b: number, r: number): number {
+  return 1 - (1 - s ** r) ** b;
+}
+
+/** ∫ f over [lo, hi] by composite Simpson's rule (f is smooth here; 200 intervals is plenty). */
+function integrate(f: (x: number) => number, lo: number, hi: number, n = 200): number {
+  const h = (hi - lo) / n;
+  let sum = f(lo) + f(hi);
+  for (let i = 1; i < n; i++) sum += f(lo + i * h) * (i % 2 === 1 ? 4 : 2);
+  return (sum * h) / 3;
+}
+
+/**
+ * LSH banding for a Jaccard threshold: the (bands, rows) with bands × rows ≤ numPerm that minimises
+ * fpWeight × (false-positive area) + fnWeight × (false-negative area), where the false-positive area is
+ * ∫₀^t P(candidate | s) ds and the false-negative area ∫_t^1 (1 - P(candidate | s)) ds. This is the
+ * derivation of datasketch's `_optimal_param`, which data-juicer uses; for t = 0.7, 256 permutations and
+ * equal weights it gives 25 bands × 10 rows (false-positive area 0.038, false-negative area 0.026).
+ */
+export function optimalBands(threshold: number, numPerm: number, fpWeight = 0.5, fnWeight = 0.5): { bands: number; rows: number; fp: number; fn: number } {
+  let best = { bands: 1, rows: 1, fp: Infinity, fn: Infinity, err: Infinity };
+  for (let b = 1; b <= numPerm; b++) {
+    for (let r = 1; b * r <= numPerm; r++) {
+      const fp = integrate((s) => candidateProbability(s, b, r), 0, threshold);
+      const fn = integrate((s) => 1 - candidateProbability(s, b, r), threshold, 1);
+      const err = fpWeight * fp + fnWeight * fn;
+      if (err < best.err - 1e-12) best = { bands: b, rows: r, fp, fn, err };
+    }
+  }
+  return { bands: best.bands, rows: best.rows, fp: best.fp, fn: best.fn };
+}
