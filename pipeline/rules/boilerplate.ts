@@ -1,0 +1,112 @@
+/**
+ * Boilerplate patterns: lines and spans that are not part of the article, as data for the clean stage.
+ *
+ * `LINE_RULES` remove a whole paragraph when it matches and has at most `maxChars` characters (a cap
+ * keeps a long body paragraph that happens to start the same way). Patterns are general forms of what
+ * 范文/文库 sites, news portals and lecture decks put around a text, not the seed files' literal lines;
+ * each entry says what it matches and where that form is seen. Input is normalized text (Simplified,
+ * full-width punctuation between Chinese), but both colon and bracket widths are accepted.
+ * `INLINE_RULES` remove a span inside a paragraph and keep the rest of the sentence.
+ */
+import { countChars } from '../lib/stage.js';
+
+export interface LineRule {
+  /** Rule code (removed.jsonl, stats.json). */
+  rule: 'boilerplate_banner' | 'boilerplate_footer';
+  re: RegExp;
+  /** Longest paragraph (in counted characters) the rule may remove. */
+  maxChars: number;
+}
+
+// Optional opening bracket or marker before a notice: 【声明：…】, [声明]…, ※ 温馨提示…
+const LEAD = String.raw`^[\s【\[（(「『〔<《※★☆▲●■◆#*]*`;
+const COLON = '[：:]';
+
+export const LINE_RULES: LineRule[] = [
+  // --- the page's own address first: "本文链接：URL（转载请保留）" is a footer, not a reprint notice ---
+  // "本文链接：http://…", "原文地址：…", "网址：www.…": the page's own address.
+  { rule: 'boilerplate_footer', maxChars: 200, re: new RegExp(String.raw`${LEAD}(?:本文|原文|文章|本页|页面|永久)?(?:链接|网址|地址|出处)${COLON}\s*(?:<URL>|https?://|www\.|[A-Za-z0-9-]+\.(?:com|cn|net|org|gov))`, 'i') },
+  { rule: 'boilerplate_footer', maxChars: 200, re: new RegExp(String.raw`${LEAD}(?:本文|原文|文章|本页)(?:链接|网址|地址)${COLON}`) },
+
+  // --- site banners and notices (范文 sites, 宣讲家网-style portals, 文库 uploads) -------------------
+  // "本文系作者原创投稿，仅供学习参考…", "本文系XX网独家稿件，转载请注明来源": an origin notice that opens
+  // with 本文系/本文为 and names the text's status (原创, 投稿, 独家, 首发, 稿件, 整理).
+  { rule: 'boilerplate_banner', maxChars: 100, re: new RegExp(String.raw`${LEAD}本(?:文|篇|稿)(?:系|为|是|属)[^。！？]{0,24}?(?:原创|投稿|独家|首发|稿件|整理|授权|转载)`) },
+  // "声明：本文代表作者个人观点，不代表本网立场…", "【免责声明】…", "版权声明：…": a labelled disclaimer.
+  { rule: 'boilerplate_banner', maxChars: 160, re: new RegExp(String.raw`${LEAD}(?:免责|版权|特别|郑重)?声明(?:${COLON}|[】\]）)])`) },
+  // "本文仅代表作者个人观点，不代表本站立场": the same disclaimer without its label.
+  { rule: 'boilerplate_banner', maxChars: 100, re: new RegExp(String.raw`${LEAD}(?:本文|文章|以上|该文)[^。！？]{0,12}代表[^。！？]{0,12}(?:观点|立场|看法)`) },
+  // "转载请注明出处", "未经许可不得转载", "谢绝转载": reprint notices, anywhere in a short line.
+  { rule: 'boilerplate_banner', maxChars: 60, re: /(?:转载|转发|引用)请(?:务必)?(?:注明|保留|标明|联系)|未经[^。！？]{0,8}(?:许可|授权|同意)[^。！？]{0,10}(?:转载|复制|使用|摘编)|(?:禁止|严禁|谢绝|请勿)[^。！？]{0,4}转载|请勿(?:照搬|抄袭|商用)/ },
+  // "版权所有 © 2020 XX网", "Copyright © …", "All Rights Reserved": copyright lines (page footers of
+  // portals and Word templates).
+  { rule: 'boilerplate_banner', maxChars: 80, re: /版权所有|版权归[^。！？]{1,20}所有|著作权归|[Cc]opyright|©|\([Cc]\)\s*(?:19|20)\d\d|All Rights Reserved/i },
+  // "如有侵权请联系删除", "侵删": takedown notices of 文库 uploads.
+  { rule: 'boilerplate_banner', maxChars: 60, re: /(?:如|若)(?:有|涉及|存在)?侵权[^。！？]{0,6}(?:联系|删除|告知|处理)|侵权(?:请)?(?:联系|必删|立删)|侵删/ },
+  // "下载后可编辑", "本文档可编辑修改", "Word版": document-shop upload notes.
+  { rule: 'boilerplate_banner', maxChars: 60, re: /下载后(?:可|即可)(?:编辑|修改|打印|使用)|(?:可|能)(?:自由|随意)?编辑(?:修改)?(?:版|文档)?[。！]?$|(?:word|Word|WORD|doc|docx)\s*(?:版|格式|文档)(?:下载)?[。！]?$/ },
+  // "更多精品范文请关注…", "更多优秀文章尽在XX网": pointers to the site's other texts.
+  { rule: 'boilerplate_banner', maxChars: 60, re: new RegExp(String.raw`${LEAD}(?:更多|查看更多|获取更多)[^。！？]{0,8}(?:范文|文章|资料|内容|精彩|文档|资讯|精品|好文)`) },
+  // "仅供学习参考，请勿照搬照抄", "以上内容仅供参考": usage notices on 范文 sites.
+  { rule: 'boilerplate_banner', maxChars: 40, re: /^[^。！？]{0,10}仅供[^。！？]{0,6}(?:参考|交流|学习)/ },
+  // "温馨提示：…", "特别提示：…", "编者按：" is NOT here (it introduces the article itself).
+  { rule: 'boilerplate_banner', maxChars: 80, re: new RegExp(String.raw`${LEAD}(?:温馨|友情|特别)提示${COLON}`) },
+
+  // --- footers (news portals: people.cn, 宣讲家网, gov sites; blog and forum pages) ----------------------
+  // "(责编：张三；校对：李四)", "责任编辑：张三", "编辑：…  审核：…": editor credits on a line of their own.
+  { rule: 'boilerplate_footer', maxChars: 60, re: new RegExp(String.raw`${LEAD}(?:责编|责任编辑|编辑|校对|审核|审校|终审|初审|复审|监制|值班编辑|实习编辑|网络编辑|编审)${COLON}`) },
+  // "已有0人发表了评论", "网友评论(3)", "发表评论", "共12条评论": comment counters and prompts.
+  { rule: 'boilerplate_footer', maxChars: 40, re: /^(?:已有|共有?)\s*\d+\s*(?:人|位网友|位|条)[^。！？]{0,6}(?:评论|跟帖|点赞)|^(?:网友|我要|发表|查看|全部|最新|热门)?评论\s*[（(]?\s*\d*\s*[）)]?\s*$|^\d+\s*条评论/ },
+  // "欢迎加入网友之家交流5群：…", "欢迎关注XX公众号", "欢迎扫码…": calls to join or follow.
+  { rule: 'boilerplate_footer', maxChars: 80, re: /^欢迎(?:大家)?(?:加入|关注|扫码|扫描|添加|访问|订阅|登录)[^。！？]{0,24}(?:群|公众号|微信|微博|网|站|号|频道|平台|APP|App|客户端|二维码|<QQ>|<WECHAT>|\d{5,})/ },
+  // "XX交流群：123456", "读者群：…": a group invitation without 欢迎 (a bare "QQ群：…" line is a contact
+  // line, removed by the personal-data step).
+  { rule: 'boilerplate_footer', maxChars: 60, re: /(?:交流[\d一二三四五六七八九十]*群|读者群|微信群)(?:号码?)?\s*[：:]?\s*(?:\d{5,}|<QQ>)/ },
+  // "投稿邮箱为：…", "投稿信箱", "投稿方式": calls for submissions.
+  { rule: 'boilerplate_footer', maxChars: 100, re: /投稿(?:邮箱|信箱|地址|方式|热线|电话)\s*(?:为|是)?\s*[：:]|投稿(?:邮箱|信箱)[^。！？]{0,6}(?:@|<EMAIL>)/ },
+  // "分享到：微信 微博 QQ空间", "一键分享": share bars.
+  { rule: 'boilerplate_footer', maxChars: 50, re: new RegExp(String.raw`${LEAD}(?:分享到|分享至|一键分享)(?:${COLON}|\s|$)|^(?:分享|收藏|点赞|打印|关闭)(?:\s*[|｜丨/]?\s*(?:分享|收藏|点赞|打印|关闭|举报|纠错|评论))+\s*$`) },
+  // "上一篇：…", "下一篇：…", "上一页 下一页": previous/next navigation.
+  { rule: 'boilerplate_footer', maxChars: 80, re: new RegExp(String.raw`${LEAD}(?:上一篇|下一篇|上一页|下一页|上篇|下篇|前一篇|后一篇|上一条|下一条)(?:${COLON}|\s|$)`) },
+  // "相关文章：", "推荐阅读", "延伸阅读", "猜你喜欢": related-article headers.
+  { rule: 'boilerplate_footer', maxChars: 30, re: new RegExp(String.raw`${LEAD}(?:相关(?:文章|阅读|新闻|推荐|链接|内容|专题|范文)|推荐阅读|延伸阅读|热门(?:文章|推荐|阅读)|猜你喜欢|精彩推荐|往期(?:回顾|推荐|精选)|热点推荐)(?:${COLON}|\s|$|[》>】\]])`) },
+  // "扫一扫关注", "长按识别二维码", "点击阅读原文", "返回顶部", "打印本页", "关闭窗口", "【字号：大 中 小】".
+  { rule: 'boilerplate_footer', maxChars: 40, re: new RegExp(String.raw`${LEAD}(?:扫一扫|扫码|长按)[^。！？]{0,16}(?:关注|二维码|识别|阅读|手机)|${LEAD}(?:点击|戳)阅读原文|^阅读原文\s*$|${LEAD}(?:返回顶部|返回首页|打印本页|打印此页|关闭窗口|关闭本页|【打印】|【关闭】)|字号${COLON}?\s*[【\[]?\s*大`) },
+  // "浏览次数：123", "阅读量 1.2万", "点击数：": page counters.
+  { rule: 'boilerplate_footer', maxChars: 30, re: new RegExp(String.raw`${LEAD}(?:浏览|阅读|点击|访问)(?:次数|量|数)?${COLON}?\s*[\d.]+\s*(?:万|次)?\s*$`) },
+  // "京ICP备12345678号-1", "ICP证…", "京公网安备 11010502030143号": MIIT and police registration numbers
+  // every mainland site prints in its footer.
+  { rule: 'boilerplate_footer', maxChars: 80, re: /ICP\s*(?:备|证)|公网安备|网安备\s*\d/i },
+  // "联系我们 | 关于我们 | 网站地图": site navigation bars.
+  { rule: 'boilerplate_footer', maxChars: 60, re: /^(?:首页|联系我们|关于我们|网站地图|友情链接|网站声明|隐私政策|帮助中心|意见反馈)(?:\s*[|｜丨/·]\s*\S{2,8}){1,}\s*$/ },
+];
+
+/** The first line rule that removes `line` whole (within its length cap), or null. */
+export function lineRuleFor(line: string): LineRule | null {
+  const n = countChars(line);
+  for (const r of LINE_RULES) if (n <= r.maxChars && r.re.test(line)) return r;
+  return null;
+}
+
+export interface InlineRule {
+  rule: 'slide_marker' | 'boilerplate_footer';
+  re: RegExp;
+}
+
+export const INLINE_RULES: InlineRule[] = [
+  // Lecture speaker notes and slide cues in brackets, on their own or inside a sentence (党课讲稿 decks
+  // turned into text): （翻页） （下一页） （切换PPT） （播放视频） （选择性举例） （选择性朗读本段） （选讲）
+  // （停顿） （掌声） （板书）. Brackets of either width, mixed. Only the marker goes; the sentence stays.
+  { rule: 'slide_marker', re: /[（(]\s*(?:翻页|换页|翻到下一页|下一页|上一页|下一张|切换(?:到)?(?:下一(?:页|张))?\s*(?:PPT|ppt|幻灯片|课件)?|(?:播放|放映|展示|插入)(?:视频|短片|PPT|ppt|幻灯片|图片|音频|课件)|(?:PPT|ppt|幻灯片)\s*\d+|选择性[\p{Script=Han}]{1,6}|可选(?:讲|读|讲内容|举例)|选讲|选读|朗读本段|朗读此段|停顿|稍停|掌声|板书)\s*[）)]/gu },
+  // An editor credit in brackets inside or at the end of a paragraph: "…护好“一方人”。（责编：赵一頔；校对：张慕琪）"
+  // (宣讲家网 and people.cn put it after the last sentence). Names are not kept.
+  { rule: 'boilerplate_footer', re: /[（(]\s*(?:责编|责任编辑|编辑|校对|审核|审校|终审|初审|复审|监制|值班编辑|实习编辑|网络编辑|编审)[：:][^（）()\n]{0,40}[）)]/g },
+];
+
+/** A preview snippet ends in an ellipsis (`...`, `…`, `……`, `⋯`, `。。。`). */
+export const ELLIPSIS_END = /(?:\.{2,}|…+|⋯+|。{3,})\s*$/;
+/** A snippet shorter than this (letters, digits, Han) is not judged: too little to be sure it repeats the body. */
+export const SNIPPET_MIN_CHARS = 12;
+
+/** Role words after which a value is a person's name: redacted in excerpts (`责编：…`). */
+export const NAME_ROLES = /((?:责编|责任编辑|编辑|校对|审核|审校|终审|初审|复审|监制|值班编辑|实习编辑|网络编辑|编审|作者|记者|通讯员|撰稿|撰文|摄影|联系人)\s*[：:]\s*)[^；;，,、|｜丨）)\]】\s]+/g;

@@ -1,0 +1,367 @@
+/**
+ * clean: removes boilerplate and personal data from a document, keeps what users want as columns,
+ * then applies the quality gate.
+ *
+ * Per paragraph, in this order (each step's patterns are data in pipeline/rules/):
+ *  1. markup residue (`html_tag`, `html_entity`) and inline spans: slide markers (`slide_marker`),
+ *     bracketed editor credits (`boilerplate_footer`), `（作者单位：…）` (`metadata_inline`);
+ *  2. whole lines: metadata lines (`metadata_line` → source_site / author_affiliation / published),
+ *     banners and notices (`boilerplate_banner`), footers (`boilerplate_footer`);
+ *  3. personal data: a line that only carries contact items goes whole (`pii_*` per item + `pii_line`
+ *     for its labels); otherwise each item becomes a typed placeholder (`<PHONE>`…);
+ * then the preview snippet a site puts first (`preview_snippet`), and the quality gate.
+ *
+ * Ledger: every Removal's `chars` is what it took out of countChars; for a placeholder replacement that
+ * is countChars(value) − countChars(placeholder) (never negative: see rules/pii.ts), so the Removals of
+ * a document always sum to countChars(before) − countChars(after).
+ */
+import { createHmac } from 'node:crypto';
+import { defineStage, countChars } from '../lib/stage.js';
+import { findPII, maskPII, placeholderFor, type PIIMatch } from '../lib/pii.js';
+import type { Doc, Removal } from '../lib/types.js';
+import { ELLIPSIS_END, INLINE_RULES, lineRuleFor, NAME_ROLES, SNIPPET_MIN_CHARS } from '../rules/boilerplate.js';
+import { CONTACT_LABELS, CONTACT_LINE_SLACK, PLACEHOLDER_RE } from '../rules/pii.js';
+import { DATE, META_KEYS, META_VALUE_MAX, NOT_A_SITE, ORG_SUFFIX, SITE_IN_NOTICE, URL_DATE, type MetaKey } from '../rules/metadata.js';
+import { ENTITIES, ENTITY, HTML_TAG } from '../rules/markup.js';
+
+export interface CleanConfig {
+  /**
+   * Fewer Han characters than this left in the body → dropped `too_short`. 50 is the issue's floor: below
+   * it a "document" is a heading or a notice, not a text (the shortest real article in raw/ has ~1,000).
+   */
+  minHanChars: number;
+  /**
+   * Share of Han among the body's non-whitespace, non-punctuation, non-symbol characters (placeholders
+   * excluded) below which a document is dropped `low_chinese_ratio`. 0.7 follows MNBVC's Chinese-share
+   * rule for its corpus (as cited in issue #5). Han is `\p{Script=Han}`, never an isalnum()-style test,
+   * which counts Han as alphanumeric (data-juicer issue #98).
+   */
+  minHanRatio: number;
+  /**
+   * Key for a keyed fingerprint (HMAC-SHA256, first 16 hex) of each removed personal-data value, or
+   * null for none. A plain sha256 of a phone or ID number can be reversed by enumeration, so no hash is
+   * written unless the maintainer sets a secret key.
+   */
+  hashKey: string | null;
+}
+
+type Fields = Pick<Doc, 'source_site' | 'author_affiliation' | 'published'>;
+
+interface Ctx {
+  removed: Removal[];
+  fields: Fields;
+  cfg: CleanConfig;
+  counts: Record<string, number>;
+}
+
+interface Loc { line: number | null; paragraph: number | null }
+
+const EXCERPT = 120;
+
+/** Audit excerpt: names after role words redacted, personal data masked, shortened. */
+function excerpt(s: string): string {
+  return maskPII(s.replace(NAME_ROLES, '$1…')).slice(0, EXCERPT);
+}
+
+function setField(ctx: Ctx, key: keyof Fields, value: string | null): void {
+  if (value === null || value === '' || ctx.fields[key] !== null) return;
+  ctx.fields[key] = value;
+  ctx.counts[`${key}_found`] = 1;
+}
+
+/** `YYYY-MM-DD` if the parts form a real calendar date, else null. */
+function isoDate(y: string, m: string, d: string): string | null {
+  const year = Number(y), month = Number(m), day = Number(d);
+  if (month < 1 || month > 12 || day < 1) return null;
+  const days = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (day > days) return null;
+  return `${y}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
+function siteName(value: string): string | null {
+  const v = value.replace(/^[\s《「“【\[]+|[\s》」”】\]。，、；：:.,;]+$/g, '');
+  if (!/\p{Script=Han}/u.test(v) || /https?:|www\.|<URL>/i.test(v) || NOT_A_SITE.test(v)) return null;
+  return v.length > 0 && v.length <= META_VALUE_MAX ? v : null;
+}
+
+/** A value that can be an organisation: has Han, no address, not too long. */
+function orgName(value: string): string | null {
+  const v = value.replace(/^[\s《「“【\[]+|[\s》」”】\]。，、；：:.,;]+$/g, '');
+  return /\p{Script=Han}/u.test(v) && !/https?:|www\.|<URL>/i.test(v) && [...v].length <= META_VALUE_MAX ? v : null;
+}
+
+/** An organisation name in an author value: `中共XX县委办公室`, `张三（XX大学）`, `张三 XX局`. */
+function orgIn(value: string): string | null {
+  const parts = [...value.matchAll(/[（(]([^（）()]+)[）)]/g)].map((m) => m[1]!);
+  parts.push(...value.replace(/[（(][^（）()]*[）)]/g, ' ').split(/[\s,，、;；]+/));
+  for (const p of parts.map((s) => s.trim())) if ([...p].length >= 4 && ORG_SUFFIX.test(p)) return p;
+  return null;
+}
+
+// ---- inline spans ------------------------------------------------------------------------------------
+
+function decodeEntity(all: string, name?: string, dec?: string, hex?: string): string {
+  if (name) return ENTITIES[name] ?? ENTITIES[name.toLowerCase()] ?? all;
+  const cp = dec ? Number(dec) : parseInt(hex!, 16);
+  if (cp < 0x20 || (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff || cp === 0x7f) return all;
+  return String.fromCodePoint(cp);
+}
+
+/** Replace every match of `re` in `t` by `to(match)`, recording one Removal per match that changes the count. */
+function replaceAll(t: string, re: RegExp, rule: string, loc: Loc, ctx: Ctx, to: (m: RegExpMatchArray) => string): string {
+  let out = '';
+  let pos = 0;
+  for (const m of t.matchAll(re)) {
+    const rep = to(m);
+    out += t.slice(pos, m.index) + rep;
+    pos = m.index + m[0].length;
+    if (rep !== m[0]) ctx.removed.push({ rule, chars: countChars(m[0]) - countChars(rep), ...loc, text: excerpt(m[0]) });
+  }
+  return out + t.slice(pos);
+}
+
+const INLINE_META = /[（(]\s*(作者单位|作者系|作者为|作者是|作者(?!注))\s*[：:]?\s*([^（）()]{2,40})[）)]/g;
+
+/**
+ * Markup, slide markers, editor credits, `（作者单位：…）` / `（作者系…）` (an affiliation is kept, a name is
+ * not; `（作者注：…）` is the author's own note and stays): repeated until nothing changes (idempotent).
+ */
+function cleanInline(text: string, loc: Loc, ctx: Ctx): string {
+  let t = text;
+  // Every change shortens the text (a reference decodes to fewer characters, a span goes), so this ends.
+  for (;;) {
+    const before = t;
+    t = replaceAll(t, ENTITY, 'html_entity', loc, ctx, (m) => decodeEntity(m[0]!, m[1], m[2], m[3]));
+    t = replaceAll(t, HTML_TAG, 'html_tag', loc, ctx, () => '');
+    for (const r of INLINE_RULES) t = replaceAll(t, r.re, r.rule, loc, ctx, () => '');
+    t = replaceAll(t, INLINE_META, 'metadata_inline', loc, ctx, (m) => {
+      const org = m[1] === '作者单位' ? orgName(m[2]!) : orgIn(m[2]!);
+      setField(ctx, 'author_affiliation', org);
+      return '';
+    });
+    if (t === before) break;
+  }
+  return t.trim();
+}
+
+// ---- whole lines -------------------------------------------------------------------------------------
+
+const KEY_RE = new RegExp(`(?:^|[\\s|｜丨/·•，,；;])\\s*(${META_KEYS.map(([k]) => k).join('|')})\\s*[：:]`, 'g');
+const KEYS = new Map<string, MetaKey>(META_KEYS);
+
+/** A line made only of `key：value` pairs with at least one strong key, as [key, value] pairs; else null. */
+export function parseMetaLine(line: string): [string, string][] | null {
+  // Outer brackets go only in pairs: "【来源：某某网】", not the ")" that closes "作者：李某（某某大学）".
+  const s = /^[【\[（(「].*[】\]）)」]$/u.test(line.trim()) ? line.trim().slice(1, -1).trim() : line.trim();
+  const hits = [...s.matchAll(KEY_RE)];
+  if (hits.length === 0 || hits[0]!.index !== 0) return null;
+  const pairs: [string, string][] = [];
+  for (let i = 0; i < hits.length; i++) {
+    const h = hits[i]!;
+    const from = h.index + h[0].length;
+    const to = i + 1 < hits.length ? hits[i + 1]!.index : s.length;
+    const value = s.slice(from, to).trim();
+    if ([...value].length > META_VALUE_MAX || /[。！？!?]/.test(value)) return null;
+    pairs.push([h[1]!, value]);
+  }
+  return pairs.some(([k]) => KEYS.get(k)!.strong) ? pairs : null;
+}
+
+function harvestMeta(pairs: [string, string][], ctx: Ctx): void {
+  for (const [k, v] of pairs) {
+    const key = KEYS.get(k)!;
+    if (key.field === 'source_site') setField(ctx, 'source_site', siteName(v));
+    else if (key.field === 'author_affiliation') setField(ctx, 'author_affiliation', orgName(v));
+    else if (key.field === 'published') {
+      const d = DATE.exec(v);
+      setField(ctx, 'published', d ? isoDate(d[1]!, d[2]!, d[3]!) : null);
+    } else if (key.field === 'person' && k === '作者') setField(ctx, 'author_affiliation', orgIn(v));
+  }
+}
+
+/** Columns a removed notice or footer still carries: the crediting site, the date in the page's own URL. */
+function harvestNotice(line: string, ctx: Ctx): void {
+  const site = SITE_IN_NOTICE.exec(line);
+  if (site) setField(ctx, 'source_site', siteName(site[1]!));
+  if (/(?:链接|网址|地址)[：:]/.test(line)) {
+    const d = URL_DATE.exec(line);
+    if (d) setField(ctx, 'published', isoDate(d[1]!, d[2]!, d[3]!));
+  }
+}
+
+/** True when the line exists only to carry contact items: little but labels and separators remains. */
+function isContactLine(line: string, items: PIIMatch[]): boolean {
+  let rest = '';
+  let pos = 0;
+  for (const m of items) { rest += line.slice(pos, m.start) + ' '; pos = m.end; }
+  rest += line.slice(pos);
+  rest = rest.replace(PLACEHOLDER_RE, '').replace(CONTACT_LABELS, '');
+  return countChars(rest) <= CONTACT_LINE_SLACK;
+}
+
+function piiRemoval(ctx: Ctx, m: PIIMatch, value: string, chars: number, loc: Loc): Removal {
+  const hash = ctx.cfg.hashKey ? createHmac('sha256', ctx.cfg.hashKey).update(value).digest('hex').slice(0, 16) : null;
+  ctx.counts['pii_items'] = (ctx.counts['pii_items'] ?? 0) + 1;
+  return { rule: m.rule, kind: m.kind, chars, ...loc, ...(hash ? { hash } : {}) };
+}
+
+/** Replace personal data inside a sentence by placeholders. */
+function maskInline(t: string, items: PIIMatch[], loc: Loc, ctx: Ctx): string {
+  let out = '';
+  let pos = 0;
+  for (const m of items) {
+    const value = t.slice(m.start, m.end);
+    const ph = placeholderFor(m.kind);
+    ctx.removed.push(piiRemoval(ctx, m, value, countChars(value) - countChars(ph), loc));
+    out += t.slice(pos, m.start) + ph;
+    pos = m.end;
+  }
+  return out + t.slice(pos);
+}
+
+/**
+ * One paragraph (or the title): the cleaned text, or null when the whole line goes. `whole` allows
+ * whole-line removal of contact lines (not for titles, where items are masked instead).
+ */
+function cleanLine(text: string, loc: Loc, ctx: Ctx, whole = true): string | null {
+  const t = cleanInline(text, loc, ctx);
+  if (t === '') return null;
+  // Rules judge the text with personal data masked, so a second pass (which sees the placeholders)
+  // decides the same way: length caps and value limits count `<PHONE>`, not the number.
+  const items = findPII(t);
+  const masked = items.length === 0 ? t : maskPII(t);
+  const meta = parseMetaLine(masked);
+  if (meta) {
+    harvestMeta(parseMetaLine(t) ?? meta, ctx);
+    ctx.removed.push({ rule: 'metadata_line', chars: countChars(t), ...loc, text: excerpt(t) });
+    return null;
+  }
+  const rule = lineRuleFor(masked)?.rule;
+  if (rule) {
+    harvestNotice(t, ctx);
+    ctx.removed.push({ rule, chars: countChars(t), ...loc, text: excerpt(t) });
+    return null;
+  }
+  if (items.length === 0) return t;
+  if (whole && isContactLine(t, items)) {
+    let held = 0;
+    for (const m of items) {
+      const value = t.slice(m.start, m.end);
+      held += countChars(value);
+      ctx.removed.push(piiRemoval(ctx, m, value, countChars(value), loc));
+    }
+    ctx.removed.push({ rule: 'pii_line', chars: countChars(t) - held, ...loc });
+    return null;
+  }
+  // Masking can expose another item next to a placeholder: repeat until none is left (see maskPII).
+  let out = t;
+  for (let found = items; found.length > 0; found = findPII(out)) out = maskInline(out, found, loc, ctx);
+  return out;
+}
+
+// ---- preview snippet ---------------------------------------------------------------------------------
+
+/** Letters, digits and Han only, width-folded: what a snippet and the body must share. */
+function skeleton(s: string): string {
+  return s.normalize('NFKC').replace(PLACEHOLDER_RE, '').replace(/[^\p{L}\p{N}]/gu, '').toLowerCase();
+}
+
+/**
+ * A preview snippet: ends in an ellipsis and, without it, is a prefix of the text that follows (title
+ * and opening paragraphs), e.g. 001's first line "“敢担当…”党课讲稿（前言）敢于担当是……不懈奋斗的历...".
+ */
+export function isPreviewSnippet(candidate: string, following: string[]): boolean {
+  if (!ELLIPSIS_END.test(candidate)) return false;
+  const sk = skeleton(candidate.replace(ELLIPSIS_END, ''));
+  if ([...sk].length < SNIPPET_MIN_CHARS) return false;
+  let acc = '';
+  for (const f of following) {
+    acc += skeleton(f);
+    if (acc.length >= sk.length) break;
+  }
+  return acc.startsWith(sk);
+}
+
+/** Titles are short and do not end like a sentence. */
+function titleLike(s: string): boolean {
+  return countChars(s) <= 60 && !/[。！？；!?;…,，：:]$/.test(s);
+}
+
+// ---- quality gate ------------------------------------------------------------------------------------
+
+/** Han characters, and Han share among non-whitespace, non-punctuation, non-symbol characters. */
+export function hanStats(text: string): { han: number; ratio: number } {
+  const t = text.replace(PLACEHOLDER_RE, '');
+  const han = (t.match(/\p{Script=Han}/gu) ?? []).length;
+  const counted = (t.match(/[^\s\p{P}\p{S}]/gu) ?? []).length;
+  return { han, ratio: counted === 0 ? 0 : han / counted };
+}
+
+// ---- the stage ---------------------------------------------------------------------------------------
+
+export const clean = defineStage<Doc, Doc, CleanConfig>({
+  name: 'clean',
+  kind: 'map',
+  describe: 'removes boilerplate and personal data, keeps source site, affiliation and date as columns, drops documents with too little Chinese text',
+  defaults: { minHanChars: 50, minHanRatio: 0.7, hashKey: null },
+  process(doc, cfg) {
+    const ctx: Ctx = {
+      removed: [],
+      fields: { source_site: doc.source_site, author_affiliation: doc.author_affiliation, published: doc.published },
+      cfg,
+      counts: {},
+    };
+    const titleLoc: Loc = { line: doc.line_start, paragraph: null };
+    let title = doc.title === null ? null : cleanLine(doc.title, titleLoc, ctx, false);
+    let subtitle = doc.subtitle === null ? null : cleanLine(doc.subtitle, titleLoc, ctx, false);
+    const titleRemoved = doc.title !== null && title === null;
+
+    let paras: { text: string; line: number; index: number }[] = [];
+    doc.paragraphs.forEach((p, i) => {
+      const line = doc.para_lines[i] ?? doc.line_start;
+      const t = cleanLine(p, { line, paragraph: i }, ctx);
+      if (t !== null) paras.push({ text: t, line, index: i });
+    });
+
+    // The preview snippet, as the title or as the first paragraph(s): repeated until none is left.
+    let snippetTitle = false;
+    if (title !== null && isPreviewSnippet(title, [subtitle ?? '', ...paras.map((p) => p.text)])) {
+      ctx.removed.push({ rule: 'preview_snippet', chars: countChars(title), ...titleLoc, text: excerpt(title) });
+      title = null;
+      snippetTitle = true;
+    }
+    while (paras.length > 1) {
+      const [first, ...rest] = paras;
+      const after = rest.map((p) => p.text);
+      if (!isPreviewSnippet(first!.text, after) && !isPreviewSnippet(first!.text, [title ?? '', subtitle ?? '', ...after])) break;
+      ctx.removed.push({ rule: 'preview_snippet', chars: countChars(first!.text), line: first!.line, paragraph: first!.index, text: excerpt(first!.text) });
+      paras = rest;
+    }
+    // A title that was a banner or a snippet: the real title line is the first paragraph (001, 002 shapes).
+    if ((titleRemoved || snippetTitle) && title === null && subtitle === null && paras.length > 1 && titleLike(paras[0]!.text)) {
+      title = paras.shift()!.text;
+      if (paras.length > 1 && /^[—-]{1,2}/.test(paras[0]!.text) && titleLike(paras[0]!.text)) subtitle = paras.shift()!.text;
+    }
+
+    const out: Doc = {
+      ...doc,
+      ...ctx.fields,
+      title,
+      subtitle,
+      paragraphs: paras.map((p) => p.text),
+      para_lines: paras.map((p) => p.line),
+    };
+    const counts = ctx.counts;
+    if (paras.length === 0) {
+      return { out: [], removed: ctx.removed, counts, dropped: { reason: 'boilerplate_only', detail: 'no body text left after cleaning' } };
+    }
+    const { han, ratio } = hanStats(out.paragraphs.join('\n'));
+    if (han < cfg.minHanChars) {
+      return { out: [], removed: ctx.removed, counts, dropped: { reason: 'too_short', detail: `${han} Han characters (minimum ${cfg.minHanChars})` } };
+    }
+    if (ratio < cfg.minHanRatio) {
+      return { out: [], removed: ctx.removed, counts, dropped: { reason: 'low_chinese_ratio', detail: `Han share ${ratio.toFixed(2)} (minimum ${cfg.minHanRatio})` } };
+    }
+    return { out: [out], removed: ctx.removed, counts };
+  },
+});

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { findPII } from '../../pipeline/lib/pii.js';
+import { countChars } from '../../pipeline/lib/stage.js';
+import { PII_RULES, PLACEHOLDER } from '../../pipeline/rules/pii.js';
+import { cleanText } from '../fixtures/clean/make-doc.js';
+
+// The shortest value each rule accepts must not be shorter than its placeholder, so a replacement never
+// lengthens the text and every Removal's chars (value − placeholder) stays ≥ 0.
+describe('placeholders are never longer than the shortest value', () => {
+  it.each([
+    ['pii_url', 'abcd://e', 'abcd://e'],
+    ['pii_url', 'www.a', 'www.a'],
+    ['pii_email', 'a@bc.cn', 'a@bc.cn'],
+    ['pii_id_card', '11010519491231002X', '11010519491231002X'],
+    ['pii_mobile', '13912345678', '13912345678'],
+    ['pii_landline', '0101234567', '0101234567'],
+    ['pii_service_number', '400-123-4567', '400-123-4567'],
+    ['pii_phone_labelled', '电话1234567', '1234567'],
+    ['pii_qq_group', '群12345', '12345'],
+    ['pii_qq', 'QQ12345', '12345'],
+    ['pii_wechat', '微信abcdef', '微信abcdef'],
+    ['pii_ipv4', '1.1.1.1', '1.1.1.1'],
+    ['pii_ipv6', '1:2::3', '1:2::3'],
+  ])('%s: %s', (rule, text, value) => {
+    const m = findPII(text).find((x) => x.rule === rule)!;
+    expect(text.slice(m.start, m.end)).toBe(value);
+    expect(countChars(value)).toBeGreaterThanOrEqual(countChars(PLACEHOLDER[PII_RULES.find((r) => r.rule === rule)!.kind]));
+  });
+  it('rejects a 6-character address (shorter than <EMAIL>)', () => expect(findPII('a@b.cn')).toEqual([]));
+});
+
+describe('contact lines go whole, sentences keep their words', () => {
+  it.each([
+    ['联系电话：010-12345678', ''],
+    ['QQ群：123456789', ''],
+    ['联系人：张某  手机：13912345678', ''],
+    ['邮箱：zhang@example.com | 微信：zhang_san88', ''],
+    ['网址：https://www.example.cn', ''],
+    ['身份证号：11010519491231002X', ''],
+    ['如有问题请致电010-12345678咨询办公室。', '如有问题请致电<PHONE>咨询办公室。'],
+    ['请把心得体会发到zhang@example.com，周五前交齐。', '请把心得体会发到<EMAIL>，周五前交齐。'],
+  ])('%s → %s', (line, out) => expect(cleanText(line)).toBe(out));
+});

@@ -1,0 +1,298 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import * as OpenCC from 'opencc-js';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { countChars } from '../../pipeline/lib/stage.js';
+import { findPII } from '../../pipeline/lib/pii.js';
+import { check } from '../../pipeline/lib/schema.js';
+import type { Doc, Removal } from '../../pipeline/lib/types.js';
+import { PLACEHOLDER } from '../../pipeline/rules/pii.js';
+import { clean, hanStats, isPreviewSnippet } from '../../pipeline/stages/clean.js';
+import { makeDoc, NO_GATE } from '../fixtures/clean/make-doc.js';
+
+const cfg = clean.defaults;
+const charsOf = (d: Doc) => countChars(d.title ?? '') + countChars(d.subtitle ?? '') + d.paragraphs.reduce((n, p) => n + countChars(p), 0);
+const sum = (rs: Removal[]) => rs.reduce((n, r) => n + r.chars, 0);
+
+// A made-up body paragraph long enough to pass the gate on its own (> 50 Han).
+const BODY1 = '实干担当促进发展，是主题教育的具体目标之一。我们要把学习成果转化为推动工作的实际成效，坚持以学促干，在学思践悟中把牢方向，在履职尽责中展现作为。';
+const BODY2 = '要深入开展调查研究，突出问题导向，深入基层一线把脉问诊，找到破解难题的办法和路径，切实把调研成果转化为解决问题、推动发展的实际成效。';
+
+/** Runs clean and checks what must hold for every document: ledger, schema, no PII, no value in audit. */
+function run(doc: Doc, config = cfg) {
+  const res = clean.process(doc, config);
+  const out = res.out[0];
+  for (const r of res.removed) expect(r.chars).toBeGreaterThanOrEqual(0);
+  if (out) {
+    expect(sum(res.removed)).toBe(charsOf(doc) - charsOf(out));
+    expect(check('clean', out)).toBeNull();
+    for (const p of [out.title ?? '', out.subtitle ?? '', ...out.paragraphs]) expect(findPII(p)).toEqual([]);
+  }
+  for (const r of res.removed.filter((r) => r.kind)) expect(r.text ?? null).toBeNull();
+  return res;
+}
+
+describe('a made-up 范文 page: banner, body with personal data, contact lines, metadata, footers', () => {
+  const doc = makeDoc([
+    '本文系网友原创投稿，仅供学习参考，请勿照搬照抄！',
+    '来源：某某学习网  作者：张某  发布时间：2021-03-05 10:20',
+    BODY1,
+    '会后，请各支部于3月10日前将材料发送至zhibu.office@example.com.cn，或拨打13912345678与办公室联系。',
+    BODY2 + '（责编：王某；校对：李某）',
+    '联系电话：0371-65432198',
+    'QQ群：123456789',
+    '作者单位：中共某某县委组织部',
+    '本文链接：http://www.example.cn/2021/0306/123456.shtml（转载请保留）',
+    '已有3人发表了评论',
+  ], { title: '在“实干担当促进发展”专题研讨会上的发言' });
+  const res = run(doc);
+  const out = res.out[0]!;
+
+  it('keeps the body, with placeholders inside the sentence', () => {
+    expect(out.paragraphs).toEqual([
+      BODY1,
+      '会后，请各支部于3月10日前将材料发送至<EMAIL>，或拨打<PHONE>与办公室联系。',
+      BODY2,
+    ]);
+    expect(out.para_lines).toEqual([4, 5, 6]);
+    expect(out.title).toBe('在“实干担当促进发展”专题研讨会上的发言');
+  });
+  it('keeps source site, affiliation and date as columns; not the author name', () => {
+    expect([out.source_site, out.author_affiliation, out.published]).toEqual(['某某学习网', '中共某某县委组织部', '2021-03-05']);
+    expect(JSON.stringify(out)).not.toContain('张某');
+  });
+  it('records one removal per span with its rule and paragraph', () => {
+    expect(res.removed.map((r) => [r.rule, r.paragraph, r.kind ?? null])).toEqual([
+      ['boilerplate_banner', 0, null],
+      ['metadata_line', 1, null],
+      ['pii_email', 3, 'email'],
+      ['pii_mobile', 3, 'phone'],
+      ['boilerplate_footer', 4, null],
+      ['pii_landline', 5, 'phone'],
+      ['pii_line', 5, null],
+      ['pii_qq_group', 6, 'qq_group'],
+      ['pii_line', 6, null],
+      ['metadata_line', 7, null],
+      ['boilerplate_footer', 8, null],
+      ['boilerplate_footer', 9, null],
+    ]);
+  });
+  it('counts a replacement as value minus placeholder, a whole line as all its characters', () => {
+    const email = res.removed.find((r) => r.rule === 'pii_email')!;
+    expect(email.chars).toBe(countChars('zhibu.office@example.com.cn') - countChars(PLACEHOLDER.email));
+    const line = res.removed.filter((r) => r.paragraph === 5);
+    expect(sum(line)).toBe(countChars('联系电话：0371-65432198'));
+  });
+  it('never writes personal data or editor names into the audit', () => {
+    const audit = JSON.stringify(res.removed);
+    for (const secret of ['zhibu.office', '13912345678', '65432198', '123456789', '王某', '李某', '张某']) expect(audit).not.toContain(secret);
+    expect(res.removed.find((r) => r.rule === 'boilerplate_footer')!.text).toBe('（责编：…；校对：…）');
+  });
+  it('is idempotent', () => {
+    const again = clean.process(out, cfg);
+    expect(again.out[0]).toEqual(out);
+    expect(again.removed).toEqual([]);
+  });
+});
+
+describe('a made-up lecture: preview snippet and slide markers', () => {
+  const title = '“守初心、担使命”专题党课讲稿';
+  const p1 = '（前言）';
+  const p2 = '初心易得，始终难守。我们党从成立之日起就把为中国人民谋幸福、为中华民族谋复兴作为自己的初心使命，一百多年来，一代又一代共产党人接续奋斗。';
+  const snippet = title + p1 + p2.slice(0, 40) + '...';
+  const body = [
+    p1, p2,
+    '（一）初心的内涵（翻页）',
+    '（选择性举例）举例：焦裕禄同志在兰考工作期间，始终把群众的冷暖放在心上，留下了宝贵的精神财富，值得我们认真学习。',
+    '（翻页）',
+    '要在学思践悟中坚守初心，（选择性朗读本段）自觉用党的创新理论武装头脑，做到学思用贯通、知信行统一。',
+  ];
+  const want = [p1, p2, '（一）初心的内涵', '举例：焦裕禄同志在兰考工作期间，始终把群众的冷暖放在心上，留下了宝贵的精神财富，值得我们认真学习。', '要在学思践悟中坚守初心，自觉用党的创新理论武装头脑，做到学思用贯通、知信行统一。'];
+
+  it('removes a first paragraph that repeats title + opening and ends in ...', () => {
+    const res = run(makeDoc([snippet, ...body], { title }));
+    expect(res.out[0]!.paragraphs).toEqual(want);
+    expect(res.removed.map((r) => r.rule)).toEqual(['slide_marker', 'slide_marker', 'slide_marker', 'slide_marker', 'preview_snippet']);
+  });
+  it('removes it when segmentation left no title (snippet, then the title line)', () => {
+    const res = run(makeDoc([snippet, title, ...body]));
+    expect(res.out[0]!.paragraphs).toEqual([title, ...want]);
+  });
+  it('removes it when it arrived as the title, and takes the real title from the first paragraph', () => {
+    const res = run(makeDoc([title, ...body], { title: snippet }));
+    expect(res.out[0]!.title).toBe(title);
+    expect(res.out[0]!.paragraphs).toEqual(want);
+    expect(res.removed.filter((r) => r.rule === 'preview_snippet')).toHaveLength(1);
+  });
+  it.each([
+    ['no ellipsis', title + p1 + p2.slice(0, 40)],
+    ['ellipsis but different text', '敢担当有作为争做干事创业奋发有为的党员干部是时代要求...'],
+    ['too short to judge', '初心易得...'],
+  ])('keeps a first paragraph with %s', (_why, first) => {
+    expect(isPreviewSnippet(first, [p1, p2])).toBe(false);
+  });
+});
+
+describe('metadata columns', () => {
+  it('does not overwrite what extraction already set', () => {
+    const doc = makeDoc(['来源：某某网', '本文系另一网独家稿件', '发布日期：2021年3月5日', BODY1], { source_site: '人民网', published: '2020-01-01' });
+    const out = run(doc).out[0]!;
+    expect([out.source_site, out.published]).toEqual(['人民网', '2020-01-01']);
+  });
+  it.each([
+    [['本文系某某学习网独家稿件，转载请注明来源。'], { source_site: '某某学习网' }],
+    [['作者：李某（某某大学马克思主义学院）'], { author_affiliation: '某某大学马克思主义学院' }],
+    [['作者：某某市教育局'], { author_affiliation: '某某市教育局' }],
+    [['作者：王某'], { author_affiliation: null }],
+    [[BODY1 + '（作者单位：某某县委党校）'], { author_affiliation: '某某县委党校' }],
+    [['原文链接：https://www.example.cn/n1/2021/0305/c1001-123.html'], { published: '2021-03-05' }],
+    [['（作者系某某市委党校教授）' + BODY2], { author_affiliation: null }],
+    [['发布时间：2021-02-30'], { published: null }],
+  ])('%j → %j', (lines, fields) => {
+    const out = run(makeDoc([...lines, BODY1])).out[0]!;
+    expect(out).toMatchObject(fields);
+    expect(out.paragraphs.join('')).not.toMatch(/作者|来源|链接|发布时间/);
+  });
+});
+
+it('keeps the author\'s own note in brackets', () => {
+  const p = BODY1 + '（作者注：数据截至2020年底）';
+  expect(run(makeDoc([p])).out[0]!.paragraphs).toEqual([p]);
+});
+
+describe('quality gate', () => {
+  const latin = 'Lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor incididunt ut labore et dolore';
+  it.each([
+    ['boilerplate_only', ['本文系作者原创投稿，仅供学习参考，请勿照搬照抄！', '转载请注明出处', '已有0人发表了评论']],
+    ['boilerplate_only', ['联系电话：010-12345678', 'QQ群：123456789']],
+    ['too_short', ['坚持以人民为中心。']],
+    ['too_short', ['（翻页）要点。', '欢迎关注某某公众号']],
+    ['low_chinese_ratio', [BODY1.slice(0, 60) + latin]],
+    ['low_chinese_ratio', ['第一季度数据：' + '1234567890 '.repeat(6) + BODY1.slice(0, 55)]],
+  ])('%s', (reason, lines) => {
+    const res = run(makeDoc(lines));
+    expect(res.out).toEqual([]);
+    expect(res.dropped?.reason).toBe(reason);
+  });
+  it('keeps a Chinese text with numbers, percentages and placeholders', () => {
+    const res = run(makeDoc([BODY1, '2023年全市地区生产总值增长5.2%，新增就业13580人，投资13800000000元，咨询电话13912345678。']));
+    expect(res.dropped ?? null).toBeNull();
+    expect(res.out[0]!.paragraphs[1]).toBe('2023年全市地区生产总值增长5.2%，新增就业13580人，投资13800000000元，咨询电话<PHONE>。');
+  });
+  it('counts Han with \\p{Script=Han}, not an isalnum()-style test (data-juicer #98)', () => {
+    expect(hanStats('汉字abc')).toEqual({ han: 2, ratio: 0.4 });
+    expect(hanStats('汉字，。！“”<PHONE>')).toEqual({ han: 2, ratio: 1 });
+    expect(hanStats('')).toEqual({ han: 0, ratio: 0 });
+  });
+});
+
+describe('personal data in the audit', () => {
+  it('writes a keyed fingerprint only when a key is configured', () => {
+    const doc = makeDoc([BODY1 + '联系人手机13912345678。']);
+    expect(run(doc).removed[0]!.hash ?? null).toBeNull();
+    const keyed = run(doc, { ...cfg, hashKey: 'secret' }).removed[0]!;
+    expect(keyed.hash).toMatch(/^[0-9a-f]{16}$/);
+    expect(run(doc, { ...cfg, hashKey: 'secret' }).removed[0]!.hash).toBe(keyed.hash);
+  });
+  it('masks items in the title instead of dropping it', () => {
+    const out = run(makeDoc([BODY1], { title: '致13912345678机主的一封信' })).out[0]!;
+    expect(out.title).toBe('致<PHONE>机主的一封信');
+  });
+});
+
+// ---- the real raw files ----------------------------------------------------------------------------------
+
+const RAW = new URL('../../raw/', import.meta.url);
+const rawLines = (prefix: string) => {
+  const f = readdirSync(RAW).find((n) => n.startsWith(prefix))!;
+  return readFileSync(new URL(f, RAW), 'utf8').split('\n').map((l, i) => ({ text: l.trim(), line: i + 1 })).filter((l) => l.text !== '');
+};
+const t2cn = OpenCC.Converter({ from: 't', to: 'cn' });
+// 004 is Traditional with pinyin after some characters (`網(wǎng)`); normalize converts and drops those.
+const PINYIN = /(?<=\p{Script=Han})\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)/gu;
+const normalize004 = (s: string) => t2cn(s).replace(PINYIN, '');
+/** One document per raw file, paragraphs = non-empty lines (what segment + normalize give, roughly). */
+const rawDoc = (prefix: string, conv: (s: string) => string = (s) => s) => {
+  const ls = rawLines(prefix);
+  return makeDoc(ls.map((l) => conv(l.text)), { para_lines: ls.map((l) => l.line), source_file: prefix });
+};
+const NOT_BODY = /翻页|选择性举例|选择性朗读|本文系|原创投稿|声明[：:]|转载请|本文链接|责编|校对|投稿邮箱|交流\d*群|发表了评论|作者单位/;
+
+describe('raw/ files', () => {
+  it('004: six body paragraphs whole, footers gone, columns kept', () => {
+    const doc = rawDoc('004', normalize004);
+    const res = run(doc);
+    const out = res.out[0]!;
+    expect(out.paragraphs).toHaveLength(6);
+    expect(out.paragraphs.slice(0, 5)).toEqual(doc.paragraphs.slice(0, 5));
+    expect(out.paragraphs[5]).toBe(doc.paragraphs[5]!.replace(/\(责编:[^)]*\)$/, ''));
+    expect([out.source_site, out.author_affiliation, out.published]).toEqual(['宣讲家网', '中共延川县委办公室', '2020-02-10']);
+    expect(out.paragraphs.join('\n')).not.toMatch(NOT_BODY);
+  });
+  it('001: the preview snippet and slide markers go, the lecture text stays', () => {
+    const doc = rawDoc('001');
+    const res = run(doc);
+    const out = res.out[0]!;
+    expect(res.removed.filter((r) => r.rule === 'preview_snippet').map((r) => r.line)).toEqual([1]);
+    expect(out.paragraphs.join('\n')).not.toMatch(NOT_BODY);
+    // Every other line is kept, minus its markers; line 21 was only "（翻页）".
+    const marker = /[（(](?:翻页|选择性举例|选择性朗读本段|选择性说明)[）)]/g;
+    const expected = doc.paragraphs.slice(1).map((p) => p.replace(marker, '').trim()).filter((p) => p !== '');
+    expect(out.paragraphs).toEqual(expected);
+    expect(res.removed.filter((r) => r.rule === 'slide_marker').length).toBeGreaterThanOrEqual(20);
+  });
+  it('002: the ten banners go, the ten articles stay', () => {
+    const doc = rawDoc('002');
+    const res = run(doc);
+    expect(res.removed.map((r) => r.rule)).toEqual(Array(10).fill('boilerplate_banner'));
+    expect(res.out[0]!.paragraphs).toEqual(doc.paragraphs.filter((p) => !p.startsWith('本文系作者原创投稿')));
+  });
+  it.each(['000', '003'])('%s: nothing to remove', (prefix) => {
+    const doc = rawDoc(prefix);
+    const res = run(doc);
+    expect(res.removed).toEqual([]);
+    expect(res.out[0]!.paragraphs).toEqual(doc.paragraphs);
+  });
+});
+
+// ---- properties --------------------------------------------------------------------------------------------
+
+// Fragments that exercise every rule family, mixed with arbitrary text.
+const FRAGMENTS = [
+  '实干担当促进发展', '。', '，', '\n', ' ', '（翻页）', '(选择性举例)', '<p>', '</p>', '&amp;', '&lt;', '&gt;', '&nbsp;',
+  '13912345678', '0371-65432198', '电话：', 'QQ群：', '123456789', '微信号：', 'abc_def1', 'a.b@example.com', '@',
+  'http://', 'www.', 'example.cn/x', '192.168.1.1', '11010519491231002X', '2001:db8::1', '本文链接：', '声明：',
+  '转载请注明出处', '（责编：王某）', '来源：', '作者单位：', '某某网', '...', '…', '2020', '年', '元', '<EMAIL>', '<PHONE>',
+];
+const text = fc.array(fc.oneof(fc.constantFrom(...FRAGMENTS), fc.string({ maxLength: 6 }), fc.string({ unit: 'grapheme', maxLength: 4 })), { maxLength: 40 }).map((xs) => xs.join(''));
+const docOf = (s: string, title: string | null) => {
+  const ps = s.split('\n').map((p) => p.trim()).filter(Boolean);
+  return makeDoc(ps, { title: title && title.trim() ? title.trim().replace(/\n/g, ' ') : null });
+};
+
+describe('properties (fast-check)', () => {
+  it('never throws, balances the ledger, is idempotent, leaves no personal data', () => {
+    fc.assert(fc.property(text, fc.option(text), (s, t) => {
+      const doc = docOf(s, t ?? null);
+      const res = clean.process(doc, NO_GATE);
+      for (const r of res.removed) {
+        expect(r.chars).toBeGreaterThanOrEqual(0);
+        if (r.kind) expect(r.text ?? null).toBeNull();
+      }
+      const out = res.out[0];
+      if (!out) return;
+      expect(sum(res.removed)).toBe(charsOf(doc) - charsOf(out));
+      for (const p of [out.title ?? '', out.subtitle ?? '', ...out.paragraphs]) expect(findPII(p)).toEqual([]);
+      expect(out.paragraphs.every((p) => p.length > 0 && !p.includes('\n'))).toBe(true);
+      const again = clean.process(out, NO_GATE);
+      expect(again.out[0]).toEqual(out);
+      expect(again.removed).toEqual([]);
+    }), { numRuns: 400, seed: 20240505 });
+  });
+  it('never throws on any string, with the gate on', () => {
+    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (s) => {
+      const res = clean.process(docOf(s, null), cfg);
+      expect(res.out.length + (res.dropped ? 1 : 0)).toBe(1);
+    }), { numRuns: 300, seed: 7 });
+  });
+});
