@@ -26,3 +26,32 @@ test: $(NODE_DEPS)
 clean:
 	rm -rf "$(OUT)"/* "$(OUT)"/.lock
 	touch "$(OUT)/.gitkeep"
+
+.PHONY: release diff
+
+## Cut a release: builds the dataset, then writes OUT/releases/VERSION/ and OUT/releases/jingwen-VERSION.tar.gz.
+## Byte-identical for the same raw files and commit (times from SOURCE_DATE_EPOCH or the last commit).
+release: $(NODE_DEPS)
+	npx tsx pipeline/release/release.ts --version "$(VERSION)" --raw "$(RAW)" --out "$(OUT)"
+
+## Print what changed between two releases in OUT/releases/: make diff A=0.1.0 B=0.2.0
+diff: $(NODE_DEPS)
+	npx tsx pipeline/release/diff.ts --out "$(OUT)" --a "$(A)" --b "$(B)"
+
+.PHONY: bench
+
+SIZE ?= 50MB
+SEED ?= 1
+WORKERS ?= 1,2
+DEDUPE_DOCS ?= 100000
+
+## Benchmark: generate a corpus of SIZE (cached per SIZE+SEED) in out/bench/corpus/, run the pipeline on it with
+## WORKERS workers and the baselines (decoding, native OpenCC), write out/bench/report.{md,json}.
+## make bench SIZE=500MB for the memory comparison; BENCH_ARGS=--profile for CPU profiles, --no-dedupe to skip
+## the dedupe micro-benchmark (DEDUPE_DOCS synthetic documents).
+bench: $(NODE_DEPS)
+	@command -v opencc >/dev/null || { if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "bench: installing the native OpenCC CLI (Debian package opencc) for the baseline"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y opencc >/dev/null || echo "bench: apt-get install opencc failed: the native OpenCC row will be skipped"; \
+	else echo "bench: the opencc CLI is missing and this is not root: the native OpenCC row will be skipped (apt-get install opencc)"; fi; }
+	npx tsx pipeline/bench/run.ts --size "$(SIZE)" --seed "$(SEED)" --workers "$(WORKERS)" --dedupe-docs "$(DEDUPE_DOCS)" --out out/bench $(BENCH_ARGS)

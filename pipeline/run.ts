@@ -40,7 +40,8 @@ async function main(): Promise<number> {
     if (!quiet) process.stderr.write(`jingwen: ${path.relative(process.cwd(), raw) || '.'} → ${path.relative(process.cwd(), out) || '.'}\n`);
     const metas = await runStages({ raw, out, root, progress, workers });
     const stagesDir = path.join(out, 'stages');
-    const key = createHash('sha256').update(metas.map((m) => m.key).join('\n') + codeHash(path.join(root, 'pipeline/stages/export.ts'), root)).digest('hex');
+    // Extraction's key includes file times; its output fingerprint does not. Later keys derive from content.
+    const key = createHash('sha256').update(metas.map((m) => (m.stage === 'extract' ? m.output_sha256 : m.key)).join('\n') + codeHash(path.join(root, 'pipeline/stages/export.ts'), root)).digest('hex');
     const metaFile = path.join(stagesDir, 'export.meta.json');
     const prev = (await exists(metaFile)) ? await readJson<StageMeta>(metaFile) : null;
     const outputsThere = (await Promise.all([...OUTPUT_FILES, 'report/stats.json', 'report/ledger.jsonl'].map((f) => exists(path.join(out, f))))).every(Boolean);

@@ -1,7 +1,8 @@
 /**
  * Character-encoding detection and decoding for text-like files. Decides, never assumes:
  *   1. a byte-order mark (UTF-8, UTF-16 LE/BE);
- *   2. a UTF-16 without BOM, from the pattern of NUL bytes;
+ *   2. a UTF-16 without BOM, from the pattern of NUL bytes, or (Han-heavy text, few NULs) from how plausible
+ *      the UTF-16 reading is when the bytes would otherwise look binary;
  *   3. strict UTF-8 (TextDecoder with `fatal`): pure ASCII and valid UTF-8 are UTF-8;
  *   4. HZ-GB-2312 (7-bit escapes `~{…~}`), only for pure-ASCII bytes carrying HZ escapes;
  *   5. otherwise the candidates GB18030 (covers GBK and GB2312) and Big5 (WHATWG Big5 = Big5-HKSCS):
@@ -36,9 +37,14 @@ export interface DecodeConfig {
   utf8LossyMaxShare: number;
   /** Share of NUL or C0 control bytes above which a non-UTF-16 file is binary. */
   binaryControlShare: number;
+  /**
+   * Least plausibility (share of ordinary-text characters) for bytes with many control bytes to be read as
+   * UTF-16 without BOM. Han prose scores above 0.95; random bytes read as UTF-16 score about 0.2.
+   */
+  utf16MinPlausibility: number;
 }
 
-export const DECODE_DEFAULTS: DecodeConfig = { detectorMinConfidence: 0.2, utf8LossyMaxShare: 0.01, binaryControlShare: 0.01 };
+export const DECODE_DEFAULTS: DecodeConfig = { detectorMinConfidence: 0.2, utf8LossyMaxShare: 0.01, binaryControlShare: 0.01, utf16MinPlausibility: 0.9 };
 
 const JSCHARDET_TO_WHATWG: Record<string, string> = { 'GB2312': 'gb18030', 'GB18030': 'gb18030', 'Big5': 'big5', 'UTF-8': 'utf-8', 'ascii': 'utf-8' };
 
@@ -106,6 +112,19 @@ function utf16WithoutBom(bytes: Uint8Array): 'utf-16le' | 'utf-16be' | null {
   return null;
 }
 
+/** UTF-16 (LE, then BE) that decodes strictly and reads as ordinary text (see plausibility), else null. */
+function utf16ByContent(bytes: Uint8Array, min: number): { text: string; enc: string; score: number } | null {
+  if (bytes.length < 4 || bytes.length % 2 !== 0) return null;
+  let best: { text: string; enc: string; score: number } | null = null;
+  for (const enc of ['utf-16le', 'utf-16be']) {
+    const text = strict(bytes, enc);
+    if (text === null) continue;
+    const score = plausibility(text);
+    if (score >= min && (!best || score > best.score)) best = { text, enc, score };
+  }
+  return best;
+}
+
 function controlShare(bytes: Uint8Array): number {
   const n = Math.min(bytes.length, 1 << 16);
   let ctl = 0;
@@ -145,7 +164,13 @@ export function decodeText(bytes: Uint8Array, cfg: DecodeConfig = DECODE_DEFAULT
   }
   // Binary content that no signature caught: many NUL/C0 control bytes.
   const ctl = controlShare(bytes);
-  if (ctl > cfg.binaryControlShare) return { ok: false, reason: 'binary', detail: `${(ctl * 100).toFixed(1)}% control bytes` };
+  if (ctl > cfg.binaryControlShare) {
+    // Han-heavy UTF-16 without BOM has too few ASCII characters for the NUL pattern, and its code units put
+    // C0 bytes everywhere: before calling it binary, see whether it reads as ordinary text in UTF-16.
+    const asText = utf16ByContent(bytes, cfg.utf16MinPlausibility);
+    if (asText) return decoded(asText.text, asText.enc, `utf16_plausibility:${asText.score.toFixed(2)}`);
+    return { ok: false, reason: 'binary', detail: `${(ctl * 100).toFixed(1)}% control bytes` };
+  }
   // 3. Strict UTF-8 (ASCII included).
   const utf8 = strict(bytes, 'utf-8');
   if (utf8 !== null) {

@@ -3,7 +3,7 @@
  * that looks whole), hashing of files.
  */
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, rename, rm, writeFile, readFile, stat } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile, readFile, stat, open } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import path from 'node:path';
@@ -13,12 +13,26 @@ export function tempName(file: string): string {
   return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
 }
 
+/**
+ * Move a finished temporary file into place: its data is flushed to disk first (fsync), so that after a crash
+ * of the machine, not only of the process, the name never points at a file whose blocks were not written.
+ */
+export async function commitTemp(tmp: string, file: string): Promise<void> {
+  const fh = await open(tmp, 'r+');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  await rename(tmp, file);
+}
+
 /** Write a whole file atomically. */
 export async function writeAtomic(file: string, data: string | Uint8Array): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
   const tmp = tempName(file);
   await writeFile(tmp, data);
-  await rename(tmp, file);
+  await commitTemp(tmp, file);
 }
 
 /** Stream records of a JSONL file, one parsed object per line. */
@@ -60,7 +74,7 @@ export class JsonlWriter {
   async commit(): Promise<void> {
     const s = await this.open();
     await new Promise<void>((resolve, reject) => s.end((err?: Error | null) => (err ? reject(err) : resolve())));
-    await rename(this.tmp, this.file);
+    await commitTemp(this.tmp, this.file);
   }
   async abort(): Promise<void> {
     if (this.stream) await new Promise<void>((r) => this.stream!.end(() => r()));

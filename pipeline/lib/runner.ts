@@ -250,6 +250,8 @@ class Runner {
       if (info.status !== 'ok') log.meta.dropped[info.reason ?? 'rejected'] = (log.meta.dropped[info.reason ?? 'rejected'] ?? 0) + 1;
       inputBytes += info.bytes;
       const row: FileRow = { ...info, units: lines.length, chars_in: charsIn };
+      // The ledger rows are extraction output too: the fingerprint covers both.
+      outHash.update(JSON.stringify(row) + '\n');
       await files.write(row);
       opts.progress.tick(1, info.bytes);
     };

@@ -3,8 +3,11 @@
  * whatever order the file system returns. Names are read as bytes: a name that is not UTF-8 (GBK bytes from a
  * Windows archive) is decoded as GB18030 for display and still opened by its real bytes.
  * Symlinks are not followed (a link may point outside the raw folder); they get a ledger row instead.
+ * A folder that cannot be listed (permissions, I/O error) becomes one `unreadable` entry instead of failing the
+ * run; an entry that vanishes between listing and lstat (a crawl still writing) is left out.
  */
 import { readdir, lstat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
 import path from 'node:path';
 
 export interface RawEntry {
@@ -12,9 +15,16 @@ export interface RawEntry {
   rel: string;
   /** The real path to open (bytes, so that undecodable names still open). */
   abs: Buffer;
-  kind: 'file' | 'symlink' | 'other';
+  /** `unreadable`: a folder that could not be listed (see `error`). */
+  kind: 'file' | 'symlink' | 'other' | 'unreadable';
   /** `gb18030` when the name was not UTF-8, else null. */
   nameEncoding: string | null;
+  /** lstat facts taken during the walk (no second lstat needed, which could race a vanishing file). */
+  size: number;
+  mtimeMs: number;
+  mode: number;
+  /** The errno code when kind is `unreadable` (`EACCES`, `EIO`…), else null. */
+  error: string | null;
 }
 
 function decodeName(b: Buffer): { name: string; enc: string | null } {
@@ -25,19 +35,42 @@ function decodeName(b: Buffer): { name: string; enc: string | null } {
   }
 }
 
+function kindOf(st: Stats): RawEntry['kind'] {
+  return st.isFile() ? 'file' : st.isSymbolicLink() ? 'symlink' : 'other';
+}
+
 export async function walkRaw(root: string): Promise<RawEntry[]> {
   const out: RawEntry[] = [];
-  async function visit(dir: Buffer, rel: string, nameEnc: string | null): Promise<void> {
-    const names = (await readdir(dir, { encoding: 'buffer' })) as Buffer[];
+  async function visit(dir: Buffer, rel: string, nameEnc: string | null, st: Stats | null): Promise<void> {
+    let names: Buffer[];
+    try {
+      names = (await readdir(dir, { encoding: 'buffer' })) as Buffer[];
+    } catch (e) {
+      // The root itself must be listable: that is a configuration error, reported by the caller.
+      if (!st) throw e;
+      const error = (e as NodeJS.ErrnoException).code ?? 'EIO';
+      out.push({ rel, abs: dir, kind: 'unreadable', nameEncoding: nameEnc, size: 0, mtimeMs: st.mtimeMs, mode: st.mode, error });
+      return;
+    }
     for (const nb of names) {
       const { name, enc } = decodeName(nb);
       const abs = Buffer.concat([dir, Buffer.from(path.sep), nb]);
       const r = rel ? `${rel}/${name}` : name;
-      const st = await lstat(abs);
-      if (st.isDirectory()) await visit(abs, r, enc ?? nameEnc);
-      else out.push({ rel: r, abs, kind: st.isFile() ? 'file' : st.isSymbolicLink() ? 'symlink' : 'other', nameEncoding: enc ?? nameEnc });
+      let est: Stats;
+      try {
+        est = await lstat(abs);
+      } catch {
+        continue; // vanished since readdir
+      }
+      if (est.isDirectory()) await visit(abs, r, enc ?? nameEnc, est);
+      else out.push({ rel: r, abs, kind: kindOf(est), nameEncoding: enc ?? nameEnc, size: est.size, mtimeMs: est.mtimeMs, mode: est.mode, error: null });
     }
   }
-  await visit(Buffer.from(path.resolve(root)), '', null);
+  await visit(Buffer.from(path.resolve(root)), '', null, null);
+  // A GBK name can decode to the same text as a UTF-8 sibling's name: keep display paths unique (ids and the
+  // ledger are keyed by them) by naming the legacy-encoded one's bytes.
+  const seen = new Map<string, number>();
+  for (const e of out) seen.set(e.rel, (seen.get(e.rel) ?? 0) + 1);
+  for (const e of out) if (e.nameEncoding && seen.get(e.rel)! > 1) e.rel = `${e.rel} [name bytes ${e.abs.subarray(Buffer.byteLength(path.resolve(root)) + 1).toString('hex')}]`;
   return out.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
 }

@@ -4,33 +4,59 @@
  * JSONL with an explicit column list so types never depend on inference).
  */
 import { createWriteStream } from 'node:fs';
-import { rename, rm, mkdir } from 'node:fs/promises';
+import { rm, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'csv-stringify';
 import { RecordBatchFileWriter, vectorFromArray, Utf8, Int32, Schema, Field, RecordBatch, makeData, Struct } from 'apache-arrow';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { tempName } from './io.js';
+import { tempName, commitTemp } from './io.js';
 
 export type Cell = string | number | null;
 export type Row = Record<string, Cell>;
 export interface ColumnSpec { name: string; type: 'string' | 'int' }
 
-/** RFC 4180 CSV: UTF-8 without BOM, header row, CRLF between records, fields quoted when needed. */
-export async function writeCsv(file: string, columns: ColumnSpec[], rows: AsyncIterable<Row>): Promise<void> {
+/**
+ * Characters that make a spreadsheet read a cell as a formula (OWASP "CSV Injection": `=` `+` `-` `@`, tab and
+ * carriage return), plus their full-width forms, which spreadsheets in CJK locales may also take as formula starts.
+ */
+export const FORMULA_START = /^[=+\-@\t\r＝＋－＠]/;
+
+/** Whether a spreadsheet opening the CSV by double-click could evaluate this cell. */
+export function isFormulaLike(cell: Cell): boolean {
+  return typeof cell === 'string' && FORMULA_START.test(cell);
+}
+
+/**
+ * RFC 4180 CSV: UTF-8 without BOM, header row, CRLF between records, every string field quoted (so `""` is an
+ * empty string and an empty field is null), numbers unquoted.
+ *
+ * Formula injection: cells are written exactly as the text is, never prefixed with `'` (OWASP's mitigation),
+ * because the CSV is a data file and a prefix would change the text pandas, DuckDB and R read. Quoting does not
+ * stop a spreadsheet from evaluating `"=…"`: open the CSV in a spreadsheet through its import dialog with
+ * columns typed as text, or use the Parquet/Arrow files. Returns how many cells start like a formula, so the
+ * report can say so.
+ */
+export async function writeCsv(file: string, columns: ColumnSpec[], rows: AsyncIterable<Row>): Promise<{ rows: number; formulaLike: number }> {
+  let n = 0;
+  let formulaLike = 0;
   await mkdir(path.dirname(file), { recursive: true });
   const tmp = tempName(file);
   const out = createWriteStream(tmp);
   const csv = stringify({ header: true, columns: columns.map((c) => c.name), record_delimiter: 'windows', quoted_string: true, cast: { number: (v) => String(v) } });
   csv.pipe(out);
   for await (const r of rows) {
-    if (!csv.write(columns.map((c) => r[c.name] ?? null))) await new Promise<void>((res) => csv.once('drain', () => res()));
+    const cells = columns.map((c) => r[c.name] ?? null);
+    n++;
+    for (const c of cells) if (isFormulaLike(c)) formulaLike++;
+    if (!csv.write(cells)) await new Promise<void>((res) => csv.once('drain', () => res()));
   }
   await new Promise<void>((resolve, reject) => {
     out.on('finish', () => resolve());
     out.on('error', reject);
     csv.end();
   });
-  await rename(tmp, file);
+  await commitTemp(tmp, file);
+  return { rows: n, formulaLike };
 }
 
 function arrowSchema(columns: ColumnSpec[]): Schema {
@@ -69,7 +95,7 @@ export async function writeArrow(file: string, columns: ColumnSpec[], rows: Asyn
   if (buf.length > 0 || !wrote) writer.write(batchOf(schema, columns, buf));
   writer.finish();
   await done;
-  await rename(tmp, file);
+  await commitTemp(tmp, file);
 }
 
 /** Parquet (zstd) written by DuckDB from the JSONL file, rows in file order. */
@@ -94,6 +120,6 @@ export async function writeParquetFromJsonl(file: string, jsonl: string, columns
     con.closeSync();
     db.closeSync();
   }
-  await rename(tmp, file);
+  await commitTemp(tmp, file);
 }
 
