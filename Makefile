@@ -55,3 +55,13 @@ bench: $(NODE_DEPS)
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y opencc >/dev/null || echo "bench: apt-get install opencc failed: the native OpenCC row will be skipped"; \
 	else echo "bench: the opencc CLI is missing and this is not root: the native OpenCC row will be skipped (apt-get install opencc)"; fi; }
 	npx tsx pipeline/bench/run.ts --size "$(SIZE)" --seed "$(SEED)" --workers "$(WORKERS)" --dedupe-docs "$(DEDUPE_DOCS)" --out out/bench $(BENCH_ARGS)
+
+.PHONY: eval
+
+EVAL ?= ../shared/eval
+
+## Score extraction against the evaluation data in EVAL (kept outside the repository): HTML main text vs gold
+## (character LCS precision/recall/F1 per page and mean) and the Word reports through extract → clean.
+## Writes out/eval/html.json and out/eval/docx.json; says so and exits 0 when EVAL is absent.
+eval: $(NODE_DEPS)
+	npx tsx pipeline/eval/run.ts --eval "$(EVAL)" --out out/eval

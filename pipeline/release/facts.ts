@@ -1,0 +1,68 @@
+/**
+ * Everything a release's documents say, gathered once from the built dataset: the rows (lengths, genres,
+ * sources), report/ledger.jsonl, report/stats.json, the stage descriptions and the column schema.
+ * Nothing here depends on the output folder's location or on the clock.
+ */
+import path from 'node:path';
+import { readJsonl, readJsonlAll, readJson } from '../lib/io.js';
+import { fileEntry, type FileEntry } from './files.js';
+import { STAGES } from '../lib/runner.js';
+import { extractStage } from '../stages/extract.js';
+import { exportStage } from '../stages/export.js';
+import { documentColumns, type Column } from './columns.js';
+import type { DatasetMeta } from './meta.js';
+import type { DocumentRow } from '../lib/types.js';
+
+export type { FileEntry };
+
+
+export interface LedgerRow {
+  path: string; bytes: number; sha256: string; format: string | null; encoding: string | null; status: 'ok' | 'rejected' | 'skipped';
+  reason: string | null; detail: string | null; documents: number; chars_in: number; chars_kept: number; chars_removed: number; chars_unaccounted: number;
+}
+
+export interface StageStats { in: number; out: number; dropped: Record<string, number>; removed: Record<string, { spans: number; chars: number }>; counters: Record<string, number> }
+
+export interface Stats {
+  files: { total: number; ok: number; rejected: number; skipped: number; by_reason: Record<string, number>; bytes: number; chars_in: number; chars_kept: number; chars_removed: number; chars_unaccounted: number };
+  documents: number;
+  characters: number;
+  stages: Record<string, StageStats>;
+  removed_by_rule: Record<string, { spans: number; chars: number }>;
+}
+
+export interface RowFacts { id: string; title: string | null; genre: string | null; source_file: string; n_chars: number }
+
+export interface ReleaseFacts {
+  version: string;
+  epoch: number;
+  /** YYYY-MM-DD of `epoch`. */
+  date: string;
+  commit: string | null;
+  meta: DatasetMeta;
+  columns: Column[];
+  stages: { name: string; describe: string }[];
+  stats: Stats;
+  ledger: LedgerRow[];
+  rows: RowFacts[];
+  /** The four data files, as copied into the release. */
+  dataFiles: FileEntry[];
+}
+
+export interface FactsInput { version: string; epoch: number; date: string; commit: string | null; meta: DatasetMeta; out: string; releaseDir: string; dataFiles: string[] }
+
+export async function collectFacts(i: FactsInput): Promise<ReleaseFacts> {
+  const rows: RowFacts[] = [];
+  for await (const r of readJsonl<DocumentRow>(path.join(i.releaseDir, 'documents.jsonl'))) {
+    rows.push({ id: r.id, title: r.title, genre: r.genre, source_file: r.source_file, n_chars: r.n_chars });
+  }
+  return {
+    version: i.version, epoch: i.epoch, date: i.date, commit: i.commit, meta: i.meta,
+    columns: documentColumns(),
+    stages: [extractStage, ...STAGES, exportStage].map((s) => ({ name: s.name, describe: s.describe })),
+    stats: await readJson<Stats>(path.join(i.out, 'report', 'stats.json')),
+    ledger: (await readJsonlAll<LedgerRow>(path.join(i.out, 'report', 'ledger.jsonl'))).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
+    rows,
+    dataFiles: await Promise.all(i.dataFiles.map((f) => fileEntry(i.releaseDir, f))),
+  };
+}

@@ -1,0 +1,96 @@
+#!/usr/bin/env -S npx tsx
+/**
+ * `make release VERSION=x.y.z` entry (a zx script): builds the dataset into OUT, then writes
+ * `OUT/releases/<version>/` (the four data files, README.md dataset card, length-histogram.svg, CHANGELOG.md,
+ * datapackage.json, croissant.json, SHA256SUMS) and `OUT/releases/jingwen-<version>.tar.gz` beside it.
+ *
+ *   tsx pipeline/release/release.ts --version 0.1.0 [--raw raw] [--out out] [--quiet]
+ *
+ * Byte-identical for the same raw files and commit: times come from SOURCE_DATE_EPOCH or the last commit.
+ * Everything is built in a staging folder and renamed into place last, so a killed release leaves no version.
+ * Exit codes: 0 done; 2 a bad VERSION, an existing release, or another release running; else the pipeline's.
+ */
+import { parseArgv, $ } from 'zx';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { existsSync, rmSync } from 'node:fs';
+import { PipelineError } from '../lib/errors.js';
+import { exists } from '../lib/io.js';
+import { acquireLock } from '../lib/lock.js';
+import { requireSemver } from './semver.js';
+import { sourceDateEpoch } from './provenance.js';
+import { tarballName } from './names.js';
+import { fileEntry } from './files.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+const show = (p: string) => path.relative(process.cwd(), p) || '.';
+
+async function main(): Promise<number> {
+  const args = parseArgv(process.argv.slice(2), { string: ['version', 'raw', 'out'], boolean: ['quiet'] });
+  const version = requireSemver(args['version'] ?? args._[0]).raw;
+  const raw = path.resolve(String(args['raw'] || 'raw'));
+  const out = path.resolve(String(args['out'] || 'out'));
+  const releases = path.join(out, 'releases');
+  const target = path.join(releases, version);
+  const tarball = path.join(releases, tarballName(version));
+  const refuse = () => new PipelineError('exists', `release ${version} already exists (${show(target)}); a published version never changes — choose a new VERSION`);
+  if (await exists(target)) throw refuse();
+  const epoch = sourceDateEpoch(root);
+
+  await mkdir(releases, { recursive: true });
+  const unlock = await acquireLock(releases);
+  const staging = path.join(releases, `.staging-${version}-${process.pid}`);
+  // A signal between here and the last rename leaves no staging folder, no tarball without its folder, no lock.
+  const onSignal = (sig: NodeJS.Signals) => {
+    rmSync(staging, { recursive: true, force: true });
+    if (!existsSync(target)) rmSync(tarball, { force: true });
+    rmSync(path.join(releases, '.lock'), { force: true });
+    process.exit(sig === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    // Staging folders of killed releases (the lock says no other release is running).
+    for (const n of await readdir(releases)) if (n.startsWith('.staging-')) await rm(path.join(releases, n), { recursive: true, force: true });
+
+    // 1. The dataset, built exactly as `make dataset` builds it.
+    const tsx = path.join(root, 'node_modules/.bin/tsx');
+    const run = await $({ nothrow: true, stdio: ['ignore', 'inherit', 'inherit'], cwd: root })`${tsx} ${path.join(root, 'pipeline/run.ts')} --raw ${raw} --out ${out} ${args['quiet'] ? ['--quiet'] : []}`;
+    if (run.exitCode !== 0) {
+      process.stderr.write(`jingwen release: the pipeline failed (exit ${run.exitCode}); no release written\n`);
+      return run.exitCode ?? 1;
+    }
+
+    // 2.–3. The release folder and its tarball, in staging (the heavy modules load only now).
+    const { buildRelease } = await import('./build.js');
+    const { dir, tar, documents } = await buildRelease({ root, out, releases, staging, version, epoch });
+
+    // 4. Into place: the tarball first, the folder last — the folder's existence is what makes a version exist.
+    if (await exists(target)) throw refuse();
+    await rename(tar, tarball);
+    await rename(dir, target);
+    const sums = await fileEntry(releases, tarballName(version));
+    process.stdout.write(`jingwen release ${version}: ${show(target)}/ (${(await readdir(target)).length} files, ${documents} documents)\n`);
+    process.stdout.write(`  ${show(tarball)}  ${sums.bytes} bytes  sha256 ${sums.sha256}\n`);
+    return 0;
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await unlock();
+  }
+}
+
+try {
+  process.exitCode = await main();
+} catch (err) {
+  if (err instanceof PipelineError) {
+    process.stderr.write(`jingwen release: ${err.code}: ${err.message}\n`);
+    process.exitCode = err.code === 'schema_violation' ? 1 : 2;
+  } else {
+    process.stderr.write(`jingwen release: internal error (a bug — please report it):\n${(err as Error).stack ?? String(err)}\n`);
+    process.exitCode = 1;
+  }
+}
