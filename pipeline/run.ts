@@ -14,13 +14,12 @@ import { availableParallelism } from 'node:os';
 import { stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { createHash } from 'node:crypto';
-import { runStages, type StageMeta } from './lib/runner.js';
+import type { StageMeta } from './lib/runner.js';
 import { makeProgress } from './lib/progress.js';
 import { acquireLock } from './lib/lock.js';
 import { PipelineError } from './lib/errors.js';
 import { exists, readJson, writeAtomic, stableJson } from './lib/io.js';
 import { codeHash } from './lib/codehash.js';
-import { writeDocuments, writeReport, OUTPUT_FILES } from './stages/export.js';
 import { summaryTable } from './lib/summary.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -34,6 +33,9 @@ async function main(): Promise<number> {
   const st = await stat(raw).catch(() => null);
   if (!st?.isDirectory()) throw new PipelineError('config', `raw folder not found: ${raw}`);
   if (out === raw || out.startsWith(raw + path.sep)) throw new PipelineError('config', `OUT (${out}) must not be inside RAW (${raw})`);
+  // The stages (dictionaries, segmenters) load only once the configuration is known to be good.
+  const { runStages } = await import('./lib/runner.js');
+  const { writeDocuments, writeReport, OUTPUT_FILES } = await import('./stages/export.js');
   const release = await acquireLock(out);
   try {
     const progress = makeProgress(process.stderr, quiet);
