@@ -41,7 +41,7 @@ export interface DecodeConfig {
    * Least plausibility (share of ordinary-text characters) for bytes with many control bytes to be read as
    * UTF-16 without BOM. Han prose scores above 0.95; random bytes read as UTF-16 score about 0.2.
    */
-  utf16MinPlausibility: number;
+  utf16MinPlausibility?: number;
 }
 
 export const DECODE_DEFAULTS: DecodeConfig = { detectorMinConfidence: 0.2, utf8LossyMaxShare: 0.01, binaryControlShare: 0.01, utf16MinPlausibility: 0.9 };
@@ -167,7 +167,7 @@ export function decodeText(bytes: Uint8Array, cfg: DecodeConfig = DECODE_DEFAULT
   if (ctl > cfg.binaryControlShare) {
     // Han-heavy UTF-16 without BOM has too few ASCII characters for the NUL pattern, and its code units put
     // C0 bytes everywhere: before calling it binary, see whether it reads as ordinary text in UTF-16.
-    const asText = utf16ByContent(bytes, cfg.utf16MinPlausibility);
+    const asText = utf16ByContent(bytes, cfg.utf16MinPlausibility ?? DECODE_DEFAULTS.utf16MinPlausibility!);
     if (asText) return decoded(asText.text, asText.enc, `utf16_plausibility:${asText.score.toFixed(2)}`);
     return { ok: false, reason: 'binary', detail: `${(ctl * 100).toFixed(1)}% control bytes` };
   }

@@ -8,6 +8,10 @@ import { sha256Hex, unitId } from '../lib/ids.js';
 import type { ExtractRecord, RawFileInfo } from '../lib/types.js';
 import { decodeText, DECODE_DEFAULTS, type DecodeConfig } from '../extract/decode.js';
 import { HTML_EXTENSIONS, HTML_START, SIGNATURES } from '../rules/formats.js';
+import { extractHtml } from '../extract/html.js';
+import { extractDocx } from '../extract/docx.js';
+import { extractArchive } from '../extract/archive.js';
+import { extractDoc } from '../extract/doc.js';
 
 export interface RawInput {
   /** Path relative to the raw folder, `/`-separated. */
@@ -82,7 +86,13 @@ export function extractText(input: RawInput, info: RawFileInfo, cfg: ExtractConf
 
 /** Registered extractors for container formats (HTML, Word, archives) — see pipeline/extract/. */
 export type Extractor = (input: RawInput, info: RawFileInfo, cfg: ExtractConfig) => Promise<ExtractResult> | ExtractResult;
-const extractors: ReadonlyMap<string, Extractor> = new Map<string, Extractor>([['text', extractText]]);
+const extractors: ReadonlyMap<string, Extractor> = new Map<string, Extractor>([
+  ['text', extractText],
+  ['html', extractHtml],
+  ['docx', extractDocx],
+  ['zip', extractArchive],
+  ['doc', extractDoc],
+]);
 
 export async function extractFile(input: RawInput, cfg: ExtractConfig = EXTRACT_DEFAULTS): Promise<ExtractResult> {
   const info = baseInfo(input, sha256Hex(input.bytes));

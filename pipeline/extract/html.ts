@@ -1,0 +1,402 @@
+/**
+ * HTML pages → one text unit: the article's paragraphs, its title, site and publication date.
+ *
+ *   1. Charset (`decodeHtml`): a byte-order mark; else bytes that are strict UTF-8 are UTF-8 (saved pages often
+ *      still declare the gb2312 of the server they came from); else the `<meta charset>` / http-equiv declaration
+ *      when the bytes decode strictly in it; else the detector of pipeline/extract/decode.ts.
+ *   2. Nesting: an estimate from the tag stream before parsing and the exact depth after it; pages deeper than
+ *      `maxDepth` are rejected as `html_too_deep` (Readability's scoring grows much faster than linearly with depth:
+ *      ~0.4 s at 200 levels, ~9 s at 500). Nothing here recurses on the call stack.
+ *   3. The page is re-wrapped as `<html><head>…</head><body>…</body></html>` (saved pages often lack `<html>` or
+ *      `<body>`, and linkedom, unlike an HTML5 tree builder, does not invent them), parsed with linkedom, and the main
+ *      content found by Mozilla Readability. Block elements become lines (`blockLines`); the unit's text is those
+ *      lines joined by `\n`, without the title line Readability may leave at its top.
+ *   4. Title: the `<title>` without its column and site suffix (pipeline/rules/html-title.ts), else `og:title`,
+ *      else the first `<h1>`. Site: `og:site_name`, else the `<title>` suffix, else a `来源：` line. Published: the
+ *      meta tags of pipeline/rules/html-meta.ts, else Readability's JSON-LD date, else a byline date near the title;
+ *      always `YYYY-MM-DD`.
+ * A page with no text outside scripts and markup is rejected as `no_main_content`.
+ */
+import { parseHTML } from 'linkedom';
+import { Readability } from '@mozilla/readability';
+import { decodeText, DECODE_DEFAULTS, type DecodeConfig, type Decoded, type Undecodable } from './decode.js';
+import { unitId } from '../lib/ids.js';
+import { countChars } from '../lib/stage.js';
+import type { RawFileInfo } from '../lib/types.js';
+import type { ExtractConfig, ExtractResult, RawInput } from '../stages/extract.js';
+import { BLOCK_ELEMENTS, CELL_ELEMENTS, IMPLIED_END, RAW_TEXT_ELEMENTS, SKIP_ELEMENTS, VOID_ELEMENTS } from '../rules/html-dom.js';
+import { BARE_DASH_SUFFIX, SITE_BRACKETS, SITE_WORD, TITLE_SEPARATOR } from '../rules/html-title.js';
+import { BYLINE_DATE, DATE_IN_TEXT, PUBLISHED_META, SITE_META, SOURCE_LINE } from '../rules/html-meta.js';
+import { CHROME_SELECTORS, CONTROL_LINE, FOOTER_LINE, LEADING_COUNTER, TAIL_MARKER } from '../rules/html-chrome.js';
+
+export interface HtmlConfig {
+  /** Deepest element nesting accepted (real pages of the eval set stay under 40; see the note above). */
+  maxDepth: number;
+  /** Readability's `charThreshold`: least article length before it retries with looser rules (default 500). */
+  charThreshold: number;
+  /** Readability's `maxElemsToParse` (0 = no limit): a guard against pathological pages. */
+  maxElems: number;
+  /** Lines after the title line searched for a byline date or `来源：` line. */
+  bylineWindow: number;
+  /** Article characters that must precede a related-links/comments heading for it to end the article. */
+  minTextBeforeTail: number;
+  /** Longest line that can follow a footer line (a longer one means the footer line was inside the text). */
+  maxFooterLineChars: number;
+}
+
+export const HTML_DEFAULTS: HtmlConfig = { maxDepth: 200, charThreshold: 200, maxElems: 500_000, bylineWindow: 12, minTextBeforeTail: 100, maxFooterLineChars: 80 };
+
+/** Extract configuration with the optional HTML section (the lead's ExtractConfig does not carry it yet). */
+type Cfg = ExtractConfig & { html?: HtmlConfig };
+
+/* ---------- charset ---------- */
+
+function strict(bytes: Uint8Array, enc: string): string | null {
+  try {
+    return new TextDecoder(enc, { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    return null;
+  }
+}
+
+/** The charset a page declares in `<meta charset>` or `<meta http-equiv="Content-Type">`, within its head. */
+export function declaredCharset(bytes: Uint8Array): string | null {
+  const head = new TextDecoder('latin1').decode(bytes.subarray(0, 1 << 16));
+  const end = head.search(/<body[\s>]/i);
+  const m = /<meta\b[^>]*?charset\s*=\s*["']?\s*([\w.:-]+)/i.exec(end > 0 ? head.slice(0, end) : head);
+  return m ? m[1]!.toLowerCase() : null;
+}
+
+/** WHATWG decoder name for a declared label; the GB family decodes as GB18030 (a superset of GBK and GB2312). */
+export function whatwgEncoding(label: string): string | null {
+  try {
+    const enc = new TextDecoder(label).encoding;
+    return enc === 'gbk' ? 'gb18030' : enc;
+  } catch {
+    return null;
+  }
+}
+
+/** BOM → strict UTF-8 → declared charset (if the bytes decode strictly in it) → detector. See the module note. */
+export function decodeHtml(bytes: Uint8Array, cfg: DecodeConfig = DECODE_DEFAULTS): (Decoded & { declared: string | null }) | Undecodable {
+  const declared = declaredCharset(bytes);
+  const bom = (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) || (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
+  // UTF-16 without a BOM is valid UTF-8 byte for byte (ASCII + NUL): let the detector see its NUL pattern.
+  if (bom || bytes[0] === 0 || bytes[1] === 0) {
+    const d = decodeText(bytes, cfg);
+    return d.ok ? { ...d, declared } : d;
+  }
+  const utf8 = strict(bytes, 'utf-8');
+  if (utf8 !== null) return { ok: true, text: utf8, encoding: 'utf-8', method: 'utf8_valid', replaced: 0, declared };
+  const enc = declared ? whatwgEncoding(declared) : null;
+  if (enc && enc !== 'utf-8' && !enc.startsWith('utf-16')) {
+    const s = strict(bytes, enc);
+    if (s !== null) return { ok: true, text: s, encoding: enc, method: 'meta', replaced: 0, declared };
+  }
+  const d = decodeText(bytes, cfg);
+  if (d.ok) return { ...d, declared };
+  if (enc) {
+    // Declared, nearly decodable: a page with a few corrupt bytes keeps its declared charset.
+    const s = new TextDecoder(enc).decode(bytes);
+    const bad = (s.match(/\ufffd/g) ?? []).length;
+    if (bad <= Math.max(1, s.length * cfg.utf8LossyMaxShare)) return { ok: true, text: s, encoding: enc, method: 'meta_lossy', replaced: bad, declared };
+  }
+  return d;
+}
+
+/* ---------- nesting ---------- */
+
+/**
+ * Deepest element nesting of a page, estimated from its tags without building a tree: end tags close back to
+ * their open element, implied ends (`<p>`, `<li>`, `<td>`…) close an open sibling, void and raw-text elements
+ * never nest. Stops counting at `stopAt`. Linear in the page size.
+ */
+export function nestingEstimate(html: string, stopAt = Infinity): number {
+  const re = /<!--[\s\S]*?(?:-->|$)|<(\/?)([a-zA-Z][a-zA-Z0-9:-]*)\b[^>]*?(\/?)>/g;
+  const stack: string[] = [];
+  let max = 0;
+  for (let m = re.exec(html); m; m = re.exec(html)) {
+    if (m[2] === undefined) continue; // comment
+    const name = m[2].toUpperCase();
+    if (m[1]) {
+      // An end tag closes back to its element if it is open near the top; a stray end tag is ignored.
+      for (let k = stack.length - 1; k >= Math.max(0, stack.length - 64); k--) {
+        if (stack[k] === name) {
+          stack.length = k;
+          break;
+        }
+      }
+      continue;
+    }
+    if (VOID_ELEMENTS.has(name) || m[3]) continue;
+    const top = stack[stack.length - 1];
+    if (top !== undefined && ((IMPLIED_END.has(name) && top === name) || (top === 'P' && BLOCK_ELEMENTS.has(name)))) stack.pop();
+    stack.push(name);
+    if (stack.length > max) max = stack.length;
+    if (max > stopAt) return max;
+    const lower = name.toLowerCase();
+    if (RAW_TEXT_ELEMENTS.includes(lower)) {
+      const close = html.toLowerCase().indexOf(`</${lower}`, re.lastIndex);
+      re.lastIndex = close < 0 ? html.length : close;
+    }
+  }
+  return max;
+}
+
+/** Exact element depth of a parsed tree, walked with an explicit stack. */
+export function domDepth(root: Element): number {
+  let max = 0;
+  const stack: [Element, number][] = [[root, 1]];
+  while (stack.length) {
+    const [el, d] = stack.pop()!;
+    if (d > max) max = d;
+    for (const c of Array.from(el.children)) stack.push([c, d + 1]);
+  }
+  return max;
+}
+
+/* ---------- DOM → lines ---------- */
+
+const ASCII_SPACE = /[ \t\n\r\f\v\u00a0]+/g;
+
+/**
+ * Text of a DOM subtree as lines: block elements, table cells and `<br>` end a line, `<pre>` keeps its own line
+ * breaks, script/style/form elements are skipped, runs of spaces collapse. Empty lines are dropped.
+ * Walks with an explicit stack, so any depth is safe.
+ */
+export function blockLines(root: Node): string[] {
+  const lines: string[] = [];
+  let cur = '';
+  let pre = 0;
+  const flush = () => {
+    const t = cur.replace(ASCII_SPACE, ' ').trim();
+    if (t) lines.push(t);
+    cur = '';
+  };
+  type Item = { node: Node; exit?: 'block' | 'pre' };
+  const stack: Item[] = [{ node: root }];
+  while (stack.length) {
+    const { node, exit } = stack.pop()!;
+    if (exit) {
+      if (exit === 'pre') pre--;
+      flush();
+      continue;
+    }
+    if (node.nodeType === 3) {
+      const v = node.nodeValue ?? '';
+      if (pre > 0 && v.includes('\n')) {
+        const parts = v.split('\n');
+        parts.forEach((p, k) => {
+          cur += p;
+          if (k < parts.length - 1) flush();
+        });
+      } else cur += v;
+      continue;
+    }
+    if (node.nodeType !== 1 && node.nodeType !== 9 && node.nodeType !== 11) continue;
+    const tag = node.nodeType === 1 ? (node as Element).tagName.toUpperCase() : '';
+    if (SKIP_ELEMENTS.has(tag)) continue;
+    if (tag === 'BR') {
+      flush();
+      continue;
+    }
+    if (tag === 'PRE') {
+      flush();
+      pre++;
+      stack.push({ node, exit: 'pre' });
+    } else if (BLOCK_ELEMENTS.has(tag) || CELL_ELEMENTS.has(tag)) {
+      flush();
+      stack.push({ node, exit: 'block' });
+    }
+    const kids = node.childNodes;
+    for (let i = kids.length - 1; i >= 0; i--) stack.push({ node: kids[i]! });
+  }
+  flush();
+  return lines;
+}
+
+/* ---------- document and metadata ---------- */
+
+/**
+ * The page as a well-formed `<html><head>…</head><body>…</body></html>` string: everything before `<body>` (or
+ * `</head>`) is head, the rest body, stray `html`/`head`/`body` tags removed.
+ */
+export function rewrap(html: string): string {
+  const open = /<body\b[^>]*>/i.exec(html);
+  const headEnd = open ? null : /<\/head\s*>/i.exec(html);
+  let head = '';
+  let body = html;
+  if (open) {
+    head = html.slice(0, open.index);
+    body = html.slice(open.index + open[0].length);
+  } else if (headEnd) {
+    head = html.slice(0, headEnd.index);
+    body = html.slice(headEnd.index + headEnd[0].length);
+  }
+  const strip = (s: string) => s.replace(/<!doctype[^>]*>|<\/?(?:html|head|body)\b[^>]*>/gi, '');
+  return `<!DOCTYPE html><html><head>${strip(head)}</head><body>${strip(body)}</body></html>`;
+}
+
+const squash = (s: string) => s.replace(/\s+/gu, '');
+const oneLine = (s: string | null | undefined) => (s ?? '').replace(/\s+/gu, ' ').trim();
+
+/** `YYYY-MM-DD` of the first date in `s` that is a real calendar date, else null. */
+export function isoDate(s: string | null | undefined): string | null {
+  const m = s ? DATE_IN_TEXT.exec(s) : null;
+  if (!m?.groups) return null;
+  const y = Number(m.groups['y']), mo = Number(m.groups['m']), d = Number(m.groups['d']);
+  if (mo < 1 || mo > 12 || d < 1 || d > new Date(Date.UTC(y, mo, 0)).getUTCDate()) return null;
+  return `${y}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+}
+
+/** A `<title>` cut into article title and site name (pipeline/rules/html-title.ts). */
+export function splitTitle(raw: string): { title: string | null; site: string | null } {
+  const t = oneLine(raw);
+  if (!t) return { title: null, site: null };
+  const segs = t.split(TITLE_SEPARATOR).map((s) => s.trim());
+  let title = segs[0] ?? '';
+  // The site is the last suffix segment that reads as a site name (`_39健康网_饮食`: not the column), else the last.
+  const tail = segs.slice(1).filter(Boolean).map((x) => SITE_BRACKETS.exec(x)?.groups?.['name']?.trim() ?? x);
+  let site: string | null = [...tail].reverse().find((x) => SITE_WORD.test(x)) ?? tail[tail.length - 1] ?? null;
+  if (segs.length === 1) {
+    const m = BARE_DASH_SUFFIX.exec(t);
+    if (m?.groups && SITE_WORD.test(m.groups['site']!)) {
+      title = t.slice(0, m.index).trim();
+      site = m.groups['site']!;
+    }
+  }
+  return { title: title || null, site: site || null };
+}
+
+function metaContent(doc: Document, names: string[]): string | null {
+  const metas = Array.from(doc.querySelectorAll('meta'));
+  for (const want of names) {
+    for (const m of metas) {
+      const key = (m.getAttribute('property') ?? m.getAttribute('name') ?? m.getAttribute('itemprop') ?? '').trim().toLowerCase();
+      const v = oneLine(m.getAttribute('content'));
+      if (key === want && v) return v;
+    }
+  }
+  return null;
+}
+
+export interface PageMeta {
+  title: string | null;
+  /** Other texts the page uses as its heading (`<h1>`, og:title), for removing a repeated title line. */
+  headings: string[];
+  site: string | null;
+  published: string | null;
+}
+
+/** Title, site and date from the head and the lines around the heading; call before Readability changes `doc`. */
+export function pageMeta(doc: Document, pageLines: string[], cfg: HtmlConfig): PageMeta {
+  const fromTitle = splitTitle(doc.querySelector('title')?.textContent ?? '');
+  const og = splitTitle(metaContent(doc, ['og:title', 'twitter:title']) ?? '');
+  const h1s = Array.from(doc.querySelectorAll('h1')).slice(0, 5).map((h) => oneLine(h.textContent)).filter(Boolean);
+  const title = fromTitle.title ?? og.title ?? h1s[0] ?? null;
+  const headings = [...new Set([...h1s, og.title, fromTitle.title].filter((s): s is string => !!s))];
+
+  // The byline: the lines just after the heading line (or the top of the page when no line is the heading).
+  const want = title ? squash(title) : '';
+  let at = want ? pageLines.findIndex((l) => squash(l) === want || (squash(l).length >= 4 && want.startsWith(squash(l)))) : -1;
+  if (at < 0 && want) at = pageLines.findIndex((l) => squash(l).includes(want));
+  const window = at >= 0 ? pageLines.slice(at + 1, at + 1 + cfg.bylineWindow) : pageLines.slice(0, cfg.bylineWindow * 4);
+  let bylineDate: string | null = null;
+  let sourceLine: string | null = null;
+  for (const l of window) {
+    for (const re of BYLINE_DATE) bylineDate ??= isoDate(re.exec(l)?.groups?.['date']);
+    sourceLine ??= SOURCE_LINE.exec(l)?.groups?.['site'] ?? null;
+  }
+  const site = metaContent(doc, SITE_META) ?? fromTitle.site ?? og.site ?? sourceLine;
+  const published = isoDate(metaContent(doc, PUBLISHED_META)) ?? bylineDate;
+  return { title, headings, site, published };
+}
+
+/* ---------- page furniture ---------- */
+
+/**
+ * Lines of an article without the furniture Readability kept (pipeline/rules/html-chrome.ts): controls and
+ * counters, the related-links or comments block and everything after it, a trailing site footer.
+ */
+export function trimChrome(lines: string[], cfg: HtmlConfig): string[] {
+  let out = lines.filter((l) => !CONTROL_LINE.some((re) => re.test(l)));
+  let k = 0;
+  while (k < out.length && LEADING_COUNTER.test(out[k]!)) k++;
+  out = out.slice(k);
+  let before = 0;
+  for (let i = 0; i < out.length; i++) {
+    if (before >= cfg.minTextBeforeTail && TAIL_MARKER.test(out[i]!)) {
+      out = out.slice(0, i);
+      break;
+    }
+    before += countChars(out[i]!);
+  }
+  const f = out.findIndex((l, i) => FOOTER_LINE.test(l) && out.slice(i + 1).every((x) => countChars(x) <= cfg.maxFooterLineChars));
+  if (f > 0) out = out.slice(0, f);
+  return out;
+}
+
+/* ---------- the extractor ---------- */
+
+export interface HtmlText {
+  lines: string[];
+  meta: PageMeta;
+  /** `readability`, or `body` when Readability found no article and the page's whole text was kept. */
+  method: 'readability' | 'body';
+}
+
+/** Main text and metadata of a decoded page, or a reject reason. Pure. */
+export function htmlToText(html: string, cfg: HtmlConfig = HTML_DEFAULTS): HtmlText | { reason: string; detail: string } {
+  const est = nestingEstimate(html, cfg.maxDepth);
+  if (est > cfg.maxDepth) return { reason: 'html_too_deep', detail: `elements nested more than ${cfg.maxDepth} deep (estimated from the tags)` };
+  const { document } = parseHTML(rewrap(html)) as unknown as { document: Document };
+  const depth = domDepth(document.documentElement);
+  if (depth > cfg.maxDepth) return { reason: 'html_too_deep', detail: `elements nested ${depth} deep > ${cfg.maxDepth}` };
+  const pageLines = blockLines(document.body);
+  const meta = pageMeta(document, pageLines, cfg);
+  if (countChars(pageLines.join('')) === 0) return { reason: 'no_main_content', detail: 'no text outside scripts, styles and markup' };
+
+  for (const el of Array.from(document.querySelectorAll(CHROME_SELECTORS))) el.remove();
+  let method: HtmlText['method'] = 'readability';
+  let article: ReturnType<Readability<Node>['parse']> = null;
+  try {
+    article = new Readability<Node>(document, { charThreshold: cfg.charThreshold, maxElemsToParse: cfg.maxElems, keepClasses: false, serializer: (n) => n }).parse();
+  } catch (err) {
+    // Readability throws when a page has more elements than maxElemsToParse: fall back to the page text.
+    if (!/Aborting parsing document/.test(String(err))) throw err;
+  }
+  let lines = article?.content ? trimChrome(blockLines(article.content), cfg) : [];
+  if (countChars(lines.join('')) === 0) {
+    lines = pageLines;
+    method = 'body';
+  }
+  // Readability's JSON-LD date when no meta tag or byline gave one.
+  if (!meta.published) meta.published = isoDate(article?.publishedTime);
+  // The heading repeated at the top of the text: it is the unit's title, not body.
+  const heads = new Set([meta.title, ...meta.headings].filter((s): s is string => !!s).map(squash));
+  while (lines.length > 0 && heads.has(squash(lines[0]!))) lines = lines.slice(1);
+  if (countChars(lines.join('')) === 0) return { reason: 'no_main_content', detail: 'no article text besides the title' };
+  return { lines, meta, method };
+}
+
+/** The registered extractor for `html` files. */
+export function extractHtml(input: RawInput, info: RawFileInfo, cfg: Cfg): ExtractResult {
+  const base: RawFileInfo = { ...info, format: 'html' };
+  const d = decodeHtml(input.bytes, cfg.decode);
+  if (!d.ok) return { info: { ...base, status: 'rejected', reason: d.reason, detail: d.detail }, units: [] };
+  const decoded: RawFileInfo = { ...base, encoding: d.encoding, encoding_method: d.method };
+  const notes: string[] = [];
+  if (d.declared && whatwgEncoding(d.declared) !== d.encoding) notes.push(`declares ${d.declared}, decoded as ${d.encoding}`);
+  if (d.replaced > 0) notes.push(`${d.replaced} invalid byte sequences replaced by U+FFFD`);
+  const r = htmlToText(d.text.replace(/\r\n?/g, '\n'), cfg.html ?? HTML_DEFAULTS);
+  if ('reason' in r) return { info: { ...decoded, status: 'rejected', reason: r.reason, detail: r.detail }, units: [] };
+  if (r.method === 'body') notes.push('no article found: whole page text kept');
+  return {
+    info: { ...decoded, detail: notes.length ? notes.join('; ') : null },
+    units: [{
+      unit_id: unitId(input.path, info.sha256, null), source_file: input.path, source_member: null, source_sha256: info.sha256,
+      source_encoding: d.encoding, source_format: 'html', text: r.lines.join('\n'), title: r.meta.title, source_site: r.meta.site,
+      published: r.meta.published,
+    }],
+  };
+}

@@ -1,0 +1,38 @@
+/**
+ * How a DOM turns into lines of text: which elements break a line and which never hold article text.
+ * Element lists from the WHATWG HTML standard (§ 15.3 Rendering: elements whose default `display` is `block`,
+ * `list-item` or `table-*`; § 4.11–4.12 scripting and form elements).
+ */
+
+/** Elements that start and end a line (their default CSS display is block, list-item or a table part). */
+export const BLOCK_ELEMENTS = new Set([
+  'ADDRESS', 'ARTICLE', 'ASIDE', 'BLOCKQUOTE', 'BODY', 'CAPTION', 'CENTER', 'DD', 'DETAILS', 'DIALOG', 'DIR', 'DIV', 'DL',
+  'DT', 'FIELDSET', 'FIGCAPTION', 'FIGURE', 'FOOTER', 'FORM', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'HEADER', 'HGROUP', 'HR',
+  'LEGEND', 'LI', 'LISTING', 'MAIN', 'MENU', 'NAV', 'OL', 'P', 'PLAINTEXT', 'PRE', 'SECTION', 'SUMMARY', 'TABLE', 'TBODY',
+  'TD', 'TFOOT', 'TH', 'THEAD', 'TR', 'UL', 'XMP',
+]);
+
+/** Table cells: a line break in the table's flow, so each cell is its own line (cells are often paragraphs). */
+export const CELL_ELEMENTS = new Set(['TD', 'TH']);
+
+/** Elements whose content is never article text: code, styling, embedded objects, form controls. */
+export const SKIP_ELEMENTS = new Set([
+  'SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'SVG', 'MATH', 'CANVAS', 'IFRAME', 'OBJECT', 'EMBED', 'VIDEO', 'AUDIO',
+  'SELECT', 'TEXTAREA', 'BUTTON', 'INPUT', 'HEAD', 'TITLE', 'META', 'LINK',
+]);
+
+/**
+ * Elements with a possibly-omitted end tag (HTML § 13.1.2.4): a new one of these closes the open one.
+ * Used by the nesting estimate that runs before parsing.
+ */
+export const IMPLIED_END = new Set(['P', 'LI', 'DT', 'DD', 'OPTION', 'OPTGROUP', 'TR', 'TD', 'TH', 'THEAD', 'TBODY', 'TFOOT', 'RP', 'RT', 'COLGROUP']);
+
+/** Void elements (HTML § 13.1.2): never have content, never nest. */
+export const VOID_ELEMENTS = new Set([
+  'AREA', 'BASE', 'BR', 'COL', 'EMBED', 'HR', 'IMG', 'INPUT', 'LINK', 'META', 'PARAM', 'SOURCE', 'TRACK', 'WBR',
+  // obsolete but void in practice
+  'BASEFONT', 'BGSOUND', 'FRAME', 'KEYGEN', 'IMAGE', 'ISINDEX',
+]);
+
+/** Elements whose content is raw text up to their own end tag: the nesting estimate skips over it. */
+export const RAW_TEXT_ELEMENTS = ['script', 'style', 'textarea', 'title', 'xmp', 'noscript', 'iframe', 'noembed', 'noframes', 'plaintext'];

@@ -1,0 +1,31 @@
+/**
+ * How a page's `<title>` is cut into the article title and the site name.
+ *
+ * Chinese news and government sites append the column and the site to the title: `标题_栏目_网站名`,
+ * `标题--栏目--人民网`, `标题-新华网`, `标题 - 作者 - 博客园`, `标题|关键词|关键词_新浪新闻`, `标题_【快资讯】`.
+ * The article title is the first segment; the site name is the last. Forms observed on the magic-html benchmark
+ * pages (opendatalab/magic-html `benchmark/data/article/`) and common to CMS templates (TRS, 新华网 CMS, WordPress).
+ */
+
+/**
+ * Separators that always split a `<title>`: `_` (TRS and most Chinese CMSs), `|` and full-width `｜`
+ * (新浪 keyword lists, WordPress), a doubled hyphen `--` (人民网), and a dash with spaces on both sides
+ * (` - `, ` – `, ` — `: WordPress, MediaWiki, 博客园).
+ */
+export const TITLE_SEPARATOR = /\s*(?:[_|｜]|-{2,}|\s[-–—]\s)\s*/u;
+
+/**
+ * A bare hyphen or dash without spaces splits only before a short tail at the end that reads as a site name
+ * (`标题-新华网`, `标题—中国科普网`: 2–15 characters, no spaces, ending in a SITE_WORD). A hyphen inside a title
+ * (`COVID-19疫情……`) keeps, because what follows it is not a site name.
+ */
+export const BARE_DASH_SUFFIX = /[-–—](?<site>[^\s\-–—_|｜]{2,15})$/u;
+
+/** Brackets sites put around their name in a title suffix (`【快资讯】`, `[新华网]`, `《人民日报》` is kept). */
+export const SITE_BRACKETS = /^[【\[［〔(（](?<name>[^】\]］〕)）]+)[】\]］〕)）]$/u;
+
+/**
+ * A suffix segment that names a site rather than a column: it ends in a word Chinese site names end in
+ * (`人民网`, `新浪新闻`, `百度百科`, `博客园`, `起点中文网`) or is a Latin domain-like brand.
+ */
+export const SITE_WORD = /(?:网|报|台|网站|新闻|资讯|百科|社|在线|客户端|门户|园|百科全书|[A-Za-z]\.(?:com|cn|net|org))$/u;

@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import iconv from 'iconv-lite';
+import { parseHTML } from 'linkedom';
+import { extractFile } from '../../pipeline/stages/extract.js';
+import { blockLines, decodeHtml, isoDate, nestingEstimate, splitTitle, trimChrome, HTML_DEFAULTS } from '../../pipeline/extract/html.js';
+import { check } from '../../pipeline/lib/schema.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const utf8 = (s: string) => new TextEncoder().encode(s);
+const gbk = (s: string) => new Uint8Array(iconv.encode(s, 'gbk'));
+const big5 = (s: string) => new Uint8Array(iconv.encode(s, 'big5'));
+
+const ARTICLE = '<p>这是一篇测试文章的第一段，讲的是基层治理工作中的几点体会，内容足够长，足以被识别为正文。</p>'
+  + '<p>第二段继续说明情况，强调要把工作落到实处，坚持问题导向，推动各项任务取得实效。</p>'
+  + '<p>第三段作出总结，今后要继续努力，不断提高工作水平，为高质量发展贡献力量。</p>';
+const page = (head: string, body: string) => `<html><head>${head}</head><body>${body}</body></html>`;
+
+describe('decodeHtml: charset from BOM, bytes, declaration, detector', () => {
+  it.each([
+    ['UTF-8 bytes declaring gb2312 (a lying page)', utf8(page('<meta charset="gb2312"><title>标题</title>', ARTICLE)), 'utf-8', 'utf8_valid'],
+    ['GBK bytes declaring gb2312 in http-equiv', gbk(page('<meta http-equiv="Content-Type" content="text/html; charset=gb2312"><title>标题</title>', ARTICLE)), 'gb18030', 'meta'],
+    ['Big5 bytes declaring big5', big5(page('<meta charset="big5"><title>標題</title>', '<p>這是一篇測試文章，內容講的是基層治理工作。</p>')), 'big5', 'meta'],
+    ['UTF-8 with BOM', new Uint8Array([0xef, 0xbb, 0xbf, ...utf8(page('<title>标题</title>', ARTICLE))]), 'utf-8', 'bom'],
+  ])('%s', (_name, bytes, encoding, method) => {
+    const d = decodeHtml(bytes);
+    expect(d.ok).toBe(true);
+    if (d.ok) expect([d.encoding, d.method]).toEqual([encoding, method]);
+  });
+
+  it('GBK bytes without a declaration go to the detector', () => {
+    const d = decodeHtml(gbk(page('<title>标题</title>', ARTICLE)));
+    expect(d.ok && d.encoding).toBe('gb18030');
+    expect(d.ok && /^(detector|plausibility)/.test(d.method)).toBe(true);
+  });
+});
+
+describe('splitTitle: column and site suffixes', () => {
+  it.each([
+    ['标题文字_栏目_某某网', '标题文字', '某某网'],
+    ['标题文字_某某健康网_饮食', '标题文字', '某某健康网'],
+    ['标题文字--经济·科技--人民网', '标题文字', '人民网'],
+    ['标题文字-新华网', '标题文字', '新华网'],
+    ['标题文字 - 作者名 - 博客园', '标题文字', '博客园'],
+    ['标题文字|关键词|关键词_新浪新闻', '标题文字', '新浪新闻'],
+    ['标题文字_【快资讯】', '标题文字', '快资讯'],
+    ['-铜雀历史网', null, '铜雀历史网'],
+    ['COVID-19疫情防控工作的几点体会', 'COVID-19疫情防控工作的几点体会', null],
+    ['只有标题', '只有标题', null],
+  ])('%s', (raw, title, site) => {
+    expect(splitTitle(raw)).toEqual({ title, site });
+  });
+});
+
+describe('isoDate', () => {
+  it.each([
+    ['2024-05-16T17:02:38+08:00', '2024-05-16'],
+    ['2024年5月9日 08:30', '2024-05-09'],
+    [' 2024/05/13', '2024-05-13'],
+    ['2023-02-30', null],
+    ['发布于昨天', null],
+  ])('%s', (s, want) => expect(isoDate(s)).toBe(want));
+});
+
+describe('blockLines and trimChrome', () => {
+  it.each([
+    ['<div>甲<br>乙<p>丙</p>丁</div>', ['甲', '乙', '丙', '丁']],
+    ['<p>  多个   空格\n换行 </p><p>　　全角缩进</p>', ['多个 空格 换行', '全角缩进']],
+    ['<table><tr><td>单元一</td><td>单元二</td></tr></table>', ['单元一', '单元二']],
+    ['<pre>第一行\n第二行</pre><script>var x = 1;</script><style>p{}</style>', ['第一行', '第二行']],
+  ])('%s', (html, want) => {
+    const { document } = parseHTML(`<html><body>${html}</body></html>`);
+    expect(blockLines(document.body as unknown as Node)).toEqual(want);
+  });
+
+  it('drops counters, controls, a related-links block and a trailing footer', () => {
+    const body = ['这是正文第一段，内容足够长，讲述了一件事情的来龙去脉和前因后果，以及各方面的反应。'.repeat(3), '正文第二段。'];
+    const lines = ['451', '13', '收藏', ...body, '首页 | 上一页 1 下一页 | 尾页', '相关新闻', '另一篇新闻的标题', '联系我们 | 广告服务'];
+    expect(trimChrome(lines, HTML_DEFAULTS)).toEqual(body);
+    expect(trimChrome([...body, '联系我们 | 关于我们', 'Copyright © 2024 某网站'], HTML_DEFAULTS)).toEqual(body);
+  });
+});
+
+describe('extractFile on HTML: text or a clear reason, never a crash', () => {
+  const deep = (n: number) => utf8(`<html><head><title>深</title></head><body>${'<div>'.repeat(n)}<p>深层的文本内容。</p>${'</div>'.repeat(n)}</body></html>`);
+  it.each([
+    ['only scripts', 'no_main_content', () => utf8(page('<title>空页</title><script>var a=1;</script>', '<script>document.write("x")</script><style>p{}</style>'))],
+    ['100,000 levels of nesting', 'html_too_deep', () => deep(100_000)],
+    ['unclosed divs, 50,000 deep', 'html_too_deep', () => utf8(`<html><body>${'<div>'.repeat(50_000)}文字`)],
+    ['250 levels', 'html_too_deep', () => deep(250)],
+  ])('%s → %s', async (_name, reason, make) => {
+    const bytes = make();
+    const r = await extractFile({ path: 'p.html', bytes });
+    expect([r.info.status, r.info.reason, r.units.length]).toEqual(['rejected', reason, 0]);
+  });
+
+  it.each([
+    ['no <html> or <body> tags', () => utf8(`<head><title>测试页面_测试网</title></head>${ARTICLE}`)],
+    ['broken markup', () => utf8(`<html><head><title>测试页面_测试网</title><body><div><p>${ARTICLE}<span><b>未闭合</div></p></html>`)],
+    ['40 levels of nesting', () => utf8(page('<title>测试页面_测试网</title>', `${'<div>'.repeat(40)}${ARTICLE}${'</div>'.repeat(40)}`))],
+  ])('%s → text', async (_name, make) => {
+    const r = await extractFile({ path: 'p.html', bytes: make() });
+    expect(r.info.status).toBe('ok');
+    expect(r.units[0]!.title).toBe('测试页面');
+    expect(r.units[0]!.text).toContain('第三段作出总结');
+  });
+
+  it('estimates nesting linearly, with implied ends and void elements', () => {
+    expect(nestingEstimate('<p>a<p>b<p>c<br><img src=x><li>d<li>e')).toBe(1);
+    expect(nestingEstimate('<ul><li>a<li>b<ul><li>c</ul></ul>')).toBe(4);
+    expect(nestingEstimate('<div><div></div><div><span></span></div></div>')).toBe(3);
+    expect(nestingEstimate('<script>"<div><div><div>"</script><div></div>')).toBe(1);
+  });
+});
+
+describe('a seed article inside a full web page (raw/003)', () => {
+  it('gives back the seed: title = its first line, paragraphs = its other non-empty lines', async () => {
+    const bytes = readFileSync(path.join(ROOT, 'tests/fixtures/html/seed-003-page.html'));
+    const seed = readFileSync(path.join(ROOT, 'raw/003_db51f0831cc1980b.txt'), 'utf8').split('\n').map((l) => l.trim()).filter(Boolean);
+    const r = await extractFile({ path: 'seed-003-page.html', bytes });
+    expect(r.info).toMatchObject({ status: 'ok', format: 'html', encoding: 'utf-8', encoding_method: 'utf8_valid', detail: 'declares gb2312, decoded as utf-8' });
+    const u = r.units[0]!;
+    expect([u.title, ...u.text.split('\n')]).toEqual(seed);
+    expect([u.source_site, u.published, u.source_format, u.source_member]).toEqual(['学习资料网', '2023-10-12', 'html', null]);
+    expect(check('extract', u)).toBeNull();
+  });
+});
