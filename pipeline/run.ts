@@ -11,7 +11,7 @@
 import { argv, chalk } from 'zx';
 import path from 'node:path';
 import { availableParallelism } from 'node:os';
-import { stat } from 'node:fs/promises';
+import { stat, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { createHash } from 'node:crypto';
 import type { StageMeta } from './lib/runner.js';
@@ -53,9 +53,11 @@ async function main(): Promise<number> {
       exportMeta = { ...prev, cached: true };
     } else {
       const t0 = performance.now();
+      await rm(metaFile, { force: true });
       progress.start('export');
-      const n = await writeDocuments(stagesDir, out);
-      await writeReport(stagesDir, out, metas);
+      const facts = await writeDocuments(stagesDir, out);
+      await writeReport(stagesDir, out, metas, facts);
+      const n = facts.rows;
       progress.tick(n);
       progress.end();
       exportMeta = { stage: 'export', key, output_sha256: '', in: n, out: n, dropped: {}, removed: {}, counters: {}, seconds: (performance.now() - t0) / 1000 };

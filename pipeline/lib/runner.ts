@@ -6,7 +6,7 @@
  * Per-record stages (and extraction) run in a pool of worker threads (piscina) on batches of records; results are
  * written in input order, so the outputs are byte-identical whatever the number of workers.
  */
-import { mkdir, lstat } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import path from 'node:path';
@@ -148,18 +148,10 @@ async function cachedMeta(dir: string, stage: string, key: string): Promise<Stag
   return { ...meta, cached: true };
 }
 
-interface SizedEntry extends RawEntry { size: number }
-
-/** The raw tree with sizes, and its fingerprint (names, kinds, sizes, modification times, modes). */
-async function rawTree(raw: string): Promise<{ entries: SizedEntry[]; fingerprint: string }> {
-  const entries: SizedEntry[] = [];
-  const parts: string[] = [];
-  for (const e of await walkRaw(raw)) {
-    const st = await lstat(e.abs);
-    entries.push({ ...e, size: st.size });
-    parts.push(`${e.rel}\t${e.kind}\t${st.size}\t${st.mtimeMs}\t${st.mode}`);
-  }
-  return { entries, fingerprint: sha(parts) };
+/** The raw tree and its fingerprint (names, kinds, sizes, modification times, modes, from the walk's lstat). */
+async function rawTree(raw: string): Promise<{ entries: RawEntry[]; fingerprint: string }> {
+  const entries = await walkRaw(raw);
+  return { entries, fingerprint: sha(entries.map((e) => `${e.rel}\t${e.kind}\t${e.size}\t${e.mtimeMs}\t${e.mode}`)) };
 }
 
 /** Files in the raw folder that are not sources by design. */
@@ -227,8 +219,9 @@ class Runner {
     this.pool = null;
   }
 
-  async extract(entries: SizedEntry[], key: string): Promise<StageMeta> {
+  async extract(entries: RawEntry[], key: string): Promise<StageMeta> {
     const { opts, dir } = this;
+    await rm(path.join(dir, 'extract.meta.json'), { force: true });
     const started = performance.now();
     const peak = rssSampler();
     const units = new JsonlWriter(path.join(dir, 'extract.jsonl'));
@@ -257,9 +250,9 @@ class Runner {
     };
 
     // Batches keep file order: a batch is a run of consecutive entries; non-regular files are answered here.
-    type Batch = { local: RawFileInfo[] } | { remote: SizedEntry[] };
+    type Batch = { local: RawFileInfo[] } | { remote: RawEntry[] };
     const batches: Batch[] = [];
-    let cur: SizedEntry[] = [];
+    let cur: RawEntry[] = [];
     let curBytes = 0;
     const flush = () => {
       if (cur.length) batches.push({ remote: cur });
@@ -269,11 +262,15 @@ class Runner {
     for (const e of entries) {
       const base: RawFileInfo = { path: e.rel, bytes: e.kind === 'file' ? e.size : 0, sha256: '', format: null, encoding: null, encoding_method: null, status: 'rejected', reason: null, detail: e.nameEncoding ? `file name decoded as ${e.nameEncoding}` : null };
       const skip = skipReason(e.rel);
-      if (skip || e.kind !== 'file') {
+      // Answered without reading: not a source, not a regular file, or too big to read at all.
+      let info: RawFileInfo | null = null;
+      if (skip) info = { ...base, bytes: e.size, status: 'skipped', reason: skip, detail: 'not a source document' };
+      else if (e.kind === 'symlink') info = { ...base, reason: 'symlink', detail: 'symbolic links are not followed' };
+      else if (e.kind === 'unreadable') info = { ...base, reason: 'unreadable', detail: `cannot list folder: ${e.error ?? 'EIO'}` };
+      else if (e.kind !== 'file') info = { ...base, reason: 'not_regular_file', detail: 'not a regular file' };
+      else if (e.size > EXTRACT_DEFAULTS.maxFileBytes) info = { ...base, reason: 'too_large', detail: `${e.size} bytes > limit ${EXTRACT_DEFAULTS.maxFileBytes}` };
+      if (info) {
         flush();
-        const info: RawFileInfo = skip
-          ? { ...base, bytes: e.size, status: 'skipped', reason: skip, detail: 'not a source document' }
-          : { ...base, reason: e.kind === 'symlink' ? 'symlink' : 'not_regular_file', detail: e.kind === 'symlink' ? 'symbolic links are not followed' : 'not a regular file' };
         batches.push({ local: [info] });
         continue;
       }
@@ -316,6 +313,8 @@ class Runner {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   async stage(stage: Stage<any, any, any>, input: string, key: string, total: number): Promise<StageMeta> {
     const { opts, dir } = this;
+    // The meta vouches for the outputs: it goes first and comes back last, so a killed run leaves no stale voucher.
+    await rm(path.join(dir, `${stage.name}.meta.json`), { force: true });
     const started = performance.now();
     const peak = rssSampler();
     const out = new JsonlWriter(path.join(dir, `${stage.name}.jsonl`));

@@ -21,6 +21,8 @@ export function summaryTable(metas: StageMeta[], stats: Record<string, unknown>,
   let s = `\nfiles: ${files.total} (${files.ok} ok, ${files.rejected} rejected, ${files.skipped} skipped)   documents: ${String(stats['documents'])}   characters: ${String(stats['characters'])}\n\n`;
   s += table(rows);
   if (reasons.size) s += '\ndrops by reason: ' + [...reasons.entries()].sort().map(([r, n]) => `${r} ${n}`).join(', ') + '\n';
+  const formula = (stats['export'] as { csv_formula_like_cells?: number } | undefined)?.csv_formula_like_cells ?? 0;
+  if (formula > 0) s += `\nnote: ${formula} cells of documents.csv start like a spreadsheet formula (= + - @); they are written verbatim — import the CSV as text, or use the Parquet/Arrow files\n`;
   if (files.chars_unaccounted !== 0) s += `\nWARNING: ${files.chars_unaccounted} characters unaccounted for (see report/ledger.jsonl)\n`;
   s += `\noutputs: ${rel}/documents.{jsonl,csv,arrow,parquet}   report: ${rel}/report/\n`;
   return s;

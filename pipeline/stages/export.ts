@@ -30,8 +30,14 @@ export function rowChars(r: DocumentRow): number {
 interface RemovedRow { stage: string; rule: string; source_file: string | null; chars: number }
 interface DroppedRow { stage: string; reason: string; detail: string | null; id: string; chars: number; extra: Record<string, unknown> | null; record: Doc }
 
+export interface ExportFacts {
+  rows: number;
+  /** CSV cells that start like a spreadsheet formula (written verbatim; see writeCsv). */
+  csv_formula_like_cells: number;
+}
+
 /** Writes the four data files from the validate stage's rows. */
-export async function writeDocuments(stagesDir: string, out: string): Promise<number> {
+export async function writeDocuments(stagesDir: string, out: string): Promise<ExportFacts> {
   const rowsFile = path.join(stagesDir, 'validate.jsonl');
   const jsonl = path.join(out, 'documents.jsonl');
   // validate.jsonl already holds the published rows, schema-checked, keys in column order.
@@ -39,16 +45,14 @@ export async function writeDocuments(stagesDir: string, out: string): Promise<nu
   await copyFile(rowsFile, tmp);
   await rename(tmp, jsonl);
   const rows = () => readJsonl<Row>(rowsFile);
-  await writeCsv(path.join(out, 'documents.csv'), DOCUMENT_COLUMNS, rows());
+  const csv = await writeCsv(path.join(out, 'documents.csv'), DOCUMENT_COLUMNS, rows());
   await writeArrow(path.join(out, 'documents.arrow'), DOCUMENT_COLUMNS, rows());
   await writeParquetFromJsonl(path.join(out, 'documents.parquet'), jsonl, DOCUMENT_COLUMNS);
-  let n = 0;
-  for await (const _ of rows()) n++;
-  return n;
+  return { rows: csv.rows, csv_formula_like_cells: csv.formulaLike };
 }
 
 /** Builds OUT/report/ from the stage outputs. Returns stats.json's content. */
-export async function writeReport(stagesDir: string, out: string, metas: StageMeta[]): Promise<Record<string, unknown>> {
+export async function writeReport(stagesDir: string, out: string, metas: StageMeta[], facts: ExportFacts): Promise<Record<string, unknown>> {
   const rep = path.join(out, 'report');
   await mkdir(rep, { recursive: true });
 
@@ -139,6 +143,7 @@ export async function writeReport(stagesDir: string, out: string, metas: StageMe
     characters: chars,
     stages: Object.fromEntries(metas.map((m) => [m.stage, { in: m.in, out: m.out, dropped: m.dropped, removed: m.removed, counters: m.counters }])),
     removed_by_rule: byRule,
+    export: facts,
   };
   await writeAtomic(path.join(rep, 'stats.json'), stableJson(stats));
   return stats;
