@@ -21,7 +21,7 @@ import { maskPII } from './pii.js';
 import { PipelineError } from './errors.js';
 import type { Progress } from './progress.js';
 import type { Drop, RawFileInfo, Removal } from './types.js';
-import { refOf, type RecordRef, type RecordResult, type FileResult, type TaskError, type MapTask, type ExtractTask } from './worker.js';
+import { refOf, type RecordRef, type RecordResult, type FileResult, type TaskError, type MapTask, type PrepareTask, type ExtractTask } from './worker.js';
 import { extractStage, EXTRACT_DEFAULTS } from '../stages/extract.js';
 import { STAGES } from '../stages/index.js';
 
@@ -375,6 +375,20 @@ class Runner {
   /** A whole-corpus stage (dedupe) runs on the main thread; its sink calls are written in call order. */
   private async global(stage: GlobalStage<unknown, unknown, unknown>, input: string, log: StageLog, writeOut: (id: string, line: string) => Promise<void>): Promise<void> {
     const { opts } = this;
+    // The per-record pre-pass runs in the worker pool, results kept in input order.
+    let prepared: unknown[] | undefined;
+    if (stage.prepare) {
+      const acc: unknown[] = [];
+      await ordered(
+        lineBatches(input),
+        async (lines) => unwrap((await this.workers().run({ kind: 'prepare', stage: stage.name, lines } satisfies PrepareTask)) as unknown[] | TaskError),
+        opts.workers * 2,
+        async (values) => {
+          for (const v of values) acc.push(v);
+        },
+      );
+      prepared = acc;
+    }
     const charsIn = new Map<string, number>();
     // Per input id: characters accounted for so far (emitted + removed + dropped).
     const accounted = new Map<string, number>();
@@ -418,7 +432,7 @@ class Runner {
       report: (name: string, rows: Record<string, unknown>[]) => {
         log.reports.set(name, [...(log.reports.get(name) ?? []), ...rows]);
       },
-    });
+    }, prepared);
     await chain;
     for (const [id, n] of charsIn) {
       const residual = n - (accounted.get(id) ?? 0);

@@ -40,21 +40,27 @@ export interface Sink<I, O> {
   report(name: string, rows: Record<string, unknown>[]): void;
 }
 
-/** A stage that needs the whole corpus (dedupe): it may read its input more than once. */
-export interface GlobalStage<I, O, C = Record<string, unknown>> {
+/**
+ * A stage that needs the whole corpus (dedupe): it may read its input more than once. Its per-record work
+ * (e.g. MinHash signatures) can go in `prepare`, which the runner runs in the worker pool; `run` then receives
+ * the prepared values in input order (one per input record).
+ */
+export interface GlobalStage<I, O, C = Record<string, unknown>, P = unknown> {
   name: string;
   kind: 'global';
   describe: string;
   defaults: C;
-  run(input: () => AsyncIterable<I>, config: C, sink: Sink<I, O>): Promise<void>;
+  /** Pure, per record, small result (it is kept in memory for the whole corpus). */
+  prepare?(rec: I, config: C): P;
+  run(input: () => AsyncIterable<I>, config: C, sink: Sink<I, O>, prepared?: P[]): Promise<void>;
 }
 
 export type Stage<I, O, C = Record<string, unknown>> = MapStage<I, O, C> | GlobalStage<I, O, C>;
 
 /** Identity helper that gives a stage definition its types by inference (citty's `defineCommand`). */
 export function defineStage<I, O, C>(def: MapStage<I, O, C>): MapStage<I, O, C>;
-export function defineStage<I, O, C>(def: GlobalStage<I, O, C>): GlobalStage<I, O, C>;
-export function defineStage<I, O, C>(def: Stage<I, O, C>): Stage<I, O, C> {
+export function defineStage<I, O, C, P = unknown>(def: GlobalStage<I, O, C, P>): GlobalStage<I, O, C, P>;
+export function defineStage<I, O, C, P = unknown>(def: MapStage<I, O, C> | GlobalStage<I, O, C, P>): MapStage<I, O, C> | GlobalStage<I, O, C, P> {
   return def;
 }
 

@@ -33,6 +33,7 @@ export interface RecordResult {
 }
 
 export interface MapTask { kind: 'map'; stage: string; lines: string[] }
+export interface PrepareTask { kind: 'prepare'; stage: string; lines: string[] }
 export interface ExtractTask { kind: 'extract'; files: { rel: string; abs: Uint8Array }[] }
 export interface FileResult { info: RawFileInfo; units: string[]; chars: number[] }
 export type TaskError = { error: { code: string; message: string } };
@@ -64,6 +65,13 @@ export function runMapBatch(stageName: string, lines: string[]): RecordResult[] 
   });
 }
 
+/** A global stage's per-record pre-pass (e.g. dedupe's signatures), one value per input line. */
+export function runPrepareBatch(stageName: string, lines: string[]): unknown[] {
+  const stage = STAGES.find((s) => s.name === stageName);
+  if (!stage || stage.kind !== 'global' || !stage.prepare) throw new PipelineError('config', `no prepare step in stage ${stageName}`);
+  return lines.map((line) => stage.prepare!(JSON.parse(line), stage.defaults));
+}
+
 export async function runExtractBatch(files: { rel: string; abs: Uint8Array }[]): Promise<FileResult[]> {
   const out: FileResult[] = [];
   for (const f of files) {
@@ -89,9 +97,11 @@ export async function runExtractBatch(files: { rel: string; abs: Uint8Array }[])
 }
 
 /** piscina entry: errors travel back as data so the main thread can rethrow them with their code. */
-export default async function task(t: MapTask | ExtractTask): Promise<RecordResult[] | FileResult[] | TaskError> {
+export default async function task(t: MapTask | PrepareTask | ExtractTask): Promise<RecordResult[] | FileResult[] | unknown[] | TaskError> {
   try {
-    return t.kind === 'map' ? runMapBatch(t.stage, t.lines) : await runExtractBatch(t.files);
+    if (t.kind === 'map') return runMapBatch(t.stage, t.lines);
+    if (t.kind === 'prepare') return runPrepareBatch(t.stage, t.lines);
+    return await runExtractBatch(t.files);
   } catch (e) {
     if (e instanceof PipelineError) return { error: { code: e.code, message: e.message } };
     return { error: { code: 'internal', message: (e as Error).stack ?? String(e) } };
