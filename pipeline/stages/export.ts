@@ -7,7 +7,7 @@ import { copyFile, readdir, rename, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { COLUMNS, INT_COLUMNS, toRow } from './validate.js';
 import { readJsonl, writeAtomic, stableJson, JsonlWriter, tempName } from '../lib/io.js';
-import { writeCsv, writeArrow, writeParquetFromJsonl, type ColumnSpec, type Row } from '../lib/writers.js';
+import { CsvFileWriter, ArrowFileWriter, writeParquetFromJsonl, type ColumnSpec, type Row } from '../lib/writers.js';
 import { maskPII } from '../lib/pii.js';
 import { countChars } from '../lib/stage.js';
 import type { DocumentRow, Doc } from '../lib/types.js';
@@ -44,10 +44,18 @@ export async function writeDocuments(stagesDir: string, out: string): Promise<Ex
   const tmp = tempName(jsonl);
   await copyFile(rowsFile, tmp);
   await rename(tmp, jsonl);
-  const rows = () => readJsonl<Row>(rowsFile);
-  const csv = await writeCsv(path.join(out, 'documents.csv'), DOCUMENT_COLUMNS, rows());
-  await writeArrow(path.join(out, 'documents.arrow'), DOCUMENT_COLUMNS, rows());
-  await writeParquetFromJsonl(path.join(out, 'documents.parquet'), jsonl, DOCUMENT_COLUMNS);
+  // DuckDB writes the Parquet file on its own threads while this one pass feeds the CSV and Arrow writers.
+  const parquet = writeParquetFromJsonl(path.join(out, 'documents.parquet'), jsonl, DOCUMENT_COLUMNS);
+  parquet.catch(() => undefined);
+  const csvWriter = new CsvFileWriter(path.join(out, 'documents.csv'), DOCUMENT_COLUMNS);
+  const arrowWriter = new ArrowFileWriter(path.join(out, 'documents.arrow'), DOCUMENT_COLUMNS);
+  for await (const r of readJsonl<Row>(rowsFile)) {
+    arrowWriter.write(r);
+    await csvWriter.write(r);
+  }
+  const csv = await csvWriter.close();
+  await arrowWriter.close();
+  await parquet;
   return { rows: csv.rows, csv_formula_like_cells: csv.formulaLike };
 }
 
