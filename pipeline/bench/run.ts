@@ -1,0 +1,338 @@
+#!/usr/bin/env -S npx tsx
+/**
+ * `make bench`: generates (or reuses) a benchmark corpus, runs the whole pipeline on it with 1 and 2 workers
+ * and, in the same run, the baselines on the same text — decoding alone and the native OpenCC CLI — then
+ * writes `OUT/report.md` (table) and `OUT/report.json` (figures). Ratios are what to read: the machine is shared.
+ *
+ *   tsx pipeline/bench/run.ts [--size 50MB] [--seed 1] [--workers 1,2] [--out out/bench] [--raw raw]
+ *                             [--dedupe-docs 100000 | --no-dedupe] [--no-opencc] [--profile]
+ *
+ * Stage names, times and peak RSS come from the runner's `OUT/stages/<stage>.meta.json` (in the order the
+ * stages finished), so adding or renaming a stage needs no change here. `--profile` runs every pipeline with
+ * `node --cpu-prof` and writes the functions and modules that took the most time to `OUT/profile-w<N>.md`.
+ * Peak RSS of a whole run is the kernel's high-water mark (`VmHWM`) of the pipeline process, all threads.
+ */
+import { argv } from 'zx';
+import path from 'node:path';
+import { spawn, spawnSync } from 'node:child_process';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { once } from 'node:events';
+import { availableParallelism, loadavg } from 'node:os';
+import * as OpenCC from 'opencc-js';
+import { generateCorpus, parseSize, type Manifest } from './generate.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const MB = 2 ** 20;
+const log = (s: string) => process.stderr.write(s + '\n');
+const round = (x: number, d = 2) => Number(x.toFixed(d));
+
+interface FileRow { path: string; encoding: string; script: string; kind: string; bytes: number }
+
+function readFiles(out: string): FileRow[] {
+  return readFileSync(path.join(out, 'corpus.files.tsv'), 'utf8').trim().split('\n').slice(1).map((l) => {
+    const [p, encoding, script, kind, bytes] = l.split('\t');
+    return { path: p!, encoding: encoding!, script: script!, kind: kind!, bytes: Number(bytes) };
+  });
+}
+
+/** WHATWG label of a generator encoding (a BOM is handled by TextDecoder). */
+const label = (enc: string) => (enc === 'utf-8-bom' ? 'utf-8' : enc);
+
+/** The corpus as UTF-8 text, all of it and the Traditional part: what the OpenCC rows convert. Cached by corpus key. */
+async function prepareText(out: string, m: Manifest, files: FileRow[]): Promise<{ all: string; trad: string }> {
+  const all = path.join(out, 'text.all.txt'), trad = path.join(out, 'text.traditional.txt'), keyFile = path.join(out, 'text.key');
+  if (existsSync(all) && existsSync(trad) && existsSync(keyFile) && readFileSync(keyFile, 'utf8') === m.key) return { all, trad };
+  const wa = createWriteStream(all), wt = createWriteStream(trad);
+  for (const f of files) {
+    const text = new TextDecoder(label(f.encoding)).decode(await readFile(path.join(out, 'corpus', f.path)));
+    if (!wa.write(text)) await once(wa, 'drain');
+    if (f.script === 'Hant' && !wt.write(text)) await once(wt, 'drain');
+  }
+  await Promise.all([new Promise((r) => wa.end(r)), new Promise((r) => wt.end(r))]);
+  writeFileSync(keyFile, m.key);
+  return { all, trad };
+}
+
+/** Baseline: read and decode every file, nothing else. */
+async function decodeBaseline(out: string, files: FileRow[]): Promise<{ seconds: number; chars: number }> {
+  const t0 = performance.now();
+  let chars = 0;
+  for (const f of files) chars += new TextDecoder(label(f.encoding)).decode(await readFile(path.join(out, 'corpus', f.path))).length;
+  return { seconds: (performance.now() - t0) / 1000, chars };
+}
+
+/** Baseline: opencc-js (the library normalize uses) converting the Traditional text, 1 MB at a time. */
+async function openccJs(file: string): Promise<number> {
+  const conv = OpenCC.Converter({ from: 'tw', to: 'cn' });
+  const t0 = performance.now();
+  let rest = '';
+  for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: MB })) {
+    const s = rest + (chunk as string);
+    const cut = s.lastIndexOf('\n') + 1;
+    conv(s.slice(0, cut));
+    rest = s.slice(cut);
+  }
+  conv(rest);
+  return (performance.now() - t0) / 1000;
+}
+
+function haveOpencc(): boolean {
+  return spawnSync('sh', ['-c', 'command -v opencc'], { stdio: 'ignore' }).status === 0;
+}
+
+/** Baseline: the native OpenCC CLI (Debian package `opencc`), Traditional → Simplified, output discarded. */
+function nativeOpencc(file: string): number {
+  const t0 = performance.now();
+  const r = spawnSync('opencc', ['-c', 't2s.json', '-i', file, '-o', '/dev/null'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  if (r.status !== 0) throw new Error(`opencc failed: ${r.stderr?.toString().trim() || `exit ${r.status}`}`);
+  return (performance.now() - t0) / 1000;
+}
+
+interface Proc { seconds: number; peak_rss_mb: number | null; cpu_s: number | null; loadavg: number[]; code: number | null; stdout: string; stderr: string }
+
+/** Runs a node process; wall time and the high-water mark of its resident memory (polled from /proc). */
+async function runNode(args: string[]): Promise<Proc> {
+  const t0 = performance.now();
+  const load0 = loadavg()[0]!;
+  const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '', stderr = '', hwm: number | null = null, cpu: number | null = null;
+  child.stdout.on('data', (d) => { stdout += d; });
+  child.stderr.on('data', (d) => { stderr += d; });
+  const poll = () => {
+    try {
+      const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+      if (m) hwm = Math.max(hwm ?? 0, Number(m[1]));
+      // utime + stime (fields 14 and 15 of /proc/<pid>/stat, in clock ticks of 1/100 s): CPU time of all threads.
+      const f = readFileSync(`/proc/${child.pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+      cpu = (Number(f[11]) + Number(f[12])) / 100;
+    } catch { /* not on Linux, or the process has exited */ }
+  };
+  const timer = setInterval(poll, 100);
+  const [code] = (await once(child, 'exit')) as [number | null];
+  clearInterval(timer);
+  return { seconds: (performance.now() - t0) / 1000, peak_rss_mb: hwm === null ? null : round(hwm / 1024, 1), cpu_s: cpu, loadavg: [round(load0), round(loadavg()[0]!)], code, stdout, stderr };
+}
+
+interface StageRow { stage: string; seconds: number; peak_rss_mb: number | null; in: number; out: number; workers: number | null }
+interface PipelineRun {
+  workers: number; workers_flag: boolean; pipeline_wall_s: number; peak_rss_mb: number | null;
+  /** CPU seconds of all threads, and the 1-minute load average before and after: is the machine shared right now? */
+  cpu_s: number | null; loadavg: number[]; stages: StageRow[]; documents: number | null; profile?: string }
+
+/** Stage metas in the order the stages finished (file modification time), so new stages need no change here. */
+function readMetas(runOut: string): StageRow[] {
+  const dir = path.join(runOut, 'stages');
+  return readdirSync(dir).filter((n) => n.endsWith('.meta.json'))
+    .map((n) => ({ n, t: statSync(path.join(dir, n)).mtimeMs, m: JSON.parse(readFileSync(path.join(dir, n), 'utf8')) }))
+    .sort((a, b) => a.t - b.t || (a.n < b.n ? -1 : 1))
+    .map(({ m }) => ({ stage: m.stage, seconds: m.seconds, peak_rss_mb: m.peak_rss_mb ?? null, in: m.in, out: m.out, workers: m.workers ?? null }));
+}
+
+async function runPipeline(out: string, workers: number, workersFlag: boolean, profile: boolean): Promise<PipelineRun> {
+  const runOut = path.join(out, `run-w${workers}`);
+  rmSync(runOut, { recursive: true, force: true });
+  const profDir = path.join(out, `profile-w${workers}`);
+  const args = ['--import', 'tsx'];
+  if (profile) { rmSync(profDir, { recursive: true, force: true }); args.push('--cpu-prof', '--cpu-prof-dir', profDir); }
+  args.push('pipeline/run.ts', '--raw', path.join(out, 'corpus'), '--out', runOut, '--quiet');
+  if (workersFlag) args.push('--workers', String(workers));
+  log(`bench: pipeline with ${workersFlag ? `${workers} worker(s)` : 'the default workers (no --workers flag in pipeline/run.ts)'} → ${path.relative(root, runOut)}`);
+  const p = await runNode(args);
+  if (p.code !== 0) throw new Error(`pipeline exited with ${p.code}:\n${p.stderr.slice(-3000)}`);
+  const stages = readMetas(runOut);
+  const last = stages.find((s) => s.stage === 'validate') ?? stages[stages.length - 1];
+  const run: PipelineRun = { workers, workers_flag: workersFlag, pipeline_wall_s: round(p.seconds), peak_rss_mb: p.peak_rss_mb, cpu_s: p.cpu_s, loadavg: p.loadavg, stages, documents: last?.out ?? null };
+  if (profile) {
+    run.profile = path.join(out, `profile-w${workers}.md`);
+    writeFileSync(run.profile, summarizeProfiles(profDir, `pipeline, ${workers} worker(s)`));
+  }
+  return run;
+}
+
+// --- CPU profiles ------------------------------------------------------------------------------------------
+
+interface CpuProfile { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number; children?: number[] }[]; samples: number[]; timeDeltas: number[] }
+
+/** Self time per function and per module over every `.cpuprofile` in `dir` (main thread and workers). */
+export function summarizeProfiles(dir: string, title: string, top = 30): string {
+  const byFn = new Map<string, number>(), byFile = new Map<string, number>(), selfOf = new Map<string, number>();
+  let total = 0;
+  const files = existsSync(dir) ? readdirSync(dir).filter((n) => n.endsWith('.cpuprofile')).sort() : [];
+  const threads: string[] = [];
+  for (const f of files) {
+    const prof = JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as CpuProfile;
+    const nodes = new Map(prof.nodes.map((n) => [n.id, n]));
+    let ms = 0;
+    const perThread = new Map<string, number>();
+    prof.samples.forEach((id, i) => {
+      const dt = (prof.timeDeltas[i] ?? 0) / 1000;
+      const cf = nodes.get(id)!.callFrame;
+      // A worker waiting for its next task (piscina's Atomics.wait loop) is idle, not busy.
+      const idle = cf.functionName === '(idle)' || cf.functionName === 'atomicsWaitLoop' ? '(idle)' : cf.functionName === '(program)' ? '(program)' : null;
+      if (idle) { selfOf.set(idle, (selfOf.get(idle) ?? 0) + dt); return; }
+      const file = cf.url ? cf.url.replace(/^file:\/\//, '').replace(root + '/', '').replace(/^.*node_modules\//, 'node_modules/') : '(native)';
+      // tsx compiles a .ts module to one line: its line numbers mean nothing, the function name does.
+      const fn = `${cf.functionName || '(anonymous)'} ${file}${/\.ts$/.test(file) || !cf.url ? '' : `:${cf.lineNumber + 1}`}`;
+      perThread.set(fn, (perThread.get(fn) ?? 0) + dt);
+      byFn.set(fn, (byFn.get(fn) ?? 0) + dt);
+      const mod = file.startsWith('node_modules/') ? file.split('/').slice(0, file.split('/')[1]!.startsWith('@') ? 3 : 2).join('/') : file;
+      byFile.set(mod, (byFile.get(mod) ?? 0) + dt);
+      total += dt;
+      ms += dt;
+    });
+    const tops = [...perThread].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([k, v]) => `\`${k}\` ${(v / 1000).toFixed(1)} s`).join(', ');
+    threads.push(`thread ${f.split('.').slice(-3, -2)[0]}: ${(ms / 1000).toFixed(1)} s busy — ${tops}`);
+  }
+  const table = (m: Map<string, number>, head: string) => [`| ${head} | self s | share |`, '|---|---:|---:|',
+    ...[...m].sort((a, b) => b[1] - a[1]).slice(0, top).map(([k, v]) => `| \`${k}\` | ${(v / 1000).toFixed(2)} | ${(100 * v / total).toFixed(1)}% |`)].join('\n');
+  return [`# CPU profile: ${title}`, '', `Busy time over all threads: ${(total / 1000).toFixed(1)} s (idle ${((selfOf.get('(idle)') ?? 0) / 1000).toFixed(1)} s, ` +
+    `program ${((selfOf.get('(program)') ?? 0) / 1000).toFixed(1)} s).`, '', ...threads.map((t) => `- ${t}`), '', '## By module (self time)', '',
+    table(byFile, 'module'), '', '## By function (self time)', '', table(byFn, 'function'), ''].join('\n');
+}
+
+// --- dedupe micro-benchmark ------------------------------------------------------------------------------
+
+async function dedupeMicro(docs: number): Promise<Record<string, unknown>> {
+  log(`bench: dedupe micro-benchmark on ${docs} synthetic documents`);
+  const p = await runNode(['--import', 'tsx', 'pipeline/bench/run.ts', '--dedupe-micro', String(docs)]);
+  if (p.code !== 0) return { docs, error: p.stderr.trim().split('\n').slice(-3).join(' ') };
+  return { ...JSON.parse(p.stdout.trim().split('\n').pop()!), process_peak_rss_mb: p.peak_rss_mb, process_wall_s: round(p.seconds) };
+}
+
+// --- report ----------------------------------------------------------------------------------------------
+
+interface Baselines { decode_s: number; opencc_js_traditional_s: number; native_opencc_wall_s: number | null; native_opencc_traditional_wall_s: number | null; native_note: string | null }
+
+function reportMd(size: string, m: Manifest, runs: PipelineRun[], b: Baselines, dd: Record<string, unknown> | null, others: Record<string, unknown>[]): string {
+  const mb = m.bytes / MB;
+  const head = runs[runs.length - 1]!;
+  const base = runs[0]!;
+  const names = [...new Set(runs.flatMap((r) => r.stages.map((s) => s.stage)))];
+  const stageOf = (r: PipelineRun, n: string) => r.stages.find((s) => s.stage === n);
+  const L: string[] = [];
+  L.push(`# jingwen benchmark: ${size} corpus (${mb.toFixed(1)} MB, ${m.files} files, ${m.articles} articles planted, seed ${m.seed})`, '');
+  L.push(`Corpus: ${m.files_by_kind['single']} single, ${m.files_by_kind['compilation']} compilations, ${m.files_by_kind['html']} HTML; ` +
+    `${m.files_traditional} Traditional (${(100 * m.traditional_share_bytes).toFixed(1)}% of bytes, ${m.files_pinyin_damage} with pinyin damage); ` +
+    `encodings ${Object.entries(m.files_by_encoding).map(([k, v]) => `${k} ${v}`).join(', ')}; planted ${m.exact_duplicates} exact and ${m.near_duplicates} near copies ` +
+    `(${(100 * m.exact_duplicates / m.articles).toFixed(1)}% / ${(100 * m.near_duplicates / m.articles).toFixed(1)}% of articles).`, '');
+  const wcols = runs.map((r) => `w${r.workers}`);
+  L.push(`## Per stage`, '', `MB/s = corpus bytes / stage time (one basis for every stage); docs/s = records in / stage time, at ${head.workers} worker(s).`, '');
+  L.push(`| stage | ${wcols.map((w) => `${w} s`).join(' | ')} |${runs.length > 1 ? ` speedup w${head.workers}/w${base.workers} |` : ''} MB/s | docs/s | share of time | ${wcols.map((w) => `peak RSS ${w} MB`).join(' | ')} |`);
+  L.push(`|---|${wcols.map(() => '---:').join('|')}|${runs.length > 1 ? '---:|' : ''}---:|---:|---:|${wcols.map(() => '---:').join('|')}|`);
+  const headTotal = head.stages.reduce((a, s) => a + s.seconds, 0);
+  for (const n of names) {
+    const h = stageOf(head, n), b0 = stageOf(base, n);
+    const cells = runs.map((r) => stageOf(r, n)?.seconds.toFixed(2) ?? '–');
+    const sp = runs.length > 1 && h && b0 && h.seconds > 0 ? `${(b0.seconds / h.seconds).toFixed(2)}×` : '–';
+    L.push(`| ${n} | ${cells.join(' | ')} |${runs.length > 1 ? ` ${sp} |` : ''} ${h ? (mb / h.seconds).toFixed(2) : '–'} | ${h ? Math.round(h.in / h.seconds) : '–'} | ${h ? (100 * h.seconds / headTotal).toFixed(0) + '%' : '–'} | ${runs.map((r) => stageOf(r, n)?.peak_rss_mb ?? '–').join(' | ')} |`);
+  }
+  L.push(`| **pipeline (wall)** | ${runs.map((r) => `**${r.pipeline_wall_s.toFixed(2)}**`).join(' | ')} |${runs.length > 1 ? ` **${(base.pipeline_wall_s / head.pipeline_wall_s).toFixed(2)}×** |` : ''} ${(mb / head.pipeline_wall_s).toFixed(2)} | ${head.documents !== null ? Math.round(head.documents / head.pipeline_wall_s) : '–'} | | ${runs.map((r) => r.peak_rss_mb ?? '–').join(' | ')} |`, '');
+  L.push(`Pipeline CPU time (all threads) / wall: ${runs.map((r) => `w${r.workers} ${r.cpu_s ?? '–'} s / ${r.pipeline_wall_s} s = ${r.cpu_s ? (r.cpu_s / r.pipeline_wall_s).toFixed(2) : '–'} cores`).join('; ')}. ` +
+    `1-minute load average before → after: ${runs.map((r) => `w${r.workers} ${r.loadavg.join(' → ')}`).join('; ')} (${availableParallelism()} cores; above that, other processes took CPU time and the times are inflated).`, '');
+  if (runs.some((r) => !r.workers_flag)) L.push('Note: pipeline/run.ts has no `--workers` flag yet: the pipeline ran once, with its default.', '');
+  L.push('## Baselines (same text, same run)', '', '| baseline | seconds | MB/s | pipeline ÷ baseline |', '|---|---:|---:|---:|');
+  const row = (name: string, s: number | null, bytes: number) => L.push(s === null ? `| ${name} | skipped | | |` : `| ${name} | ${s.toFixed(2)} | ${(bytes / MB / s).toFixed(1)} | ${(head.pipeline_wall_s / s).toFixed(2)}× |`);
+  row('decode only (read + TextDecoder, every file)', b.decode_s, m.bytes);
+  row(`native OpenCC CLI t2s, whole corpus text (${(m.bytes / MB).toFixed(0)} MB as UTF-8)`, b.native_opencc_wall_s, m.bytes);
+  row(`native OpenCC CLI t2s, Traditional files only (${(m.traditional_text_bytes / MB).toFixed(1)} MB)`, b.native_opencc_traditional_wall_s, m.traditional_text_bytes);
+  row(`opencc-js tw→cn, Traditional files only (${(m.traditional_text_bytes / MB).toFixed(1)} MB)`, b.opencc_js_traditional_s, m.traditional_text_bytes);
+  if (b.native_note) L.push('', b.native_note);
+  L.push('');
+  if (b.native_opencc_wall_s !== null) {
+    const ratio = head.pipeline_wall_s / b.native_opencc_wall_s;
+    L.push(`**Ratio pipeline / native OpenCC (whole text) = ${ratio.toFixed(2)}** (goal < 1)` + (runs.length > 1 ? `; **speedup ${head.workers} vs ${base.workers} workers = ${(base.pipeline_wall_s / head.pipeline_wall_s).toFixed(2)}×** (goal ≥ 1.7)` : '') + '.', '');
+  }
+  if (dd) {
+    L.push('## Dedupe micro-benchmark (pipeline/dedup/bench.ts: synthetic documents, the dedupe stage alone)', '');
+    L.push('| documents | kept | exact | near | seconds | docs/s | peak RSS MB |', '|---:|---:|---:|---:|---:|---:|---:|');
+    L.push(dd['error'] ? `| ${dd['docs']} | failed: ${String(dd['error'])} | | | | | |` : `| ${dd['docs']} | ${dd['kept']} | ${dd['exact']} | ${dd['near']} | ${Number(dd['seconds']).toFixed(2)} | ${Math.round(Number(dd['docs']) / Number(dd['seconds']))} | ${dd['process_peak_rss_mb'] ?? dd['peak_rss_mb']} |`, '');
+  }
+  if (others.length > 1) {
+    L.push('## Peak RSS by corpus size (from out/bench/report-<size>.json of earlier runs)', '', '| corpus | MB | workers | pipeline wall s | MB/s | peak RSS MB (process) | dedupe stage peak MB |', '|---|---:|---:|---:|---:|---:|---:|');
+    for (const o of others) {
+      const st = (o['stages'] as Record<string, { peak_rss_mb: number | null }>)['dedupe'];
+      L.push(`| ${o['size']} | ${(Number(o['input_bytes']) / MB).toFixed(1)} | ${o['workers']} | ${o['pipeline_wall_s']} | ${(Number(o['input_bytes']) / MB / Number(o['pipeline_wall_s'])).toFixed(2)} | ${o['peak_rss_mb']} | ${st?.peak_rss_mb ?? '–'} |`);
+    }
+    L.push('');
+  }
+  for (const r of runs) if (r.profile) L.push(`CPU profile (${r.workers} worker(s)): ${path.relative(root, r.profile)}`);
+  return L.join('\n') + '\n';
+}
+
+async function main(): Promise<number> {
+  if (argv['dedupe-micro'] !== undefined) {
+    const { benchDedupe } = await import('../dedup/bench.js');
+    process.stdout.write(JSON.stringify(await benchDedupe(Number(argv['dedupe-micro']))) + '\n');
+    return 0;
+  }
+  const size = String(argv.size ?? '50MB');
+  const out = path.resolve(String(argv.out ?? 'out/bench'));
+  const raw = path.resolve(String(argv.raw ?? 'raw'));
+  const workerList = String(argv.workers ?? '1,2').split(',').map(Number);
+  if (workerList.some((w) => !Number.isInteger(w) || w < 1)) throw new Error(`bench: --workers must list positive integers, e.g. 1,2; got ${String(argv.workers)}`);
+  mkdirSync(out, { recursive: true });
+
+  const m = generateCorpus({ raw, out, bytes: parseSize(size), seed: Number(argv.seed ?? 1), log });
+  const files = readFiles(out);
+  log('bench: preparing the UTF-8 text for the OpenCC baselines');
+  const text = await prepareText(out, m, files);
+
+  // Baselines first, on a warm page cache like the pipeline's own reads.
+  const dec = await decodeBaseline(out, files);
+  log(`bench: decode only ${dec.seconds.toFixed(2)} s`);
+  const b: Baselines = { decode_s: round(dec.seconds, 3), opencc_js_traditional_s: round(await openccJs(text.trad), 3), native_opencc_wall_s: null, native_opencc_traditional_wall_s: null, native_note: null };
+  if (argv.opencc === false) b.native_note = 'Native OpenCC rows skipped (--no-opencc).';
+  else if (!haveOpencc()) b.native_note = 'Native OpenCC rows skipped: the `opencc` CLI is not installed (Debian package `opencc`; `make bench` installs it when run as root).';
+  else {
+    b.native_opencc_wall_s = round(nativeOpencc(text.all), 3);
+    b.native_opencc_traditional_wall_s = round(nativeOpencc(text.trad), 3);
+    log(`bench: native OpenCC ${b.native_opencc_wall_s} s (whole text), ${b.native_opencc_traditional_wall_s} s (Traditional files)`);
+  }
+  if (b.native_note) log(`bench: ${b.native_note}`);
+
+  const workersFlag = readFileSync(path.join(root, 'pipeline/run.ts'), 'utf8').includes('--workers');
+  const runs: PipelineRun[] = [];
+  for (const w of workersFlag ? workerList : [workerList[workerList.length - 1]!]) {
+    runs.push(await runPipeline(out, w, workersFlag, Boolean(argv.profile)));
+    log(`bench: ${w} worker(s): ${runs[runs.length - 1]!.pipeline_wall_s} s`);
+  }
+  const dd = argv.dedupe === false ? null : await dedupeMicro(Number(argv['dedupe-docs'] ?? 100000));
+
+  const head = runs[runs.length - 1]!, base = runs[0]!;
+  const json = {
+    size, seed: m.seed, input_bytes: m.bytes, files: m.files, articles_planted: m.articles, documents: head.documents,
+    workers: head.workers,
+    stages: Object.fromEntries(head.stages.map((s) => [s.stage, { seconds: round(s.seconds, 3), peak_rss_mb: s.peak_rss_mb, in: s.in, out: s.out, mb_per_s: round(m.bytes / MB / s.seconds), docs_per_s: Math.round(s.in / s.seconds) }])),
+    pipeline_wall_s: head.pipeline_wall_s,
+    peak_rss_mb: head.peak_rss_mb,
+    decode_wall_s: b.decode_s,
+    native_opencc_wall_s: b.native_opencc_wall_s,
+    native_opencc_traditional_wall_s: b.native_opencc_traditional_wall_s,
+    opencc_js_traditional_s: b.opencc_js_traditional_s,
+    ratio: b.native_opencc_wall_s === null ? null : round(head.pipeline_wall_s / b.native_opencc_wall_s, 3),
+    ratio_traditional_only: b.native_opencc_traditional_wall_s === null ? null : round(head.pipeline_wall_s / b.native_opencc_traditional_wall_s, 3),
+    speedup_2_vs_1: runs.length > 1 ? round(base.pipeline_wall_s / head.pipeline_wall_s, 3) : null,
+    runs,
+    dedupe_micro: dd,
+    corpus: { ...m, config: undefined, key: undefined },
+  };
+  writeFileSync(path.join(out, 'report.json'), JSON.stringify(json, null, 2) + '\n');
+  writeFileSync(path.join(out, `report-${size}.json`), JSON.stringify(json, null, 2) + '\n');
+  const others = readdirSync(out).filter((n) => /^report-.+\.json$/.test(n)).map((n) => JSON.parse(readFileSync(path.join(out, n), 'utf8')) as Record<string, unknown>)
+    .sort((a, b2) => Number(a['input_bytes']) - Number(b2['input_bytes']));
+  const md = reportMd(size, m, runs, b, dd, others);
+  writeFileSync(path.join(out, 'report.md'), md);
+  process.stdout.write(md);
+  return 0;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  try {
+    process.exitCode = await main();
+  } catch (err) {
+    process.stderr.write(`bench: ${(err as Error).message}\n`);
+    process.exitCode = 1;
+  }
+}
