@@ -1,0 +1,79 @@
+/**
+ * Determinism: the outputs (data, report and stage files; not metas or timings) are byte-identical whatever the
+ * order the raw files were created in and the file system lists them (a preload reverses every readdir), the time
+ * zone, the locale and the number of worker threads.
+ */
+import { describe, it, expect, beforeAll } from 'vitest';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import iconv from 'iconv-lite';
+import { pathToFileURL } from 'node:url';
+import { cli, digest, tempDir, ROOT, type RunResult } from './util.js';
+
+/** A preload that reverses every directory listing: the same tree, listed in another order. */
+const REVERSE = pathToFileURL(path.join(ROOT, 'tests/robustness/reverse-readdir.mjs')).href;
+
+/** Files of the test corpus: names chosen so code-unit order, locale order and creation order all differ. */
+async function corpus(): Promise<[string, Buffer][]> {
+  const real = (n: string) => readFile(path.join(ROOT, 'raw', n));
+  const a = await real('003_db51f0831cc1980b.txt');
+  const b = await real('004_91d04d10e2169a48.txt');
+  const crlf = Buffer.from(b.toString('utf8').replace(/\n/g, '\r\n'));
+  return [
+    ['Zeta.txt', a],
+    ['alpha.txt', b],
+    ['中文/讲话.txt', a],
+    ['中文/Ä-umlaut.txt', crlf],
+    ['_under/b.txt', iconv.encode(b.toString('utf8'), 'gbk')],
+    ['10.txt', crlf],
+    ['9.txt', Buffer.from('')],
+    ['deep/er/est/x.txt', b],
+  ];
+}
+
+async function build(dir: string, files: [string, Buffer][]): Promise<void> {
+  for (const [rel, data] of files) {
+    await mkdir(path.dirname(path.join(dir, rel)), { recursive: true });
+    await writeFile(path.join(dir, rel), data);
+  }
+}
+
+let runs: Record<string, RunResult> = {};
+let digests: Record<string, Record<string, string>> = {};
+
+beforeAll(async () => {
+  const tmp = await tempDir('jw-det-');
+  const files = await corpus();
+  const rawA = path.join(tmp, 'rawA');
+  const rawB = path.join(tmp, 'rawB');
+  await build(rawA, files);
+  await build(rawB, [...files].reverse());
+  const base = { TZ: 'UTC', LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8' };
+  const cases: Record<string, [string, string[], Record<string, string>]> = {
+    base: [rawA, ['--workers', '2'], base],
+    order: [rawB, ['--workers', '2'], { ...base, NODE_OPTIONS: `--import ${REVERSE}` }],
+    tz_lang: [rawA, ['--workers', '2'], { TZ: 'Pacific/Kiritimati', LANG: 'zh_CN.GB18030', LC_ALL: 'tr_TR.UTF-8', LANGUAGE: 'zh_CN' }],
+    workers1: [rawA, ['--workers', '1'], base],
+    workers3: [rawA, ['--workers', '3'], base],
+  };
+  // rawA and rawB are separate folders with the same relative paths, so the same ids.
+  const results = await Promise.all(Object.entries(cases).map(async ([name, [raw, args, env]]) => [name, await cli(['--raw', raw, '--out', path.join(tmp, `out-${name}`), '--quiet', ...args], { env })] as const));
+  runs = Object.fromEntries(results);
+  for (const name of Object.keys(cases)) digests[name] = await digest(path.join(tmp, `out-${name}`));
+});
+
+describe('byte-identical outputs', () => {
+  it('every run finishes', () => {
+    for (const [name, r] of Object.entries(runs)) expect(r.code, `${name}: ${r.stderr}`).toBe(0);
+    expect(Object.keys(digests['base']!)).toContain('documents.parquet');
+  });
+
+  it.each([
+    ['file-system order (files created in reverse order, listings reversed)', 'order'],
+    ['TZ and LANG/LC_ALL', 'tz_lang'],
+    ['1 worker vs 2', 'workers1'],
+    ['3 workers vs 2', 'workers3'],
+  ])('across %s', (_what, name) => {
+    expect(digests[name]).toEqual(digests['base']);
+  });
+});
