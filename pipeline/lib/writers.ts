@@ -173,12 +173,13 @@ export async function writeParquetFromJsonl(file: string, jsonl: string, columns
   const con = await db.connect();
   try {
     // One thread and insertion order preserved: the bytes are the same on every run and machine.
+    // Memory stays bounded whatever the corpus size: row groups of 4096 rows are buffered, not the whole file.
     await con.run(`SET threads = 1; SET preserve_insertion_order = true;`);
     const cols = columns.map((c) => `'${c.name}': '${c.type === 'int' ? 'INTEGER' : 'VARCHAR'}'`).join(', ');
     const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
     await con.run(
       `COPY (SELECT * FROM read_json(${lit(jsonl)}, format = 'newline_delimited', columns = {${cols}}, maximum_object_size = 1073741824)) ` +
-        `TO ${lit(tmp)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 100000)`,
+        `TO ${lit(tmp)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 4096)`,
     );
   } catch (e) {
     await rm(tmp, { force: true });
