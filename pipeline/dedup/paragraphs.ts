@@ -25,24 +25,44 @@ export function excerpt(p: string, max = 40): string {
   return [...m].length > max ? [...m].slice(0, max).join('') + '…' : m;
 }
 
-/** The document's paragraphs without repeats and truncated copies, and a Removal for each one that went. */
-export function dedupeParagraphs(doc: Pick<Doc, 'paragraphs' | 'para_lines'>, cfg: ParagraphConfig): ParagraphResult {
-  const canon = doc.paragraphs.map(canonicalText);
+/** Removal rules of paragraph dedupe, by code (a verdict is `index * 2 + code`). */
+export const PARAGRAPH_RULES = ['repeated_paragraph', 'truncated_paragraph'] as const;
+
+/**
+ * Which paragraphs go, as verdicts `index * 2 + code` (code into PARAGRAPH_RULES) in paragraph order, and the
+ * canonical form of every paragraph (what the document hashes are computed from).
+ */
+export function paragraphVerdicts(paragraphs: readonly string[], cfg: ParagraphConfig): { canon: string[]; removed: number[] } {
+  const canon = paragraphs.map(canonicalText);
   const seen = new Set<string>();
-  const out: ParagraphResult = { paragraphs: [], para_lines: [], removed: [] };
-  doc.paragraphs.forEach((p, i) => {
+  const removed: number[] = [];
+  for (let i = 0; i < canon.length; i++) {
     const c = canon[i]!;
     const next = canon[i + 1];
-    let rule: string | null = null;
-    if (c.length >= cfg.minRepeatChars && seen.has(c)) rule = 'repeated_paragraph';
-    else if (c.length >= cfg.minTruncatedChars && next !== undefined && next.length > c.length && next.startsWith(c)) rule = 'truncated_paragraph';
-    if (rule) {
-      out.removed.push({ rule, chars: countChars(p), paragraph: i, line: doc.para_lines[i] ?? null, text: excerpt(p) });
+    if (c.length >= cfg.minRepeatChars && seen.has(c)) removed.push(i * 2);
+    else if (c.length >= cfg.minTruncatedChars && next !== undefined && next.length > c.length && next.startsWith(c)) removed.push(i * 2 + 1);
+    else seen.add(c);
+  }
+  return { canon, removed };
+}
+
+/** The document's paragraphs without those the verdicts remove, and a Removal for each one that went. */
+export function applyVerdicts(doc: Pick<Doc, 'paragraphs' | 'para_lines'>, removed: readonly number[]): ParagraphResult {
+  const out: ParagraphResult = { paragraphs: [], para_lines: [], removed: [] };
+  let r = 0;
+  doc.paragraphs.forEach((p, i) => {
+    if (r < removed.length && removed[r]! >> 1 === i) {
+      out.removed.push({ rule: PARAGRAPH_RULES[removed[r]! & 1]!, chars: countChars(p), paragraph: i, line: doc.para_lines[i] ?? null, text: excerpt(p) });
+      r++;
       return;
     }
-    seen.add(c);
     out.paragraphs.push(p);
     out.para_lines.push(doc.para_lines[i]!);
   });
   return out;
+}
+
+/** The document's paragraphs without repeats and truncated copies, and a Removal for each one that went. */
+export function dedupeParagraphs(doc: Pick<Doc, 'paragraphs' | 'para_lines'>, cfg: ParagraphConfig): ParagraphResult {
+  return applyVerdicts(doc, paragraphVerdicts(doc.paragraphs, cfg).removed);
 }

@@ -1,43 +1,24 @@
 /**
- * Document-level deduplication as two streaming passes over the corpus, ending in a decision per document:
- * kept, or dropped as a duplicate of a named kept document.
+ * Document-level deduplication, the global part: from one `Prepared` value per document (pipeline/dedup/
+ * prepare.ts, computed in the worker pool) to a decision per document: kept, or dropped as a duplicate of a
+ * named kept document.
  *
- * Pass 1 — for every document: its canonical body text (after paragraph-level dedupe), an exact hash of it,
- *   and, for the first document of each exact-hash group only, MinHash band keys. Memory per document: a few
- *   fields plus `bands` 8-byte keys; no signature, no shingle set is kept.
- * LSH — documents sharing a band key are candidate pairs.
- * Pass 2 — the shingle sets of candidate documents are rebuilt while streaming, held only until their last
- *   partner has been seen, and every candidate pair is verified with the exact Jaccard of the sets.
+ * Exact groups — documents with the same canonical-body hash; the first of each group stands for it.
+ * LSH — groups sharing a band key are candidate pairs (a bucket pairs each member with its first `maxBucket`).
+ * Verification — one pass over the input rebuilds the shingle sets of candidate documents only (from their
+ *   kept paragraphs), holds each only until its last partner has been seen, and verifies every candidate
+ *   pair with the exact Jaccard of the sets. No pass at all when there is no candidate.
  * Clustering — on verified edges only, greedily in keeper order: the best document not yet assigned is kept
  *   and claims every unassigned document verified similar to it. A chain A~B, B~C with A≁C does not merge:
  *   A keeps B, C stays (it is not a near-duplicate of anything kept), so each dropped document's `dup_of`
  *   is a kept document it was verified against, at the similarity reported. Single-linkage through chains
  *   is how templated texts snowball into one cluster (marin-community/marin #6851).
  */
-import { sha256Hex } from '../lib/ids.js';
-import { countChars } from '../lib/stage.js';
 import type { Doc } from '../lib/types.js';
-import { bandKeys, canonicalText, codePoints, jaccardSorted, minhashSignature, optimalBands, permutations, shingleFingerprints, shingleHashes, type Permutations } from '../lib/minhash.js';
-import { dedupeParagraphs, type ParagraphConfig } from './paragraphs.js';
+import { canonicalText, jaccardSorted, shingleFingerprints } from '../lib/minhash.js';
+import { banding, canonicalBody, indexSizes, pairShingle, type NearConfig, type Prepared } from './prepare.js';
 
-export interface NearConfig extends ParagraphConfig {
-  /** Jaccard threshold on shingle sets for a near-duplicate (verified exactly). */
-  threshold: number;
-  /** MinHash permutations. */
-  numPerm: number;
-  /** Shingle size (characters of the canonical form). */
-  shingle: number;
-  /** Shingle size for short texts, whose canonical form has fewer than `shortChars` characters. */
-  shortShingle: number;
-  shortChars: number;
-  /** Weights of the false-positive and false-negative areas when deriving the LSH banding. */
-  fpWeight: number;
-  fnWeight: number;
-  /** An LSH bucket with more documents pairs each with its first `maxBucket` members only. */
-  maxBucket: number;
-  /** Seed of the permutation family. */
-  seed: number;
-}
+export type { NearConfig } from './prepare.js';
 
 export type Decision =
   | { keep: true; duplicates: number }
@@ -46,14 +27,13 @@ export type Decision =
 export interface Plan {
   /** One decision per input document, in stream order. */
   decisions: Decision[];
-  ids: string[];
   counts: { clusters: number; exact: number; near: number; candidate_pairs: number; verified_pairs: number; rejected_pairs: number; lsh_buckets_capped: number };
   bands: number;
   rows: number;
 }
 
 /** What the keeper rule needs to know about a document. */
-interface Meta { id: string; file: string; member: string; segment: number; chars: number; group: number }
+interface Meta { id: string; file: string; member: string; segment: number; chars: number }
 
 /**
  * Keeper order: the longest clean body (countChars), then the earliest source file (code-point order), then
@@ -67,104 +47,90 @@ export function keeperOrder(a: Meta, b: Meta): number {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
-/** The text the hashes see: the body after paragraph dedupe, canonicalised (the title is not included:
- *  the same speech is often reposted under another headline). */
-export function canonicalBody(doc: Pick<Doc, 'paragraphs' | 'para_lines'>, cfg: ParagraphConfig): { canon: string; chars: number } {
-  const kept = dedupeParagraphs(doc, cfg).paragraphs;
-  return { canon: canonicalText(kept.join('\n')), chars: countChars(kept.join('')) };
-}
+const PAIR = 2 ** 26; // pair key = lo * PAIR + hi; fine for up to 67M distinct texts
 
-/** Shingle size for a pair: the short size if either text is short, so both sides use the same n. */
-function pairShingle(lenA: number, lenB: number, cfg: NearConfig): number {
-  return Math.min(lenA, lenB) < cfg.shortChars ? cfg.shortShingle : cfg.shingle;
+/**
+ * Candidate pairs of one shingle size's index: entries sharing a key in some band. A bucket's members are
+ * taken in entry order and each is paired with the bucket's first `maxBucket` members. Returns the number of
+ * buckets over `maxBucket`. (Hash maps, not a sort per band: O(entries) per band.)
+ */
+export function bucketPairs(bandKeys: readonly Float64Array[], maxBucket: number, pair: (a: number, b: number) => void): number {
+  let capped = 0;
+  for (const keys of bandKeys) {
+    const single = new Map<number, number>(); // key → its only entry so far
+    const multi = new Map<number, { first: number[]; size: number }>();
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!;
+      let b = multi.get(k);
+      if (!b) {
+        const s = single.get(k);
+        if (s === undefined) { single.set(k, i); continue; }
+        single.delete(k);
+        b = { first: [s], size: 1 };
+        multi.set(k, b);
+      }
+      for (const j of b.first) pair(j, i);
+      if (b.first.length < maxBucket) b.first.push(i);
+      if (++b.size === maxBucket + 1) capped++;
+    }
+  }
+  return capped;
 }
 
 /**
- * Shingle sizes a document is indexed under. Jaccard ≥ t needs the shorter text to have at least t times
- * the shingles of the longer, so a text below shortChars / t can be paired with a short one: it is indexed
- * under both sizes, and every pair is found under the size it will be verified with.
+ * Plan the dedupe of the documents that `prepared` describes (one value per document, in input order);
+ * `input` streams the same documents and is read once, only when there are candidate pairs to verify.
  */
-function indexSizes(len: number, cfg: NearConfig): number[] {
-  if (len === 0) return [];
-  if (len < cfg.shortChars) return [cfg.shortShingle];
-  if (len < cfg.shortChars / cfg.threshold) return [cfg.shortShingle, cfg.shingle];
-  return [cfg.shingle];
-}
-
-const bandCache = new Map<string, { bands: number; rows: number }>();
-function banding(cfg: NearConfig): { bands: number; rows: number } {
-  const k = `${cfg.threshold}/${cfg.numPerm}/${cfg.fpWeight}/${cfg.fnWeight}`;
-  let b = bandCache.get(k);
-  if (!b) { const o = optimalBands(cfg.threshold, cfg.numPerm, cfg.fpWeight, cfg.fnWeight); b = { bands: o.bands, rows: o.rows }; bandCache.set(k, b); }
-  return b;
-}
-
-const PAIR = 2 ** 26; // pair key = lo * PAIR + hi; fine for up to 67M distinct texts
-
-export async function planDedupe(input: () => AsyncIterable<Doc>, cfg: NearConfig): Promise<Plan> {
+export async function planDedupe(prepared: readonly Prepared[], input: () => AsyncIterable<Doc>, cfg: NearConfig): Promise<Plan> {
   const { bands, rows } = banding(cfg);
-  const perm: Permutations = permutations(cfg.numPerm, cfg.seed);
 
-  // ---- Pass 1: exact groups and band keys -------------------------------------------------------
-  const metas: Meta[] = [];
+  // ---- Exact groups, and the LSH index of each group's first document --------------------------
   const groupOf = new Map<string, number>();
+  const groupOfDoc = new Int32Array(prepared.length);
   const groupLen: number[] = [];          // canonical length (code points) per group
   const groupFirst: number[] = [];        // stream index of the group's first document
-  const lsh = new Map<number, { keys: number[][]; groups: number[] }>(); // per shingle size
-  for await (const doc of input()) {
-    const { canon, chars } = canonicalBody(doc, cfg);
+  // Per shingle size: the indexed groups, and where their band keys are (document index, offset in its keys).
+  const lsh = new Map<number, { groups: number[]; docs: number[]; offsets: number[] }>();
+  prepared.forEach((p, i) => {
     // A text with no letters at all (cannot happen after clean) is never anybody's duplicate.
-    const h = canon === '' ? `empty:${metas.length}` : sha256Hex(canon).slice(0, 32);
+    const h = p.exact === '' ? `empty:${i}` : p.exact;
     let g = groupOf.get(h);
     if (g === undefined) {
       g = groupLen.length;
       groupOf.set(h, g);
-      const len = codePoints(canon).length;
-      groupLen.push(len);
-      groupFirst.push(metas.length);
-      for (const n of indexSizes(len, cfg)) {
-        let idx = lsh.get(n);
-        if (!idx) { idx = { keys: Array.from({ length: bands }, () => []), groups: [] }; lsh.set(n, idx); }
-        const keys = bandKeys(minhashSignature(shingleHashes(canon, n), perm), bands, rows);
-        for (let b = 0; b < bands; b++) idx.keys[b]!.push(keys[b]!);
-        idx.groups.push(g);
+      groupLen.push(p.len);
+      groupFirst.push(i);
+      const sizes = indexSizes(p.len, cfg);
+      if (p.keys.length !== sizes.length * bands) {
+        throw new Error(`dedupe: the prepared value of ${p.id} has ${p.keys.length} band keys, ${sizes.length * bands} expected (prepared with another configuration?)`);
       }
+      sizes.forEach((n, s) => {
+        let idx = lsh.get(n);
+        if (!idx) { idx = { groups: [], docs: [], offsets: [] }; lsh.set(n, idx); }
+        idx.groups.push(g!);
+        idx.docs.push(i);
+        idx.offsets.push(s * bands);
+      });
     }
-    metas.push({ id: doc.id, file: doc.source_file, member: doc.source_member ?? '', segment: doc.segment, chars, group: g });
-  }
+    groupOfDoc[i] = g;
+  });
   const nGroups = groupLen.length;
 
   // Best member of each exact group (the group's representative in near-duplicate clustering).
+  const metas: readonly Meta[] = prepared;
   const rep = new Array<number>(nGroups).fill(-1);
-  metas.forEach((m, i) => { const r = rep[m.group]!; if (r < 0 || keeperOrder(m, metas[r]!) < 0) rep[m.group] = i; });
+  metas.forEach((m, i) => { const g = groupOfDoc[i]!, r = rep[g]!; if (r < 0 || keeperOrder(m, metas[r]!) < 0) rep[g] = i; });
 
   // ---- LSH: candidate pairs ------------------------------------------------------------------
   const pairs = new Set<number>();
   let capped = 0;
   for (const [n, idx] of [...lsh].sort((a, b) => a[0] - b[0])) {
-    const m = idx.groups.length;
-    const order = new Int32Array(m);
-    for (let b = 0; b < bands; b++) {
-      const keys = idx.keys[b]!;
-      for (let i = 0; i < m; i++) order[i] = i;
-      order.sort((x, y) => keys[x]! - keys[y]! || x - y);
-      for (let s = 0; s < m; ) {
-        let e = s + 1;
-        while (e < m && keys[order[e]!] === keys[order[s]!]) e++;
-        if (e - s > 1) {
-          if (e - s > cfg.maxBucket) capped++;
-          for (let j = s + 1; j < e; j++) {
-            for (let i = s; i < j && i < s + cfg.maxBucket; i++) {
-              const ga = idx.groups[order[i]!]!, gb = idx.groups[order[j]!]!;
-              if (pairShingle(groupLen[ga]!, groupLen[gb]!, cfg) !== n) continue; // verified under the other size
-              pairs.add(Math.min(ga, gb) * PAIR + Math.max(ga, gb));
-            }
-          }
-        }
-        s = e;
-      }
-    }
-    idx.keys.length = 0;
+    const byBand = Array.from({ length: bands }, (_, b) => Float64Array.from(idx.docs, (d, j) => prepared[d]!.keys[idx.offsets[j]! + b]!));
+    capped += bucketPairs(byBand, cfg.maxBucket, (i, j) => {
+      const ga = idx.groups[i]!, gb = idx.groups[j]!;
+      if (pairShingle(groupLen[ga]!, groupLen[gb]!, cfg) !== n) return; // verified under the other size
+      pairs.add(Math.min(ga, gb) * PAIR + Math.max(ga, gb));
+    });
   }
   lsh.clear();
 
@@ -183,7 +149,7 @@ export async function planDedupe(input: () => AsyncIterable<Doc>, cfg: NearConfi
     sizes[hi] = sizes[hi]! | bit;
   }
 
-  // ---- Pass 2: verify candidates with the exact Jaccard ---------------------------------------
+  // ---- Verify candidates with the exact Jaccard (one pass over the input) ---------------------
   const edges = new Map<number, { other: number; sim: number }[]>();
   let verified = 0, rejected = 0;
   if (pairs.size > 0) {
@@ -197,27 +163,28 @@ export async function planDedupe(input: () => AsyncIterable<Doc>, cfg: NearConfi
     };
     let i = 0;
     for await (const doc of input()) {
-      const m = metas[i];
-      if (!m || m.id !== doc.id) throw new Error(`dedupe: input order changed between passes at document ${i} (${doc.id})`);
-      const g = m.group;
+      const p = prepared[i];
+      if (!p || p.id !== doc.id) throw new Error(`dedupe: input order changed between passes at document ${i} (${doc.id})`);
+      const g = groupOfDoc[i]!;
       if (groupFirst[g] === i && lastPartner[g]! >= 0) {
-        const { canon } = canonicalBody(doc, cfg);
+        const canon = canonicalBody(doc.paragraphs.map(canonicalText), p.removed);
         // The sets this text needs: for its earlier partners now, kept for later ones until the last comes.
         for (let n = 1; n < 31; n++) if (sizes[g]! & (1 << n)) shingles(g, canon, n);
-        for (const p of partners.get(g) ?? []) {
-          const n = pairShingle(groupLen[g]!, groupLen[p]!, cfg);
-          const sim = jaccardSorted(cache.get(p)!.get(n)!, cache.get(g)!.get(n)!);
+        for (const q of partners.get(g) ?? []) {
+          const n = pairShingle(groupLen[g]!, groupLen[q]!, cfg);
+          const sim = jaccardSorted(cache.get(q)!.get(n)!, cache.get(g)!.get(n)!);
           if (sim >= cfg.threshold) {
             verified++;
-            (edges.get(g) ?? edges.set(g, []).get(g)!).push({ other: p, sim });
-            (edges.get(p) ?? edges.set(p, []).get(p)!).push({ other: g, sim });
+            (edges.get(g) ?? edges.set(g, []).get(g)!).push({ other: q, sim });
+            (edges.get(q) ?? edges.set(q, []).get(q)!).push({ other: g, sim });
           } else rejected++;
-          if (lastPartner[p] === g) cache.delete(p);
+          if (lastPartner[q] === g) cache.delete(q);
         }
         if (lastPartner[g] === g) cache.delete(g);
       }
       i++;
     }
+    if (i !== prepared.length) throw new Error(`dedupe: ${prepared.length} prepared values for ${i} input documents`);
   }
 
   // ---- Clustering on verified edges, greedily in keeper order ---------------------------------
@@ -233,21 +200,21 @@ export async function planDedupe(input: () => AsyncIterable<Doc>, cfg: NearConfi
   // ---- Decisions ------------------------------------------------------------------------------
   const dupCount = new Map<number, number>();
   let exact = 0, near = 0;
-  const decisions: Decision[] = metas.map((m, i) => {
-    const k = keeperOf[m.group]!;
+  const decisions: Decision[] = metas.map((_, i) => {
+    const g = groupOfDoc[i]!;
+    const k = keeperOf[g]!;
     const keeper = rep[k]!;
     if (keeper === i) return { keep: true, duplicates: 0 };
     dupCount.set(keeper, (dupCount.get(keeper) ?? 0) + 1);
     // Exact copies of a near-duplicate point at the kept document, with their text's verified similarity.
-    if (k === m.group) { exact++; return { keep: false, dup_of: metas[keeper]!.id, method: 'exact', similarity: 1 }; }
+    if (k === g) { exact++; return { keep: false, dup_of: metas[keeper]!.id, method: 'exact', similarity: 1 }; }
     near++;
-    return { keep: false, dup_of: metas[keeper]!.id, method: 'near', similarity: Math.round(simTo[m.group]! * 1e4) / 1e4 };
+    return { keep: false, dup_of: metas[keeper]!.id, method: 'near', similarity: Math.round(simTo[g]! * 1e4) / 1e4 };
   });
   for (const [i, n] of dupCount) (decisions[i] as { keep: true; duplicates: number }).duplicates = n;
 
   return {
     decisions,
-    ids: metas.map((m) => m.id),
     counts: { clusters: dupCount.size, exact, near, candidate_pairs: pairs.size, verified_pairs: verified, rejected_pairs: rejected, lsh_buckets_capped: capped },
     bands, rows,
   };

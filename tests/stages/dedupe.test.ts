@@ -5,6 +5,8 @@ import * as OpenCC from 'opencc-js';
 import iconv from 'iconv-lite';
 import { dedupe, DEDUPE_DEFAULTS, type DedupeConfig } from '../../pipeline/stages/dedupe.js';
 import { dedupeParagraphs } from '../../pipeline/dedup/paragraphs.js';
+import { bucketPairs } from '../../pipeline/dedup/plan.js';
+import { prepareDoc } from '../../pipeline/dedup/prepare.js';
 import { canonicalText, jaccardSorted, shingleFingerprints } from '../../pipeline/lib/minhash.js';
 import { countChars } from '../../pipeline/lib/stage.js';
 import { splitSentences } from '../../pipeline/lib/text.js';
@@ -15,6 +17,15 @@ import { articles002, essays000, fakeSink, makeDoc, streamOf, type Collected } f
 async function run(docs: Doc[], cfg: Partial<DedupeConfig> = {}): Promise<Collected> {
   const sink = fakeSink();
   await dedupe.run(streamOf(docs), { ...DEDUPE_DEFAULTS, ...cfg }, sink);
+  return sink.got;
+}
+
+/** As the runner does it: `prepare` per document (values cloned as if from a worker), then `run` with them. */
+async function runPrepared(docs: Doc[], cfg: Partial<DedupeConfig> = {}): Promise<Collected> {
+  const c = { ...DEDUPE_DEFAULTS, ...cfg };
+  const prepared = docs.map((d) => structuredClone(dedupe.prepare!(d, c)));
+  const sink = fakeSink();
+  await dedupe.run(streamOf(docs), c, sink, prepared);
   return sink.got;
 }
 
@@ -181,6 +192,66 @@ describe('dedupe: what must not merge', () => {
     const a = await run(docs);
     const b = await run(docs);
     expect(JSON.stringify(b)).toBe(JSON.stringify(a));
+  });
+});
+
+describe('dedupe: prepare in the worker pool, run on the main thread', () => {
+  const banner = '欢迎访问某某公文网，联系邮箱 editor@example.com，转载须保留出处。';
+  const mixed = (): Doc[] => {
+    const e = essays000(), a = articles002();
+    const copy = { ...perSentence(a[0]!, 0.08, 5, editSentence), id: 'jw_' + 'c'.repeat(20), source_file: 'zz_copy.txt' };
+    return [...e.map((d, i) => ({ ...d, source_file: `site${i % 3}.txt`, paragraphs: [...d.paragraphs, banner] })), ...a, copy];
+  };
+
+  it.each([
+    ['raw/ documents, a near copy, a banner', mixed, {}],
+    ['the same with exact matching only', mixed, { threshold: 1 }],
+    ['short texts across the 4/5-gram boundary', () => essays000().flatMap((d, i) => [makeDoc(`s${i}.txt`, 1, null, [d.paragraphs[1]!.slice(0, 90)]), makeDoc(`t${i}.txt`, 1, null, [d.paragraphs[1]!.slice(2, 120)])]), {}],
+  ] as const)('%s: same output with prepared values as without', async (_n, docs, cfg) => {
+    const a = await run(docs(), cfg);
+    const b = await runPrepared(docs(), cfg);
+    expect(JSON.stringify(b)).toBe(JSON.stringify(a));
+    expect(a.dropped.length).toBeGreaterThan(0);
+  });
+
+  it('a prepared value is small and structured-clonable', () => {
+    const d = essays000()[3]!;
+    const p = prepareDoc(d, DEDUPE_DEFAULTS);
+    expect(structuredClone(p)).toEqual(p);
+    expect(p.keys).toHaveLength(32);
+    expect(p.removed).toEqual([0 * 2 + 1]); // its truncated first paragraph
+    expect(p.chars).toBe(countChars(d.paragraphs.slice(1).join('')));
+    expect(p.exact).toMatch(/^[0-9a-f]{32}$/);
+    expect(p.para.length % 4).toBe(0);
+    expect(p.keys.byteLength + p.para.byteLength).toBeLessThan(1024);
+  });
+
+  it.each([
+    ['one value too few', (ps: unknown[]) => ps.slice(1), /input order changed|prepared values/],
+    ['values of other documents', (ps: unknown[]) => [...ps].reverse(), /input order changed/],
+  ])('refuses prepared values that do not match the input: %s', async (_n, f, msg) => {
+    const docs = [...essays000().slice(0, 3), essays000()[0]!].map((d, i) => ({ ...d, id: `jw_${'abcd'[i]!.repeat(20)}` }));
+    const prepared = f(docs.map((d) => prepareDoc(d, DEDUPE_DEFAULTS))) as ReturnType<typeof prepareDoc>[];
+    await expect(dedupe.run(streamOf(docs), DEDUPE_DEFAULTS, fakeSink(), prepared)).rejects.toThrow(msg);
+  });
+
+  it('refuses prepared values from another configuration', async () => {
+    const docs = essays000().slice(0, 2);
+    const prepared = docs.map((d) => prepareDoc(d, { ...DEDUPE_DEFAULTS, threshold: 0.5 }));
+    await expect(dedupe.run(streamOf(docs), DEDUPE_DEFAULTS, fakeSink(), prepared)).rejects.toThrow(/another configuration/);
+  });
+});
+
+describe('dedupe: LSH buckets', () => {
+  // Entries 0..n-1 with one band of keys; pairs as [earlier, later].
+  it.each([
+    ['no shared key', [1, 2, 3], 10, [], 0],
+    ['two buckets', [7, 8, 7, 8, 7], 10, [[0, 2], [1, 3], [0, 4], [2, 4]], 0],
+    ['a bucket over the cap pairs each member with its first members only', [5, 5, 5, 5], 2, [[0, 1], [0, 2], [1, 2], [0, 3], [1, 3]], 1],
+  ] as const)('%s', (_n, keys, cap, pairs, capped) => {
+    const got: number[][] = [];
+    expect(bucketPairs([Float64Array.from(keys)], cap, (a, b) => got.push([a, b]))).toBe(capped);
+    expect(got).toEqual(pairs);
   });
 });
 
