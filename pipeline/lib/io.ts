@@ -37,8 +37,15 @@ export async function writeAtomic(file: string, data: string | Uint8Array): Prom
 
 /** Stream records of a JSONL file, one parsed object per line. */
 export async function* readJsonl<T>(file: string): AsyncGenerator<T> {
-  const rl = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
-  for await (const line of rl) if (line.length > 0) yield JSON.parse(line) as T;
+  const input = createReadStream(file, { encoding: 'utf8' });
+  const rl = createInterface({ input, crlfDelay: Infinity });
+  try {
+    for await (const line of rl) if (line.length > 0) yield JSON.parse(line) as T;
+  } finally {
+    // A consumer that stops early must not leave the file open.
+    rl.close();
+    input.destroy();
+  }
 }
 
 export async function readJsonlAll<T>(file: string): Promise<T[]> {

@@ -184,20 +184,26 @@ function unwrap<T>(r: T | TaskError): T {
 
 /** Batches of input lines for the worker pool. */
 async function* lineBatches(file: string): AsyncGenerator<string[]> {
-  const rl = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
+  const input = createReadStream(file, { encoding: 'utf8' });
+  const rl = createInterface({ input, crlfDelay: Infinity });
   let batch: string[] = [];
   let size = 0;
-  for await (const line of rl) {
-    if (!line) continue;
-    batch.push(line);
-    size += line.length;
-    if (batch.length >= BATCH_RECORDS || size >= BATCH_CHARS) {
-      yield batch;
-      batch = [];
-      size = 0;
+  try {
+    for await (const line of rl) {
+      if (!line) continue;
+      batch.push(line);
+      size += line.length;
+      if (batch.length >= BATCH_RECORDS || size >= BATCH_CHARS) {
+        yield batch;
+        batch = [];
+        size = 0;
+      }
     }
+    if (batch.length) yield batch;
+  } finally {
+    rl.close();
+    input.destroy();
   }
-  if (batch.length) yield batch;
 }
 
 class Runner {
