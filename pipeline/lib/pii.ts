@@ -47,12 +47,25 @@ function accept(kind: PIIKind, rule: string, value: string, text: string, start:
   return true;
 }
 
+/** Whether [start, end) overlaps one of the sorted, disjoint spans in `held`. */
+function overlapsHeld(held: [number, number][], start: number, end: number): boolean {
+  let lo = 0;
+  let hi = held.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (held[mid]![1] > start) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo < held.length && held[lo]![0] < end;
+}
+
 /** Every personal-data item in `text`, non-overlapping (earliest, then longest wins), placeholders skipped. */
 export function findPII(text: string): PIIMatch[] {
   const found: PIIMatch[] = [];
   const held: [number, number][] = [];
   for (const m of text.matchAll(PLACEHOLDER_RE)) held.push([m.index, m.index + m[0].length]);
   for (const r of PII_RULES) {
+    if (!r.needs.test(text)) continue;
     r.re.lastIndex = 0;
     for (const m of text.matchAll(r.re)) {
       const g = r.group ?? 0;
@@ -63,7 +76,7 @@ export function findPII(text: string): PIIMatch[] {
       if (r.kind === 'url') value = trimUrl(value);
       const end = start + value.length;
       if (end <= start || !accept(r.kind, r.rule, value, text, start, end)) continue;
-      if (held.some(([a, b]) => start < b && end > a)) continue;
+      if (overlapsHeld(held, start, end)) continue;
       found.push({ kind: r.kind, rule: r.rule, start, end });
     }
   }

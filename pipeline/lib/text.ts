@@ -25,26 +25,64 @@ const CLOSER = new Set(['”', '’', '"', "'", '」', '』', '）', ')', ']', '
  */
 export function splitSentences(paragraph: string): string[] {
   const out: string[] = [];
-  const chars = [...paragraph];
-  let start = 0;
-  let i = 0;
-  while (i < chars.length) {
-    const c = chars[i]!;
-    const ellipsis = c === '…' || (c === '.' && chars[i + 1] === '.' && chars[i + 2] === '.');
-    if (!TERMINAL.has(c) && !ellipsis) { i++; continue; }
-    // Consume the whole run of closing marks (`？！`, `……`, `...`) and the closers after it.
-    while (i < chars.length && (TERMINAL.has(chars[i]!) || chars[i] === '…' || (ellipsis && chars[i] === '.'))) i++;
-    while (i < chars.length && CLOSER.has(chars[i]!)) i++;
-    push(out, chars.slice(start, i).join(''));
-    start = i;
-  }
-  push(out, chars.slice(start).join(''));
+  sentences(paragraph, (from, to) => {
+    const t = paragraph.slice(from, to).trim();
+    if (t) out.push(t);
+  });
   return out;
 }
 
-function push(out: string[], s: string): void {
-  const t = s.trim();
-  if (t) out.push(t);
+/** How many sentences splitSentences finds, without building them. */
+export function countSentences(paragraph: string): number {
+  let n = 0;
+  sentences(paragraph, (from, to) => {
+    for (let i = from; i < to; i++) {
+      if (!isSpaceUnit(paragraph.charCodeAt(i))) { n++; return; }
+    }
+  });
+  return n;
+}
+
+/**
+ * Calls `each(from, to)` for every piece of `paragraph` (UTF-16 offsets) that splitSentences trims and keeps
+ * when not blank. Every mark it looks for is one UTF-16 unit, so it scans units, not code points.
+ */
+function sentences(paragraph: string, each: (from: number, to: number) => void): void {
+  const n = paragraph.length;
+  let start = 0;
+  let i = 0;
+  while (i < n) {
+    const c = paragraph[i]!;
+    const ellipsis = c === '…' || (c === '.' && paragraph[i + 1] === '.' && paragraph[i + 2] === '.');
+    if (!TERMINAL.has(c) && !ellipsis) { i++; continue; }
+    // Consume the whole run of closing marks (`？！`, `……`, `...`) and the closers after it.
+    while (i < n && (TERMINAL.has(paragraph[i]!) || paragraph[i] === '…' || (ellipsis && paragraph[i] === '.'))) i++;
+    while (i < n && CLOSER.has(paragraph[i]!)) i++;
+    each(start, i);
+    start = i;
+  }
+  each(start, n);
+}
+
+/** `/\s/u` (and what `String.prototype.trim` strips) on one UTF-16 unit; a surrogate is never a space. */
+export function isSpaceUnit(c: number): boolean {
+  if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+  if (c < 0xa0) return false;
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029
+    || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+/** Code points in `s` (`[...s].length` without the array): a lone surrogate counts as one. */
+export function countCodePoints(s: string): number {
+  let n = s.length;
+  for (let i = 0; i + 1 < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const lo = s.charCodeAt(i + 1);
+      if (lo >= 0xdc00 && lo <= 0xdfff) { n--; i++; }
+    }
+  }
+  return n;
 }
 
 let jieba: Jieba | null = null;
@@ -59,18 +97,59 @@ const WHOLE = /[0-9０-９]+(?:[.．:：,][0-9０-９]+)*|\p{Script=Latin}+(?:['
 
 /** The words of `text` as jieba cuts them (HMM off), numbers whole, punctuation and spaces left out. */
 export function words(text: string): string[] {
-  jieba ??= Jieba.withDict(dict);
   const out: string[] = [];
-  let at = 0;
-  for (const m of text.matchAll(WHOLE)) {
-    out.push(...jieba.cut(text.slice(at, m.index), false).filter((w) => WORDLIKE.test(w)), m[0]);
-    at = m.index + m[0].length;
-  }
-  out.push(...jieba.cut(text.slice(at), false).filter((w) => WORDLIKE.test(w)));
+  eachWord(text, (w) => out.push(w));
   return out;
 }
 
-/** Count words with jieba (see the module comment for why not Intl.Segmenter). */
+/** Count words with jieba (see the module comment for why not Intl.Segmenter); builds no word list. */
 export function countWords(text: string): number {
-  return words(text).length;
+  let n = 0;
+  eachWord(text, () => n++);
+  return n;
+}
+
+function eachWord(text: string, each: (w: string) => void): void {
+  jieba ??= Jieba.withDict(dict);
+  const cut = (s: string) => {
+    for (const piece of piecesForJieba(s)) {
+      for (const w of jieba!.cut(piece, false)) if (WORDLIKE.test(w)) each(w);
+    }
+  };
+  let at = 0;
+  for (const m of text.matchAll(WHOLE)) {
+    cut(text.slice(at, m.index));
+    each(m[0]);
+    at = m.index + m[0].length;
+  }
+  cut(text.slice(at));
+}
+
+/** Longest piece of text handed to jieba at once (UTF-16 units): its word list for 50 MB was ~0.5 GB. */
+const JIEBA_PIECE = 1 << 20;
+/**
+ * Where a long text may be cut without changing jieba's words: right after Chinese punctuation. jieba cuts
+ * its input into runs of word characters (Han, ASCII letters and digits, `+#&._%-`) and emits every other
+ * character on its own, so a run never spans these marks (checked in tests/lib/text.test.ts).
+ */
+const SAFE_CUT = new Set([...'，。！？；：、'].map((c) => c.charCodeAt(0)));
+
+/**
+ * `s` cut into pieces of at most `max` units after a SAFE_CUT mark, for jieba; a stretch of more than `max`
+ * units without one stays whole. `pieces.join('') === s`.
+ */
+export function piecesForJieba(s: string, max = JIEBA_PIECE): string[] {
+  const out: string[] = [];
+  let from = 0;
+  while (s.length - from > max) {
+    let end = -1;
+    for (let j = from + max - 1; j > from; j--) {
+      if (SAFE_CUT.has(s.charCodeAt(j))) { end = j + 1; break; }
+    }
+    if (end < 0) break;
+    out.push(s.slice(from, end));
+    from = end;
+  }
+  out.push(from === 0 ? s : s.slice(from));
+  return out;
 }

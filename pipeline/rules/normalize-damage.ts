@@ -58,8 +58,9 @@ export const HTML_RULES: { rule: string; pattern: RegExp; what: string }[] = [
     rule: 'html_tag_mangled',
     // An end tag whose `<` was eaten by a wrong decoding, with the mangled bytes before it:
     // `參考?!?/p>` in raw/004 (the bytes of `。】<` read as GBK came out as `?!?`). The mangled marks
-    // carry no recoverable text; they go with the tag.
-    pattern: new RegExp(`[?\\ufffd][?!\\ufffd]*/(?:${TAGS})\\s*>`, 'giu'),
+    // carry no recoverable text; they go with the tag. The lookbehind starts a match only at the first
+    // `?`/U+FFFD of a run (where the leftmost match starts anyway), so a long run of `?` is scanned once.
+    pattern: new RegExp(`(?<![?\\ufffd]!*)[?\\ufffd][?!\\ufffd]*/(?:${TAGS})\\s*>`, 'giu'),
     what: 'end tags missing `<`, with the mangled bytes before them',
   },
 ];

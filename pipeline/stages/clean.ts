@@ -128,6 +128,8 @@ const INLINE_META = /[（(]\s*(作者单位|作者系|作者为|作者是|作者
  */
 function cleanInline(text: string, loc: Loc, ctx: Ctx): string {
   let t = text;
+  // Every pattern below needs one of these: `&` (references), `<` (tags), a bracket (inline rules, metadata).
+  if (!/[&<（(]/.test(t)) return t.trim();
   // Every change shortens the text (a reference decodes to fewer characters, a span goes), so this ends.
   for (;;) {
     const before = t;
@@ -147,12 +149,16 @@ function cleanInline(text: string, loc: Loc, ctx: Ctx): string {
 // ---- whole lines -------------------------------------------------------------------------------------
 
 const KEY_RE = new RegExp(`(?:^|[\\s|｜丨/·•，,；;])\\s*(${META_KEYS.map(([k]) => k).join('|')})\\s*[：:]`, 'g');
+/** KEY_RE at the start only: a metadata line starts with a key, so most lines are ruled out without a scan. */
+const KEY_AT_START = new RegExp(KEY_RE.source, 'y');
 const KEYS = new Map<string, MetaKey>(META_KEYS);
 
 /** A line made only of `key：value` pairs with at least one strong key, as [key, value] pairs; else null. */
 export function parseMetaLine(line: string): [string, string][] | null {
   // Outer brackets go only in pairs: "【来源：某某网】", not the ")" that closes "作者：李某（某某大学）".
   const s = /^[【\[（(「].*[】\]）)」]$/u.test(line.trim()) ? line.trim().slice(1, -1).trim() : line.trim();
+  KEY_AT_START.lastIndex = 0;
+  if (!KEY_AT_START.test(s)) return null;
   const hits = [...s.matchAll(KEY_RE)];
   if (hits.length === 0 || hits[0]!.index !== 0) return null;
   const pairs: [string, string][] = [];
@@ -273,13 +279,26 @@ function skeleton(s: string): string {
 export function isPreviewSnippet(candidate: string, following: string[]): boolean {
   if (!ELLIPSIS_END.test(candidate)) return false;
   const sk = skeleton(candidate.replace(ELLIPSIS_END, ''));
-  if ([...sk].length < SNIPPET_MIN_CHARS) return false;
+  if (!hasCodePoints(sk, SNIPPET_MIN_CHARS)) return false;
   let acc = '';
   for (const f of following) {
     acc += skeleton(f);
     if (acc.length >= sk.length) break;
   }
   return acc.startsWith(sk);
+}
+
+/** Whether `s` has at least `n` code points (`[...s].length >= n`, without spreading a long paragraph). */
+function hasCodePoints(s: string, n: number): boolean {
+  let k = 0;
+  for (let i = 0; i < s.length && k < n; i++, k++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const lo = s.charCodeAt(i + 1);
+      if (lo >= 0xdc00 && lo <= 0xdfff) i++;
+    }
+  }
+  return k >= n;
 }
 
 /** Titles are short and do not end like a sentence. */
@@ -291,10 +310,34 @@ function titleLike(s: string): boolean {
 
 /** Han characters, and Han share among non-whitespace, non-punctuation, non-symbol characters. */
 export function hanStats(text: string): { han: number; ratio: number } {
-  const t = text.replace(PLACEHOLDER_RE, '');
-  const han = (t.match(/\p{Script=Han}/gu) ?? []).length;
-  const counted = (t.match(/[^\s\p{P}\p{S}]/gu) ?? []).length;
+  const t = text.includes('<') ? text.replace(PLACEHOLDER_RE, '') : text;
+  // Counted per code point (a lone surrogate is one), with each code point's class looked up once.
+  let han = 0;
+  let counted = 0;
+  for (let i = 0; i < t.length; i++) {
+    let cp = t.charCodeAt(i);
+    if (cp >= 0xd800 && cp <= 0xdbff && i + 1 < t.length) {
+      const lo = t.charCodeAt(i + 1);
+      if (lo >= 0xdc00 && lo <= 0xdfff) { cp = ((cp - 0xd800) << 10) + (lo - 0xdc00) + 0x10000; i++; }
+    }
+    const c = charClass(cp);
+    if (c & CLASS_HAN) han++;
+    if (c & CLASS_COUNTED) counted++;
+  }
   return { han, ratio: counted === 0 ? 0 : han / counted };
+}
+
+const CLASS_KNOWN = 1, CLASS_HAN = 2, CLASS_COUNTED = 4;
+/** Per code point: Han (`\p{Script=Han}`), counted (not whitespace, punctuation or symbol). */
+const CHAR_CLASS = new Uint8Array(0x110000);
+function charClass(cp: number): number {
+  let c = CHAR_CLASS[cp]!;
+  if (c === 0) {
+    const ch = String.fromCodePoint(cp);
+    c = CLASS_KNOWN | (/\p{Script=Han}/u.test(ch) ? CLASS_HAN : 0) | (/[^\s\p{P}\p{S}]/u.test(ch) ? CLASS_COUNTED : 0);
+    CHAR_CLASS[cp] = c;
+  }
+  return c;
 }
 
 // ---- the stage ---------------------------------------------------------------------------------------

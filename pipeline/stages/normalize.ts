@@ -57,9 +57,16 @@ class Repairs {
 
 // ---- step 1: code points -------------------------------------------------------------------------
 
+/**
+ * Every character step 1 rewrites after NFC: full-width letters and digits, `．` `％`, and the INVISIBLE
+ * characters. A text without any (most paragraphs) skips the seven replaces; the result is the same.
+ */
+const STEP1_CHARS = new RegExp(`${FULLWIDTH_ALNUM.source}|[．％]|${INVISIBLE.map((i) => i.pattern.source).join('|')}`, 'u');
+
 function codePoints(s: string, r: Repairs): string {
   const nfc = s.normalize('NFC');
-  r.delta('unicode_nfc', s, nfc);
+  if (nfc !== s) r.delta('unicode_nfc', s, nfc);
+  if (!STEP1_CHARS.test(nfc)) return nfc;
   let t = nfc.replace(FULLWIDTH_ALNUM, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0));
   for (const m of FULLWIDTH_NUMBER_MARKS) t = t.replace(m.pattern, m.to);
   for (const inv of INVISIBLE) t = t.replace(inv.pattern, (m) => (r.add(inv.rule, m), ''));
@@ -82,8 +89,10 @@ function decodeEntity(m: string, dec?: string, hex?: string, name?: string, lega
 
 function html(s: string, r: Repairs): string {
   let t = s;
+  // Every entity has `&`; every HTML rule a `<` or a `/` (the mangled end tag).
+  if (!/[&<\/]/.test(t)) return t;
   // Decode until stable: double-escaped `&amp;nbsp;` is common on reposted pages.
-  for (let i = 0; i < 4; i++) {
+  for (let i = 0; i < 4 && t.includes('&'); i++) {
     const next = t.replace(ENTITY, (m: string, dec?: string, hex?: string, name?: string, legacy?: string) => {
       const out = decodeEntity(m, dec, hex, name, legacy);
       if (out !== m) r.add('html_entity', m, out);
@@ -125,6 +134,7 @@ function isReadingOf(ch: string, brackets: string): boolean {
 /** How many converter-style pinyin annotations a text has (the document-level evidence). */
 export function countPinyinAnnotations(s: string): number {
   let n = 0;
+  if (!/[(（]/.test(s)) return n;
   for (const m of s.matchAll(PINYIN_ANNOTATION)) if (isReadingOf(m[1]!, m[2]!)) n++;
   return n;
 }
@@ -136,6 +146,8 @@ function stripTones(s: string): string {
 }
 
 function pinyinDamage(s: string, r: Repairs): string {
+  // An annotation needs a bracket; a mangled one a `?` or U+FFFD.
+  if (!/[(（?\ufffd]/.test(s)) return s;
   let t = s.replace(PINYIN_ANNOTATION, (m, ch: string, brackets: string) => {
     if (!isReadingOf(ch, brackets)) return m;
     r.add('pinyin_annotation', brackets);
@@ -151,7 +163,11 @@ function pinyinDamage(s: string, r: Repairs): string {
 
 // ---- step 4: masks -------------------------------------------------------------------------------
 
+/** Every mask rule needs one of these characters. */
+const MASK_CHARS = /[*＊Xx×○]/;
+
 function masks(s: string, r: Repairs): string {
+  if (!MASK_CHARS.test(s)) return s;
   // A unit made only of stars (and spaces) is a divider line or a bullet, not a redaction.
   if (/^[\s*＊]*$/u.test(s)) return s;
   let t = s;
@@ -161,45 +177,120 @@ function masks(s: string, r: Repairs): string {
 
 // ---- step 5: punctuation and spacing ---------------------------------------------------------------
 
-/** The nearest character before / after position i that is neither a space nor another convertible
- * mark (so `好!?` sees 好 and the text end), or null at the text's ends. */
-function neighbour(chars: string[], i: number, dir: -1 | 1): string | null {
-  for (let j = i + dir; j >= 0 && j < chars.length; j += dir) {
-    const c = chars[j]!;
-    if (!/\s/u.test(c) && !TRANSPARENT.has(c)) return c;
-  }
-  return null;
-}
-const TRANSPARENT = new Set([',', ';', ':', '?', '!']);
+/** Marks that convert, and that a neighbour search looks through (`好!?` sees 好 and the text end). */
+const TRANSPARENT = new Set([',', ';', ':', '?', '!'].map((c) => c.charCodeAt(0)));
+const KEYS = new RegExp(`[${Object.keys(ASCII_TO_FULLWIDTH).map((c) => `\\${c}`).join('')}]`, 'g');
+const FULL = new Map(Object.entries(ASCII_TO_FULLWIDTH).map(([a, f]) => [a.charCodeAt(0), f.charCodeAt(0)]));
 
-function punctuation(s: string): string {
-  let t = s.replace(HAN_PAREN_GROUP, '（$1）');
-  // Single marks: full-width when both sides are Chinese context. A text end counts as Chinese when the
-  // other side is (`什么是担当?` → `？`, a leading `:“…` → `：`). Runs of marks look through each other
-  // (`好!?` → `好！？`); repeat until stable since a converted `）` is Chinese context for its neighbour.
+/** `/\s/u` on one UTF-16 code unit; a surrogate is never a space. (lib/text.ts has the same; not imported
+ * from there, which would load jieba's dictionary into every normalize worker.) */
+export function isSpaceUnit(c: number): boolean {
+  if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+  if (c < 0xa0) return false;
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029
+    || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+const cjkCache = new Map<number, boolean>();
+function isCjkContext(cp: number): boolean {
+  let v = cjkCache.get(cp);
+  if (v === undefined) {
+    v = CJK_CONTEXT_RE.test(String.fromCodePoint(cp));
+    cjkCache.set(cp, v);
+  }
+  return v;
+}
+
+/** The code point whose last (dir -1) or first (dir 1) code unit is at j; a lone surrogate is its own. */
+function codePointEndingOrStartingAt(t: string, j: number, dir: -1 | 1): number {
+  const c = t.charCodeAt(j);
+  if (dir === -1 && c >= 0xdc00 && c <= 0xdfff && j > 0) {
+    const hi = t.charCodeAt(j - 1);
+    if (hi >= 0xd800 && hi <= 0xdbff) return ((hi - 0xd800) << 10) + (c - 0xdc00) + 0x10000;
+  }
+  if (dir === 1 && c >= 0xd800 && c <= 0xdbff && j + 1 < t.length) {
+    const lo = t.charCodeAt(j + 1);
+    if (lo >= 0xdc00 && lo <= 0xdfff) return ((c - 0xd800) << 10) + (lo - 0xdc00) + 0x10000;
+  }
+  return c;
+}
+
+/**
+ * Single marks: full-width when both sides are Chinese context. A text end counts as Chinese when the other
+ * side is (`什么是担当?` → `？`, a leading `:“…` → `：`). The neighbour of a mark is the nearest character that
+ * is neither a space nor a convertible mark still in ASCII, so runs of marks look through each other
+ * (`好!?` → `好！？`). Marks are decided left to right (a converted mark is Chinese context for the next one),
+ * in passes until one changes nothing, since a converted `）` is Chinese context for a mark before it.
+ *
+ * Linear in the text: every conversion keeps the length (one UTF-16 unit for one), so a pass visits only the
+ * marks, and each mark's nearest non-space character outside the marks is found once.
+ */
+export function punctuation(s: string): string {
+  const t = s.includes('(') ? s.replace(HAN_PAREN_GROUP, '（$1）') : s;
+  const pos: number[] = [];
+  for (const m of t.matchAll(KEYS)) pos.push(m.index);
+  if (pos.length === 0) return t;
+  const m = pos.length;
+  const code = pos.map((p) => t.charCodeAt(p));
+  // The nearest non-space code point between a mark and the previous / next mark (or text end), or -1.
+  const gapPrev = new Array<number>(m);
+  const gapNext = new Array<number>(m);
+  for (let k = 0; k < m; k++) {
+    let g = -1;
+    for (let j = pos[k]! - 1; j > (k > 0 ? pos[k - 1]! : -1); j--) {
+      if (!isSpaceUnit(t.charCodeAt(j))) { g = codePointEndingOrStartingAt(t, j, -1); break; }
+    }
+    gapPrev[k] = g;
+    g = -1;
+    for (let j = pos[k]! + 1; j < (k + 1 < m ? pos[k + 1]! : t.length); j++) {
+      if (!isSpaceUnit(t.charCodeAt(j))) { g = codePointEndingOrStartingAt(t, j, 1); break; }
+    }
+    gapNext[k] = g;
+  }
+  const next = new Array<number>(m);
+  let any = false;
   for (let changed = true; changed;) {
     changed = false;
-    const chars = [...t];
-    for (let i = 0; i < chars.length; i++) {
-      const full = ASCII_TO_FULLWIDTH[chars[i]!];
-      if (!full) continue;
-      const prev = neighbour(chars, i, -1);
-      const next = neighbour(chars, i, 1);
-      const p = prev !== null && CJK_CONTEXT_RE.test(prev);
-      const n = next !== null && CJK_CONTEXT_RE.test(next);
-      if ((p && (n || next === null)) || (n && prev === null)) {
-        chars[i] = full;
+    // Next neighbours from the state at the start of the pass (marks to the right are not decided yet).
+    for (let k = m - 1; k >= 0; k--) {
+      if (gapNext[k] !== -1) next[k] = gapNext[k]!;
+      else if (k + 1 === m) next[k] = -1;
+      else next[k] = TRANSPARENT.has(code[k + 1]!) ? next[k + 1]! : code[k + 1]!;
+    }
+    let prev = -1;
+    for (let k = 0; k < m; k++) {
+      // Previous neighbour from the current state (marks to the left are decided in this pass).
+      if (gapPrev[k] !== -1) prev = gapPrev[k]!;
+      else if (k > 0 && !TRANSPARENT.has(code[k - 1]!)) prev = code[k - 1]!;
+      else if (k === 0) prev = -1;
+      const full = FULL.get(code[k]!);
+      if (full === undefined) continue;
+      const p = prev !== -1 && isCjkContext(prev);
+      const n = next[k] !== -1 && isCjkContext(next[k]!);
+      if ((p && (n || next[k] === -1)) || (n && prev === -1)) {
+        code[k] = full;
         changed = true;
+        any = true;
       }
     }
-    t = chars.join('');
   }
-  return t;
+  if (!any) return t;
+  let out = '';
+  let at = 0;
+  for (let k = 0; k < m; k++) {
+    if (code[k] === t.charCodeAt(pos[k]!)) continue;
+    out += t.slice(at, pos[k]) + String.fromCharCode(code[k]!);
+    at = pos[k]! + 1;
+  }
+  return out + t.slice(at);
 }
 
 const BETWEEN_CJK_SPACE = new RegExp(`(?<=[${CJK_CONTEXT}]) +(?=[${CJK_CONTEXT}])`, 'gu');
 
+const SPACE_CHAR = new RegExp(SPACE_RUN.source, 'u');
+
 function spacing(s: string): string {
+  if (!SPACE_CHAR.test(s)) return s.trim();
   return s.replace(SPACE_RUN, ' ').replace(BETWEEN_CJK_SPACE, '').trim();
 }
 
@@ -210,8 +301,8 @@ export interface UnitPlan {
   convert: Variant | null;
 }
 
-function round(units: string[], plans: UnitPlan[] | null, cfg: NormalizeConfig, repairs: Repairs[]): string[] {
-  const a = units.map((u, i) => html(codePoints(u, repairs[i]!), repairs[i]!));
+/** One round; `a` is the units after steps 1–2, done by the caller (the first round's are planned on). */
+function round(a: string[], plans: UnitPlan[] | null, cfg: NormalizeConfig, repairs: Repairs[]): string[] {
   const annotations = a.reduce((n, u) => n + countPinyinAnnotations(u), 0);
   const fixPinyin = annotations >= cfg.pinyinMinAnnotations;
   return a.map((u, i) => {
@@ -259,13 +350,14 @@ export function planScript(units: string[], cfg: ScriptThresholds): { plans: Uni
  */
 export function normalizeUnits(units: string[], cfg: NormalizeConfig): NormalizedUnits {
   const repairs = units.map(() => new Repairs());
+  const steps12 = (list: string[]) => list.map((u, i) => html(codePoints(u, repairs[i]!), repairs[i]!));
   // Script is decided on the text after step 1–2 of the first round (entities may hide Han characters).
-  const pre = units.map((u) => html(codePoints(u, new Repairs()), new Repairs()));
+  const pre = steps12(units);
   const { plans, script, variant } = planScript(pre, cfg);
-  let cur = round(units, plans, cfg, repairs);
+  let cur = round(pre, plans, cfg, repairs);
   let rounds = 1;
   while (rounds < cfg.maxRounds) {
-    const next = round(cur, null, cfg, repairs);
+    const next = round(steps12(cur), null, cfg, repairs);
     rounds++;
     const same = next.every((u, i) => u === cur[i]);
     cur = next;
@@ -327,7 +419,8 @@ export const normalize = defineStage<Doc, Doc, NormalizeConfig>({
     if (paragraphs.length === 0) {
       return { out: [], removed, counts, dropped: { reason: 'empty_after_normalize' } };
     }
-    const n_masks = [title, subtitle, ...paragraphs].reduce((n, s) => n + (s?.match(MASK_COUNT)?.length ?? 0), 0);
+    let n_masks = 0;
+    for (const s of [title, subtitle, ...paragraphs]) if (s?.includes(MASK_TOKEN)) n_masks += s.match(MASK_COUNT)!.length;
     return {
       out: [{
         ...doc, title, subtitle, paragraphs, para_lines: paraLines, n_masks,

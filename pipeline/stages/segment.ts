@@ -164,25 +164,55 @@ function findToc(u: Unit): { lines: number[]; titles: string[] } | null {
   return null;
 }
 
-/** For each entry in order, the next line that repeats it (`N. 标题` with the same N, or the bare title). */
+/**
+ * For each entry in order, the next line that repeats it (`N. 标题` with the same N, or the bare title).
+ * Lines are indexed by what they would match once, so a long table of contents whose entries are not repeated
+ * costs one pass over the lines, not one per entry.
+ */
 function tocStarts(u: Unit, toc: { lines: number[]; titles: string[] }): Start[] {
   const out: Start[] = [];
   let pos = toc.lines[toc.lines.length - 1]! + 1;
+  const numbered = new Map<string, number[]>();
+  const bare = new Map<string, number[]>();
+  const put = (map: Map<string, number[]>, key: string, i: number) => {
+    const list = map.get(key);
+    if (list) list.push(i);
+    else map.set(key, [i]);
+  };
+  for (let i = pos; i < u.t.length; i++) {
+    if (!u.t[i] || u.gone.has(i)) continue;
+    const m = NUMBERED_LINE.exec(u.t[i]!);
+    if (m) put(numbered, `${toInt(m[1]!)}\u0000${squash(m[2]!)}`, i);
+    put(bare, squash(u.t[i]!), i);
+  }
   toc.titles.forEach((title, k) => {
     const want = squash(title);
-    for (let i = pos; i < u.t.length; i++) {
-      if (!u.t[i] || u.gone.has(i)) continue;
-      const m = NUMBERED_LINE.exec(u.t[i]!);
-      if (m && toInt(m[1]!) === k + 1 && squash(m[2]!) === want) {
-        out.push({ i, form: 'toc', title: m[2]!.trim(), marker: markerOf(u.t[i]!, m[2]!) });
-      } else if (squash(u.t[i]!) === want) {
-        out.push({ i, form: 'toc', title: u.t[i]! });
-      } else continue;
-      pos = i + 1;
-      return;
+    const n = firstAtOrAfter(numbered.get(`${k + 1}\u0000${want}`), pos);
+    const b = firstAtOrAfter(bare.get(want), pos);
+    // On the same line the numbered form wins, as it is tested first.
+    if (n !== null && (b === null || n <= b)) {
+      const m = NUMBERED_LINE.exec(u.t[n]!)!;
+      out.push({ i: n, form: 'toc', title: m[2]!.trim(), marker: markerOf(u.t[n]!, m[2]!) });
+      pos = n + 1;
+    } else if (b !== null) {
+      out.push({ i: b, form: 'toc', title: u.t[b]! });
+      pos = b + 1;
     }
   });
   return out;
+}
+
+/** The first number ≥ from in an ascending list, or null. */
+function firstAtOrAfter(list: number[] | undefined, from: number): number | null {
+  if (!list) return null;
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid]! >= from) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo < list.length ? list[lo]! : null;
 }
 
 /** Strong ordinal article headings (`篇一：`, `【篇二】`, `第三篇`, `范文4：`): two or more split the unit. */
@@ -237,13 +267,15 @@ function separatorStarts(u: Unit): { lines: number[]; starts: Start[] } {
     if (!line || u.gone.has(i)) return;
     const n = countChars(line);
     if (n < 4 || n > u.cfg.maxSeparatorChars || isStructure(line) || /[:：]$/.test(line)) return;
-    seen.set(line, [...(seen.get(line) ?? []), i]);
+    const occ = seen.get(line);
+    if (occ) occ.push(i);
+    else seen.set(line, [i]);
   });
   const lines: number[] = [];
   const starts: Start[] = [];
   for (const occ of seen.values()) {
     if (occ.length < 2) continue;
-    const next = occ.map((i) => nextContent(u, i + 1, new Set(occ)));
+    const next = nextAfterEach(u, occ);
     if (next.some((j) => j !== null && !titleLike(u.t[j]!, u.cfg.maxTitleChars))) continue;
     if (new Set(next.filter((j) => j !== null).map((j) => u.t[j!])).size < 2) continue;
     const gaps = occ.slice(1).map((i, k) => bodyChars(u, occ[k]! + 1, i));
@@ -252,6 +284,22 @@ function separatorStarts(u: Unit): { lines: number[]; starts: Start[] } {
     for (const j of next) if (j !== null) starts.push({ i: j, form: 'separator' });
   }
   return { lines, starts };
+}
+
+/**
+ * For each occurrence (ascending line indexes), the next content line after it that is not an occurrence:
+ * `nextContent(u, i + 1, new Set(occ))` for each, in one backward sweep (a line repeated 10⁵ times in a row
+ * made that quadratic).
+ */
+function nextAfterEach(u: Unit, occ: number[]): (number | null)[] {
+  const out = new Array<number | null>(occ.length);
+  for (let k = occ.length - 1; k >= 0; k--) {
+    const to = k + 1 < occ.length ? occ[k + 1]! : u.t.length;
+    let found: number | null | undefined;
+    for (let i = occ[k]! + 1; i < to; i++) if (u.t[i] && !u.gone.has(i)) { found = i; break; }
+    out[k] = found !== undefined ? found : k + 1 < occ.length ? out[k + 1]! : null;
+  }
+  return out;
 }
 
 /** `【栏目】标题` after some body text and followed by an article-sized body: an appended column article. */
@@ -414,7 +462,13 @@ function joinText(a: string, b: string): string {
 export function guessGenre(title: string | null, subtitle: string | null, paragraphs: string[]): string | null {
   const byTitle = genreOfTitle([title, subtitle].filter(Boolean).join(' '));
   if (byTitle) return byTitle;
-  const opening = fold(paragraphs.join('').slice(0, OPENING_CHARS));
+  // The first OPENING_CHARS UTF-16 units of the body, without joining a whole long document.
+  let head = '';
+  for (const p of paragraphs) {
+    if (head.length >= OPENING_CHARS) break;
+    head += p;
+  }
+  const opening = fold(head.slice(0, OPENING_CHARS));
   return GENRES.find((g) => g.opening?.test(opening))?.genre ?? null;
 }
 

@@ -3,7 +3,7 @@
  * against schemas/document.schema.json (the runner does the check and the uniqueness of ids).
  */
 import { defineStage } from '../lib/stage.js';
-import { splitSentences, countWords } from '../lib/text.js';
+import { countCodePoints, countSentences, countWords } from '../lib/text.js';
 import type { Doc, DocumentRow } from '../lib/types.js';
 
 /** Column order of the published files (documents.jsonl / .csv / .arrow / .parquet). */
@@ -19,14 +19,14 @@ export const INT_COLUMNS = new Set<keyof DocumentRow>(['segment', 'line_start', 
 export function toRow(doc: Doc): DocumentRow {
   const text = doc.paragraphs.join('\n');
   let n_sentences = 0;
-  for (const p of doc.paragraphs) n_sentences += splitSentences(p).length;
+  for (const p of doc.paragraphs) n_sentences += countSentences(p);
   const row: DocumentRow = {
     id: doc.id, title: doc.title, subtitle: doc.subtitle, text, genre: doc.genre,
     source_file: doc.source_file, source_member: doc.source_member, source_sha256: doc.source_sha256,
     source_encoding: doc.source_encoding, source_format: doc.source_format, segment: doc.segment,
     line_start: doc.line_start, line_end: doc.line_end, script_original: doc.script_original ?? 'Hans',
     source_site: doc.source_site, author_affiliation: doc.author_affiliation, published: doc.published,
-    n_chars: [...text].length, n_paragraphs: doc.paragraphs.length, n_sentences, n_words: countWords(text),
+    n_chars: countCodePoints(text), n_paragraphs: doc.paragraphs.length, n_sentences, n_words: countWords(text),
     n_masks: doc.n_masks, duplicates: doc.duplicates,
   };
   // Fixed key order, so every output lists columns the same way.

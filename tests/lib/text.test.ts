@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { countWords, splitSentences, words } from '../../pipeline/lib/text.js';
+import fc from 'fast-check';
+import { Jieba } from '@node-rs/jieba';
+import { dict } from '@node-rs/jieba/dict.js';
+import { countCodePoints, countSentences, countWords, isSpaceUnit, piecesForJieba, splitSentences, words } from '../../pipeline/lib/text.js';
 
 describe('splitSentences', () => {
   it.each([
@@ -55,4 +58,46 @@ describe('countWords (jieba, HMM off)', () => {
     const icu = agree((s) => [...seg.segment(s)].filter((x) => x.isWordLike).map((x) => x.segment));
     expect(jieba).toBeGreaterThan(icu);
   });
+});
+
+describe('counting without building lists (issue 9)', () => {
+  const piece = fc.constantFrom('中', '𠀀', 'a', '1', '.', '。', '！', '?', '…', '”', '）', ' ', '\u3000', '\n', '\ud800', '\udc00', '3.5', 'wù');
+  const text = fc.array(piece, { maxLength: 30 }).map((xs) => xs.join(''));
+  it('countSentences = splitSentences().length', () => {
+    fc.assert(fc.property(text, (s) => { expect(countSentences(s)).toBe(splitSentences(s).length); }), { seed: 5, numRuns: 3000 });
+  });
+  it('countCodePoints = [...s].length (a lone surrogate is one)', () => {
+    fc.assert(fc.property(text, (s) => { expect(countCodePoints(s)).toBe([...s].length); }), { seed: 6, numRuns: 3000 });
+  });
+  it('countWords = words().length', () => {
+    fc.assert(fc.property(text, (s) => { expect(countWords(s)).toBe(words(s).length); }), { seed: 7, numRuns: 300 });
+  });
+  it('isSpaceUnit is /\\s/u (and trim) on every UTF-16 unit', () => {
+    for (let c = 0; c < 0x10000; c++) {
+      const ch = String.fromCharCode(c);
+      expect(isSpaceUnit(c), c.toString(16)).toBe(/\s/u.test(ch));
+      expect(isSpaceUnit(c), c.toString(16)).toBe(ch.trim() === '');
+    }
+  });
+  it('a text of 300,000 words (words() used to overflow the stack spreading them)', () => {
+    expect(countWords('我们'.repeat(300_000))).toBe(300_000);
+    expect(words('我们'.repeat(300_000))).toHaveLength(300_000);
+  });
+});
+
+describe('piecesForJieba: long texts in pieces, same words', () => {
+  const jieba = Jieba.withDict(dict);
+  const piece = fc.constantFrom('中华人民共和国', '我们', '工作', '，', '。', '！', '？', '；', '：', '、', 'abc', '3.5', ' ', '\r\n', '𠀀', '……', '“', '”');
+  it('the pieces join to the text and jieba cuts them into the same words', () => {
+    fc.assert(fc.property(fc.array(piece, { maxLength: 60 }).map((xs) => xs.join('')), fc.integer({ min: 1, max: 40 }), (s, max) => {
+      const pieces = piecesForJieba(s, max);
+      expect(pieces.join('')).toBe(s);
+      expect(pieces.flatMap((p) => jieba.cut(p, false))).toEqual(jieba.cut(s, false));
+    }), { seed: 8, numRuns: 2000 });
+  });
+  it.each([
+    ['一二三。四五六。七八', 4, ['一二三。', '四五六。', '七八']],
+    ['一二三四五六七八', 4, ['一二三四五六七八']],
+    ['短。', 4, ['短。']],
+  ])('%j in pieces of at most %i', (s, max, pieces) => expect(piecesForJieba(s, max)).toEqual(pieces));
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { findPII } from '../../pipeline/lib/pii.js';
 import { countChars } from '../../pipeline/lib/stage.js';
 import { PII_RULES, PLACEHOLDER } from '../../pipeline/rules/pii.js';
@@ -40,4 +41,18 @@ describe('contact lines go whole, sentences keep their words', () => {
     ['如有问题请致电010-12345678咨询办公室。', '如有问题请致电<PHONE>咨询办公室。'],
     ['请把心得体会发到zhang@example.com，周五前交齐。', '请把心得体会发到<EMAIL>，周五前交齐。'],
   ])('%s → %s', (line, out) => expect(cleanText(line)).toBe(out));
+});
+
+// findPII skips a rule on a text that fails the rule's `needs`: that must never skip a match.
+describe('every match of a rule passes its `needs` test', () => {
+  const piece = fc.constantFrom(
+    '中', '电话', '手机', 'Tel', 'fax', '群', 'QQ', 'qq', '扣扣', '微信', 'wx', 'V信', '号', '：', ':', ' ', '-', '－', '(', '（', '）', '转',
+    '0', '1', '3', '4', '8', '9', '00', '138', '0371', '1234', '5678', '400', '86', '+', 'X', '.', '::', 'a', 'f', 'www.', 'http://', 'ſ', 'K',
+    '@', '＠', 'b.com', 'abc_12', '19491231', '110105', '11010519491231002X', '400-123-', '192.168.', '2001:db8', '<PHONE>',
+  );
+  it.each(PII_RULES.map((r) => [r.rule, r] as const))('%s', (_rule, r) => {
+    fc.assert(fc.property(fc.array(piece, { maxLength: 24 }).map((xs) => xs.join('')), (s) => {
+      for (const m of s.matchAll(new RegExp(r.re.source, r.re.flags))) expect(r.needs.test(m[0])).toBe(true);
+    }), { seed: 17, numRuns: 4000 });
+  });
 });

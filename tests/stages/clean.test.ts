@@ -296,3 +296,18 @@ describe('properties (fast-check)', () => {
     }), { numRuns: 300, seed: 7 });
   });
 });
+
+describe('hanStats counts per code point (issue 9: no arrays of matches)', () => {
+  const definition = (text: string) => {
+    const t = text.replace(/<(?:EMAIL|PHONE|QQ|WECHAT|ID|IP|URL)>/g, '');
+    const han = (t.match(/\p{Script=Han}/gu) ?? []).length;
+    const counted = (t.match(/[^\s\p{P}\p{S}]/gu) ?? []).length;
+    return { han, ratio: counted === 0 ? 0 : han / counted };
+  };
+  const piece = fc.constantFrom('汉', '𠀀', 'a', '1', '，', '。', '$', '★', ' ', '\u3000', '<PHONE>', '<', '\ud800', '\udc00', 'é');
+  it('equals the regex definition', () => {
+    fc.assert(fc.property(fc.array(piece, { maxLength: 30 }).map((xs) => xs.join('')), (s) => {
+      expect(hanStats(s)).toEqual(definition(s));
+    }), { seed: 3, numRuns: 3000 });
+  });
+});

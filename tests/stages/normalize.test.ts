@@ -3,7 +3,8 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import * as OpenCC from 'opencc-js';
-import { normalize, normalizeText, normalizeUnits, planScript } from '../../pipeline/stages/normalize.js';
+import { isSpaceUnit, normalize, normalizeText, normalizeUnits, planScript, punctuation } from '../../pipeline/stages/normalize.js';
+import { CJK_CONTEXT_RE, HAN_PAREN_GROUP } from '../../pipeline/rules/normalize-punctuation.js';
 import { isStrongTraditionalChar, isTraditionalChar } from '../../pipeline/lib/script.js';
 import { countChars } from '../../pipeline/lib/stage.js';
 import { check } from '../../pipeline/lib/schema.js';
@@ -357,3 +358,61 @@ describe('data-juicer mapper cases (modelscope/data-juicer, Apache-2.0)', () => 
 
 const twCn = OpenCC.Converter({ from: 'tw', to: 'cn' });
 function toCnTw(s: string): string { return twCn(s); }
+
+/* ---------- punctuation in linear time (issue 9): same result as the definition ---------- */
+
+/** The definition (the stage's first implementation): code-point array, neighbour search, passes until stable. */
+function punctuationDefinition(s: string): string {
+  const TRANSPARENT = new Set([',', ';', ':', '?', '!']);
+  const neighbour = (chars: string[], i: number, dir: -1 | 1): string | null => {
+    for (let j = i + dir; j >= 0 && j < chars.length; j += dir) {
+      if (!/\s/u.test(chars[j]!) && !TRANSPARENT.has(chars[j]!)) return chars[j]!;
+    }
+    return null;
+  };
+  let t = s.replace(HAN_PAREN_GROUP, '（$1）');
+  for (let changed = true; changed;) {
+    changed = false;
+    const chars = [...t];
+    for (let i = 0; i < chars.length; i++) {
+      const full = ASCII_TO_FULLWIDTH[chars[i]!];
+      if (!full) continue;
+      const prev = neighbour(chars, i, -1);
+      const next = neighbour(chars, i, 1);
+      const p = prev !== null && CJK_CONTEXT_RE.test(prev);
+      const n = next !== null && CJK_CONTEXT_RE.test(next);
+      if ((p && (n || next === null)) || (n && prev === null)) { chars[i] = full; changed = true; }
+    }
+    t = chars.join('');
+  }
+  return t;
+}
+
+describe('punctuation (linear) equals its definition', () => {
+  it.each([
+    ['好!?', '好！？'],
+    ['中!(文', '中！（文'],
+    ['什么是担当?', '什么是担当？'],
+    [':“开头', '：“开头'],
+    ['中 , 文', '中 ， 文'],
+    ['𠀀,𠀀', '𠀀，𠀀'],
+    ['a,b', 'a,b'],
+    ['\ud800,中', '\ud800,中'],
+  ])('%j → %j', (s, out) => {
+    expect(punctuation(s)).toBe(out);
+    expect(punctuationDefinition(s)).toBe(out);
+  });
+  const piece = fc.constantFrom('中', '文', '𠀀', 'a', '1', ' ', '\u3000', '\t', ',', ';', ':', '?', '!', '(', ')', '（', '）', '“', '█', '\ud800', '\udc00');
+  it('on random mixes of marks, spaces, Han and Latin', () => {
+    fc.assert(fc.property(fc.array(piece, { maxLength: 24 }).map((xs) => xs.join('')), (s) => {
+      expect(punctuation(s)).toBe(punctuationDefinition(s));
+    }), { seed: 9, numRuns: 5000 });
+  });
+  it('isSpaceUnit is /\\s/u on every UTF-16 unit', () => {
+    for (let c = 0; c < 0x10000; c++) expect(isSpaceUnit(c), c.toString(16)).toBe(/\s/u.test(String.fromCharCode(c)));
+  });
+  it('a 1 MB paragraph with marks everywhere', () => {
+    const s = '中,文!(好)'.repeat(150_000);
+    expect(punctuation(s)).toBe('中，文！（好）'.repeat(150_000));
+  });
+});

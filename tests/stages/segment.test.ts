@@ -364,3 +364,37 @@ describe('any compilation', () => {
     }), { seed: 20240603, numRuns: 300 });
   });
 });
+
+/* ---------- big units (issue 10, R4): work linear in the lines ---------- */
+
+describe('big units', () => {
+  it('a table of contents of 3,000 entries whose titles never recur: its lines go, the rest is one document', () => {
+    const entries = Array.from({ length: 3000 }, (_, k) => `${(k % 999) + 1}. 第${k}章的标题`);
+    const text = `目录\n${entries.join('\n')}\n${B1}`;
+    const { out, removed } = run(text);
+    expect(removed.filter((r) => r.rule === 'toc')).toHaveLength(1 + 999);
+    expect(out).toHaveLength(1);
+    expectAccounted(text, out, removed);
+  });
+  it('a TOC entry recurring twice: each entry takes the first repeat after the previous entry', () => {
+    const text = `目录\n1. 作风建设\n2. 乡村振兴\n\n作风建设\n${B1}\n1. 作风建设\n2. 乡村振兴\n${B2}`;
+    const { out } = run(text);
+    expect(out.map((d) => d.title)).toEqual(['作风建设', '乡村振兴']);
+    expect(out.map((d) => d.line_start)).toEqual([5, 9]);
+  });
+  it('a banner repeated before 2,000 articles is removed as a separator each time', () => {
+    const articles = Array.from({ length: 2000 }, (_, k) => `本站文章仅供学习参考\n第${k}篇学习体会\n${B1}`);
+    const text = articles.join('\n');
+    const { out, removed } = run(text);
+    expect(removed.filter((r) => r.rule === 'article_separator')).toHaveLength(2000);
+    expect(out).toHaveLength(2000);
+    expectAccounted(text, out, removed);
+  });
+  it('one line repeated 100,000 times is one document', () => {
+    const text = '同上。\n'.repeat(100_000);
+    const { out, removed } = run(text);
+    expect(out).toHaveLength(1);
+    expect(out[0]!.paragraphs).toHaveLength(100_000);
+    expectAccounted(text, out, removed);
+  });
+});
