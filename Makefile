@@ -23,7 +23,9 @@ test: $(NODE_DEPS)
 	npx tsc --noEmit -p .
 	npx vitest run
 
+## Remove the built outputs in OUT (refuses an empty OUT or /).
 clean:
+	@test -n "$(OUT)" && test "$(OUT)" != / || { echo "make clean: refusing OUT='$(OUT)'"; exit 2; }
 	rm -rf "$(OUT)"/* "$(OUT)"/.lock
 	touch "$(OUT)/.gitkeep"
 

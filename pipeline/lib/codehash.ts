@@ -16,9 +16,11 @@ function resolveTs(from: string, spec: string): string | null {
   return null;
 }
 
-export function codeFiles(entry: string): string[] {
+/** Project files `entry` imports, transitively; imports into folders under `stop` are not followed. */
+export function codeFiles(entry: string, stop: string[] = []): string[] {
   const seen = new Set<string>();
   const stack = [path.resolve(entry)];
+  const stopped = (f: string) => stop.some((d) => f.startsWith(path.resolve(d) + path.sep));
   while (stack.length) {
     const f = stack.pop()!;
     if (seen.has(f)) continue;
@@ -27,15 +29,19 @@ export function codeFiles(entry: string): string[] {
     const src = readFileSync(f, 'utf8');
     for (const m of src.matchAll(IMPORT_RE)) {
       const r = resolveTs(f, (m[1] ?? m[2])!);
-      if (r) stack.push(r);
+      if (r && !stopped(r)) stack.push(r);
     }
   }
   return [...seen].sort();
 }
 
-export function codeHash(entry: string, root: string): string {
+/**
+ * Fingerprint of `entry` and what it imports. For the runner's own plumbing pass `stop: [pipeline/stages]`, so that
+ * editing one stage changes that stage's key only, not every stage's.
+ */
+export function codeHash(entry: string, root: string, stop: string[] = []): string {
   const h = createHash('sha256');
-  for (const f of codeFiles(entry)) {
+  for (const f of codeFiles(entry, stop)) {
     h.update(path.relative(root, f) + '\0');
     h.update(readFileSync(f));
   }

@@ -7,7 +7,7 @@
  * written in input order, so the outputs are byte-identical whatever the number of workers.
  */
 import { mkdir, rm } from 'node:fs/promises';
-import { createReadStream } from 'node:fs';
+import { createReadStream, readdirSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
@@ -450,12 +450,22 @@ class Runner {
   }
 }
 
+function schemasHash(dir: string): string {
+  return sha(readdirSync(dir).sort().map((f) => `${f}\t${createHash('sha256').update(readFileSync(path.join(dir, f))).digest('hex')}`));
+}
+
 /** Runs extraction and every stage, skipping those whose cache key is unchanged. Returns each stage's meta. */
 export async function runStages(opts: RunOptions): Promise<StageMeta[]> {
   const dir = path.join(opts.out, 'stages');
   await mkdir(dir, { recursive: true });
   const runner = new Runner(opts, dir);
-  const plumbing = codeHash(path.join(opts.root, 'pipeline/lib/runner.ts'), opts.root);
+  // The runner and worker plumbing, not the stages (each stage's key hashes its own code), plus the schemas.
+  const stagesDir = path.join(opts.root, 'pipeline/stages');
+  const plumbing = sha([
+    codeHash(path.join(opts.root, 'pipeline/lib/runner.ts'), opts.root, [stagesDir]),
+    codeHash(path.join(opts.root, 'pipeline/lib/worker.ts'), opts.root, [stagesDir]),
+    schemasHash(path.join(opts.root, 'schemas')),
+  ]);
   try {
     const metas: StageMeta[] = [];
     const tree = await rawTree(opts.raw);

@@ -23,6 +23,8 @@ export function summaryTable(metas: StageMeta[], stats: Record<string, unknown>,
   if (reasons.size) s += '\ndrops by reason: ' + [...reasons.entries()].sort().map(([r, n]) => `${r} ${n}`).join(', ') + '\n';
   const formula = (stats['export'] as { csv_formula_like_cells?: number } | undefined)?.csv_formula_like_cells ?? 0;
   if (formula > 0) s += `\nnote: ${formula} cells of documents.csv start like a spreadsheet formula (= + - @); they are written verbatim — import the CSV as text, or use the Parquet/Arrow files\n`;
+  const errors = metas.reduce((n, m) => n + (m.dropped['stage_error'] ?? 0), 0);
+  if (errors > 0) s += `\nWARNING: ${errors} document(s) dropped because a stage failed on them (stage_error: a bug — see report/dropped.jsonl)\n`;
   if (files.chars_unaccounted !== 0) s += `\nWARNING: ${files.chars_unaccounted} characters unaccounted for (see report/ledger.jsonl)\n`;
   s += `\noutputs: ${rel}/documents.{jsonl,csv,arrow,parquet}   report: ${rel}/report/\n`;
   return s;

@@ -27,7 +27,7 @@ export interface RecordResult {
   outChars: number;
   removed: Removal[];
   dropped: Drop | null;
-  /** The input line, kept only for dropped records (dropped.jsonl carries the record). */
+  /** For dropped records, a summary of the record (provenance and title, no text) for `<stage>.dropped.jsonl`. */
   droppedLine: string | null;
   counts: Record<string, number>;
 }
@@ -43,12 +43,30 @@ export function refOf(rec: unknown): RecordRef {
   return { id: r.id ?? r.unit_id ?? '?', source_file: r.source_file ?? null, source_member: r.source_member ?? null, line_start: r.line_start ?? null };
 }
 
+/**
+ * What the stage's dropped file keeps of a record a per-record stage dropped: where it came from and its title,
+ * not its text (which, before cleaning, may hold personal data).
+ */
+function dropSummary(rec: unknown): Record<string, unknown> {
+  const r = rec as Record<string, unknown>;
+  const keep = ['id', 'unit_id', 'source_file', 'source_member', 'segment', 'line_start', 'line_end', 'title'];
+  return Object.fromEntries(keep.filter((k) => k in r).map((k) => [k, r[k]]));
+}
+
 export function runMapBatch(stageName: string, lines: string[]): RecordResult[] {
   const stage = STAGES.find((s) => s.name === stageName);
   if (!stage || stage.kind !== 'map') throw new PipelineError('config', `no per-record stage ${stageName}`);
   return lines.map((line) => {
     const rec = JSON.parse(line) as unknown;
-    const res = stage.process(rec, stage.defaults);
+    let res: ReturnType<typeof stage.process>;
+    try {
+      res = stage.process(rec, stage.defaults);
+    } catch (e) {
+      // A stage that throws has a bug, but one bad record must not stop a run over millions: the record is dropped
+      // as `stage_error` (counted, summarised as a warning) and the run goes on.
+      const first = String((e as Error)?.message ?? e).split('\n')[0]!.slice(0, 200);
+      res = { out: [], removed: [], dropped: { reason: 'stage_error', detail: `${(e as Error)?.name ?? 'Error'}: ${first}` } };
+    }
     const out: string[] = [];
     const outIds: string[] = [];
     let outChars = 0;
@@ -60,7 +78,7 @@ export function runMapBatch(stageName: string, lines: string[]): RecordResult[] 
     }
     return {
       ref: refOf(rec), charsIn: charsOf(rec), out, outIds, outChars, removed: res.removed, dropped: res.dropped ?? null,
-      droppedLine: res.dropped ? line : null, counts: res.counts ?? {},
+      droppedLine: res.dropped ? JSON.stringify(dropSummary(rec)) : null, counts: res.counts ?? {},
     };
   });
 }
