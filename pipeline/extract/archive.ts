@@ -12,13 +12,18 @@
  * otherwise as strict UTF-8 if the bytes are valid UTF-8, else GB18030 (Chinese Windows archivers write GBK).
  * Paths are labels only: nothing is ever written to disk, so a member named `../x` or `/etc/x` cannot escape
  * anywhere. Such members are still read; jszip (≥ 3.8) resolves their names (`../../etc/x` → `etc/x`, the raw name
- * kept as `unsafeOriginalName`), the resolved name is the `source_member`, and the detail counts them as
- * `unsafe paths` so a reviewer sees them.
+ * kept as `unsafeOriginalName`), the resolved name without leading `/` is the `source_member` (`/etc/x` → `etc/x`),
+ * and the detail counts them as `unsafe paths` so a reviewer sees them. A label that would then repeat another
+ * member's gets `#2`, `#3`… (counted in the detail as `member labels numbered`).
+ *
+ * jszip keys members by resolved name, so `../a.txt` replaces `a.txt` and only one of them can be read. Such losses
+ * are found by comparing the end-of-central-directory entry count with what jszip returns, and the detail says
+ * `N members lost to name collisions` (they count among the archive's members).
  */
 import JSZip from 'jszip';
 import { unitId } from '../lib/ids.js';
 import type { ExtractRecord, RawFileInfo } from '../lib/types.js';
-import { extractText, sniffFormat, type ExtractConfig, type ExtractResult, type RawInput } from '../stages/extract.js';
+import { errorLine, extractText, sniffFormat, type ExtractConfig, type ExtractResult, type RawInput } from '../stages/extract.js';
 import { extractHtml } from './html.js';
 import { extractDocx } from './docx.js';
 import { extractDoc } from './doc.js';
@@ -51,6 +56,8 @@ export class ArchiveLimitError extends Error {
 export interface Budget {
   bytes: number;
   members: number;
+  /** Central-directory entries jszip dropped because another entry resolved to the same name. */
+  lost?: number;
 }
 
 /** Member-name decoder for jszip: strict UTF-8, else GB18030. Counts which one it used. */
@@ -84,7 +91,10 @@ export async function openZip(bytes: Uint8Array, limits: ArchiveLimits, budget: 
   if (declared !== null && budget.members + declared > limits.maxMembers) throw new ArchiveLimitError('archive_limits', `${budget.members + declared} members > limit ${limits.maxMembers}`);
   const zip = await JSZip.loadAsync(bytes, { decodeFileName: nameDecoder(names), createFolders: false, checkCRC32: true });
   const files = Object.values(zip.files).filter((f) => !f.dir);
-  budget.members += files.length;
+  // 0xffff: a ZIP64 archive keeps the real count elsewhere; jszip read it, there is nothing to compare with here.
+  const lost = declared !== null && declared !== 0xffff ? Math.max(0, declared - Object.keys(zip.files).length) : 0;
+  budget.lost = (budget.lost ?? 0) + lost;
+  budget.members += files.length + lost;
   if (budget.members > limits.maxMembers) throw new ArchiveLimitError('archive_limits', `${budget.members} members > limit ${limits.maxMembers}`);
   return zip;
 }
@@ -151,23 +161,24 @@ interface Walk {
   units: ExtractRecord[];
   notes: string[];
   unsafe: number;
+  /** Labels given a `#n` suffix because stripping a leading `/` made them repeat another member's. */
+  numbered: number;
   names: Record<string, number>;
   budget: Budget;
 }
 
 async function walk(zip: JSZip, prefix: string, depth: number, input: RawInput, info: RawFileInfo, cfg: Cfg, w: Walk): Promise<void> {
   const limits = cfg.archive ?? ARCHIVE_DEFAULTS;
-  const files = Object.values(zip.files).filter((f) => !f.dir).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const f of files) {
-    const member = prefix + f.name;
-    if (JUNK_MEMBER.test(f.name)) {
+  for (const { f, label } of memberLabels(zip, w)) {
+    const member = prefix + label;
+    if (JUNK_MEMBER.test(label)) {
       w.notes.push(`${member}: skipped (archiver metadata)`);
       continue;
     }
     const original = (f as unknown as { unsafeOriginalName?: string }).unsafeOriginalName ?? f.name;
     if (UNSAFE_PATH.test(original)) w.unsafe++;
     const bytes = await readMember(f, limits, w.budget);
-    let format = bytes.length === 0 ? 'empty' : sniffFormat(f.name, bytes).format;
+    let format = bytes.length === 0 ? 'empty' : sniffFormat(label, bytes).format;
     if (format === 'zip') {
       const inner = await openZip(bytes, limits, w.budget, w.names);
       if (isDocxPackage(inner)) format = 'docx';
@@ -177,7 +188,14 @@ async function walk(zip: JSZip, prefix: string, depth: number, input: RawInput, 
         continue;
       }
     }
-    const r = await extractMember(format, { path: f.name, bytes }, info, cfg);
+    let r: ExtractResult;
+    try {
+      r = await extractMember(format, { path: label, bytes }, info, cfg);
+    } catch (err) {
+      if (err instanceof ArchiveLimitError) throw err;
+      w.notes.push(`${member}: extract_error (${errorLine(err)})`);
+      continue;
+    }
     if (r.info.status !== 'ok' || r.units.length === 0) {
       w.notes.push(`${member}: ${r.info.reason ?? 'no text'}`);
       continue;
@@ -186,6 +204,30 @@ async function walk(zip: JSZip, prefix: string, depth: number, input: RawInput, 
       w.units.push({ ...u, unit_id: unitId(input.path, info.sha256, member), source_file: input.path, source_member: member, source_sha256: info.sha256 });
     }
   }
+}
+
+const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * The files of an opened zip with their labels, in label order: the resolved name without leading `/`, numbered
+ * `#2`, `#3`… if that repeats another member's name or label.
+ */
+function memberLabels(zip: JSZip, w: Walk): { f: JSZip.JSZipObject; label: string }[] {
+  const files = Object.values(zip.files).filter((f) => !f.dir).sort((a, b) => byString(a.name, b.name));
+  const taken = new Set(files.map((f) => f.name));
+  const out = files.map((f) => {
+    const stripped = f.name.replace(/^\/+/, '');
+    if (stripped === f.name || !taken.has(stripped)) {
+      taken.add(stripped);
+      return { f, label: stripped };
+    }
+    let k = 2;
+    while (taken.has(`${stripped}#${k}`)) k++;
+    taken.add(`${stripped}#${k}`);
+    w.numbered++;
+    return { f, label: `${stripped}#${k}` };
+  });
+  return out.sort((a, b) => byString(a.label, b.label));
 }
 
 /** One member through the extractor of its format (the member's own name decides like a raw file's would). */
@@ -205,7 +247,7 @@ async function extractMember(format: string, m: RawInput, info: RawFileInfo, cfg
 export async function extractArchive(input: RawInput, info: RawFileInfo, cfg: Cfg): Promise<ExtractResult> {
   const limits = cfg.archive ?? ARCHIVE_DEFAULTS;
   const base: RawFileInfo = { ...info, format: 'zip', encoding: null, encoding_method: 'container' };
-  const w: Walk = { units: [], notes: [], unsafe: 0, names: {}, budget: { bytes: 0, members: 0 } };
+  const w: Walk = { units: [], notes: [], unsafe: 0, numbered: 0, names: {}, budget: { bytes: 0, members: 0, lost: 0 } };
   try {
     const zip = await openZip(input.bytes, limits, w.budget, w.names);
     if (isDocxPackage(zip)) return extractDocx(input, info, cfg);
@@ -218,6 +260,8 @@ export async function extractArchive(input: RawInput, info: RawFileInfo, cfg: Cf
   const enc = Object.keys(w.names).sort();
   if (enc.length) facts.push(`member names ${enc.join('+')}`);
   if (w.unsafe) facts.push(`${w.unsafe} unsafe paths (read by name only)`);
+  if (w.budget.lost) facts.push(`${w.budget.lost} members lost to name collisions`);
+  if (w.numbered) facts.push(`${w.numbered} member labels numbered to stay unique`);
   if (w.notes.length) facts.push(`not used: ${w.notes.slice(0, 5).join(', ')}${w.notes.length > 5 ? ` … ${w.notes.length - 5} more` : ''}`);
   const out: RawFileInfo = { ...base, detail: facts.join('; ') };
   if (w.units.length === 0) return { info: { ...out, status: 'rejected', reason: 'empty_archive' }, units: [] };

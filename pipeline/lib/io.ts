@@ -72,6 +72,12 @@ export class JsonlWriter {
   async write(rec: unknown): Promise<void> {
     await this.writeLine(JSON.stringify(rec));
   }
+  /** Append already-serialised JSON lines (whole lines, each ending in a newline). */
+  async writeBytes(bytes: Uint8Array): Promise<void> {
+    if (bytes.length === 0) return;
+    const s = await this.open();
+    if (!s.write(bytes)) await new Promise<void>((r) => s.once('drain', () => r()));
+  }
   /** Append one already-serialised JSON line (without its newline). */
   async writeLine(line: string): Promise<void> {
     const s = await this.open();

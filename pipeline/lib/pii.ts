@@ -6,7 +6,7 @@
  * typed placeholder (`<EMAIL>`, `<PHONE>`, `<QQ>`, `<WECHAT>`, `<ID>`, `<IP>`, `<URL>`). The patterns
  * are data in pipeline/rules/pii.ts; this module adds the checks a regex cannot make.
  */
-import { PII_RULES, PLACEHOLDER, PLACEHOLDER_RE, QUANTITY_BEFORE, UNIT_AFTER, type PIIKind } from '../rules/pii.js';
+import { PII_RULES, PLACEHOLDER, PLACEHOLDER_RE, QUANTITY_BEFORE, UNIT_AFTER, VERSION_BEFORE, type PIIKind } from '../rules/pii.js';
 
 export interface PIIMatch { kind: string; rule: string; start: number; end: number }
 
@@ -43,7 +43,8 @@ function accept(kind: PIIKind, rule: string, value: string, text: string, start:
   if (kind === 'email') return value.length >= PLACEHOLDER.email.length;
   // A URL needs a host character after its scheme or `www.` ("www...." is not one).
   if (kind === 'url') return value.length >= PLACEHOLDER.url.length && /^(?:[A-Za-z][A-Za-z0-9+.-]*:\/\/|www\.)[A-Za-z0-9\p{Script=Han}]/iu.test(value);
-  if (rule === 'pii_mobile' || rule === 'pii_landline') return !isQuantity(text, start, end);
+  if (rule === 'pii_mobile' || rule === 'pii_landline' || rule === 'pii_qq_group') return !isQuantity(text, start, end);
+  if (rule === 'pii_ipv4') return !VERSION_BEFORE.test(text.slice(Math.max(0, start - 10), start));
   return true;
 }
 

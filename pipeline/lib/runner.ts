@@ -17,11 +17,11 @@ import { JsonlWriter, readJsonl, writeAtomic, exists, readJson, stableJson } fro
 import { assertValid } from './schema.js';
 import { codeHash } from './codehash.js';
 import { charsOf, type Stage, type GlobalStage } from './stage.js';
-import { maskPII } from './pii.js';
 import { PipelineError } from './errors.js';
 import type { Progress } from './progress.js';
 import type { Drop, RawFileInfo, Removal } from './types.js';
-import { refOf, type RecordRef, type RecordResult, type FileResult, type TaskError, type MapTask, type PrepareTask, type ExtractTask } from './worker.js';
+import type { FileResult, TaskError, MapTask, PrepareTask, ExtractTask, MapBatchResult } from './worker.js';
+import { Tally, refOf, removalRow, dropRows, type RecordRef } from './rows.js';
 import { extractStage, EXTRACT_DEFAULTS } from '../stages/extract.js';
 import { STAGES } from '../stages/index.js';
 
@@ -62,10 +62,8 @@ export interface FileRow extends RawFileInfo {
   chars_in: number;
 }
 
-const EXCERPT = 120;
-/** Records per worker batch, and a cap on a batch's characters (big documents go alone). */
-const BATCH_RECORDS = 64;
-const BATCH_CHARS = 4 << 20;
+/** Bytes of input JSONL per worker batch (big documents go alone). */
+const BATCH_BYTES = 1 << 20;
 const EXTRACT_BATCH_FILES = 16;
 const EXTRACT_BATCH_BYTES = 16 << 20;
 
@@ -88,42 +86,33 @@ function rssSampler(): () => number {
   };
 }
 
-/** Writes the side files of one stage: removals and drops, with counters. */
+/** Writes the side files of one stage (removals and drops) and keeps its tally. */
 class StageLog {
   readonly removed: JsonlWriter;
   readonly dropped: JsonlWriter;
   readonly reports = new Map<string, Record<string, unknown>[]>();
-  readonly meta: StageMeta;
+  readonly tally = new Tally();
   constructor(readonly dir: string, readonly stage: string) {
     this.removed = new JsonlWriter(path.join(dir, `${stage}.removed.jsonl`));
     this.dropped = new JsonlWriter(path.join(dir, `${stage}.dropped.jsonl`));
-    this.meta = { stage, key: '', output_sha256: '', in: 0, out: 0, dropped: {}, removed: {}, counters: {}, seconds: 0 };
   }
   async remove(ref: RecordRef, r: Removal): Promise<void> {
-    const m = (this.meta.removed[r.rule] ??= { spans: 0, chars: 0 });
-    m.spans++;
-    m.chars += r.chars;
-    await this.removed.write({
-      stage: this.stage, rule: r.rule, id: ref.id, source_file: ref.source_file, source_member: ref.source_member,
-      line: r.line ?? null, paragraph: r.paragraph ?? null, chars: r.chars, kind: r.kind ?? null, hash: r.hash ?? null,
-      // Excerpts are for auditing; personal data is masked and long text cut.
-      text: r.text ? maskPII(r.text).slice(0, EXCERPT) : null,
-    });
+    this.tally.removal(r.rule, r.chars);
+    await this.removed.write(removalRow(this.stage, ref, r));
   }
-  async drop(ref: RecordRef, recordLine: string, d: Drop, chars: number): Promise<void> {
-    this.meta.dropped[d.reason] = (this.meta.dropped[d.reason] ?? 0) + 1;
-    const rule = `drop_${d.reason}`;
-    const m = (this.meta.removed[rule] ??= { spans: 0, chars: 0 });
-    m.spans++;
-    m.chars += chars;
-    await this.removed.write({
-      stage: this.stage, rule, id: ref.id, source_file: ref.source_file, source_member: ref.source_member,
-      line: ref.line_start, paragraph: null, chars, kind: null, hash: null, text: null,
-    });
-    await this.dropped.write({ stage: this.stage, reason: d.reason, detail: d.detail ?? null, id: ref.id, chars, extra: d.extra ?? null, record: JSON.parse(recordLine) as unknown });
+  async drop(ref: RecordRef, record: unknown, d: Drop, chars: number): Promise<void> {
+    this.tally.drop(d.reason, chars);
+    const rows = dropRows(this.stage, ref, record, d, chars);
+    await this.removed.write(rows.removed);
+    await this.dropped.write(rows.dropped);
   }
   count(key: string, n = 1): void {
-    this.meta.counters[key] = (this.meta.counters[key] ?? 0) + n;
+    this.tally.count(key, n);
+  }
+  /** The stage's meta from its tally. */
+  meta(extra: Pick<StageMeta, 'key' | 'output_sha256' | 'seconds'> & Partial<StageMeta>): StageMeta {
+    const t = this.tally;
+    return { stage: this.stage, in: t.in, out: t.out, dropped: t.dropped, removed: t.removed, counters: t.counters, ...extra };
   }
   async commit(): Promise<void> {
     await this.removed.commit();
@@ -182,26 +171,33 @@ function unwrap<T>(r: T | TaskError): T {
   return r as T;
 }
 
-/** Batches of input lines for the worker pool. */
-async function* lineBatches(file: string): AsyncGenerator<string[]> {
-  const input = createReadStream(file, { encoding: 'utf8' });
-  const rl = createInterface({ input, crlfDelay: Infinity });
-  let batch: string[] = [];
-  let size = 0;
+/**
+ * Batches of whole JSONL lines, as bytes, for the worker pool: the main thread never decodes or parses the
+ * records of a per-record stage. A line longer than a batch goes alone.
+ */
+async function* byteBatches(file: string, maxBytes = BATCH_BYTES): AsyncGenerator<Uint8Array> {
+  const input = createReadStream(file, { highWaterMark: 1 << 20 });
+  let carry: Buffer = Buffer.alloc(0);
+  const copy = (b: Buffer) => {
+    const u = new Uint8Array(b.length); // its own ArrayBuffer, so it can be transferred
+    u.set(b);
+    return u;
+  };
   try {
-    for await (const line of rl) {
-      if (!line) continue;
-      batch.push(line);
-      size += line.length;
-      if (batch.length >= BATCH_RECORDS || size >= BATCH_CHARS) {
-        yield batch;
-        batch = [];
-        size = 0;
+    for await (const chunk of input) {
+      const buf: Buffer = carry.length ? Buffer.concat([carry, chunk as Buffer]) : (chunk as Buffer);
+      let start = 0;
+      while (buf.length - start >= maxBytes) {
+        let end = buf.lastIndexOf(10, start + maxBytes - 1);
+        if (end < start) end = buf.indexOf(10, start + maxBytes);
+        if (end < 0) break; // one line longer than the batch, not complete yet
+        yield copy(buf.subarray(start, end + 1));
+        start = end + 1;
       }
+      carry = Buffer.from(buf.subarray(start));
     }
-    if (batch.length) yield batch;
+    if (carry.length) yield copy(carry);
   } finally {
-    rl.close();
     input.destroy();
   }
 }
@@ -238,15 +234,15 @@ class Runner {
     let inputBytes = 0;
 
     const record = async (info: RawFileInfo, lines: string[], chars: number[]): Promise<void> => {
-      log.meta.in++;
+      log.tally.in++;
       let charsIn = 0;
       for (let i = 0; i < lines.length; i++) {
         outHash.update(lines[i] + '\n');
         await units.writeLine(lines[i]!);
         charsIn += chars[i]!;
-        log.meta.out++;
+        log.tally.out++;
       }
-      if (info.status !== 'ok') log.meta.dropped[info.reason ?? 'rejected'] = (log.meta.dropped[info.reason ?? 'rejected'] ?? 0) + 1;
+      if (info.status !== 'ok') log.tally.dropped[info.reason ?? 'rejected'] = (log.tally.dropped[info.reason ?? 'rejected'] ?? 0) + 1;
       inputBytes += info.bytes;
       const row: FileRow = { ...info, units: lines.length, chars_in: charsIn };
       // The ledger rows are extraction output too: the fingerprint covers both.
@@ -310,10 +306,10 @@ class Runner {
       await log.abort();
       throw err;
     }
-    Object.assign(log.meta, { key, output_sha256: outHash.digest('hex'), seconds: (performance.now() - started) / 1000, peak_rss_mb: peak(), input_bytes: inputBytes, workers: opts.workers });
+    const meta = log.meta({ key, output_sha256: outHash.digest('hex'), seconds: (performance.now() - started) / 1000, peak_rss_mb: peak(), input_bytes: inputBytes, workers: opts.workers });
     opts.progress.end();
-    await writeAtomic(path.join(dir, 'extract.meta.json'), stableJson(log.meta));
-    return log.meta;
+    await writeAtomic(path.join(dir, 'extract.meta.json'), stableJson(meta));
+    return meta;
   }
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -327,39 +323,31 @@ class Runner {
     const log = new StageLog(dir, stage.name);
     const outHash = createHash('sha256');
     const ids = new Set<string>();
-    const writeOut = async (id: string, line: string): Promise<void> => {
+    const seen = (id: string) => {
       if (ids.has(id)) throw new PipelineError('duplicate_id', `stage ${stage.name} produced id ${id} twice`);
       ids.add(id);
+    };
+    const writeOut = async (id: string, line: string): Promise<void> => {
+      seen(id);
       outHash.update(line + '\n');
       await out.writeLine(line);
-      log.meta.out++;
+      log.tally.out++;
     };
     opts.progress.start(stage.name, total);
     try {
       if (stage.kind === 'map') {
         await ordered(
-          lineBatches(input),
-          async (lines) => unwrap((await this.workers().run({ kind: 'map', stage: stage.name, lines } satisfies MapTask)) as RecordResult[] | TaskError),
+          byteBatches(input),
+          async (bytes) => unwrap((await this.workers().run({ kind: 'map', stage: stage.name, bytes } satisfies MapTask, { transferList: [bytes.buffer as ArrayBuffer] })) as MapBatchResult | TaskError),
           opts.workers * 2,
-          async (results) => {
-            for (const r of results) {
-              log.meta.in++;
-              let removedChars = 0;
-              for (const rm of r.removed) {
-                removedChars += rm.chars;
-                await log.remove(r.ref, rm);
-              }
-              for (let i = 0; i < r.out.length; i++) await writeOut(r.outIds[i]!, r.out[i]!);
-              for (const [k, v] of Object.entries(r.counts)) log.count(k, v);
-              const residual = r.charsIn - r.outChars - removedChars;
-              if (r.dropped) await log.drop(r.ref, r.droppedLine!, r.dropped, residual);
-              else if (residual !== 0) {
-                // A stage changed the character count without saying why: recorded, and visible in the ledger.
-                log.count('unaccounted_records');
-                await log.remove(r.ref, { rule: 'unaccounted', chars: residual });
-              }
-              opts.progress.tick(1);
-            }
+          async (r) => {
+            for (const id of r.ids) seen(id);
+            outHash.update(r.out);
+            await out.writeBytes(r.out);
+            await log.removed.writeBytes(r.removed);
+            await log.dropped.writeBytes(r.dropped);
+            log.tally.merge(r.tally);
+            opts.progress.tick(r.tally.in);
           },
         );
       } else {
@@ -372,10 +360,10 @@ class Runner {
       await log.abort();
       throw err;
     }
-    Object.assign(log.meta, { key, output_sha256: outHash.digest('hex'), seconds: (performance.now() - started) / 1000, peak_rss_mb: peak(), workers: stage.kind === 'map' ? opts.workers : 1 });
+    const meta = log.meta({ key, output_sha256: outHash.digest('hex'), seconds: (performance.now() - started) / 1000, peak_rss_mb: peak(), workers: opts.workers });
     opts.progress.end();
-    await writeAtomic(path.join(dir, `${stage.name}.meta.json`), stableJson(log.meta));
-    return log.meta;
+    await writeAtomic(path.join(dir, `${stage.name}.meta.json`), stableJson(meta));
+    return meta;
   }
 
   /** A whole-corpus stage (dedupe) runs on the main thread; its sink calls are written in call order. */
@@ -386,8 +374,8 @@ class Runner {
     if (stage.prepare) {
       const acc: unknown[] = [];
       await ordered(
-        lineBatches(input),
-        async (lines) => unwrap((await this.workers().run({ kind: 'prepare', stage: stage.name, lines } satisfies PrepareTask)) as unknown[] | TaskError),
+        byteBatches(input),
+        async (bytes) => unwrap((await this.workers().run({ kind: 'prepare', stage: stage.name, bytes } satisfies PrepareTask, { transferList: [bytes.buffer as ArrayBuffer] })) as unknown[] | TaskError),
         opts.workers * 2,
         async (values) => {
           for (const v of values) acc.push(v);
@@ -404,7 +392,7 @@ class Runner {
         const id = refOf(rec).id;
         if (!charsIn.has(id)) {
           charsIn.set(id, charsOf(rec));
-          log.meta.in++;
+          log.tally.in++;
         }
         yield rec;
       }
@@ -431,8 +419,8 @@ class Runner {
         const ref = refOf(rec);
         const chars = (charsIn.get(ref.id) ?? charsOf(rec)) - (accounted.get(ref.id) ?? 0);
         add(ref.id, chars);
-        const line = JSON.stringify(rec);
-        later(() => log.drop(ref, line, d, chars));
+        // A whole-corpus stage's drops keep the record (dedupe's duplicates.jsonl publishes their columns).
+        later(() => log.drop(ref, rec, d, chars));
       },
       count: (k: string, n = 1) => log.count(k, n),
       report: (name: string, rows: Record<string, unknown>[]) => {

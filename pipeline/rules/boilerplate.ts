@@ -9,6 +9,7 @@
  * `INLINE_RULES` remove a span inside a paragraph and keep the rest of the sentence.
  */
 import { countChars } from '../lib/stage.js';
+import { PERSON_KEYS } from './metadata.js';
 
 export interface LineRule {
   /** Rule code (removed.jsonl, stats.json). */
@@ -98,7 +99,7 @@ export const INLINE_RULES: InlineRule[] = [
   // turned into text): （翻页） （下一页） （切换PPT） （播放视频） （选择性举例） （选择性朗读本段） （选讲）
   // （停顿） （掌声） （板书）. Brackets of either width, mixed. Only the marker goes; the sentence stays.
   { rule: 'slide_marker', re: /[（(]\s*(?:翻页|换页|翻到下一页|下一页|上一页|下一张|切换(?:到)?(?:下一(?:页|张))?\s*(?:PPT|ppt|幻灯片|课件)?|(?:播放|放映|展示|插入)(?:视频|短片|PPT|ppt|幻灯片|图片|音频|课件)|(?:PPT|ppt|幻灯片)\s*\d+|选择性[\p{Script=Han}]{1,6}|可选(?:讲|读|讲内容|举例)|选讲|选读|朗读本段|朗读此段|停顿|稍停|掌声|板书)\s*[）)]/gu },
-  // An editor credit in brackets inside or at the end of a paragraph: "…护好“一方人”。（责编：赵一頔；校对：张慕琪）"
+  // An editor credit in brackets inside or at the end of a paragraph: "…护好“一方人”。（责编：王某某；校对：李某）"
   // (宣讲家网 and people.cn put it after the last sentence). Names are not kept.
   { rule: 'boilerplate_footer', re: /[（(]\s*(?:责编|责任编辑|编辑|校对|审核|审校|终审|初审|复审|监制|值班编辑|实习编辑|网络编辑|编审)[：:][^（）()\n]{0,40}[）)]/g },
 ];
@@ -112,5 +113,10 @@ export const ELLIPSIS_END = /(?:(?<!\.)\.{2,}|(?<!…)…+|(?<!⋯)⋯+|(?<!。)
 /** A snippet shorter than this (letters, digits, Han) is not judged: too little to be sure it repeats the body. */
 export const SNIPPET_MIN_CHARS = 12;
 
-/** Role words after which a value is a person's name: redacted in excerpts (`责编：…`). */
-export const NAME_ROLES = /((?:责编|责任编辑|编辑|校对|审核|审校|终审|初审|复审|监制|值班编辑|实习编辑|网络编辑|编审|作者|记者|通讯员|撰稿|撰文|摄影|联系人)\s*[：:]\s*)[^；;，,、|｜丨）)\]】\s]+/g;
+/**
+ * Role words after which a value is a person's name (`责编：…`, `作者：…`, `供稿：…`): the person keys of
+ * metadata lines (PERSON_KEYS in rules/metadata.ts, longest first), so the two never drift. Group 1 is the
+ * key and its colon; the name runs to the next separator. Used by lib/redact.ts for report excerpts.
+ */
+export const NAME_ROLES = new RegExp(
+  `((?:${PERSON_KEYS.map(([k]) => k).sort((a, b) => b.length - a.length).join('|')})\\s*[：:]\\s*)[^；;，,、|｜丨）)\\]】\\s]+`, 'g');

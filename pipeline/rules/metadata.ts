@@ -8,6 +8,21 @@
 export interface MetaKey { field: 'source_site' | 'author_affiliation' | 'published' | 'person' | 'counter'; strong: boolean }
 
 /**
+ * Role words after which a value is a person's name, with whether the key alone makes a line metadata
+ * (`strong`). The ONE list of person keys: metadata lines (META_KEYS), the name redaction of report
+ * excerpts (NAME_ROLES in rules/boilerplate.ts, used by lib/redact.ts) and nothing else defines its own.
+ * Editor and author credits of portal bylines and footers (people.cn, xinhuanet, 宣讲家网: 责编/校对/审核,
+ * 作者/记者/通讯员, 供稿) are strong; 主持人 (meeting records) and 联系人 (contact lines) are weak: alone they
+ * start an ordinary line of a transcript or a contact line, so they only count next to a strong key.
+ */
+export const PERSON_KEYS: readonly (readonly [string, boolean])[] = [
+  ['责任编辑', true], ['值班编辑', true], ['实习编辑', true], ['网络编辑', true], ['作者', true], ['撰稿', true],
+  ['撰文', true], ['记者', true], ['通讯员', true], ['责编', true], ['编辑', true], ['校对', true], ['审核', true],
+  ['审校', true], ['终审', true], ['初审', true], ['复审', true], ['监制', true], ['编审', true], ['摄影', true],
+  ['供稿', true], ['主持人', false], ['联系人', false],
+];
+
+/**
  * Keys seen on portal bylines (people.cn, xinhuanet, gov.cn, 宣讲家网, 范文 sites) and Word report headers.
  * Longest first, so `责任编辑` wins over `编辑` and `发布时间` over `时间`.
  */
@@ -18,7 +33,7 @@ export const META_KEYS: [string, MetaKey][] = ([
   ['来源于', { field: 'source_site', strong: true }], ['转载自', { field: 'source_site', strong: true }],
   ['来源', { field: 'source_site', strong: true }], ['稿源', { field: 'source_site', strong: true }],
   ['出处', { field: 'source_site', strong: true }], ['转自', { field: 'source_site', strong: true }],
-  // the author's organisation → author_affiliation (004: "作者单位：中共延川县委办公室")
+  // the author's organisation → author_affiliation (`作者单位：中共某某县委办公室`)
   ['作者单位', { field: 'author_affiliation', strong: true }], ['供稿单位', { field: 'author_affiliation', strong: true }],
   ['发文单位', { field: 'author_affiliation', strong: true }], ['发布单位', { field: 'author_affiliation', strong: true }],
   ['发布机构', { field: 'author_affiliation', strong: true }], ['单位', { field: 'author_affiliation', strong: false }],
@@ -28,15 +43,8 @@ export const META_KEYS: [string, MetaKey][] = ([
   ['更新时间', { field: 'published', strong: true }], ['更新日期', { field: 'published', strong: true }],
   ['刊发时间', { field: 'published', strong: true }], ['发稿时间', { field: 'published', strong: true }],
   ['时间', { field: 'published', strong: false }], ['日期', { field: 'published', strong: false }],
-  // people: not kept (an author key may carry an organisation, see ORG_SUFFIX)
-  ['责任编辑', { field: 'person', strong: true }], ['值班编辑', { field: 'person', strong: true }],
-  ['实习编辑', { field: 'person', strong: true }], ['网络编辑', { field: 'person', strong: true }],
-  ['作者', { field: 'person', strong: true }], ['撰稿', { field: 'person', strong: true }],
-  ['撰文', { field: 'person', strong: true }], ['记者', { field: 'person', strong: true }],
-  ['通讯员', { field: 'person', strong: true }], ['责编', { field: 'person', strong: true }],
-  ['编辑', { field: 'person', strong: true }], ['校对', { field: 'person', strong: true }],
-  ['审核', { field: 'person', strong: true }], ['审校', { field: 'person', strong: true }],
-  ['摄影', { field: 'person', strong: true }], ['供稿', { field: 'person', strong: true }],
+  // people: not kept (an author key may carry an organisation, see ORG_SUFFIX); the list is PERSON_KEYS above
+  ...PERSON_KEYS.map(([k, strong]): [string, MetaKey] => [k, { field: 'person', strong }]),
   // page counters: dropped
   ['浏览次数', { field: 'counter', strong: true }], ['阅读量', { field: 'counter', strong: true }],
   ['点击数', { field: 'counter', strong: true }], ['点击量', { field: 'counter', strong: true }],
@@ -49,7 +57,7 @@ export const META_KEYS: [string, MetaKey][] = ([
 export const META_VALUE_MAX = 40;
 
 /**
- * An organisation name ends in one of these (党政机关、事业单位、企业): 中共延川县委办公室, XX市教育局,
+ * An organisation name ends in one of these (党政机关、事业单位、企业): 中共某某县委办公室, XX市教育局,
  * XX大学马克思主义学院, XX公司党委. Used to tell an affiliation from a person's name after `作者：`.
  */
 export const ORG_SUFFIX = /(?:办公室|办公厅|委员会|党委|党组|党工委|县委|市委|区委|省委|州委|旗委|政府|人大|政协|纪委|监委|组织部|宣传部|统战部|局|厅|署|院|校|学院|大学|党校|中心|公司|集团|支部|总支|委|部|处|科|所|站|社|协会|联合会|办|队|馆|银行|医院)$/;

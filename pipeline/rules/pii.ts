@@ -77,8 +77,11 @@ export const PII_RULES: PIIRule[] = [
   // A number after a phone label (电话、手机、联系电话、热线、传真、Tel): 7–12 digits with separators, so
   // local numbers without area code are caught where the label says what they are.
   { kind: 'phone', rule: 'pii_phone_labelled', group: 1, needs: /电话|手机|联系方式|热线|传真|座机|Tel|TEL|tel|Fax|FAX|Phone|phone/, re: new RegExp(String.raw`(?:电话|手机|联系方式|热线|传真|座机|Tel|TEL|tel|Fax|FAX|Phone|phone)${AFTER_LABEL}((?:[（(]?0\d{2,3}[）)]?${SEP})?\d{3,4}${SEP}\d{4}(?:\s*(?:转|-)\s*\d{1,5})?)(?!\d)`, 'g') },
-  // QQ group number after 群 (QQ群、交流群、交流5群、群号): 5–11 digits (Tencent assigns from 10000).
-  { kind: 'qq_group', rule: 'pii_qq_group', group: 1, needs: /群/, re: new RegExp(String.raw`群${AFTER_LABEL}([1-9]\d{4,10})(?!\d)`, 'g') },
+  // QQ group number after a group label: QQ群, 交流群 / 交流5群 / 交流五群, 群号 / 群号码, or any `…群：` with
+  // a colon (`读者群：…`): 5–11 digits (Tencent assigns from 10000). A bare 群 is not a label: `受益人群120000人`,
+  // `产业集群10500家` are statistics. Numbers followed by a unit or preceded by a quantity word are rejected
+  // in lib/pii.ts, as for mobile numbers (`人群：120000人`).
+  { kind: 'qq_group', rule: 'pii_qq_group', group: 1, needs: /群/, re: new RegExp(String.raw`(?:(?:QQ|qq|Qq|扣扣)群|交流[\d一二三四五六七八九十]*群|群号码?|群\s*[：:])${AFTER_LABEL}([1-9]\d{4,10})(?!\d)`, 'g') },
   // QQ number after its label (QQ、qq、QQ号、扣扣): 5–11 digits.
   { kind: 'qq', rule: 'pii_qq', group: 1, needs: /QQ|qq|Qq|扣扣/, re: new RegExp(String.raw`(?:QQ|qq|Qq|扣扣)${AFTER_LABEL}([1-9]\d{4,10})(?!\d)`, 'g') },
   // WeChat id after its label (微信、微信号、wx、vx、WeChat): 6–20 characters starting with a letter
@@ -86,6 +89,9 @@ export const PII_RULES: PIIRule[] = [
   // `加<WECHAT>` reads the same and keeps `<WECHAT>` no longer than what it replaces.
   { kind: 'wechat', rule: 'pii_wechat', needs: /微信|weixin|WeChat|wechat|WECHAT|wx|WX|vx|VX|V信/, re: /(?<![A-Za-z])(?:微信|weixin|WeChat|wechat|WECHAT|wx|WX|vx|VX|V信)(?:号|ID|id)?\s*(?:[：:]|为|是)?\s*[A-Za-z][-_A-Za-z0-9]{5,19}(?![-_A-Za-z0-9])/g },
   // IPv4 dotted quad, each octet 0–255, not part of a longer dotted number (`174.1421.237.246` is not one).
+  // A quad right after a version word (`版本号1.2.3.4`, `V2.1.0.3`) is a version number: rejected in
+  // lib/pii.ts (VERSION_BEFORE), the only context we skip; any other quad is masked (an address is more
+  // harmful to publish than a version number is to lose).
   { kind: 'ip', rule: 'pii_ipv4', needs: /\d\.\d/, re: /(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?!\d|\.\d)/g },
   // IPv6, full eight groups, or compressed with `::` and at least three groups (RFC 4291 text forms).
   { kind: 'ip', rule: 'pii_ipv6', needs: /[0-9A-Fa-f]:/, re: /(?<![0-9A-Fa-f:])(?:(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}|(?:[0-9A-Fa-f]{1,4}:){1,6}:(?:[0-9A-Fa-f]{1,4}:){0,5}[0-9A-Fa-f]{1,4})(?![0-9A-Fa-f:])/g },
@@ -96,6 +102,12 @@ export const PII_RULES: PIIRule[] = [
  * Read by lib/pii.ts for unlabelled mobile and landline matches.
  */
 export const QUANTITY_BEFORE = /(?:达到?|约|共计?|合计|总计|累计|超过?|逾|突破|增至|降至|增长|减少|总额|总量|金额|产值|余额|收入|支出|投资|人口)\s*$/;
+/**
+ * Before a dotted quad, a version label makes it a version number, not an IPv4 address: 版本 / 版本号 /
+ * 版号, `v` / `V` / `ver` / `version` (software and document version strings), with an optional colon
+ * or space. Read by lib/pii.ts on the few characters before a `pii_ipv4` match.
+ */
+export const VERSION_BEFORE = /(?:版本号?|版号|(?<![A-Za-z])(?:[vV]|[vV]er|[vV]ersion|VER|VERSION)\.?)\s*[：:]?\s*$/;
 /** A unit right after the number also makes it a quantity. */
 export const UNIT_AFTER = /^\s*(?:[元角分亿万千百十个人次户吨件台辆套项斤克米亩倍名位股头只条本册篇家所座度秒年天]|平方|立方|公里|千瓦|美元|港元|欧元|%|％|‰)/;
 

@@ -19,10 +19,13 @@ import { createHmac } from 'node:crypto';
 import { defineStage, countChars } from '../lib/stage.js';
 import { findPII, maskPII, placeholderFor, type PIIMatch } from '../lib/pii.js';
 import type { Doc, Removal } from '../lib/types.js';
-import { ELLIPSIS_END, INLINE_RULES, lineRuleFor, NAME_ROLES, SNIPPET_MIN_CHARS } from '../rules/boilerplate.js';
+import { redactForReport } from '../lib/redact.js';
+import { ELLIPSIS_END, INLINE_RULES, lineRuleFor, SNIPPET_MIN_CHARS } from '../rules/boilerplate.js';
 import { CONTACT_LABELS, CONTACT_LINE_SLACK, PLACEHOLDER_RE } from '../rules/pii.js';
 import { DATE, META_KEYS, META_VALUE_MAX, NOT_A_SITE, ORG_SUFFIX, SITE_IN_NOTICE, URL_DATE, type MetaKey } from '../rules/metadata.js';
 import { ENTITIES, ENTITY, HTML_TAG } from '../rules/markup.js';
+import { SUBTITLE_LINE } from '../rules/segment-lines.js';
+import { guessGenre } from './segment.js';
 
 export interface CleanConfig {
   /**
@@ -58,9 +61,9 @@ interface Loc { line: number | null; paragraph: number | null }
 
 const EXCERPT = 120;
 
-/** Audit excerpt: names after role words redacted, personal data masked, shortened. */
+/** Audit excerpt: personal data masked, names after person keys redacted, shortened (lib/redact.ts). */
 function excerpt(s: string): string {
-  return maskPII(s.replace(NAME_ROLES, '$1…')).slice(0, EXCERPT);
+  return redactForReport(s, EXCERPT);
 }
 
 function setField(ctx: Ctx, key: keyof Fields, value: string | null): void {
@@ -78,15 +81,38 @@ function isoDate(y: string, m: string, d: string): string | null {
   return `${y}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
 
+/** Contact labels and separators at the end of a value, left when the item after them is cut off. */
+const LABELS_AT_END = new RegExp(`(?:${CONTACT_LABELS.source})+$`);
+
+/**
+ * A column value without personal data: cut before the first item or placeholder (`某某县委办公室 电话<PHONE>`
+ * → `某某县委办公室`), with the contact labels left at the cut; null when an item remains anyway.
+ */
+function withoutPII(value: string): string | null {
+  let cut = value.length;
+  const first = findPII(value)[0];
+  if (first) cut = first.start;
+  PLACEHOLDER_RE.lastIndex = 0;
+  const ph = PLACEHOLDER_RE.exec(value);
+  if (ph && ph.index < cut) cut = ph.index;
+  if (cut === value.length) return value;
+  const v = value.slice(0, cut).replace(LABELS_AT_END, '');
+  return v === '' || findPII(v).length > 0 || PLACEHOLDER_RE.test(v) ? null : v;
+}
+
 function siteName(value: string): string | null {
-  const v = value.replace(/^[\s《「“【\[]+|[\s》」”】\]。，、；：:.,;]+$/g, '');
+  const clean = withoutPII(value);
+  if (clean === null) return null;
+  const v = clean.replace(/^[\s《「“【\[]+|[\s》」”】\]。，、；：:.,;]+$/g, '');
   if (!/\p{Script=Han}/u.test(v) || /https?:|www\.|<URL>/i.test(v) || NOT_A_SITE.test(v)) return null;
   return v.length > 0 && v.length <= META_VALUE_MAX ? v : null;
 }
 
 /** A value that can be an organisation: has Han, no address, not too long. */
 function orgName(value: string): string | null {
-  const v = value.replace(/^[\s《「“【\[]+|[\s》」”】\]。，、；：:.,;]+$/g, '');
+  const clean = withoutPII(value);
+  if (clean === null) return null;
+  const v = clean.replace(/^[\s《「“【\[]+|[\s》」”】\]。，、；：:.,;]+$/g, '');
   return /\p{Script=Han}/u.test(v) && !/https?:|www\.|<URL>/i.test(v) && [...v].length <= META_VALUE_MAX ? v : null;
 }
 
@@ -94,7 +120,7 @@ function orgName(value: string): string | null {
 function orgIn(value: string): string | null {
   const parts = [...value.matchAll(/[（(]([^（）()]+)[）)]/g)].map((m) => m[1]!);
   parts.push(...value.replace(/[（(][^（）()]*[）)]/g, ' ').split(/[\s,，、;；]+/));
-  for (const p of parts.map((s) => s.trim())) if ([...p].length >= 4 && ORG_SUFFIX.test(p)) return p;
+  for (const p of parts.map((s) => s.trim())) if ([...p].length >= 4 && ORG_SUFFIX.test(p) && withoutPII(p) === p) return p;
   return null;
 }
 
@@ -238,7 +264,9 @@ function cleanLine(text: string, loc: Loc, ctx: Ctx, whole = true): string | nul
   const masked = items.length === 0 ? t : maskPII(t);
   const meta = parseMetaLine(masked);
   if (meta) {
-    harvestMeta(parseMetaLine(t) ?? meta, ctx);
+    // Columns are harvested from the masked line (and checked again in siteName/orgName/orgIn), so a
+    // number on the line never reaches a published column.
+    harvestMeta(meta, ctx);
     ctx.removed.push({ rule: 'metadata_line', chars: countChars(t), ...loc, text: excerpt(t) });
     return null;
   }
@@ -381,9 +409,18 @@ export const clean = defineStage<Doc, Doc, CleanConfig>({
       paras = rest;
     }
     // A title that was a banner or a snippet: the real title line is the first paragraph (001, 002 shapes).
+    // Its subtitle loses its dash as segment's does (SUBTITLE_LINE, rule `subtitle_dash`), and the genre,
+    // guessed by segment from the old title, is guessed again the same way (guessGenre).
+    let genre = doc.genre;
     if ((titleRemoved || snippetTitle) && title === null && subtitle === null && paras.length > 1 && titleLike(paras[0]!.text)) {
       title = paras.shift()!.text;
-      if (paras.length > 1 && /^[—-]{1,2}/.test(paras[0]!.text) && titleLike(paras[0]!.text)) subtitle = paras.shift()!.text;
+      const sm = paras.length > 1 && titleLike(paras[0]!.text) ? SUBTITLE_LINE.exec(paras[0]!.text) : null;
+      if (sm?.groups) {
+        const p = paras.shift()!;
+        subtitle = sm.groups['rest']!.trim();
+        ctx.removed.push({ rule: 'subtitle_dash', chars: countChars(sm.groups['dash']!), line: p.line, paragraph: p.index, text: excerpt(sm.groups['dash']!) });
+      }
+      genre = guessGenre(title, subtitle, paras.map((p) => p.text));
     }
 
     const out: Doc = {
@@ -391,6 +428,7 @@ export const clean = defineStage<Doc, Doc, CleanConfig>({
       ...ctx.fields,
       title,
       subtitle,
+      genre,
       paragraphs: paras.map((p) => p.text),
       para_lines: paras.map((p) => p.line),
     };

@@ -86,7 +86,7 @@ export function extractText(input: RawInput, info: RawFileInfo, cfg: ExtractConf
 
 /** Registered extractors for container formats (HTML, Word, archives) — see pipeline/extract/. */
 export type Extractor = (input: RawInput, info: RawFileInfo, cfg: ExtractConfig) => Promise<ExtractResult> | ExtractResult;
-const extractors: ReadonlyMap<string, Extractor> = new Map<string, Extractor>([
+export const EXTRACTORS: ReadonlyMap<string, Extractor> = new Map<string, Extractor>([
   ['text', extractText],
   ['html', extractHtml],
   ['docx', extractDocx],
@@ -94,13 +94,28 @@ const extractors: ReadonlyMap<string, Extractor> = new Map<string, Extractor>([
   ['doc', extractDoc],
 ]);
 
-export async function extractFile(input: RawInput, cfg: ExtractConfig = EXTRACT_DEFAULTS): Promise<ExtractResult> {
+/** An exception's first line, for a ledger detail: the message libraries throw, never the file's content. */
+export function errorLine(err: unknown): string {
+  const line = String(err instanceof Error ? `${err.name}: ${err.message}` : err).split('\n')[0]!.trim();
+  return line.length > 200 ? `${line.slice(0, 200)}…` : line;
+}
+
+/**
+ * One raw file through the extractor of its format. Never throws on bad input: an exception from an extractor
+ * (Readability, linkedom, mammoth, jszip…) rejects the file as `extract_error` and the run goes on.
+ * `registry` is for tests; the runner uses the default.
+ */
+export async function extractFile(input: RawInput, cfg: ExtractConfig = EXTRACT_DEFAULTS, registry: ReadonlyMap<string, Extractor> = EXTRACTORS): Promise<ExtractResult> {
   const info = baseInfo(input, sha256Hex(input.bytes));
   if (input.bytes.length === 0) return reject(info, 'empty', 'zero bytes');
   if (input.bytes.length > cfg.maxFileBytes) return reject(info, 'too_large', `${input.bytes.length} bytes > limit ${cfg.maxFileBytes}`);
   const sniff = sniffFormat(input.path, input.bytes);
   if (sniff.binary) return reject({ ...info, format: 'binary' }, 'binary', `${sniff.binary} signature`);
-  const fn = extractors.get(sniff.format);
+  const fn = registry.get(sniff.format);
   if (!fn) return reject({ ...info, format: sniff.format }, 'unsupported_format', `no extractor for ${sniff.format} files`);
-  return fn(input, info, cfg);
+  try {
+    return await fn(input, info, cfg);
+  } catch (err) {
+    return reject({ ...info, format: sniff.format }, 'extract_error', errorLine(err));
+  }
 }

@@ -4,16 +4,20 @@
  * 1. Document starts, from general forms (pipeline/rules/headings.ts): a table of contents and the headings that
  *    repeat its entries; ordinal article headings (`篇一：`, `【篇二】`, `第三篇`, `范文4：`); a run of numbered
  *    title lines `1、标题` with nothing but a collection title before them; a line recurring before each article
- *    (a site banner: removed as a separator); a bracketed column title (`【全国两会地方谈】标题`) after a body.
+ *    (a site banner: removed as a separator); a bracketed column title (`【全国两会地方谈】标题`) in the tail of a
+ *    unit, after an article-sized body (appended column pieces, never section labels inside an article).
  *    Headings inside an article (`一、` `（二）` `1.` `(3)`) never start a document.
  * 2. Per document: title (never invented: null when there is no title line; the unit's metadata title when the
  *    unit is one document), subtitle (`——……`), paragraphs rebuilt from lines broken by page/slide extraction and
- *    split where a line ran several `　　`-indented paragraphs together (pipeline/rules/segment-lines.ts).
+ *    split where a line ran several `　　`-indented paragraphs together (pipeline/rules/segment-lines.ts). Broken
+ *    lines are joined only in a document that shows enough of them (minBrokenShare, decided per document).
  * 3. Genre from the keyword table in pipeline/rules/genres.ts.
  *
- * Accounting: every non-whitespace character of the unit is in a document (title, subtitle, paragraphs) or in a
- * Removal (`toc`, `article_separator`, `article_number`, `subtitle_dash`, `compilation_title`). The one exception
- * is a metadata title that has no line in the text: it adds characters, reported as `counts.metadata_title_chars`.
+ * Accounting (the runner's charsOf(ExtractRecord): container title + text): every non-whitespace character of the
+ * unit is in a document (title, subtitle, paragraphs) or in a Removal (`toc`, `article_separator`,
+ * `article_number`, `subtitle_dash`, `compilation_title`, and `metadata_title` for a container title that no
+ * document took as its title: a compilation, or a unit whose text has the title line itself). A metadata title
+ * used as the title (it has no line in the text) is counted in `counts.metadata_title_chars`.
  */
 import { defineStage, countChars } from '../lib/stage.js';
 import { docId } from '../lib/ids.js';
@@ -39,12 +43,37 @@ export interface SegmentConfig {
   /** Longest line taken as a recurring separator (site banners are one sentence). */
   maxSeparatorChars: number;
   /**
-   * Lines cut mid-sentence after a complete sentence (`……。这个十` / `分钟悲剧……`) a unit must show before its
-   * unclosed lines are joined to the next. Below it, a line without closing punctuation is taken as written: an
-   * unnumbered heading (raw/000 has two) rather than a page break.
+   * Least content lines, the heading line included, from a start whose heading line carries the title
+   * (`篇一：标题`, `1. 标题`, a TOC title) to the next start: the heading plus one body line. Fewer and the heading
+   * is not a document start (a TOC-like list inside an article, an ordinal heading with nothing under it).
    */
-  minBrokenLines: number;
+  minLinesTitledStart: number;
+  /**
+   * The same for a bare ordinal marker line (`【篇二】` alone, the title on the next line): marker + title + one
+   * body line. Both minimums follow from "a document has a title and at least one paragraph".
+   */
+  minLinesBareStart: number;
+  /**
+   * Share of a document's body lines that must be cut mid-sentence after a complete sentence (`……。这个十` /
+   * `分钟悲剧……`) before its unclosed lines are joined to the next. Decided per document, after splitting, so
+   * one slide-extracted article in a compilation does not turn on joining for the others. Below it a line
+   * without closing punctuation is taken as written: an unnumbered heading (raw/000 has two) rather than a
+   * page break. Calibration on raw/: the slide-extracted lecture of 001 shows 17 such lines in 124 (14 %), its
+   * appended column article 1 in 6 (17 %; a real break); the made-up slide fixture 2 in 12 (17 %); 004 shows
+   * 1 in 13 (8 %), a footer line ending in HTML debris (`?！?/p>`), not a break; the documents of 000, 002 and
+   * 003 show none. 10 % sits between the two groups: a document needs about one cut line in ten.
+   */
+  minBrokenShare: number;
 }
+
+/** Longest title line (countChars); exported for the clean stage, which also needs to recognise title lines. */
+export const MAX_TITLE_CHARS = 60;
+
+/** The stage defaults (see SegmentConfig for where each number comes from). */
+export const SEGMENT_DEFAULTS: SegmentConfig = {
+  maxTitleChars: MAX_TITLE_CHARS, maxSubtitleChars: 80, maxHeadingChars: 40, minArticleChars: 200,
+  maxSeparatorChars: 100, minLinesTitledStart: 2, minLinesBareStart: 3, minBrokenShare: 0.1,
+};
 
 /** Where a document starts: the heading line, and what the heading form already says about the title. */
 interface Start {
@@ -63,17 +92,15 @@ interface Unit {
   /** Whole lines removed (table of contents, separators, collection title), by 0-based index → rule. */
   gone: Map<number, string>;
   cfg: SegmentConfig;
-  /** Whether the unit shows page/slide line breaks (see minBrokenLines): only then are lines joined. */
-  broken: boolean;
 }
 
 export const segment = defineStage<ExtractRecord, Doc, SegmentConfig>({
   name: 'segment',
   kind: 'map',
   describe: 'splits compiled files into documents, finds titles and genres, rebuilds broken paragraphs',
-  defaults: { maxTitleChars: 60, maxSubtitleChars: 80, maxHeadingChars: 40, minArticleChars: 200, maxSeparatorChars: 100, minBrokenLines: 2 },
+  defaults: SEGMENT_DEFAULTS,
   process(rec, cfg) {
-    const u: Unit = { t: rec.text.split('\n').map((l) => l.trim()), gone: new Map(), cfg, broken: false };
+    const u: Unit = { t: rec.text.split('\n').map((l) => l.trim()), gone: new Map(), cfg };
     const removed: Removal[] = [];
     const counts: Record<string, number> = {};
     const add = (k: string, n = 1) => { counts[k] = (counts[k] ?? 0) + n; };
@@ -83,7 +110,6 @@ export const segment = defineStage<ExtractRecord, Doc, SegmentConfig>({
     };
 
     const starts = findStarts(u, removeLine);
-    u.broken = brokenLines(u) >= cfg.minBrokenLines;
     const segments: Array<{ from: number; to: number; start?: Start }> = [];
     const first = starts[0]?.i ?? u.t.length;
     const pre = contentLines(u, 0, first);
@@ -97,9 +123,11 @@ export const segment = defineStage<ExtractRecord, Doc, SegmentConfig>({
 
     const single = segments.length === 1 ? rec.title : null;
     const out: Doc[] = [];
+    let metaUsed = false;
     for (const seg of segments) {
       const built = buildDoc(u, seg.from, seg.to, seg.start, single, removed, add);
       if (!built) continue;
+      metaUsed ||= built.metaUsed;
       const n = out.length + 1;
       out.push({
         id: docId(rec.source_file, rec.source_sha256, rec.source_member, n),
@@ -111,6 +139,11 @@ export const segment = defineStage<ExtractRecord, Doc, SegmentConfig>({
         script_original: null, source_site: rec.source_site, author_affiliation: null, published: rec.published,
         n_masks: 0, duplicates: 0,
       });
+    }
+    // The container's title (HTML <title>, DOCX core title) counts in the unit's characters: when no document
+    // took it as its title (a compilation, or a title line of the text was used instead) it is removed here.
+    if (rec.title && !metaUsed && countChars(rec.title) > 0) {
+      removed.push({ rule: 'metadata_title', chars: countChars(rec.title), line: null, paragraph: null, text: rec.title });
     }
     add('documents', out.length);
     if (out.length === 0) return { out, removed, counts, dropped: { reason: 'no_text' } };
@@ -142,7 +175,7 @@ function findStarts(u: Unit, removeLine: (i: number, rule: string) => void): Sta
   const sorted = [...byLine.values()].sort((a, b) => a.i - b.i);
   return sorted.filter((s, k) => {
     const body = contentLines(u, s.i, sorted[k + 1]?.i ?? u.t.length).length;
-    return body >= (s.marker !== undefined && s.title === undefined ? 3 : 2);
+    return body >= (s.marker !== undefined && s.title === undefined ? u.cfg.minLinesBareStart : u.cfg.minLinesTitledStart);
   });
 }
 
@@ -302,19 +335,36 @@ function nextAfterEach(u: Unit, occ: number[]): (number | null)[] {
   return out;
 }
 
-/** `【栏目】标题` after some body text and followed by an article-sized body: an appended column article. */
+/**
+ * `【栏目】标题`: an unrelated article appended at the end of a unit under its column title (raw/001's
+ * `【全国两会地方谈】…`). Only the tail of a unit can hold such articles: the bracketed lines after the last other
+ * start, taken from the end backwards while each is followed by an article-sized body (minArticleChars) up to the
+ * next one or the end, and preceded by an article-sized body. Bracketed lines with different names there are the
+ * parallel section labels of one article (`【专家观点】…` … `【典型经验】…`), not appended pieces: none splits.
+ * Limitation: a single bracketed subheading whose section runs to the end of the unit looks the same as an
+ * appended article; it splits unless its label is in IN_ARTICLE_LABELS.
+ */
 function columnStarts(u: Unit, known: number[]): Start[] {
-  const out: Start[] = [];
-  const firstContent = nextContent(u, 0);
-  u.t.forEach((line, i) => {
-    if (!line || u.gone.has(i) || i === firstContent) return;
+  const after = known.reduce((a, b) => Math.max(a, b), -1);
+  const firstContent = nextContent(u, after + 1);
+  const cands: Array<{ i: number; col: string }> = [];
+  for (let i = after + 1; i < u.t.length; i++) {
+    const line = u.t[i]!;
+    if (!line || u.gone.has(i) || i === firstContent) continue;
     const m = COLUMN_HEADING.exec(line);
-    if (!m?.groups || IN_ARTICLE_LABELS.test(m.groups['col']!.trim())) return;
-    if (ORDINAL_HEADINGS.some((r) => r.re.test(line)) || !titleLike(line, u.cfg.maxTitleChars)) return;
-    const end = [...known, ...out.map((s) => s.i), u.t.length].filter((k) => k > i).reduce((a, b) => Math.min(a, b));
-    if (bodyChars(u, i + 1, end) < u.cfg.minArticleChars) return;
-    out.push({ i, form: 'column', title: line });
-  });
+    const col = m?.groups?.['col']?.trim();
+    if (!col || IN_ARTICLE_LABELS.test(col)) continue;
+    if (ORDINAL_HEADINGS.some((r) => r.re.test(line)) || !titleLike(line, u.cfg.maxTitleChars)) continue;
+    cands.push({ i, col });
+  }
+  if (cands.length === 0 || new Set(cands.map((c) => c.col)).size > 1) return [];
+  const out: Start[] = [];
+  for (let k = cands.length - 1; k >= 0; k--) {
+    const { i } = cands[k]!;
+    if (bodyChars(u, i + 1, cands[k + 1]?.i ?? u.t.length) < u.cfg.minArticleChars) break;
+    out.unshift({ i, form: 'column', title: u.t[i]! });
+  }
+  if (out.length > 0 && bodyChars(u, after + 1, out[0]!.i) < u.cfg.minArticleChars) return [];
   return out;
 }
 
@@ -327,6 +377,8 @@ interface Built {
   paraLines: number[];
   lineStart: number;
   lineEnd: number;
+  /** Whether the title is the unit's metadata title (not a line of the text). */
+  metaUsed: boolean;
 }
 
 function buildDoc(
@@ -343,6 +395,7 @@ function buildDoc(
   const skip = new Set<number>();
   let title: string | null = null;
   let titleAt = -1;
+  let metaUsed = false;
 
   if (start?.title !== undefined) {
     title = start.title;
@@ -364,6 +417,7 @@ function buildDoc(
       add('metadata_title_chars', countChars(metaTitle));
     }
     title = titleAt >= 0 ? u.t[titleAt]! : metaTitle;
+    metaUsed = titleAt < 0;
   }
   if (titleAt >= 0) skip.add(titleAt);
 
@@ -384,9 +438,10 @@ function buildDoc(
     if (paragraphs.length === 0) return null;
     title = null;
     subtitle = null;
+    metaUsed = false;
   }
   if (title === null) add('untitled');
-  return { title, subtitle, paragraphs, paraLines, lineStart, lineEnd };
+  return { title, subtitle, paragraphs, paraLines, lineStart, lineEnd, metaUsed };
 }
 
 /**
@@ -413,13 +468,16 @@ function findTitleLine(u: Unit, content: number[]): number {
 function paragraphsOf(u: Unit, lines: number[], add: (k: string, n?: number) => void): { paragraphs: string[]; paraLines: number[] } {
   const paragraphs: string[] = [];
   const paraLines: number[] = [];
+  const cuts = brokenLines(u, lines);
+  const broken = cuts > 0 && cuts / lines.length >= u.cfg.minBrokenShare;
+  if (broken) add('joined_documents');
   let prevLine = -2;
   for (const i of lines) {
     const pieces = u.t[i]!.split(RUN_TOGETHER).map((p) => p.trim()).filter(Boolean);
     if (pieces.length > 1) add('run_together_splits', pieces.length - 1);
     pieces.forEach((piece, k) => {
       const last = paragraphs.length - 1;
-      if (k === 0 && u.broken && last >= 0 && prevLine === i - 1 && continues(paragraphs[last]!, piece, u.cfg)) {
+      if (k === 0 && broken && last >= 0 && prevLine === i - 1 && continues(paragraphs[last]!, piece, u.cfg)) {
         paragraphs[last] = joinText(paragraphs[last]!, piece);
         add('joined_lines');
       } else {
@@ -440,12 +498,16 @@ function continues(cur: string, next: string, cfg: SegmentConfig): boolean {
   return true;
 }
 
-/** Lines that end mid-sentence after a complete sentence and are followed by another line: page/slide breaks. */
-function brokenLines(u: Unit): number {
+/**
+ * Body lines of one document (ascending indexes) that end mid-sentence after a complete sentence and are
+ * followed by the next line of the same body: page/slide breaks (see minBrokenShare).
+ */
+function brokenLines(u: Unit, lines: number[]): number {
   let n = 0;
-  for (let i = 0; i + 1 < u.t.length; i++) {
+  for (let k = 0; k + 1 < lines.length; k++) {
+    const i = lines[k]!;
+    if (lines[k + 1] !== i + 1) continue;
     const line = u.t[i]!;
-    if (!line || u.gone.has(i) || !u.t[i + 1] || u.gone.has(i + 1)) continue;
     if (!CLOSED_LINE.test(line) && SENTENCE_END_INSIDE.test(line)) n++;
   }
   return n;

@@ -100,6 +100,25 @@ describe('zip: members become units, limits hold, names decode', () => {
     expect(r.info.detail).toContain('1 unsafe paths (read by name only)');
   });
 
+  it('members whose names resolve alike (a.txt, ../a.txt) are counted as lost, not silently dropped', async () => {
+    const r = await run('clash.zip', await zip([['a.txt', '甲文件的正文内容。'], ['../a.txt', '同名成员的正文内容。'], ['b.txt', '乙文件的正文内容。']]));
+    expect(r.info.status).toBe('ok');
+    expect(r.info.detail).toBe('2 documents from 3 members; 1 unsafe paths (read by name only); 1 members lost to name collisions');
+    expect(r.units.map((u) => u.source_member)).toEqual(['a.txt', 'b.txt']);
+  });
+
+  it.each([
+    ['an absolute name loses its leading slash', [['/etc/说明.txt', '绝对路径成员的正文。'], ['b.txt', '乙文件的正文内容。']],
+      [['b.txt', '乙文件的正文内容。'], ['etc/说明.txt', '绝对路径成员的正文。']], '2 documents from 2 members; 1 unsafe paths (read by name only)'],
+    ['an absolute name that clashes with a plain one gets a numbered label', [['/a.txt', '绝对路径成员的正文。'], ['a.txt', '普通成员的正文内容。']],
+      [['a.txt', '普通成员的正文内容。'], ['a.txt#2', '绝对路径成员的正文。']], '2 documents from 2 members; 1 unsafe paths (read by name only); 1 member labels numbered to stay unique'],
+  ] as [string, [string, string][], [string, string][], string][])('%s', async (_name, members, want, detail) => {
+    const r = await run('abs.zip', await zip(members));
+    expect(r.units.map((u) => [u.source_member, u.text])).toEqual(want);
+    expect(r.info.detail).toBe(detail);
+    expect(new Set(r.units.map((u) => u.unit_id)).size).toBe(r.units.length);
+  });
+
   it.each([
     ['a corrupt archive', 'bad.zip', new Uint8Array([0x50, 0x4b, 0x03, 0x04, 1, 2, 3, 4, 5, 6, 7, 8]), 'corrupt_archive'],
     ['an archive with only junk members', 'mac.zip', null, 'empty_archive'],

@@ -17,12 +17,18 @@ describe('maskPII: every kind, inside a sentence', () => {
     ['pii_service_number', '服务热线400-123-4567全天开通', '服务热线<PHONE>全天开通'],
     ['pii_qq', '我的QQ：12345678，晚上在线。', '我的QQ：<QQ>，晚上在线。'],
     ['pii_qq_group', '欢迎进群，群号：987654321。', '欢迎进群，群号：<QQ>。'],
-    ['pii_qq_group', '读书会交流3群 610739169 已满', '读书会交流3群 <QQ> 已满'],
+    ['pii_qq_group', '读书会交流3群 876543210 已满', '读书会交流3群 <QQ> 已满'],
+    ['pii_qq_group', '加入学习交流群：23456789', '加入学习交流群：<QQ>'],
+    ['pii_qq_group', '本单位QQ群 345678901 欢迎加入', '本单位QQ群 <QQ> 欢迎加入'],
+    ['pii_qq_group', '读者群：456789012', '读者群：<QQ>'],
+    ['pii_qq_group', '群号码为56789012', '群号码为<QQ>'],
     ['pii_wechat', '可以加微信号：zhang_san88了解详情', '可以加<WECHAT>了解详情'],
     ['pii_wechat', '有意者加wx abcdef1', '有意者加<WECHAT>'],
     ['pii_id_card', '身份证号11010519491231002X已登记', '身份证号<ID>已登记'],
     ['pii_id_card', '证件号码320102198511204566。', '证件号码<ID>。'],
     ['pii_ipv4', '服务器地址为192.168.10.25，请勿外传。', '服务器地址为<IP>，请勿外传。'],
+    ['pii_ipv4', '登录IP 10.1.2.3 后操作', '登录IP <IP> 后操作'],
+    ['pii_ipv4', '开发板dev1.2.3.4已上线', '开发板dev<IP>已上线'],
     ['pii_ipv6', '新地址2001:db8:85a3:0:0:8a2e:370:7334已启用', '新地址<IP>已启用'],
     ['pii_ipv6', '测试地址2001:db8::1可用', '测试地址<IP>可用'],
     ['pii_url', '详见http://www.example.gov.cn/zt/index.html了解更多', '详见<URL>了解更多'],
@@ -53,6 +59,15 @@ describe('near-misses stay', () => {
     ['a QQ-like number without label', '共有123456789人参加'],
     ['a WeChat public account name (Han)', '关注微信公众号学习强国'],
     ['our own placeholders', '电话：<PHONE>，邮箱：<EMAIL>，网址<URL>'],
+    // 群 alone is not a group label: statistics after 人群 / 集群 / 社群 stay (review finding 2).
+    ['a population after 人群', '受益人群120000人，覆盖全县。'],
+    ['an industry cluster count', '形成产业集群10500家'],
+    ['a group number with a unit after it', '目标人群：35000人'],
+    ['a group count after a quantity word', '交流群累计超过12345个'],
+    // A dotted quad after a version word is a version number (documented in rules/pii.ts).
+    ['a version number after 版本号', '软件版本号1.2.3.4已发布'],
+    ['a version number after V', '升级到V2.10.3.1后重启'],
+    ['a version number after 版本：', '当前版本：10.0.190.1'],
   ])('%s', (_why, input) => {
     expect(findPII(input)).toEqual([]);
     expect(maskPII(input)).toBe(input);

@@ -53,3 +53,14 @@ describe('ORG_SUFFIX', () => {
     ['张某', false], ['李某某', false],
   ])('%s → %s', (s, yes) => expect(ORG_SUFFIX.test(s)).toBe(yes));
 });
+
+// PERSON_KEYS (the one list shared with NAME_ROLES): 主持人 and 联系人 are weak, so alone they start an
+// ordinary line (a meeting record, a contact line), not a metadata line.
+describe('weak person keys need a strong key beside them', () => {
+  it.each([
+    ['主持人：钱某', null],
+    ['联系人：郑某', null],
+    ['主持人：钱某 记者：孙某', [['主持人', '钱某'], ['记者', '孙某']]],
+    ['终审：周某', [['终审', '周某']]],
+  ])('%s', (line, pairs) => expect(parseMetaLine(line)).toEqual(pairs));
+});

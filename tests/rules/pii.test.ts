@@ -17,7 +17,7 @@ describe('placeholders are never longer than the shortest value', () => {
     ['pii_landline', '0101234567', '0101234567'],
     ['pii_service_number', '400-123-4567', '400-123-4567'],
     ['pii_phone_labelled', '电话1234567', '1234567'],
-    ['pii_qq_group', '群12345', '12345'],
+    ['pii_qq_group', '群号12345', '12345'],
     ['pii_qq', 'QQ12345', '12345'],
     ['pii_wechat', '微信abcdef', '微信abcdef'],
     ['pii_ipv4', '1.1.1.1', '1.1.1.1'],

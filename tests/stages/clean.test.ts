@@ -86,7 +86,7 @@ describe('a made-up 范文 page: banner, body with personal data, contact lines,
   it('never writes personal data or editor names into the audit', () => {
     const audit = JSON.stringify(res.removed);
     for (const secret of ['zhibu.office', '13912345678', '65432198', '123456789', '王某', '李某', '张某']) expect(audit).not.toContain(secret);
-    expect(res.removed.find((r) => r.rule === 'boilerplate_footer')!.text).toBe('（责编：…；校对：…）');
+    expect(res.removed.find((r) => r.rule === 'boilerplate_footer')!.text).toBe('（责编：<NAME>；校对：<NAME>）');
   });
   it('is idempotent', () => {
     const again = clean.process(out, cfg);
@@ -148,10 +148,61 @@ describe('metadata columns', () => {
     [['原文链接：https://www.example.cn/n1/2021/0305/c1001-123.html'], { published: '2021-03-05' }],
     [['（作者系某某市委党校教授）' + BODY2], { author_affiliation: null }],
     [['发布时间：2021-02-30'], { published: null }],
+    // Personal data on a metadata line never reaches a column (review finding 1): cut, or no value.
+    [['作者单位：某某县委办公室 电话13912345678'], { author_affiliation: '某某县委办公室' }],
+    [['作者单位：某某县委办公室，联系电话：0371-65432198'], { author_affiliation: '某某县委办公室' }],
+    [['来源：某某学习网 QQ：123456789'], { source_site: '某某学习网' }],
+    [['来源：某某学习网 邮箱abc.def@example.com'], { source_site: '某某学习网' }],
+    [['作者单位：13912345678'], { author_affiliation: null }],
+    [['作者：某某市教育局 13912345678'], { author_affiliation: '某某市教育局' }],
+    [['本文系某某学习网独家稿件，转载请注明来源。'], { source_site: '某某学习网' }],
+    [[BODY1 + '（作者单位：某某县委党校，电话13912345678）'], { author_affiliation: '某某县委党校' }],
   ])('%j → %j', (lines, fields) => {
     const out = run(makeDoc([...lines, BODY1])).out[0]!;
     expect(out).toMatchObject(fields);
     expect(out.paragraphs.join('')).not.toMatch(/作者|来源|链接|发布时间/);
+  });
+});
+
+describe('audit excerpts redact names after every person key (review finding 3)', () => {
+  it.each([
+    ['供稿：赵某某 作者单位：某某县委宣传部', '赵某某'],
+    ['作者：张三丰 联系电话13912345678 发布时间：2021-03-05', '张三丰'],
+    ['终审：周某某 责任编辑：吴某', '周某某'],
+  ])('%s', (line, name) => {
+    const res = run(makeDoc([line, BODY1]));
+    const audit = JSON.stringify(res.removed);
+    expect(res.removed.map((r) => r.rule)).toEqual(['metadata_line']);
+    expect(audit).not.toContain(name);
+    expect(audit).not.toMatch(/\d{5,}/);
+    expect(res.removed[0]!.text).toContain('<NAME>');
+  });
+});
+
+describe('a title promoted after a banner (review finding 4)', () => {
+  const banner = '本文系网友原创投稿，仅供学习参考，请勿照搬照抄！';
+  it.each([
+    ['——', '——某某支部党员读书班交流材料'],
+    ['—', '— 某某支部党员读书班交流材料'],
+    ['--', '--某某支部党员读书班交流材料'],
+  ])('subtitle dash %s goes as subtitle_dash, genre guessed again', (dash, line) => {
+    const doc = makeDoc(['学习二十大精神心得体会', line, BODY1, BODY2], { title: banner, genre: null });
+    const res = run(doc);
+    const out = res.out[0]!;
+    expect([out.title, out.subtitle, out.genre]).toEqual(['学习二十大精神心得体会', '某某支部党员读书班交流材料', '心得体会']);
+    expect(out.paragraphs).toEqual([BODY1, BODY2]);
+    expect(res.removed.map((r) => [r.rule, r.chars, r.paragraph])).toEqual([
+      ['boilerplate_banner', countChars(banner), null],
+      ['subtitle_dash', countChars(dash), 1],
+    ]);
+  });
+  it('keeps a second line without a dash in the body', () => {
+    const out = run(makeDoc(['学习二十大精神心得体会', '某某支部党员读书班交流材料', BODY1], { title: banner })).out[0]!;
+    expect([out.title, out.subtitle]).toEqual(['学习二十大精神心得体会', null]);
+    expect(out.paragraphs).toEqual(['某某支部党员读书班交流材料', BODY1]);
+  });
+  it('keeps the genre when no title is promoted', () => {
+    expect(run(makeDoc([BODY1], { title: '某某会议上的讲话', genre: '讲话' })).out[0]!.genre).toBe('讲话');
   });
 });
 
@@ -263,7 +314,16 @@ const FRAGMENTS = [
   '13912345678', '0371-65432198', '电话：', 'QQ群：', '123456789', '微信号：', 'abc_def1', 'a.b@example.com', '@',
   'http://', 'www.', 'example.cn/x', '192.168.1.1', '11010519491231002X', '2001:db8::1', '本文链接：', '声明：',
   '转载请注明出处', '（责编：王某）', '来源：', '作者单位：', '某某网', '...', '…', '2020', '年', '元', '<EMAIL>', '<PHONE>',
+  '作者：', '（作者单位：', '）', '县委办公室', '本文系', '学习网独家稿件', '发布时间：', 'QQ：', '群号：',
 ];
+/** The columns clean fills: none may carry personal data or a placeholder. */
+const columnsClean = (d: Doc) => {
+  for (const v of [d.source_site, d.author_affiliation, d.published]) {
+    if (v === null) continue;
+    expect(findPII(v)).toEqual([]);
+    expect(v).not.toMatch(/<(?:EMAIL|PHONE|QQ|WECHAT|ID|IP|URL)>/);
+  }
+};
 const text = fc.array(fc.oneof(fc.constantFrom(...FRAGMENTS), fc.string({ maxLength: 6 }), fc.string({ unit: 'grapheme', maxLength: 4 })), { maxLength: 40 }).map((xs) => xs.join(''));
 const docOf = (s: string, title: string | null) => {
   const ps = s.split('\n').map((p) => p.trim()).filter(Boolean);
@@ -281,6 +341,7 @@ describe('properties (fast-check)', () => {
       }
       const out = res.out[0];
       if (!out) return;
+      columnsClean(out);
       expect(sum(res.removed)).toBe(charsOf(doc) - charsOf(out));
       for (const p of [out.title ?? '', out.subtitle ?? '', ...out.paragraphs]) expect(findPII(p)).toEqual([]);
       expect(out.paragraphs.every((p) => p.length > 0 && !p.includes('\n'))).toBe(true);
@@ -293,6 +354,7 @@ describe('properties (fast-check)', () => {
     fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (s) => {
       const res = clean.process(docOf(s, null), cfg);
       expect(res.out.length + (res.dropped ? 1 : 0)).toBe(1);
+      if (res.out[0]) columnsClean(res.out[0]);
     }), { numRuns: 300, seed: 7 });
   });
 });

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { extractFile, sniffFormat, normalizeNewlines } from '../../pipeline/stages/extract.js';
+import { extractFile, sniffFormat, normalizeNewlines, EXTRACT_DEFAULTS, EXTRACTORS, type Extractor } from '../../pipeline/stages/extract.js';
 import { check } from '../../pipeline/lib/schema.js';
 
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -44,5 +44,21 @@ describe('extract', () => {
   it('rejects files over the size limit before decoding', async () => {
     const r = await extractFile({ path: 'big.txt', bytes: enc('大'.repeat(100)) }, { decode: { detectorMinConfidence: 0.2, utf8LossyMaxShare: 0.01, binaryControlShare: 0.01 }, maxFileBytes: 10 });
     expect(r.info.reason).toBe('too_large');
+  });
+
+  it.each([
+    ['an Error (jszip-style)', false, new Error('End of data reached (data length = 10, asked index = 30). Corrupted zip ?'), 'Error: End of data reached (data length = 10, asked index = 30). Corrupted zip ?'],
+    ['a multi-line message (first line only)', false, new RangeError('Invalid array length\n    at parse (x.js:1:1)'), 'RangeError: Invalid array length'],
+    ['a thrown string', false, '未知错误', '未知错误'],
+    ['a rejected promise (mammoth-style)', true, new Error('Could not find file in options'), 'Error: Could not find file in options'],
+  ])('an extractor throwing %s rejects the file as extract_error', async (_n, async, thrown, detail) => {
+    const failing: Extractor = () => {
+      if (async) return Promise.reject(thrown);
+      throw thrown;
+    };
+    const registry = new Map([...EXTRACTORS, ['text', failing]]);
+    const r = await extractFile({ path: 'a.txt', bytes: enc('正文第一段。') }, EXTRACT_DEFAULTS, registry);
+    expect(r.info).toMatchObject({ path: 'a.txt', format: 'text', status: 'rejected', reason: 'extract_error', detail });
+    expect(r.units).toEqual([]);
   });
 });

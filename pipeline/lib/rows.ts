@@ -1,0 +1,80 @@
+/**
+ * The rows of a stage's side files (`<stage>.removed.jsonl`, `<stage>.dropped.jsonl`) and the tally that becomes
+ * its meta. Shared by the worker threads (per-record stages build their rows where the records are) and the main
+ * thread (whole-corpus stages), so both write exactly the same rows.
+ */
+import { redactForReport } from './redact.js';
+import type { Drop, Removal } from './types.js';
+
+/** What the side files need to know of the record a removal or drop belongs to. */
+export interface RecordRef {
+  id: string;
+  source_file: string | null;
+  source_member: string | null;
+  line_start: number | null;
+}
+
+export function refOf(rec: unknown): RecordRef {
+  const r = rec as { id?: string; unit_id?: string; source_file?: string; source_member?: string | null; line_start?: number };
+  return { id: r.id ?? r.unit_id ?? '?', source_file: r.source_file ?? null, source_member: r.source_member ?? null, line_start: r.line_start ?? null };
+}
+
+/** Longest excerpt of removed text a report row carries, in code points. */
+const EXCERPT = 120;
+
+/** Excerpts are for auditing: personal data and credited names are masked (lib/redact.ts), long text cut. */
+export function excerpt(text: string | null | undefined): string | null {
+  return text ? redactForReport(text, EXCERPT) : null;
+}
+
+export function removalRow(stage: string, ref: RecordRef, r: Removal): Record<string, unknown> {
+  return {
+    stage, rule: r.rule, id: ref.id, source_file: ref.source_file, source_member: ref.source_member,
+    line: r.line ?? null, paragraph: r.paragraph ?? null, chars: r.chars, kind: r.kind ?? null, hash: r.hash ?? null,
+    text: excerpt(r.text),
+  };
+}
+
+/** A dropped record: its `drop_<reason>` row in removed.jsonl (the characters it still had) and its dropped.jsonl row. */
+export function dropRows(stage: string, ref: RecordRef, record: unknown, d: Drop, chars: number): { removed: Record<string, unknown>; dropped: Record<string, unknown> } {
+  return {
+    removed: {
+      stage, rule: `drop_${d.reason}`, id: ref.id, source_file: ref.source_file, source_member: ref.source_member,
+      line: ref.line_start, paragraph: null, chars, kind: null, hash: null, text: null,
+    },
+    dropped: { stage, reason: d.reason, detail: d.detail ?? null, id: ref.id, chars, extra: d.extra ?? null, record },
+  };
+}
+
+/** Counters of one stage (or of one batch of it, merged into the stage's by the main thread). */
+export class Tally {
+  in = 0;
+  out = 0;
+  dropped: Record<string, number> = {};
+  removed: Record<string, { spans: number; chars: number }> = {};
+  counters: Record<string, number> = {};
+  removal(rule: string, chars: number): void {
+    const m = (this.removed[rule] ??= { spans: 0, chars: 0 });
+    m.spans++;
+    m.chars += chars;
+  }
+  drop(reason: string, chars: number): void {
+    this.dropped[reason] = (this.dropped[reason] ?? 0) + 1;
+    this.removal(`drop_${reason}`, chars);
+  }
+  count(key: string, n = 1): void {
+    this.counters[key] = (this.counters[key] ?? 0) + n;
+  }
+  /** Adds a batch's tally (a plain object after crossing threads). */
+  merge(t: Pick<Tally, 'in' | 'out' | 'dropped' | 'removed' | 'counters'>): void {
+    this.in += t.in;
+    this.out += t.out;
+    for (const [k, v] of Object.entries(t.dropped)) this.dropped[k] = (this.dropped[k] ?? 0) + v;
+    for (const [k, v] of Object.entries(t.removed)) {
+      const m = (this.removed[k] ??= { spans: 0, chars: 0 });
+      m.spans += v.spans;
+      m.chars += v.chars;
+    }
+    for (const [k, v] of Object.entries(t.counters)) this.count(k, v);
+  }
+}
