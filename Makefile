@@ -8,8 +8,12 @@ NODE_DEPS := node_modules/.package-lock.json
 .PHONY: dataset test typecheck unit clean deps
 
 # Install the dependencies from the lockfile when they are missing or older than the lockfile.
+# `npm ci` first. Some native packages (@duckdb/node-bindings, @node-rs/jieba) declare per-platform optional
+# packages that the registry does not serve for every platform; npm then leaves them out of the lockfile and
+# `npm ci` refuses it as "out of sync" (npm/cli#9846). In that case `npm install --no-save` installs the same
+# locked versions without rewriting the lockfile.
 $(NODE_DEPS): package-lock.json package.json
-	npm ci --no-audit --no-fund
+	npm ci --no-audit --no-fund || npm install --no-save --no-audit --no-fund
 	@touch $@
 
 deps: $(NODE_DEPS)
