@@ -120,3 +120,29 @@ export const SNIPPET_MIN_CHARS = 12;
  */
 export const NAME_ROLES = new RegExp(
   `((?:${PERSON_KEYS.map(([k]) => k).sort((a, b) => b.length - a.length).join('|')})\\s*[：:]\\s*)[^；;，,、|｜丨）)\\]】\\s]+`, 'g');
+
+/**
+ * Office titles of a byline under a report's title (`省长 王予波`, `××省人民政府代省长 ××`, `自治区主席 ××`): heads of
+ * government at each level (省长 市长 区长 县长 州长 盟长 旗长 乡长 镇长; 主席 of an autonomous region, a CPPCC or a
+ * standing committee; 主任 of a people's congress standing committee or a commission), party secretaries (书记,
+ * 党委书记, 党组书记; `市委书记` is 书记 after the org prefix), and heads of departments and institutions whose
+ * reports and speeches carry the same header (部长 厅长 局长 院长 校长 行长 社长 董事长 总经理). Longest first.
+ * Source: the bylines of Word and web copies of 政府工作报告 and leaders' speeches.
+ */
+export const OFFICE_TITLES = [
+  '党委书记', '党组书记', '董事长', '总经理', '委员长', '省长', '市长', '区长', '县长', '州长', '盟长', '旗长', '乡长', '镇长',
+  '主席', '主任', '书记', '部长', '厅长', '局长', '院长', '校长', '行长', '社长',
+];
+
+/**
+ * A byline: optional organisation (a place or body ending in 省 市 区 州 县 盟 旗 政府 党委 党组 人大常委会 政协,
+ * `四川省人民政府`, `宁夏回族自治区`), optional 代理/代/常务副/副/执行, an office title, then a name (2–4 Han, or a
+ * transliterated name with a middle dot: `艾尔肯·吐尼亚孜`), optionally `同志`, alone on its line. The spaces
+ * between office and name (`省长 王某`, `市长　张某某`) are allowed but not required: normalize drops them between
+ * Han. The clean stage applies it only to the paragraphs directly under the title or subtitle (rule `byline`);
+ * the name is not kept, not even in the audit excerpt.
+ */
+export const BYLINE = new RegExp(
+  String.raw`^(?<org>\p{Script=Han}{0,20}?(?:省|市|区|州|县|盟|旗|政府|党委|党组|人大常委会|政协))?` +
+  String.raw`(?<office>(?:代理|代|常务副|副|执行)?(?:${OFFICE_TITLES.join('|')}))[\s\u3000]*` +
+  String.raw`(?<name>\p{Script=Han}{2,4}|\p{Script=Han}{1,8}[·•・]\p{Script=Han}{1,10})(?:同志)?$`, 'u');

@@ -2,6 +2,7 @@
  * Line-level rules of the segment stage: when a line ends a paragraph, when a broken line is continued by the
  * next one, what a title, a subtitle and a preview snippet look like. Patterns run on trimmed lines.
  */
+import { META_KEYS } from './metadata.js';
 
 /**
  * A line that ends a sentence, so the next line starts a new paragraph: closing punctuation 。！？；… (and their
@@ -41,11 +42,49 @@ export const CLAUSE_COMMA = /[，,]/u;
 export const SENTENCE_END_INSIDE = /[。！？!?；;]./u;
 
 /**
- * A subtitle line following a title: `——学习……研讨发言`, `—— 在全县……会议上的讲话`, `--副题`.
+ * A subtitle line following a title: `——学习……研讨发言`, `—— 在全县……会议上的讲话`, `--副题`, `----2025年…的报告`.
  * The dash is the typographic marker of a 副题 (GB/T 15834-2011 §4.9 破折号); it is removed (rule
- * `subtitle_dash`) and the rest is the subtitle.
+ * `subtitle_dash`) and the rest is the subtitle. Word files and web editors that lack the 破折号 type it as a run
+ * of ASCII hyphens or full-width hyphen-minus (`--`, `----`, `－－`; the 2025 Shanghai government work report):
+ * any run of two or more counts as the dash.
  */
-export const SUBTITLE_LINE = /^(?<dash>——|—|－－|--|─{1,2}|―{1,2})\s*(?<rest>\S.*)$/u;
+export const SUBTITLE_LINE = /^(?<dash>——|—|－{2,}|-{2,}|─{1,2}|―{1,2})\s*(?<rest>\S.*)$/u;
+
+/**
+ * A dateline subtitle written without its dash: `2025年1月14日在××省第十四届人民代表大会第三次会议上`, optionally
+ * followed by who spoke (`…会议上××省省长××作政府工作报告。`). The same 副题 as `——2025年…在…会议上` (report and
+ * speech headers: 政府工作报告, 讲话稿); taken as the subtitle only in the subtitle position (right after the title,
+ * see SUBTITLE_GAP_MAX), never inside the body. A full date opens it, `在…上` names the occasion, and there is no
+ * clause punctuation inside (a body sentence that starts with a date has commas); a final `。` is allowed.
+ */
+export const DATELINE_SUBTITLE =
+  /^(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日[^，,；;。！？!?：:]{0,20}?在[^，,；;。！？!?：:]{2,60}?(?:会议|大会|会|座谈会|论坛|典礼|仪式|活动)上[^，,；;。！？!?：:]{0,40}。?$/u;
+
+/**
+ * A metadata line that may sit between a title and its subtitle (`来源：北京日报`, `来源 : 南方日报`,
+ * `发布时间：2025-01-15`, `作者：…`, `【来源：某某网】`): a key of the portal bylines in rules/metadata.ts (META_KEYS),
+ * a colon (either width, spaces allowed around it) and a short value. The clean stage removes these lines (rule
+ * `metadata_line`); segment only looks past them for the subtitle.
+ */
+export const META_KEY_LINE = new RegExp(
+  `^[【\\[（(]?\\s*(?:${META_KEYS.map(([k]) => k).join('|')})\\s*[：:]\\s*[^。！？!?]{0,40}$`, 'u');
+/** At most this many lines (metadata lines, a repeat of the title) between a title and its subtitle. */
+export const SUBTITLE_GAP_MAX = 2;
+
+/** Shortest tail of a title that counts as repeating it (`政府工作报告` under `2025年××省政府工作报告`). */
+export const REPEATED_TITLE_MIN_TAIL = 4;
+
+/**
+ * A line that repeats the title: the same text (whitespace aside), or its tail of at least REPEATED_TITLE_MIN_TAIL
+ * characters: the title without its year and place qualifier, which Word templates print again as a cover line
+ * (`政府工作报告` under the file title `2025年××省政府工作报告`). Segment looks past such a line for the subtitle;
+ * clean removes it right after the title (rule `repeated_title`).
+ */
+export function repeatsTitle(line: string, title: string): boolean {
+  const l = line.replace(/\s+/gu, '');
+  const t = title.replace(/\s+/gu, '');
+  return l === t || ([...l].length >= REPEATED_TITLE_MIN_TAIL && t.endsWith(l));
+}
 
 /**
  * End of a preview snippet: some sites put the title and the opening of the body on one first line that ends

@@ -9,7 +9,9 @@
  *     banners and notices (`boilerplate_banner`), footers (`boilerplate_footer`);
  *  3. personal data: a line that only carries contact items goes whole (`pii_*` per item + `pii_line`
  *     for its labels); otherwise each item becomes a typed placeholder (`<PHONE>`…);
- * then the preview snippet a site puts first (`preview_snippet`), and the quality gate.
+ * then the preview snippet a site puts first (`preview_snippet`); the header block under the title: a byline
+ * `省长 王某某` (`byline`, the name not kept), a repeat of the title (`repeated_title`), the subtitle's date
+ * (`2025年1月18日在…会议上` → published); and the quality gate.
  *
  * Ledger: every Removal's `chars` is what it took out of countChars; for a placeholder replacement that
  * is countChars(value) − countChars(placeholder) (never negative: see rules/pii.ts), so the Removals of
@@ -19,12 +21,12 @@ import { createHmac } from 'node:crypto';
 import { defineStage, countChars } from '../lib/stage.js';
 import { findPII, maskPII, placeholderFor, type PIIMatch } from '../lib/pii.js';
 import type { Doc, Removal } from '../lib/types.js';
-import { redactForReport } from '../lib/redact.js';
-import { ELLIPSIS_END, INLINE_RULES, lineRuleFor, SNIPPET_MIN_CHARS } from '../rules/boilerplate.js';
+import { NAME_PLACEHOLDER, redactForReport } from '../lib/redact.js';
+import { BYLINE, ELLIPSIS_END, INLINE_RULES, lineRuleFor, SNIPPET_MIN_CHARS } from '../rules/boilerplate.js';
 import { CONTACT_LABELS, CONTACT_LINE_SLACK, PLACEHOLDER_RE } from '../rules/pii.js';
 import { DATE, META_KEYS, META_VALUE_MAX, NOT_A_SITE, ORG_SUFFIX, SITE_IN_NOTICE, URL_DATE, type MetaKey } from '../rules/metadata.js';
 import { ENTITIES, ENTITY, HTML_TAG } from '../rules/markup.js';
-import { SUBTITLE_LINE } from '../rules/segment-lines.js';
+import { repeatsTitle, SUBTITLE_LINE } from '../rules/segment-lines.js';
 import { guessGenre } from './segment.js';
 
 export interface CleanConfig {
@@ -334,6 +336,32 @@ function titleLike(s: string): boolean {
   return countChars(s) <= 60 && !/[。！？；!?;…,，：:]$/.test(s);
 }
 
+// ---- header block -----------------------------------------------------------------------------------
+
+/** A date in a subtitle (`——2025年1月18日在…会议上`): the day the report or speech was given. */
+const SUBTITLE_DATE = /((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日/;
+/** Longest byline line (countChars): an organisation, an office and a name. */
+const BYLINE_MAX_CHARS = 40;
+
+/**
+ * The paragraphs directly under the title and subtitle (metadata lines already gone): a byline (`省长王予波`,
+ * rule `byline`; the excerpt keeps the office, never the name) or a repeat of the title (`政府工作报告` under
+ * `2025年××省政府工作报告`, rule `repeated_title`), up to three of them, as long as body remains after them.
+ */
+function cleanHeader(paras: { text: string; line: number; index: number }[], title: string | null, ctx: Ctx) {
+  let k = 0;
+  while (k < 3 && paras.length - k > 1) {
+    const p = paras[k]!;
+    const by = countChars(p.text) <= BYLINE_MAX_CHARS ? BYLINE.exec(p.text) : null;
+    const rule = by ? 'byline' : title !== null && repeatsTitle(p.text, title) ? 'repeated_title' : null;
+    if (!rule) break;
+    const text = by ? excerpt(`${by.groups!['org'] ?? ''}${by.groups!['office']!}${NAME_PLACEHOLDER}`) : excerpt(p.text);
+    ctx.removed.push({ rule, chars: countChars(p.text), line: p.line, paragraph: p.index, text });
+    k++;
+  }
+  return k === 0 ? paras : paras.slice(k);
+}
+
 // ---- quality gate ------------------------------------------------------------------------------------
 
 /** Han characters, and Han share among non-whitespace, non-punctuation, non-symbol characters. */
@@ -421,6 +449,13 @@ export const clean = defineStage<Doc, Doc, CleanConfig>({
         ctx.removed.push({ rule: 'subtitle_dash', chars: countChars(sm.groups['dash']!), line: p.line, paragraph: p.index, text: excerpt(sm.groups['dash']!) });
       }
       genre = guessGenre(title, subtitle, paras.map((p) => p.text));
+    }
+
+    // The header block under the title: the subtitle's date, bylines and repeats of the title.
+    if (title !== null || subtitle !== null) {
+      const sd = subtitle === null ? null : SUBTITLE_DATE.exec(subtitle);
+      if (sd) setField(ctx, 'published', isoDate(sd[1]!, sd[2]!, sd[3]!));
+      paras = cleanHeader(paras, title, ctx);
     }
 
     const out: Doc = {

@@ -8,7 +8,8 @@
  *    unit, after an article-sized body (appended column pieces, never section labels inside an article).
  *    Headings inside an article (`一、` `（二）` `1.` `(3)`) never start a document.
  * 2. Per document: title (never invented: null when there is no title line; the unit's metadata title when the
- *    unit is one document), subtitle (`——……`), paragraphs rebuilt from lines broken by page/slide extraction and
+ *    unit is one document), subtitle (`——……`, `----……`, or a dateline `2025年1月14日在…会议上`; found past up to two
+ *    metadata lines `来源：…` or a repeat of the title between it and the title), paragraphs rebuilt from lines broken by page/slide extraction and
  *    split where a line ran several `　　`-indented paragraphs together (pipeline/rules/segment-lines.ts). Broken
  *    lines are joined only in a document that shows enough of them (minBrokenShare, decided per document).
  * 3. Genre from the keyword table in pipeline/rules/genres.ts.
@@ -26,8 +27,8 @@ import {
   COLUMN_HEADING, IN_ARTICLE_LABELS, NUMBERED_LINE, ORDINAL_HEADINGS, STRUCTURE_HEADINGS, TOC_HEADER, TOC_PAGE_TRAILER,
 } from '../rules/headings.js';
 import {
-  CLAUSE_COMMA, CLOSED_LINE, EXCLAIM_END, LABEL_LINE, LABEL_LINE_MAX_CHARS, NOT_TITLE_END, PREVIEW_END, RUN_TOGETHER,
-  SALUTATION, SENTENCE_END_INSIDE, SENTENCE_INSIDE, SUBTITLE_LINE,
+  CLAUSE_COMMA, CLOSED_LINE, DATELINE_SUBTITLE, EXCLAIM_END, LABEL_LINE, LABEL_LINE_MAX_CHARS, META_KEY_LINE, NOT_TITLE_END,
+  PREVIEW_END, repeatsTitle, RUN_TOGETHER, SALUTATION, SENTENCE_END_INSIDE, SENTENCE_INSIDE, SUBTITLE_GAP_MAX, SUBTITLE_LINE,
 } from '../rules/segment-lines.js';
 import { GENRES, OPENING_CHARS, TRADITIONAL_FOLD } from '../rules/genres.js';
 
@@ -421,13 +422,23 @@ function buildDoc(
   }
   if (titleAt >= 0) skip.add(titleAt);
 
+  // The subtitle: the first line after the title (the first line of the text when the title is the container's),
+  // or after up to SUBTITLE_GAP_MAX metadata lines / repeats of the title, which stay paragraphs for clean.
   let subtitle: string | null = null;
-  const after = titleAt >= 0 ? content.find((i) => i > titleAt && !skip.has(i)) : undefined;
-  const sm = after !== undefined ? SUBTITLE_LINE.exec(u.t[after]!) : null;
-  if (after !== undefined && sm?.groups && countChars(u.t[after]!) <= u.cfg.maxSubtitleChars && !NOT_TITLE_END.test(u.t[after]!)) {
-    subtitle = sm.groups['rest']!.trim();
-    cut('subtitle_dash', sm.groups['dash']!, after);
-    skip.add(after);
+  let after: number | undefined;
+  if (title !== null && (titleAt >= 0 || metaUsed)) {
+    const head = content.filter((i) => i > titleAt && !skip.has(i)).slice(0, SUBTITLE_GAP_MAX + 1);
+    for (const i of head) {
+      const sub = subtitleOf(u.t[i]!, u.cfg);
+      if (sub) {
+        subtitle = sub.rest;
+        if (sub.dash) cut('subtitle_dash', sub.dash, i);
+        skip.add(i);
+        after = i;
+        break;
+      }
+      if (!META_KEY_LINE.test(u.t[i]!) && !repeatsTitle(u.t[i]!, title)) break;
+    }
   }
 
   const { paragraphs, paraLines } = paragraphsOf(u, content.filter((i) => !skip.has(i)), add);
@@ -442,6 +453,18 @@ function buildDoc(
   }
   if (title === null) add('untitled');
   return { title, subtitle, paragraphs, paraLines, lineStart, lineEnd, metaUsed };
+}
+
+/**
+ * A subtitle line: `——副题` (the dash goes, rule `subtitle_dash`) or a dateline without a dash (DATELINE_SUBTITLE,
+ * kept whole); null for anything else. See rules/segment-lines.ts.
+ */
+function subtitleOf(line: string, cfg: SegmentConfig): { dash: string | null; rest: string } | null {
+  if (countChars(line) > cfg.maxSubtitleChars) return null;
+  const sm = SUBTITLE_LINE.exec(line);
+  if (sm?.groups && !NOT_TITLE_END.test(line)) return { dash: sm.groups['dash']!, rest: sm.groups['rest']!.trim() };
+  if (DATELINE_SUBTITLE.test(line)) return { dash: null, rest: line };
+  return null;
 }
 
 /**

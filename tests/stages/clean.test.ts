@@ -373,3 +373,45 @@ describe('hanStats counts per code point (issue 9: no arrays of matches)', () =>
     }), { seed: 3, numRuns: 3000 });
   });
 });
+
+describe('the header block under a report title (issue 8): byline, repeated title, date from the subtitle', () => {
+  const TITLE = '2030年某某省政府工作报告';
+  const SUB = '2030年1月9日在某某省第九届人民代表大会第二次会议上';
+  it.each([
+    // [name, paragraphs before the body, subtitle, removal rules in order, audit excerpts, published]
+    ['an office and a name with a space', ['省长 某某某'], SUB, ['byline'], ['省长<NAME>'], '2030-01-09'],
+    ['a full-width space', ['市长　某某某'], SUB, ['byline'], ['市长<NAME>'], '2030-01-09'],
+    ['no space (normalize drops it between Han)', ['代理省长某某'], SUB, ['byline'], ['代理省长<NAME>'], '2030-01-09'],
+    ['an organisation before the office', ['某某省人民政府代省长 某某某'], SUB, ['byline'], ['某某省人民政府代省长<NAME>'], '2030-01-09'],
+    ['an autonomous-region chair with a transliterated name', ['自治区主席 某某·某某某'], SUB, ['byline'], ['自治区主席<NAME>'], '2030-01-09'],
+    ['a party secretary', ['党委书记 某某'], null, ['byline'], ['党委书记<NAME>'], null],
+    ['来源 line, then the byline', ['来源：某某日报', '省长 某某某'], SUB, ['metadata_line', 'byline'], ['来源：某某日报', '省长<NAME>'], '2030-01-09'],
+    ['the title repeated exactly', [TITLE], SUB, ['repeated_title'], [TITLE], '2030-01-09'],
+    ['the title repeated without its year and place', ['政府工作报告'], null, ['repeated_title'], ['政府工作报告'], null],
+    ['a repeat of the title, then a byline', ['政府工作报告', '省长某某某'], SUB, ['repeated_title', 'byline'], ['政府工作报告', '省长<NAME>'], '2030-01-09'],
+    ['a subtitle with an impossible date (no 2030-02-29)', [], '2030年2月29日某某在某某会议上的讲话', [], [], null],
+    ['a subtitle without a date', [], '在某某会议上的讲话', [], [], null],
+    ['a byline further down is body text', ['各位代表：', '省长 某某某'], SUB, [], [], '2030-01-09'],
+    ['an office word with more than a name after it', ['省长在会上强调'], SUB, [], [], '2030-01-09'],
+    ['a short part of the title is not a repeat', ['报告'], SUB, [], [], '2030-01-09'],
+  ])('%s', (_name, head, subtitle, rules, texts, published) => {
+    const doc = makeDoc([...head, BODY1, BODY2], { title: TITLE, subtitle });
+    const res = run(doc);
+    expect(res.removed.map((r) => r.rule)).toEqual(rules);
+    expect(res.removed.map((r) => r.text)).toEqual(texts);
+    const kept = head.filter((_, i) => i >= rules.length);
+    expect(res.out[0]!.paragraphs).toEqual([...kept, BODY1, BODY2]);
+    expect(res.out[0]!.published).toBe(published);
+    for (const r of res.removed) expect(r.text).not.toMatch(/某某某|某某·/);
+  });
+
+  it('a published date already set is kept', () => {
+    const res = run(makeDoc([BODY1, BODY2], { title: TITLE, subtitle: SUB, published: '2030-01-20' }));
+    expect(res.out[0]!.published).toBe('2030-01-20');
+  });
+
+  it('a byline with nothing after it stays (the document keeps its only paragraph)', () => {
+    const res = run(makeDoc(['省长 某某某'], { title: TITLE, subtitle: SUB }), NO_GATE);
+    expect(res.out[0]!.paragraphs).toEqual(['省长 某某某']);
+  });
+});

@@ -468,3 +468,50 @@ describe('big units', () => {
     expectAccounted(text, out, removed);
   });
 });
+
+describe('subtitle after metadata lines, ASCII dashes and datelines (issue 8: Word reports)', () => {
+  // Made-up report headers in the shapes of Word copies of 政府工作报告: the title is a text line or the file's
+  // own (metadata) title; `来源：…`, `发布时间：…` or a repeat of the title may sit before the subtitle.
+  const HEAD = '2030年某某省政府工作报告';
+  const DATED = '2030年1月9日在某某省第九届人民代表大会第二次会议上';
+  it.each([
+    // [name, text, metadata title, subtitle, paragraph count before the body, removal rules]
+    ['a 来源 line between title line and —— subtitle',
+      `${HEAD}\n来源：某某日报\n——${DATED}\n${B1}`, null, DATED, ['来源：某某日报'], ['subtitle_dash']],
+    ['two metadata lines (来源, 发布时间) before the subtitle',
+      `${HEAD}\n来源：某某日报\n发布时间：2030-01-10\n——${DATED}\n${B1}`, null, DATED,
+      ['来源：某某日报', '发布时间：2030-01-10'], ['subtitle_dash']],
+    ['a spaced colon `来源 : …` and 作者',
+      `${HEAD}\n来源 : 某某日报\n作者：某某\n—${DATED}\n${B1}`, null, DATED, ['来源 : 某某日报', '作者：某某'], ['subtitle_dash']],
+    ['the metadata title, text starting with 来源 then the subtitle',
+      `来源：某某日报\n——${DATED}\n省长 某某某\n${B1}`, HEAD, DATED, ['来源：某某日报', '省长 某某某'], ['subtitle_dash']],
+    ['ASCII dash run `----` as the subtitle dash',
+      `----${DATED}\n来源：某某日报\n${B1}`, HEAD, DATED, ['来源：某某日报'], ['subtitle_dash']],
+    ['two ASCII hyphens after a title line',
+      `${HEAD}\n-- ${DATED}\n${B1}`, null, DATED, [], ['subtitle_dash']],
+    ['a dateline without a dash is the subtitle, kept whole',
+      `来源：某某日报\n${DATED}某某省省长某某作政府工作报告。\n${B1}`, HEAD, `${DATED}某某省省长某某作政府工作报告。`,
+      ['来源：某某日报'], []],
+    ['a repeat of the title (its tail) between metadata and the dateline',
+      `来源：某某日报\n政府工作报告\n${DATED}\n${B1}`, HEAD, DATED, ['来源：某某日报', '政府工作报告'], []],
+    ['three lines between: no subtitle',
+      `${HEAD}\n来源：某某日报\n作者：某某\n发布时间：2030-01-10\n——${DATED}\n${B1}`, null, null,
+      ['来源：某某日报', '作者：某某', '发布时间：2030-01-10', `——${DATED}`], []],
+    ['an ordinary line between: no subtitle',
+      `${HEAD}\n各位代表：\n——${DATED}\n${B1}`, null, null, ['各位代表：', `——${DATED}`], []],
+    ['a body sentence that opens with a date is not a dateline subtitle',
+      `${HEAD}\n2030年1月9日在某某会议上，我们研究部署了全年工作。\n${B1}`, null, null,
+      ['2030年1月9日在某某会议上，我们研究部署了全年工作。'], []],
+  ])('%s', (_name, text, title, subtitle, head, rules) => {
+    const rec = unit(text, 'report.docx', title);
+    const { out, removed } = run(text, { file: 'report.docx', title });
+    expect(out).toHaveLength(1);
+    expect(out[0]!.title).toBe(title ?? HEAD);
+    expect(out[0]!.subtitle).toBe(subtitle);
+    expect(out[0]!.paragraphs.slice(0, head.length)).toEqual(head);
+    expect(out[0]!.paragraphs.length).toBe(head.length + B1.split('\n').length);
+    expect(removed.map((r) => r.rule)).toEqual(rules);
+    if ((rules as string[]).includes('subtitle_dash')) expect(removed[0]!.text).toMatch(/^(?:——|—|-{2,})$/);
+    if (title === null) expectAccounted(rec, out, removed);
+  });
+});
