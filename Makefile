@@ -13,7 +13,9 @@ NODE_DEPS := node_modules/.package-lock.json
 # `npm ci` refuses it as "out of sync" (npm/cli#9846). In that case `npm install --no-save` installs the same
 # locked versions without rewriting the lockfile.
 $(NODE_DEPS): package-lock.json package.json
-	npm ci --no-audit --no-fund || npm install --no-save --no-audit --no-fund
+	@npm ci --no-audit --no-fund --loglevel=error 2>/dev/null || { \
+	  echo "npm ci refused the lockfile (platform packages the registry lacks, npm/cli#9846): installing the locked versions with npm install --no-save"; \
+	  npm install --no-save --no-audit --no-fund; }
 	@touch $@
 
 deps: $(NODE_DEPS)
