@@ -24,7 +24,22 @@ import { summaryTable } from './lib/summary.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
+const USAGE = `usage: tsx pipeline/run.ts [--raw DIR] [--out DIR] [--workers N] [--strict] [--quiet]
+  --raw DIR      raw folder to read, recursively (default raw)
+  --out DIR      output folder (default out): documents.{jsonl,csv,arrow,parquet}, report/, stages/
+  --workers N    worker threads for the per-record stages (default: the number of cores)
+  --strict       exit 3 when any raw file was rejected
+  --quiet        no progress lines (the summary is still printed)
+`;
+
 async function main(): Promise<number> {
+  if (argv.help || argv.h) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const known = new Set(['_', 'raw', 'out', 'workers', 'strict', 'quiet', 'help', 'h']);
+  const unknown = Object.keys(argv).filter((k) => !known.has(k));
+  if (unknown.length || argv._.length) throw new PipelineError('config', `unknown argument ${unknown.length ? '--' + unknown[0] : String(argv._[0])}\n${USAGE}`);
   const raw = path.resolve(String(argv.raw ?? 'raw'));
   const out = path.resolve(String(argv.out ?? 'out'));
   const quiet = Boolean(argv.quiet);

@@ -529,7 +529,9 @@ export function generateCorpus(opts: GenerateOptions): Manifest {
   return m;
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === SELF) {
+if (process.argv[1] && path.resolve(process.argv[1]) === SELF && (argv.help || argv.h)) {
+  process.stdout.write('usage: tsx pipeline/bench/generate.ts [--size 50MB] [--seed 1] [--raw raw] [--out out/bench] [--force]\n  writes the corpus to OUT/corpus/ and its manifest beside it\n');
+} else if (process.argv[1] && path.resolve(process.argv[1]) === SELF) {
   try {
     const m = generateCorpus({
       raw: path.resolve(String(argv.raw ?? 'raw')), out: path.resolve(String(argv.out ?? 'out/bench')),

@@ -4,8 +4,11 @@
  * removed span. Reads only the stage outputs under `OUT/stages/`.
  */
 import { copyFile, readdir, rename, mkdir } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
 import path from 'node:path';
-import { COLUMNS, INT_COLUMNS, toRow } from './validate.js';
+import { COLUMNS, INT_COLUMNS } from './validate.js';
+import { duplicatesJsonl } from '../lib/duplicates.js';
 import { readJsonl, writeAtomic, stableJson, JsonlWriter, tempName } from '../lib/io.js';
 import { CsvFileWriter, ArrowFileWriter, writeParquetFromJsonl, type ColumnSpec, type Row } from '../lib/writers.js';
 import { maskPII } from '../lib/pii.js';
@@ -59,6 +62,29 @@ export async function writeDocuments(stagesDir: string, out: string): Promise<Ex
   return { rows: csv.rows, csv_formula_like_cells: csv.formulaLike };
 }
 
+/**
+ * Appends a stage's removed file to report/removed.jsonl as it is (its lines are JSON.stringify output, which
+ * parse + stringify would give back byte for byte), calling `each` with every row for the per-file sums.
+ */
+async function copyRemoved(file: string, out: JsonlWriter, each: (r: RemovedRow) => void): Promise<void> {
+  const decoder = new StringDecoder('utf8');
+  let tail = '';
+  let last = 0x0a;
+  for await (const chunk of createReadStream(file)) {
+    const buf = chunk as Buffer;
+    if (buf.length === 0) continue;
+    await out.writeBytes(buf);
+    last = buf[buf.length - 1]!;
+    const text = tail + decoder.write(buf);
+    const lines = text.split('\n');
+    tail = lines.pop()!;
+    for (const line of lines) if (line.length > 0) each(JSON.parse(line) as RemovedRow);
+  }
+  tail += decoder.end();
+  if (tail.length > 0) each(JSON.parse(tail) as RemovedRow);
+  if (last !== 0x0a) await out.writeBytes(Buffer.from('\n'));
+}
+
 /** Builds OUT/report/ from the stage outputs. Returns stats.json's content. */
 export async function writeReport(stagesDir: string, out: string, metas: StageMeta[], facts: ExportFacts): Promise<Record<string, unknown>> {
   const rep = path.join(out, 'report');
@@ -84,10 +110,9 @@ export async function writeReport(stagesDir: string, out: string, metas: StageMe
   const duplicates = new JsonlWriter(path.join(rep, 'duplicates.jsonl'));
   for (const m of metas) {
     if (m.stage === 'extract') continue;
-    for await (const r of readJsonl<RemovedRow>(path.join(stagesDir, `${m.stage}.removed.jsonl`))) {
-      await removedOut.write(r);
+    await copyRemoved(path.join(stagesDir, `${m.stage}.removed.jsonl`), removedOut, (r) => {
       if (r.rule !== 'unaccounted' && r.source_file) removedBy.set(r.source_file, (removedBy.get(r.source_file) ?? 0) + r.chars);
-    }
+    });
     for await (const d of readJsonl<DroppedRow>(path.join(stagesDir, `${m.stage}.dropped.jsonl`))) {
       const rec = d.record as Partial<Doc>;
       await dropped.write({
@@ -95,14 +120,10 @@ export async function writeReport(stagesDir: string, out: string, metas: StageMe
         source_member: rec.source_member ?? null, segment: rec.segment ?? null, title: rec.title ? maskPII(rec.title) : null,
         chars: d.chars, ...(d.extra ?? {}),
       });
-      if (m.stage === 'dedupe' && Array.isArray(rec.paragraphs)) {
-        await duplicates.write({ ...toRow(d.record), dup_of: d.extra?.['dup_of'] ?? null, method: d.extra?.['method'] ?? null, similarity: d.extra?.['similarity'] ?? null, reason: d.reason });
-      }
     }
   }
   await removedOut.commit();
   await dropped.commit();
-  await duplicates.commit();
 
   // Stage reports (e.g. dedupe's boilerplate candidates) are published as report/<name>.jsonl.
   for (const f of (await readdir(stagesDir)).sort()) {
@@ -139,6 +160,8 @@ export async function writeReport(stagesDir: string, out: string, metas: StageMe
   }
   await ledger.commit();
   await rejects.commit();
+  if (metas.some((m) => m.stage === 'dedupe')) await duplicates.writeBytes(Buffer.from(await duplicatesJsonl(path.join(stagesDir, 'dedupe.dropped.jsonl')), 'utf8'));
+  await duplicates.commit();
 
   const byRule: Record<string, { spans: number; chars: number }> = {};
   for (const m of metas) for (const [rule, v] of Object.entries(m.removed)) {
