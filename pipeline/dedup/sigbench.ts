@@ -27,25 +27,6 @@ function multiplyShiftSignature(shingles: Int32Array, k: number): Uint32Array {
   return new Uint32Array(sig.buffer);
 }
 
-/** Rolling shingle hashes (option (c)): a polynomial hash updated per character, then mixed. */
-function rollingShingleHashes(canonical: string, n: number): Int32Array {
-  const cps = codePoints(canonical);
-  if (cps.length === 0) return new Int32Array(0);
-  const m = Math.max(1, cps.length - n + 1), g = Math.min(n, cps.length);
-  const B = 0x01000193;
-  let pow = 1;
-  for (let k = 0; k < g - 1; k++) pow = Math.imul(pow, B);
-  const out = new Int32Array(m);
-  let h = 0;
-  for (let k = 0; k < g; k++) h = (Math.imul(h, B) + cps[k]!) | 0;
-  out[0] = fmix32(h ^ g);
-  for (let i = 1; i < m; i++) {
-    h = (Math.imul(h - Math.imul(cps[i - 1]!, pow), B) + cps[i + g - 1]!) | 0;
-    out[i] = fmix32(h ^ g);
-  }
-  return out;
-}
-
 function time(label: string, chars: number, reps: number, f: () => void): { label: string; ns_per_char: number } {
   f(); // warm up
   const t0 = process.hrtime.bigint();
@@ -63,8 +44,7 @@ export async function sigBench(docs: Doc[], reps = 3): Promise<{ docs: number; c
   let sink = 0;
   const rows = [
     time('canonicalText (whole body)', chars, reps, () => { for (const b of bodies) sink += canonicalText(b).length; }),
-    time('shingleHashes 5-grams', chars, reps, () => { for (const c of canon) sink += shingleHashes(c, 5).length; }),
-    time('rolling shingle hashes (c)', chars, reps, () => { for (const c of canon) sink += rollingShingleHashes(c, 5).length; }),
+    time('shingleHashes 5-grams (rolling, option (c))', chars, reps, () => { for (const c of canon) sink += shingleHashes(c, 5).length; }),
     time('minhashSignature 256 perms (before)', chars, 1, () => { for (const s of sh) if (s.length) sink += minhashSignature(s, perm)[0]!; }),
     time('multiply-shift 256 perms (b)', chars, 1, () => { for (const s of sh) if (s.length) sink += multiplyShiftSignature(s, 256)[0]!; }),
     time('ophSignature 256 bins (after)', chars, reps, () => { for (const s of sh) if (s.length) sink += ophSignature(s, 256)[0]!; }),
