@@ -6,7 +6,8 @@
  */
 import { countChars } from '../lib/stage.js';
 import { canonicalText } from '../lib/minhash.js';
-import { maskPII } from '../lib/pii.js';
+import { redactForReport } from '../lib/redact.js';
+import { cutCodePoints } from '../lib/unicode.js';
 import type { Doc, Removal } from '../lib/types.js';
 
 export interface ParagraphConfig {
@@ -19,10 +20,11 @@ export interface ParagraphConfig {
 
 export interface ParagraphResult { paragraphs: string[]; para_lines: number[]; removed: Removal[] }
 
-/** Short audit excerpt of a removed paragraph: personal data masked first, then cut. */
+/** Short audit excerpt of a removed paragraph: personal data and credited names masked first (lib/redact.ts), then cut. */
 export function excerpt(p: string, max = 40): string {
-  const m = maskPII(p);
-  return [...m].length > max ? [...m].slice(0, max).join('') + '…' : m;
+  const full = redactForReport(p, Number.MAX_SAFE_INTEGER);
+  const cut = cutCodePoints(full, max);
+  return cut.length < full.length ? cut + '…' : cut;
 }
 
 /** Removal rules of paragraph dedupe, by code (a verdict is `index * 2 + code`). */

@@ -1,8 +1,8 @@
 /**
- * Legacy Word 97–2003 `.doc` files (OLE2 compound documents). word-extractor is installed, but no `.doc` sample
- * could be produced here to test it against (no Word, LibreOffice or antiword on the build machine, none in the
+ * Legacy Word 97–2003 `.doc` files (OLE2 compound documents). A maintained parser exists (word-extractor, not
+ * installed), but no `.doc` sample could be produced here to test it against (no Word, LibreOffice or antiword on the build machine, none in the
  * eval data), and an untested binary parser is not something to publish text from. So `.doc` files are rejected
- * with `unsupported_doc` and a detail that says what to do; the extractor slot is ready for word-extractor once a
+ * with `unsupported_doc` and a detail that says what to do; the extractor slot is ready for such a parser once a
  * tested sample exists (tests/fixtures/docx/ would hold it).
  */
 import type { RawFileInfo } from '../lib/types.js';

@@ -28,6 +28,7 @@ import { BLOCK_ELEMENTS, CELL_ELEMENTS, IMPLIED_END, RAW_TEXT_ELEMENTS, SKIP_ELE
 import { BARE_DASH_SUFFIX, SITE_BRACKETS, SITE_WORD, TITLE_SEPARATOR } from '../rules/html-title.js';
 import { BYLINE_DATE, DATE_IN_TEXT, PUBLISHED_META, SITE_META, SOURCE_LINE } from '../rules/html-meta.js';
 import { CHROME_SELECTORS, CONTROL_LINE, FOOTER_LINE, LEADING_COUNTER, TAIL_MARKER } from '../rules/html-chrome.js';
+import { isoDate as calendarDate } from '../lib/unicode.js';
 
 export interface HtmlConfig {
   /** Deepest element nesting accepted (real pages of the eval set stay under 40; see the note above). */
@@ -244,9 +245,7 @@ const oneLine = (s: string | null | undefined) => (s ?? '').replace(/\s+/gu, ' '
 export function isoDate(s: string | null | undefined): string | null {
   const m = s ? DATE_IN_TEXT.exec(s) : null;
   if (!m?.groups) return null;
-  const y = Number(m.groups['y']), mo = Number(m.groups['m']), d = Number(m.groups['d']);
-  if (mo < 1 || mo > 12 || d < 1 || d > new Date(Date.UTC(y, mo, 0)).getUTCDate()) return null;
-  return `${y}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+  return calendarDate(m.groups['y']!, m.groups['m']!, m.groups['d']!);
 }
 
 /** A `<title>` cut into article title and site name (pipeline/rules/html-title.ts). */

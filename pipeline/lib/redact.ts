@@ -7,6 +7,7 @@
  */
 import { NAME_ROLES } from '../rules/boilerplate.js';
 import { maskPII } from './pii.js';
+import { cutCodePoints } from './unicode.js';
 
 /** Written in place of a person's name in an excerpt. */
 export const NAME_PLACEHOLDER = '<NAME>';
@@ -15,17 +16,4 @@ export const NAME_PLACEHOLDER = '<NAME>';
 export function redactForReport(text: string, max = 120): string {
   const t = maskPII(text).replace(NAME_ROLES, `$1${NAME_PLACEHOLDER}`);
   return cutCodePoints(t, max);
-}
-
-/** The first `max` code points of `s` (a surrogate pair is one), without spreading a long string. */
-function cutCodePoints(s: string, max: number): string {
-  let i = 0;
-  for (let k = 0; i < s.length && k < max; i++, k++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
-      const lo = s.charCodeAt(i + 1);
-      if (lo >= 0xdc00 && lo <= 0xdfff) i++;
-    }
-  }
-  return s.slice(0, i);
 }

@@ -1,5 +1,5 @@
 /**
- * Script detection and Traditional → Simplified conversion (opencc-js), shared by normalize and dedupe.
+ * Script detection and Traditional → Simplified conversion (opencc-js), used by normalize.
  *
  * Detection measures the share of Han characters that a character-level Traditional → Simplified
  * conversion would change. Conversion is applied only to text detected as Traditional: OpenCC

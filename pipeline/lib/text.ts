@@ -64,26 +64,9 @@ function sentences(paragraph: string, each: (from: number, to: number) => void):
   each(start, n);
 }
 
-/** `/\s/u` (and what `String.prototype.trim` strips) on one UTF-16 unit; a surrogate is never a space. */
-export function isSpaceUnit(c: number): boolean {
-  if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
-  if (c < 0xa0) return false;
-  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029
-    || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
-}
+import { isSpaceUnit, countCodePoints } from './unicode.js';
 
-/** Code points in `s` (`[...s].length` without the array): a lone surrogate counts as one. */
-export function countCodePoints(s: string): number {
-  let n = s.length;
-  for (let i = 0; i + 1 < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff) {
-      const lo = s.charCodeAt(i + 1);
-      if (lo >= 0xdc00 && lo <= 0xdfff) { n--; i++; }
-    }
-  }
-  return n;
-}
+export { isSpaceUnit, countCodePoints };
 
 let jieba: Jieba | null = null;
 /** A word has at least one letter or digit (Han characters are letters). */

@@ -19,6 +19,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { defineStage, countChars } from '../lib/stage.js';
+import { countCodePoints, cutCodePoints, isoDate } from '../lib/unicode.js';
 import { findPII, maskPII, placeholderFor, type PIIMatch } from '../lib/pii.js';
 import type { Doc, Removal } from '../lib/types.js';
 import { NAME_PLACEHOLDER, redactForReport } from '../lib/redact.js';
@@ -75,14 +76,6 @@ function setField(ctx: Ctx, key: keyof Fields, value: string | null): void {
 }
 
 /** `YYYY-MM-DD` if the parts form a real calendar date, else null. */
-function isoDate(y: string, m: string, d: string): string | null {
-  const year = Number(y), month = Number(m), day = Number(d);
-  if (month < 1 || month > 12 || day < 1) return null;
-  const days = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  if (day > days) return null;
-  return `${y}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
-}
-
 /** Contact labels and separators at the end of a value, left when the item after them is cut off. */
 const LABELS_AT_END = new RegExp(`(?:${CONTACT_LABELS.source})+$`);
 
@@ -309,26 +302,13 @@ function skeleton(s: string): string {
 export function isPreviewSnippet(candidate: string, following: string[]): boolean {
   if (!ELLIPSIS_END.test(candidate)) return false;
   const sk = skeleton(candidate.replace(ELLIPSIS_END, ''));
-  if (!hasCodePoints(sk, SNIPPET_MIN_CHARS)) return false;
+  if (countCodePoints(cutCodePoints(sk, SNIPPET_MIN_CHARS)) < SNIPPET_MIN_CHARS) return false;
   let acc = '';
   for (const f of following) {
     acc += skeleton(f);
     if (acc.length >= sk.length) break;
   }
   return acc.startsWith(sk);
-}
-
-/** Whether `s` has at least `n` code points (`[...s].length >= n`, without spreading a long paragraph). */
-function hasCodePoints(s: string, n: number): boolean {
-  let k = 0;
-  for (let i = 0; i < s.length && k < n; i++, k++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
-      const lo = s.charCodeAt(i + 1);
-      if (lo >= 0xdc00 && lo <= 0xdfff) i++;
-    }
-  }
-  return k >= n;
 }
 
 /** Titles are short and do not end like a sentence. */

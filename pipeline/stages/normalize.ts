@@ -13,6 +13,7 @@
  */
 import { pinyin } from 'pinyin-pro';
 import { defineStage, countChars } from '../lib/stage.js';
+import { isSpaceUnit } from '../lib/unicode.js';
 import type { Doc, Removal, Script } from '../lib/types.js';
 import {
   detectVariant, scriptStats, addStats, textEvidence, toSimplified, isTraditionalChar,
@@ -182,14 +183,7 @@ const TRANSPARENT = new Set([',', ';', ':', '?', '!'].map((c) => c.charCodeAt(0)
 const KEYS = new RegExp(`[${Object.keys(ASCII_TO_FULLWIDTH).map((c) => `\\${c}`).join('')}]`, 'g');
 const FULL = new Map(Object.entries(ASCII_TO_FULLWIDTH).map(([a, f]) => [a.charCodeAt(0), f.charCodeAt(0)]));
 
-/** `/\s/u` on one UTF-16 code unit; a surrogate is never a space. (lib/text.ts has the same; not imported
- * from there, which would load jieba's dictionary into every normalize worker.) */
-export function isSpaceUnit(c: number): boolean {
-  if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
-  if (c < 0xa0) return false;
-  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029
-    || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
-}
+export { isSpaceUnit };
 
 const cjkCache = new Map<number, boolean>();
 function isCjkContext(cp: number): boolean {
