@@ -29,38 +29,55 @@ export interface MapStage<I, O, C = Record<string, unknown>> {
   process(rec: I, config: C): StageResult<O>;
 }
 
-/** Where a global stage sends its results. */
-export interface Sink<I, O> {
-  emit(rec: O): void;
-  remove(from: I, removal: Removal): void;
-  drop(rec: I, drop: Drop): void;
-  /** Add to a counter in stats.json (`<stage>.<key>`). */
-  count(key: string, n?: number): void;
-  /** Write rows to `report/<name>.jsonl` (e.g. dedupe's `boilerplate_candidates`); sorted by the stage. */
-  report(name: string, rows: Record<string, unknown>[]): void;
+/**
+ * What a whole-corpus stage's plan decided: one decision per input record (in input order), counters for
+ * stats.json (`<stage>.<key>`), and report rows (`report/<name>.jsonl`, in the order given).
+ */
+export interface GlobalPlan<D> {
+  decisions: D[];
+  counts: Record<string, number>;
+  reports: Record<string, Record<string, unknown>[]>;
+}
+
+/** What the runner offers a plan: per-record values of chosen records, computed in the worker pool. */
+export interface PlanContext<A, G> {
+  /**
+   * Runs the stage's `gather(rec, ask)` on the records that have an ask (keyed by input index) and calls
+   * `each(index, value)` in input order. Records are read again from the stage input, in the worker pool.
+   */
+  gather(asks: ReadonlyMap<number, A>, each: (index: number, value: G) => void): Promise<void>;
 }
 
 /**
- * A stage that needs the whole corpus (dedupe): it may read its input more than once. Its per-record work
- * (e.g. MinHash signatures) can go in `prepare`, which the runner runs in the worker pool; `run` then receives
- * the prepared values in input order (one per input record).
+ * A stage that needs the whole corpus (dedupe), split so that everything per record runs in the worker pool
+ * and only the decision needs the corpus in memory:
+ *   1. `prepare` (per record, worker pool): a small value (kept in memory for the whole corpus);
+ *   2. `plan` (main thread): from all prepared values, one decision per record; it may ask for more per-record
+ *      values of chosen records with `ctx.gather` (e.g. the shingle sets of candidate pairs);
+ *   3. `apply` (per record, worker pool): what the decision means for the record (kept, changed, dropped),
+ *      returned like a per-record stage's result; the runner writes, checks and accounts for it.
+ * All values passed between the steps must be structured-clonable (they cross thread boundaries).
  */
-export interface GlobalStage<I, O, C = Record<string, unknown>, P = unknown> {
+export interface GlobalStage<I, O, C = Record<string, unknown>, P = unknown, D = unknown, A = unknown, G = unknown> {
   name: string;
   kind: 'global';
   describe: string;
   defaults: C;
-  /** Pure, per record, small result (it is kept in memory for the whole corpus). */
-  prepare?(rec: I, config: C): P;
-  run(input: () => AsyncIterable<I>, config: C, sink: Sink<I, O>, prepared?: P[]): Promise<void>;
+  /** Pure, per record, small result. */
+  prepare(rec: I, config: C): P;
+  plan(prepared: P[], config: C, ctx: PlanContext<A, G>): Promise<GlobalPlan<D>>;
+  apply(rec: I, decision: D, config: C): StageResult<O>;
+  /** Pure, per record: what `plan` asks for with `ctx.gather`. */
+  gather?(rec: I, ask: A, config: C): G;
 }
 
-export type Stage<I, O, C = Record<string, unknown>> = MapStage<I, O, C> | GlobalStage<I, O, C>;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Stage<I, O, C = Record<string, unknown>> = MapStage<I, O, C> | GlobalStage<I, O, C, any, any, any, any>;
 
 /** Identity helper that gives a stage definition its types by inference (citty's `defineCommand`). */
 export function defineStage<I, O, C>(def: MapStage<I, O, C>): MapStage<I, O, C>;
-export function defineStage<I, O, C, P = unknown>(def: GlobalStage<I, O, C, P>): GlobalStage<I, O, C, P>;
-export function defineStage<I, O, C, P = unknown>(def: MapStage<I, O, C> | GlobalStage<I, O, C, P>): MapStage<I, O, C> | GlobalStage<I, O, C, P> {
+export function defineStage<I, O, C, P, D, A, G>(def: GlobalStage<I, O, C, P, D, A, G>): GlobalStage<I, O, C, P, D, A, G>;
+export function defineStage<I, O, C, P, D, A, G>(def: MapStage<I, O, C> | GlobalStage<I, O, C, P, D, A, G>): MapStage<I, O, C> | GlobalStage<I, O, C, P, D, A, G> {
   return def;
 }
 
@@ -84,4 +101,19 @@ export function charsOf(rec: unknown): number {
   if (Array.isArray(r.paragraphs)) for (const p of r.paragraphs as string[]) n += countChars(p);
   else n += countChars(r.text ?? '');
   return n;
+}
+
+/**
+ * A whole-corpus stage run in memory, on one thread, over records already parsed: prepare, plan (gather run
+ * inline), apply. The runner does the same in the worker pool over files; tests and micro-benchmarks use this.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function runGlobalInMemory<I, O, C>(stage: GlobalStage<I, O, C, any, any, any, any>, records: I[], config: C = stage.defaults): Promise<{ results: StageResult<O>[]; plan: GlobalPlan<unknown> }> {
+  const prepared = records.map((r) => stage.prepare(r, config));
+  const plan = await stage.plan(prepared, config, {
+    async gather(asks, each) {
+      for (const i of [...asks.keys()].sort((a, b) => a - b)) each(i, stage.gather!(records[i]!, asks.get(i), config));
+    },
+  });
+  return { results: records.map((r, i) => stage.apply(r, plan.decisions[i], config)), plan };
 }
