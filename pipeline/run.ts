@@ -50,48 +50,32 @@ async function main(): Promise<number> {
   if (out === raw || out.startsWith(raw + path.sep)) throw new PipelineError('config', `OUT (${out}) must not be inside RAW (${raw})`);
   // The stages (dictionaries, segmenters) load only once the configuration is known to be good.
   const { runStages } = await import('./lib/runner.js');
-  const { writeDocuments, writeReport, OUTPUT_FILES } = await import('./stages/export.js');
   const release = await acquireLock(out);
   try {
     const progress = makeProgress(process.stderr, quiet);
     if (!quiet) process.stderr.write(`jingwen: ${path.relative(process.cwd(), raw) || '.'} → ${path.relative(process.cwd(), out) || '.'}\n`);
+    const t0 = performance.now();
     const metas = await runStages({ raw, out, root, progress, workers });
-    const stagesDir = path.join(out, 'stages');
-    // Extraction's key includes file times; its output fingerprint does not. Later keys derive from content.
-    const key = createHash('sha256').update(metas.map((m) => (m.stage === 'extract' ? m.output_sha256 : m.key)).join('\n') + codeHash(path.join(root, 'pipeline/stages/export.ts'), root)).digest('hex');
-    const metaFile = path.join(stagesDir, 'export.meta.json');
-    const prev = (await exists(metaFile)) ? await readJson<StageMeta>(metaFile) : null;
-    const outputsThere = (await Promise.all([...OUTPUT_FILES, 'report/stats.json', 'report/ledger.jsonl'].map((f) => exists(path.join(out, f))))).every(Boolean);
-    let exportMeta: StageMeta;
-    if (prev && prev.key === key && outputsThere) {
-      progress.skip('export');
-      exportMeta = { ...prev, cached: true };
-    } else {
-      const t0 = performance.now();
-      await rm(metaFile, { force: true });
-      progress.start('export');
-      const facts = await writeDocuments(stagesDir, out);
-      await writeReport(stagesDir, out, metas, facts);
-      const n = facts.rows;
-      progress.tick(n);
-      progress.end();
-      exportMeta = { stage: 'export', key, output_sha256: '', in: n, out: n, dropped: {}, removed: {}, counters: {}, seconds: (performance.now() - t0) / 1000 };
-      await writeAtomic(metaFile, stableJson(exportMeta));
+    const exportMeta = metas[metas.length - 1]!;
+    if (!exportMeta.cached) {
       // Times vary from run to run: they live apart from stats.json, which is byte-identical across runs.
-      const all = [...metas, exportMeta];
+      const passes = new Map<number, { stages: string[]; seconds: number }>();
+      for (const m of metas) if (!m.cached && m.pass) passes.set(m.pass, { stages: m.fused ?? [m.stage], seconds: m.pass_seconds ?? m.seconds });
       await writeAtomic(
         path.join(out, 'report', 'timings.json'),
         stableJson({
           workers,
           input_bytes: metas[0]?.input_bytes ?? null,
-          seconds: Object.fromEntries(all.map((m) => [m.stage, Number(m.seconds.toFixed(3))])),
-          peak_rss_mb: Object.fromEntries(all.map((m) => [m.stage, m.peak_rss_mb ?? null])),
-          cached: all.filter((m) => m.cached).map((m) => m.stage),
+          wall_seconds: Number(((performance.now() - t0) / 1000).toFixed(3)),
+          seconds: Object.fromEntries(metas.map((m) => [m.stage, Number(m.seconds.toFixed(3))])),
+          passes: [...passes.entries()].sort((a, b) => a[0] - b[0]).map(([pass, p]) => ({ pass, stages: p.stages, seconds: Number(p.seconds.toFixed(3)) })),
+          peak_rss_mb: Object.fromEntries(metas.map((m) => [m.stage, m.peak_rss_mb ?? null])),
+          cached: metas.filter((m) => m.cached).map((m) => m.stage),
         }),
       );
     }
     const stats = await readJson<Record<string, unknown>>(path.join(out, 'report', 'stats.json'));
-    process.stdout.write(summaryTable([...metas, exportMeta], stats, out));
+    process.stdout.write(summaryTable(metas, stats, out));
     const files = stats['files'] as { rejected: number };
     if (argv.strict && files.rejected > 0) {
       process.stderr.write(chalk.red(`jingwen: --strict: ${files.rejected} raw file(s) rejected (see ${path.join(out, 'report/rejects.jsonl')})\n`));

@@ -8,12 +8,12 @@
  * @example
  *   import { benchDedupe } from './pipeline/dedup/bench.js';
  *   console.log(await benchDedupe(100_000));
- *   // or: npx tsx pipeline/dedup/bench.ts 20000
+ *   // or, with a full GC before each memory figure: node --expose-gc --import tsx pipeline/dedup/bench.ts 100000
  */
 import { sha256Hex } from '../lib/ids.js';
 import type { Doc } from '../lib/types.js';
-import { DEDUPE_DEFAULTS, runDedupe, type DedupeConfig } from '../stages/dedupe.js';
-import { prepareDoc, type Prepared } from './prepare.js';
+import { dedupe, DEDUPE_DEFAULTS, type DedupeConfig } from '../stages/dedupe.js';
+import type { Prepared } from './prepare.js';
 
 function mulberry32(seed: number): () => number {
   return () => {
@@ -52,8 +52,8 @@ function paragraphsOf(i: number, seed: number, bank: string[]): string[] {
   return out;
 }
 
-/** `n` synthetic documents, as a re-readable stream (what a global stage's `input` is). */
-export function syntheticCorpus(n: number, seed = 1): () => AsyncIterable<Doc> {
+/** `n` synthetic documents, each built on demand from its index (what the runner's gather re-reads). */
+export function syntheticDocs(n: number, seed = 1): { length: number; at(i: number): Doc } {
   const r = mulberry32(seed);
   const bank = Array.from({ length: 5000 }, () => {
     const l = 2 + Math.floor(r() * 7);
@@ -61,48 +61,80 @@ export function syntheticCorpus(n: number, seed = 1): () => AsyncIterable<Doc> {
     for (let k = 0; k < l; k++) s += String.fromCharCode(0x4e00 + Math.floor(r() * 3500));
     return s;
   });
+  return { length: n, at: (i) => doc(i, paragraphsOf(i, seed, bank)) };
+}
+
+/** The same documents as a re-readable stream. */
+export function syntheticCorpus(n: number, seed = 1): () => AsyncIterable<Doc> {
+  const docs = syntheticDocs(n, seed);
   return async function* () {
-    for (let i = 0; i < n; i++) yield doc(i, paragraphsOf(i, seed, bank));
+    for (let i = 0; i < n; i++) yield docs.at(i);
   };
 }
 
+/** Memory in bytes per document, relative to before prepare: V8 heap used, array buffers (outside the heap), RSS. */
+export interface BytesPerDoc { heap: number; array_buffers: number; rss: number }
+
 export interface BenchResult {
   docs: number; kept: number; exact: number; near: number; seconds: number; cpu_seconds: number;
-  /** The per-document part (the runner runs it in the worker pool) and the global part, here both on one thread. */
-  prepare_seconds: number; run_seconds: number;
-  peak_rss_mb: number; counts: Record<string, number>;
+  /** The three parts, here all on one thread: per document (worker pool in the runner), global, per document;
+   *  `gather_seconds` is the part of `plan_seconds` spent in `gather` (the worker pool's, in the runner). */
+  prepare_seconds: number; plan_seconds: number; gather_seconds: number; apply_seconds: number;
+  /** Peak resident memory of the process (getrusage). */
+  peak_rss_mb: number;
+  /** Measured after a full GC when run with `node --expose-gc` (else after whatever GC happened): with the
+   *  prepared values alive; inside plan (the first gather, when its tables are alive); with the decisions alive. */
+  bytes_per_doc: { after_prepare: BytesPerDoc; during_plan: BytesPerDoc | null; after_plan: BytesPerDoc };
+  counts: Record<string, number>;
 }
 
-/** Run the whole dedupe stage on `n` synthetic documents; time and peak resident memory (sampled). */
+/**
+ * Run the whole dedupe stage on `n` synthetic documents as the runner would, on one thread: prepare (each value
+ * structured-cloned, as it arrives from a worker), plan (gather answered inline, cloned too), apply.
+ */
 export async function benchDedupe(n: number, cfg: Partial<DedupeConfig> = {}): Promise<BenchResult> {
-  const counts: Record<string, number> = {};
-  let kept = 0, peak = process.memoryUsage().rss;
-  const timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 50);
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const snap = () => { gc?.(); gc?.(); const m = process.memoryUsage(); return { heap: m.heapUsed, array_buffers: m.arrayBuffers, rss: m.rss }; };
+  const perDoc = (a: BytesPerDoc, b: BytesPerDoc): BytesPerDoc => ({ heap: Math.round((b.heap - a.heap) / n), array_buffers: Math.round((b.array_buffers - a.array_buffers) / n), rss: Math.round((b.rss - a.rss) / n) });
+  const config = { ...DEDUPE_DEFAULTS, ...cfg };
+  const docs = syntheticDocs(n);
+  const m0 = snap();
   const t0 = performance.now();
   const c0 = process.cpuUsage();
-  const config = { ...DEDUPE_DEFAULTS, ...cfg };
-  const input = syntheticCorpus(n);
-  let t1 = t0;
-  try {
-    const prepared: Prepared[] = [];
-    for await (const d of input()) prepared.push(prepareDoc(d, config));
-    t1 = performance.now();
-    await runDedupe(input, config, {
-      emit: () => { kept++; },
-      remove: () => {},
-      drop: () => {},
-      count: (k, v = 1) => { counts[k] = (counts[k] ?? 0) + v; },
-      report: () => {},
-    }, prepared);
-  } finally {
-    clearInterval(timer);
-  }
-  peak = Math.max(peak, process.memoryUsage().rss);
+  const prepared: Prepared[] = [];
+  for (let i = 0; i < n; i++) prepared.push(structuredClone(dedupe.prepare(docs.at(i), config)));
+  const t1 = performance.now();
+  const m1 = snap();
+  let during: BytesPerDoc | null = null;
+  let gatherMs = 0;
+  const t2 = performance.now();
+  const plan = await dedupe.plan(prepared, config, {
+    async gather(asks, each) {
+      if (!during) during = perDoc(m0, snap());
+      for (const i of [...asks.keys()].sort((a, b) => a - b)) {
+        const g0 = performance.now();
+        const value = structuredClone(dedupe.gather!(docs.at(i), asks.get(i)!, config));
+        gatherMs += performance.now() - g0;
+        each(i, value);
+      }
+    },
+  });
+  const t3 = performance.now();
+  const m2 = snap();
+  const t4 = performance.now();
+  let kept = 0;
+  for (let i = 0; i < n; i++) kept += dedupe.apply(docs.at(i), structuredClone(plan.decisions[i]!), config).out.length;
+  const t5 = performance.now();
   const cpu = process.cpuUsage(c0);
+  const counts = plan.counts;
   return {
-    docs: n, kept, exact: counts['exact'] ?? 0, near: counts['near'] ?? 0, seconds: (performance.now() - t0) / 1000,
-    prepare_seconds: (t1 - t0) / 1000, run_seconds: (performance.now() - t1) / 1000,
-    cpu_seconds: (cpu.user + cpu.system) / 1e6, peak_rss_mb: Math.round(peak / 2 ** 20), counts };
+    docs: n, kept, exact: counts['exact'] ?? 0, near: counts['near'] ?? 0, seconds: (t5 - t0 - (t2 - t1) - (t4 - t3)) / 1000,
+    cpu_seconds: (cpu.user + cpu.system) / 1e6,
+    prepare_seconds: (t1 - t0) / 1000, plan_seconds: (t3 - t2) / 1000, gather_seconds: gatherMs / 1000, apply_seconds: (t5 - t4) / 1000,
+    peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
+    bytes_per_doc: { after_prepare: perDoc(m0, m1), during_plan: during, after_plan: perDoc(m0, m2) },
+    counts: counts as Record<string, number>,
+  };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

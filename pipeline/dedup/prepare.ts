@@ -1,15 +1,18 @@
 /**
- * Everything dedupe computes from one document alone, as a small structured-clonable value: the runner runs
- * `prepareDoc` in the worker pool (the stage's `prepare`), and the global part (pipeline/dedup/plan.ts) only
- * groups, buckets, verifies candidates and decides. Per document: the paragraph verdicts, the exact hash and
- * length of the canonical body, LSH band keys of its one-permutation MinHash signature(s), and the hashes of its
- * paragraphs for the boilerplate report. About 0.5 KB per document whatever its length.
+ * Everything dedupe computes from one document alone (the stage's `prepare` and `gather`, run in the worker
+ * pool), and the packed form in which the main thread holds it for the whole corpus.
+ *
+ * Per document: the paragraph verdicts, the exact hash and length of the canonical body, LSH band keys of its
+ * one-permutation MinHash signature(s), the hashes of its paragraphs for the boilerplate report, and what the
+ * keeper rule compares. The global part (pipeline/dedup/plan.ts, boilerplate.ts) only groups, buckets and
+ * decides; it asks `gatherDoc` for the few values it needs of chosen documents (shingle sets of candidate
+ * pairs, excerpts of boilerplate paragraphs) instead of keeping them for every document.
  */
 import * as crypto from 'node:crypto';
 import { countChars } from '../lib/stage.js';
 import type { Doc } from '../lib/types.js';
-import { bandKeys, codePoints, ophSignature, optimalBands, shingleHashesOf } from '../lib/minhash.js';
-import { paragraphVerdicts, type ParagraphConfig } from './paragraphs.js';
+import { bandKeys, codePoints, ophSignature, optimalBands, shingleFingerprints, shingleHashesOf } from '../lib/minhash.js';
+import { excerpt, paragraphVerdicts, type ParagraphConfig } from './paragraphs.js';
 
 export interface NearConfig extends ParagraphConfig {
   /** Jaccard threshold on shingle sets for a near-duplicate (verified exactly). */
@@ -35,11 +38,29 @@ export interface PrepareConfig extends NearConfig {
   boilerplateMinChars: number;
 }
 
-/** What dedupe keeps of one document between its per-document and its global part. */
-export interface Prepared {
-  /** Identity and keeper-rule fields of the document. */
+/**
+ * What dedupe keeps of one document between `prepare` and `plan`: one string of 16-bit units (read it with the
+ * accessors below, or `unpackPrepared`). A string because the main thread holds one per document for the whole
+ * corpus: 100k synthetic documents cost 993 bytes each (V8 heap + array buffers) as an object with a
+ * Float64Array and a Uint32Array, and a lone typed array costs ~190 bytes of object and backing-store overhead
+ * over its data; a string costs 16 (pipeline/dedup/bench.ts). It is structured-clonable and flat.
+ *
+ * Layout (units; a 32-bit number is two units, high first; a 53-bit key four):
+ *   0 FORMAT · 1 chars · 3 len · 5 segment · 7 number of shingle sizes · 8 bands · 9 offset of the paragraph
+ *   hashes · 11 offset of the strings · 13 exact hash (128 bits, 8 units) · 21 band keys (sizes × bands × 4) ·
+ *   verdicts (count, then one 32-bit verdict each) · paragraph hashes (count, then hi, lo each) ·
+ *   id, source file, archive member (each: length, then its units).
+ */
+export type Prepared = string;
+
+const FORMAT = 0x4431; // 'D1': bump when the layout changes
+const CHARS = 1, LEN = 3, SEGMENT = 5, NSIZES = 7, BANDS = 8, PARA_AT = 9, STR_AT = 11, EXACT = 13, KEYS = 21;
+
+/** Everything in a prepared value, unpacked (tests, debugging; the plan reads the fields it needs in place). */
+export interface PreparedFields {
   id: string;
   file: string;
+  /** Archive member, '' when none. */
   member: string;
   segment: number;
   /** countChars of the body after paragraph dedupe (the keeper rule's "longest"). */
@@ -52,11 +73,8 @@ export interface Prepared {
   keys: Float64Array;
   /** Paragraph verdicts (`index * 2 + rule code`, see paragraphs.ts), in paragraph order. */
   removed: number[];
-  /**
-   * Boilerplate report input, four numbers per distinct kept paragraph of at least `boilerplateMinChars`
-   * canonical characters, in paragraph order: the two 32-bit halves of the first 64 bits of sha256(canonical
-   * paragraph), the paragraph index, the canonical length.
-   */
+  /** Two 32-bit halves of the first 64 bits of sha256(canonical paragraph) per distinct kept paragraph of at
+   *  least `boilerplateMinChars` canonical characters, in paragraph order. */
   para: Uint32Array;
 }
 
@@ -100,6 +118,32 @@ export function canonicalBody(canon: readonly string[], removed: readonly number
   return canon.filter((_, i) => !gone.has(i)).join('');
 }
 
+/** 16-bit units of a prepared value under construction. */
+class Units {
+  readonly u: number[] = [];
+  u32(x: number): void { this.u.push(x >>> 16, x & 0xffff); }
+  /** A non-negative integer below 2^53 (a band key). */
+  f53(x: number): void { this.u32(Math.floor(x / 0x100000000)); this.u32(x >>> 0); }
+  str(s: string): void { this.u32(s.length); for (let i = 0; i < s.length; i++) this.u.push(s.charCodeAt(i)); }
+  set32(at: number, x: number): void { this.u[at] = x >>> 16; this.u[at + 1] = x & 0xffff; }
+  toString(): string {
+    let s = '';
+    for (let i = 0; i < this.u.length; i += 8192) s += String.fromCharCode(...this.u.slice(i, i + 8192));
+    return s;
+  }
+}
+
+/** Kept paragraphs (index, canonical form) eligible for the boilerplate report, with their 64-bit hash, in order. */
+function boilerplateParagraphs(canon: readonly string[], gone: ReadonlySet<number>, cfg: PrepareConfig, f: (i: number, hi: number, lo: number) => void): void {
+  for (let i = 0; i < canon.length; i++) {
+    if (gone.has(i)) continue;
+    const c = canon[i]!;
+    if (c.length < cfg.boilerplateMinChars) continue;
+    const h = sha256(c);
+    f(i, h.readUInt32BE(0), h.readUInt32BE(4));
+  }
+}
+
 /** The per-document part of dedupe (the stage's `prepare`). Pure. */
 export function prepareDoc(doc: Doc, cfg: PrepareConfig): Prepared {
   const { canon, removed } = paragraphVerdicts(doc.paragraphs, cfg);
@@ -108,37 +152,162 @@ export function prepareDoc(doc: Doc, cfg: PrepareConfig): Prepared {
   const cps = codePoints(body);
   const { bands, rows } = banding(cfg);
   const sizes = indexSizes(cps.length, cfg);
-  const keys = new Float64Array(bands * sizes.length);
-  sizes.forEach((n, s) => keys.set(bandKeys(ophSignature(shingleHashesOf(cps, n), cfg.numPerm, cfg.seed), bands, rows), s * bands));
-
-  const para: number[] = [];
-  const seen = new Set<string>();
   let chars = 0;
-  for (let i = 0; i < canon.length; i++) {
-    if (gone.has(i)) continue;
-    chars += countChars(doc.paragraphs[i]!);
-    const c = canon[i]!;
-    if (c.length < cfg.boilerplateMinChars) continue;
-    const h = sha256(c);
-    const hi = h.readUInt32BE(0), lo = h.readUInt32BE(4);
-    const k = paraKey(hi, lo);
-    if (seen.has(k)) continue;
+  for (let i = 0; i < doc.paragraphs.length; i++) if (!gone.has(i)) chars += countChars(doc.paragraphs[i]!);
+
+  const w = new Units();
+  w.u.push(FORMAT);
+  w.u32(chars);
+  w.u32(cps.length);
+  w.u32(doc.segment);
+  w.u.push(sizes.length, bands);
+  w.u32(0); // PARA_AT, set below
+  w.u32(0); // STR_AT
+  if (body === '') for (let k = 0; k < 8; k++) w.u.push(0);
+  else { const h = sha256(body); for (let k = 0; k < 16; k += 4) w.u32(h.readUInt32BE(k)); }
+  for (const n of sizes) for (const key of bandKeys(ophSignature(shingleHashesOf(cps, n), cfg.numPerm, cfg.seed), bands, rows)) w.f53(key);
+  w.u32(removed.length);
+  for (const v of removed) w.u32(v);
+
+  const paraAt = w.u.length;
+  w.u32(0);
+  const seen = new Set<string>();
+  boilerplateParagraphs(canon, gone, cfg, (_i, hi, lo) => {
+    const k = paraHashHex(hi, lo);
+    if (seen.has(k)) return;
     seen.add(k);
-    para.push(hi, lo, i, c.length);
-  }
-  return {
-    id: doc.id, file: doc.source_file, member: doc.source_member ?? '', segment: doc.segment, chars,
-    exact: body === '' ? '' : sha256(body).toString('hex', 0, 16),
-    len: cps.length, keys, removed, para: Uint32Array.from(para),
-  };
+    w.u32(hi);
+    w.u32(lo);
+  });
+  w.set32(paraAt, seen.size);
+  w.set32(PARA_AT, paraAt);
+  w.set32(STR_AT, w.u.length);
+  w.str(doc.id);
+  w.str(doc.source_file);
+  w.str(doc.source_member ?? '');
+  return w.toString();
 }
 
-/** A paragraph hash as a Map key: its 64 bits as four UTF-16 units. */
-export function paraKey(hi: number, lo: number): string {
-  return String.fromCharCode(hi >>> 16, hi & 0xffff, lo >>> 16, lo & 0xffff);
+// ---- Reading a prepared value in place ---------------------------------------------------------------
+
+/** The 32-bit number at unit offset `o`. */
+export function u32At(p: Prepared, o: number): number {
+  return ((p.charCodeAt(o) << 16) | p.charCodeAt(o + 1)) >>> 0;
+}
+
+/** The `b`-th band key of the `s`-th shingle size (`indexSizes` order). */
+export function bandKeyOf(p: Prepared, s: number, b: number, bands: number): number {
+  const o = KEYS + (s * bands + b) * 4;
+  return u32At(p, o) * 0x100000000 + u32At(p, o + 2);
+}
+
+export const charsOf = (p: Prepared): number => u32At(p, CHARS);
+export const lenOf = (p: Prepared): number => u32At(p, LEN);
+export const segmentOf = (p: Prepared): number => u32At(p, SEGMENT);
+/** The first 32 bits of the exact hash (a hash-table slot). */
+export const exactHashOf = (p: Prepared): number => u32At(p, EXACT);
+
+/** Whether two documents' canonical bodies have the same (128-bit) hash. */
+export function sameExact(p: Prepared, q: Prepared): boolean {
+  for (let k = EXACT; k < KEYS; k++) if (p.charCodeAt(k) !== q.charCodeAt(k)) return false;
+  return true;
+}
+
+/** Paragraph verdicts (see `PreparedFields.removed`). */
+export function verdictsOf(p: Prepared): number[] {
+  const o = KEYS + p.charCodeAt(NSIZES) * p.charCodeAt(BANDS) * 4;
+  const n = u32At(p, o);
+  const out = new Array<number>(n);
+  for (let k = 0; k < n; k++) out[k] = u32At(p, o + 2 + 2 * k);
+  return out;
+}
+
+/** Number of paragraph hashes, and the offset of the first (hi at `o`, lo at `o + 2`, then the next at `o + 4`). */
+export function paraHashes(p: Prepared): { count: number; at: number } {
+  const o = u32At(p, PARA_AT);
+  return { count: u32At(p, o), at: o + 2 };
+}
+
+/** The `k`-th string of the string section: 0 id, 1 source file, 2 archive member ('' when none). */
+function stringOf(p: Prepared, k: number): string {
+  let o = u32At(p, STR_AT);
+  for (let j = 0; j < k; j++) o += 2 + u32At(p, o);
+  return p.slice(o + 2, o + 2 + u32At(p, o));
+}
+export const idOf = (p: Prepared): string => stringOf(p, 0);
+export const fileOf = (p: Prepared): string => stringOf(p, 1);
+export const memberOf = (p: Prepared): string => stringOf(p, 2);
+
+/**
+ * Throws unless `p` is a prepared value of this version made with the banding of `cfg` (values made with another
+ * configuration would bucket against different keys).
+ */
+export function checkPrepared(p: unknown, cfg: NearConfig, bands = banding(cfg).bands): asserts p is Prepared {
+  if (typeof p !== 'string' || p.charCodeAt(0) !== FORMAT || p.length < KEYS) throw new Error(`dedupe: not a prepared value of this version: ${JSON.stringify(p)?.slice(0, 40)}`);
+  const expected = indexSizes(lenOf(p), cfg).length * bands, got = p.charCodeAt(NSIZES) * p.charCodeAt(BANDS);
+  if (got !== expected || (got > 0 && p.charCodeAt(BANDS) !== bands)) {
+    throw new Error(`dedupe: the prepared value of ${idOf(p)} has ${got} band keys, ${expected} expected (prepared with another configuration?)`);
+  }
+}
+
+/** All fields of a prepared value. */
+export function unpackPrepared(p: Prepared): PreparedFields {
+  const nKeys = p.charCodeAt(NSIZES) * p.charCodeAt(BANDS);
+  const keys = new Float64Array(nKeys);
+  for (let k = 0; k < nKeys; k++) keys[k] = bandKeyOf(p, 0, k, 1);
+  const { count, at } = paraHashes(p);
+  const para = new Uint32Array(count * 2);
+  for (let k = 0; k < para.length; k++) para[k] = u32At(p, at + 2 * k);
+  const len = lenOf(p);
+  let exact = '';
+  if (len > 0) for (let k = EXACT; k < KEYS; k += 2) exact += u32At(p, k).toString(16).padStart(8, '0');
+  return { id: idOf(p), file: fileOf(p), member: memberOf(p), segment: segmentOf(p), chars: charsOf(p), exact, len, keys, removed: verdictsOf(p), para };
 }
 
 /** The 16 hex digits of a boilerplate hash from its two halves (as in the report's `hash`). */
 export function paraHashHex(hi: number, lo: number): string {
   return hi.toString(16).padStart(8, '0') + lo.toString(16).padStart(8, '0');
+}
+
+// ---- gather: values the plan asks for, for chosen documents only -------------------------------------
+
+/** What the plan asks of one document (its id guards against a change of input order since prepare). */
+export interface Ask {
+  id: string;
+  /** Shingle sets wanted: bit n set for n-grams. */
+  shingles?: number;
+  /** Boilerplate paragraphs wanted, by hash (`paraHashHex`). */
+  paragraphs?: string[];
+}
+
+/** The answer: one sorted fingerprint set per shingle size asked (ascending n); per paragraph asked, in the
+ *  order asked, the report's excerpt of its first kept occurrence and its canonical length. */
+export interface Gathered {
+  sets: Float64Array[];
+  paragraphs: { excerpt: string; chars: number }[];
+}
+
+/** The stage's `gather`. Pure. */
+export function gatherDoc(doc: Doc, ask: Ask, cfg: PrepareConfig): Gathered {
+  if (doc.id !== ask.id) throw new Error(`dedupe: input order changed between passes: got ${doc.id} where ${ask.id} was prepared`);
+  const { canon, removed } = paragraphVerdicts(doc.paragraphs, cfg);
+  const out: Gathered = { sets: [], paragraphs: [] };
+  if (ask.shingles) {
+    const body = canonicalBody(canon, removed);
+    for (let n = 1; n < 31; n++) if (ask.shingles & (1 << n)) out.sets.push(shingleFingerprints(body, n));
+  }
+  if (ask.paragraphs?.length) {
+    const found = new Map<string, { excerpt: string; chars: number }>();
+    const wanted = new Set(ask.paragraphs);
+    boilerplateParagraphs(canon, new Set(removed.map((v) => v >> 1)), cfg, (i, hi, lo) => {
+      const h = paraHashHex(hi, lo);
+      if (wanted.has(h) && !found.has(h)) found.set(h, { excerpt: excerpt(doc.paragraphs[i]!, 60), chars: canon[i]!.length });
+    });
+    for (const h of ask.paragraphs) {
+      const f = found.get(h);
+      if (!f) throw new Error(`dedupe: ${doc.id} has no paragraph with hash ${h} (input changed since prepare?)`);
+      out.paragraphs.push(f);
+    }
+  }
+  return out;
 }

@@ -48,7 +48,7 @@ export async function sigBench(docs: Doc[], reps = 3): Promise<{ docs: number; c
     time('minhashSignature 256 perms (before)', chars, 1, () => { for (const s of sh) if (s.length) sink += minhashSignature(s, perm)[0]!; }),
     time('multiply-shift 256 perms (b)', chars, 1, () => { for (const s of sh) if (s.length) sink += multiplyShiftSignature(s, 256)[0]!; }),
     time('ophSignature 256 bins (after)', chars, reps, () => { for (const s of sh) if (s.length) sink += ophSignature(s, 256)[0]!; }),
-    time('prepareDoc: all per-document work (after)', chars, reps, () => { for (const d of docs) sink += prepareDoc(d, DEDUPE_DEFAULTS).len; }),
+    time('prepareDoc: all per-document work (after)', chars, reps, () => { for (const d of docs) sink += prepareDoc(d, DEDUPE_DEFAULTS).length; }),
   ];
   if (sink === 0.5) console.log(sink);
   return { docs: docs.length, canonical_chars: chars, rows };

@@ -3,26 +3,37 @@
  * removal and drop records, character accounting, counters, timing, memory, progress, worker threads, and the
  * cache that lets a re-run skip every stage whose input, code and configuration are unchanged.
  *
- * Per-record stages (and extraction) run in a pool of worker threads (piscina) on batches of records; results are
- * written in input order, so the outputs are byte-identical whatever the number of workers.
+ * Work runs in **passes**. A pass reads its input once — the raw files, or a stage output — in batches, and sends
+ * each batch through several consecutive steps in one go in a worker thread (pipeline/lib/worker.ts): extraction,
+ * per-record stages, a whole-corpus stage's `apply`, and the next whole-corpus stage's `prepare`. Records go from
+ * step to step as objects; each stage still writes its own `stages/<name>.jsonl` (and side files), checked and
+ * fingerprinted, so the cache works stage by stage. A fresh run is three passes plus the plan of dedupe:
+ *   1. extract → segment → normalize → clean → prepare(dedupe)     (worker pool)
+ *   2. plan(dedupe), with gather passes for candidate pairs          (main thread + worker pool)
+ *   3. apply(dedupe) → validate                                      (worker pool)
+ * Stages are fused only when they must run anyway (no cached output with the same code and configuration); a
+ * stage that may turn out cached (its code is unchanged) starts a new pass once its input is known.
+ *
+ * With `workers: 1` everything runs on the main thread (no worker threads, nothing copied between threads);
+ * with more, batches go to a pool of that many worker threads (piscina) while the main thread orders, hashes and
+ * writes. Results are written in input order, so outputs are byte-identical whatever the number of workers.
  */
 import { mkdir, rm } from 'node:fs/promises';
 import { createReadStream, readdirSync, readFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { Piscina } from 'piscina';
 import { walkRaw, type RawEntry } from './walk.js';
-import { JsonlWriter, readJsonl, writeAtomic, exists, readJson, stableJson } from './io.js';
-import { assertValid } from './schema.js';
+import { JsonlWriter, writeAtomic, exists, readJson, stableJson } from './io.js';
 import { codeHash } from './codehash.js';
-import { charsOf, type Stage, type GlobalStage } from './stage.js';
+import type { Stage, GlobalStage, GlobalPlan } from './stage.js';
 import { PipelineError } from './errors.js';
 import type { Progress } from './progress.js';
-import type { Drop, RawFileInfo, Removal } from './types.js';
-import type { FileResult, TaskError, MapTask, PrepareTask, ExtractTask, MapBatchResult } from './worker.js';
-import { Tally, refOf, removalRow, dropRows, type RecordRef } from './rows.js';
-import { extractStage, EXTRACT_DEFAULTS } from '../stages/extract.js';
+import type { RawFileInfo } from './types.js';
+import type { ChainResult, ChainStep, ChainTask, DuplicatesTask, GatherResult, GatherTask, StepResult, TaskError } from './worker.js';
+import { ExportOutput, OUTPUT_FILES } from '../stages/export.js';
+import { Tally } from './rows.js';
+import { EXTRACT_DEFAULTS } from '../stages/extract.js';
 import { STAGES } from '../stages/index.js';
 
 export { STAGES };
@@ -48,8 +59,15 @@ export interface StageMeta {
   dropped: Record<string, number>;
   removed: Record<string, { spans: number; chars: number }>;
   counters: Record<string, number>;
+  /** Key without the input: the stage's code, the plumbing and the configuration. */
+  code_key?: string;
+  /** Thread time the stage took (its steps in the worker pool, plus a plan on the main thread), in seconds. */
   seconds: number;
-  /** Peak resident memory of the process (all threads) while the stage ran. */
+  /** Which pass of the run the stage ran in (1-based), the stages fused with it, and that pass's wall time. */
+  pass?: number;
+  fused?: string[];
+  pass_seconds?: number;
+  /** Peak resident memory of the process (all threads) during the stage's pass. */
   peak_rss_mb?: number;
   input_bytes?: number;
   workers?: number;
@@ -65,7 +83,7 @@ export interface FileRow extends RawFileInfo {
 /** Bytes of input JSONL per worker batch (big documents go alone). */
 const BATCH_BYTES = 1 << 20;
 const EXTRACT_BATCH_FILES = 16;
-const EXTRACT_BATCH_BYTES = 16 << 20;
+const EXTRACT_BATCH_BYTES = 4 << 20;
 
 function sha(parts: string[]): string {
   const h = createHash('sha256');
@@ -96,19 +114,6 @@ class StageLog {
     this.removed = new JsonlWriter(path.join(dir, `${stage}.removed.jsonl`));
     this.dropped = new JsonlWriter(path.join(dir, `${stage}.dropped.jsonl`));
   }
-  async remove(ref: RecordRef, r: Removal): Promise<void> {
-    this.tally.removal(r.rule, r.chars);
-    await this.removed.write(removalRow(this.stage, ref, r));
-  }
-  async drop(ref: RecordRef, record: unknown, d: Drop, chars: number): Promise<void> {
-    this.tally.drop(d.reason, chars);
-    const rows = dropRows(this.stage, ref, record, d, chars);
-    await this.removed.write(rows.removed);
-    await this.dropped.write(rows.dropped);
-  }
-  count(key: string, n = 1): void {
-    this.tally.count(key, n);
-  }
   /** The stage's meta from its tally. */
   meta(extra: Pick<StageMeta, 'key' | 'output_sha256' | 'seconds'> & Partial<StageMeta>): StageMeta {
     const t = this.tally;
@@ -132,7 +137,7 @@ async function cachedMeta(dir: string, stage: string, key: string): Promise<Stag
   if (!(await exists(metaFile))) return null;
   const meta = await readJson<StageMeta>(metaFile).catch(() => null);
   if (!meta || meta.key !== key) return null;
-  const side = stage === 'extract' ? ['extract.jsonl', 'extract.files.jsonl'] : [`${stage}.jsonl`, `${stage}.removed.jsonl`, `${stage}.dropped.jsonl`];
+  const side = stage === 'extract' ? ['extract.jsonl', 'extract.files.jsonl'] : stage === 'export' ? [] : [`${stage}.jsonl`, `${stage}.removed.jsonl`, `${stage}.dropped.jsonl`];
   for (const f of side) if (!(await exists(path.join(dir, f)))) return null;
   return { ...meta, cached: true };
 }
@@ -202,18 +207,82 @@ async function* byteBatches(file: string, maxBytes = BATCH_BYTES): AsyncGenerato
   }
 }
 
+/** Lines (records) in a batch of whole JSONL lines. */
+function lineCount(bytes: Uint8Array): number {
+  let n = 0;
+  for (let i = bytes.indexOf(10); i >= 0; i = bytes.indexOf(10, i + 1)) n++;
+  if (bytes.length > 0 && bytes[bytes.length - 1] !== 10) n++;
+  return n;
+}
+
+/** One stage's outputs while a pass runs: its files, fingerprint, ids, tally and thread time. */
+class StageOutput {
+  readonly out: JsonlWriter;
+  readonly log: StageLog;
+  readonly hash = createHash('sha256');
+  private readonly ids = new Set<string>();
+  ms = 0;
+  constructor(readonly dir: string, readonly name: string) {
+    this.out = new JsonlWriter(path.join(dir, `${name}.jsonl`));
+    this.log = new StageLog(dir, name);
+  }
+  async add(r: StepResult): Promise<void> {
+    for (const id of r.ids) {
+      if (this.ids.has(id)) throw new PipelineError('duplicate_id', `stage ${this.name} produced id ${id} twice`);
+      this.ids.add(id);
+    }
+    this.hash.update(r.out);
+    await this.out.writeBytes(r.out);
+    await this.log.removed.writeBytes(r.removed);
+    await this.log.dropped.writeBytes(r.dropped);
+    this.log.tally.merge(r.tally);
+    this.ms += r.ms;
+  }
+  async commit(): Promise<void> {
+    await this.out.commit();
+    await this.log.commit();
+  }
+  async abort(): Promise<void> {
+    await this.out.abort();
+    await this.log.abort();
+  }
+}
+
+/** Where a pass reads: the raw files (it starts with extraction) or a stage's output file. */
+type PassSource = { entries: RawEntry[] } | { file: string };
+/** A step of a pass, as the main thread sees it. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+interface PassStep { stage: Stage<any, any, any> | { name: 'export' }; op: ChainStep['op']; decisions?: unknown[] }
+interface PassResult {
+  /** Outputs per stage that wrote output in the pass (extraction first when it ran), ready for their metas. */
+  stages: { name: string; output: StageOutput; inputBytes?: number }[];
+  prepared?: unknown[];
+  prepareMs: number;
+  /** The export's main-thread side, when the pass ended with the export step (its `finish` is the caller's). */
+  exported?: { output: ExportOutput; ms: number };
+  wall: number;
+  peak: number;
+}
+
 class Runner {
   private pool: Piscina | null = null;
+  private inline: ((t: ChainTask | GatherTask | DuplicatesTask) => Promise<ChainResult | GatherResult | Uint8Array | TaskError>) | null = null;
+  passes = 0;
   constructor(private readonly opts: RunOptions, private readonly dir: string) {}
 
-  private workers(): Piscina {
+  /** Runs a task in the worker pool, or on this thread when the run has one worker. */
+  private async run<R>(t: ChainTask | GatherTask | DuplicatesTask, transfer: ArrayBuffer[] = []): Promise<R> {
+    if (this.opts.workers <= 1) {
+      this.inline ??= (await import('./worker.js')).default;
+      return unwrap((await this.inline(t)) as R | TaskError);
+    }
     this.pool ??= new Piscina({
       filename: new URL('./worker.ts', import.meta.url).href,
       minThreads: this.opts.workers,
       maxThreads: this.opts.workers,
       idleTimeout: 60_000,
     });
-    return this.pool;
+    return unwrap((await this.pool.run(t, { transferList: transfer })) as R | TaskError);
   }
 
   async close(): Promise<void> {
@@ -221,39 +290,17 @@ class Runner {
     this.pool = null;
   }
 
-  async extract(entries: RawEntry[], key: string): Promise<StageMeta> {
-    const { opts, dir } = this;
-    await rm(path.join(dir, 'extract.meta.json'), { force: true });
-    const started = performance.now();
-    const peak = rssSampler();
-    const units = new JsonlWriter(path.join(dir, 'extract.jsonl'));
-    const files = new JsonlWriter(path.join(dir, 'extract.files.jsonl'));
-    const log = new StageLog(dir, 'extract');
-    const outHash = createHash('sha256');
-    opts.progress.start('extract', entries.length);
-    let inputBytes = 0;
+  /** In-flight batches: enough to keep every worker busy while the main thread writes. */
+  private get inflight(): number {
+    return this.opts.workers <= 1 ? 1 : this.opts.workers * 2;
+  }
 
-    const record = async (info: RawFileInfo, lines: string[], chars: number[]): Promise<void> => {
-      log.tally.in++;
-      let charsIn = 0;
-      for (let i = 0; i < lines.length; i++) {
-        outHash.update(lines[i] + '\n');
-        await units.writeLine(lines[i]!);
-        charsIn += chars[i]!;
-        log.tally.out++;
-      }
-      if (info.status !== 'ok') log.tally.dropped[info.reason ?? 'rejected'] = (log.tally.dropped[info.reason ?? 'rejected'] ?? 0) + 1;
-      inputBytes += info.bytes;
-      const row: FileRow = { ...info, units: lines.length, chars_in: charsIn };
-      // The ledger rows are extraction output too: the fingerprint covers both.
-      outHash.update(JSON.stringify(row) + '\n');
-      await files.write(row);
-      opts.progress.tick(1, info.bytes);
-    };
-
-    // Batches keep file order: a batch is a run of consecutive entries; non-regular files are answered here.
-    type Batch = { local: RawFileInfo[] } | { remote: RawEntry[] };
-    const batches: Batch[] = [];
+  /**
+   * Batches of raw files for extraction, in file order: a batch is a run of consecutive regular files;
+   * non-regular, skipped and over-sized entries are answered here without reading them.
+   */
+  private fileBatches(entries: RawEntry[]): ({ local: RawFileInfo } | { remote: RawEntry[] })[] {
+    const batches: ({ local: RawFileInfo } | { remote: RawEntry[] })[] = [];
     let cur: RawEntry[] = [];
     let curBytes = 0;
     const flush = () => {
@@ -264,7 +311,6 @@ class Runner {
     for (const e of entries) {
       const base: RawFileInfo = { path: e.rel, bytes: e.kind === 'file' ? e.size : 0, sha256: '', format: null, encoding: null, encoding_method: null, status: 'rejected', reason: null, detail: e.nameEncoding ? `file name decoded as ${e.nameEncoding}` : null };
       const skip = skipReason(e.rel);
-      // Answered without reading: not a source, not a regular file, or too big to read at all.
       let info: RawFileInfo | null = null;
       if (skip) info = { ...base, bytes: e.size, status: 'skipped', reason: skip, detail: 'not a source document' };
       else if (e.kind === 'symlink') info = { ...base, reason: 'symlink', detail: 'symbolic links are not followed' };
@@ -273,7 +319,7 @@ class Runner {
       else if (e.size > EXTRACT_DEFAULTS.maxFileBytes) info = { ...base, reason: 'too_large', detail: `${e.size} bytes > limit ${EXTRACT_DEFAULTS.maxFileBytes}` };
       if (info) {
         flush();
-        batches.push({ local: [info] });
+        batches.push({ local: info });
         continue;
       }
       cur.push(e);
@@ -281,160 +327,169 @@ class Runner {
       if (cur.length >= EXTRACT_BATCH_FILES || curBytes >= EXTRACT_BATCH_BYTES) flush();
     }
     flush();
-
-    try {
-      await ordered(
-        batches,
-        async (b): Promise<FileResult[]> => {
-          if ('local' in b) return b.local.map((info) => ({ info, units: [], chars: [] }));
-          const task: ExtractTask = { kind: 'extract', files: b.remote.map((e) => ({ rel: e.rel, abs: new Uint8Array(e.abs) })) };
-          const res = unwrap((await this.workers().run(task)) as FileResult[] | TaskError);
-          // The name's legacy encoding is a fact of the walk, not of the bytes.
-          return res.map((r, i) => (b.remote[i]!.nameEncoding ? { ...r, info: { ...r.info, detail: [r.info.detail, `file name decoded as ${b.remote[i]!.nameEncoding}`].filter(Boolean).join('; ') } } : r));
-        },
-        this.opts.workers * 2,
-        async (results) => {
-          for (const r of results) await record(r.info, r.units, r.chars);
-        },
-      );
-      await units.commit();
-      await files.commit();
-      await log.commit();
-    } catch (err) {
-      await units.abort();
-      await files.abort();
-      await log.abort();
-      throw err;
-    }
-    const meta = log.meta({ key, output_sha256: outHash.digest('hex'), seconds: (performance.now() - started) / 1000, peak_rss_mb: peak(), input_bytes: inputBytes, workers: opts.workers });
-    opts.progress.end();
-    await writeAtomic(path.join(dir, 'extract.meta.json'), stableJson(meta));
-    return meta;
+    return batches;
   }
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  async stage(stage: Stage<any, any, any>, input: string, key: string, total: number): Promise<StageMeta> {
+  /**
+   * One pass: reads the source once in batches, runs every batch through `steps` (in the pool), and writes each
+   * stage's outputs in input order. Metas are removed before anything is written and written by the caller last,
+   * so a killed run leaves no stale voucher.
+   */
+  async pass(source: PassSource, steps: PassStep[], label: string, total: number): Promise<PassResult> {
     const { opts, dir } = this;
-    // The meta vouches for the outputs: it goes first and comes back last, so a killed run leaves no stale voucher.
-    await rm(path.join(dir, `${stage.name}.meta.json`), { force: true });
+    this.passes++;
     const started = performance.now();
     const peak = rssSampler();
-    const out = new JsonlWriter(path.join(dir, `${stage.name}.jsonl`));
-    const log = new StageLog(dir, stage.name);
-    const outHash = createHash('sha256');
-    const ids = new Set<string>();
-    const seen = (id: string) => {
-      if (ids.has(id)) throw new PipelineError('duplicate_id', `stage ${stage.name} produced id ${id} twice`);
-      ids.add(id);
+    const writing = steps.filter((s) => s.op === 'map' || s.op === 'apply').map((s) => s.stage.name);
+    const names = ['entries' in source ? ['extract'] : [], writing].flat();
+    for (const n of names) await rm(path.join(dir, `${n}.meta.json`), { force: true });
+    const outputs = new Map(writing.map((n) => [n, new StageOutput(dir, n)]));
+    const prepare = steps.find((s) => s.op === 'prepare');
+    const prepared: unknown[] | undefined = prepare ? [] : undefined;
+    let prepareMs = 0;
+    const exported = steps.some((s) => s.op === 'export') ? { output: new ExportOutput(opts.out), ms: 0 } : undefined;
+    if (exported) await rm(path.join(dir, 'export.meta.json'), { force: true });
+    const chainSteps = (decisionsFrom: number, n: number): ChainStep[] =>
+      steps.map((s) => ({ stage: s.stage.name, op: s.op, ...(s.decisions ? { decisions: s.decisions.slice(decisionsFrom, decisionsFrom + n) } : {}) }));
+    const take = async (r: ChainResult) => {
+      for (let k = 0; k < r.steps.length; k++) await outputs.get(writing[k]!)!.add(r.steps[k]!);
+      if (prepared && r.prepared) for (const v of r.prepared) prepared.push(v);
+      prepareMs += r.prepareMs ?? 0;
+      if (exported && r.export) {
+        await exported.output.add(r.export);
+        exported.ms += r.exportMs ?? 0;
+      }
     };
-    const writeOut = async (id: string, line: string): Promise<void> => {
-      seen(id);
-      outHash.update(line + '\n');
-      await out.writeLine(line);
-      log.tally.out++;
-    };
-    opts.progress.start(stage.name, total);
+    opts.progress.start(label, total);
+    const ex = 'entries' in source ? new ExtractOutput(dir) : null;
     try {
-      if (stage.kind === 'map') {
+      if ('entries' in source) {
         await ordered(
-          byteBatches(input),
-          async (bytes) => unwrap((await this.workers().run({ kind: 'map', stage: stage.name, bytes } satisfies MapTask, { transferList: [bytes.buffer as ArrayBuffer] })) as MapBatchResult | TaskError),
-          opts.workers * 2,
+          this.fileBatches(source.entries),
+          async (b): Promise<ChainResult & { local?: RawFileInfo; remote?: RawEntry[] }> => {
+            if ('local' in b) return { steps: [], local: b.local };
+            const task: ChainTask = { kind: 'chain', files: b.remote.map((e) => ({ rel: e.rel, abs: new Uint8Array(e.abs) })), steps: chainSteps(0, 0) };
+            return { ...(await this.run<ChainResult>(task)), remote: b.remote };
+          },
+          this.inflight,
           async (r) => {
-            for (const id of r.ids) seen(id);
-            outHash.update(r.out);
-            await out.writeBytes(r.out);
-            await log.removed.writeBytes(r.removed);
-            await log.dropped.writeBytes(r.dropped);
-            log.tally.merge(r.tally);
-            opts.progress.tick(r.tally.in);
+            if (r.local) {
+              await ex!.file(r.local, [], []);
+              opts.progress.tick(1);
+              return;
+            }
+            r.files!.forEach((f, i) => {
+              // The name's legacy encoding is a fact of the walk, not of the bytes.
+              const enc = r.remote![i]!.nameEncoding;
+              if (enc) f.info = { ...f.info, detail: [f.info.detail, `file name decoded as ${enc}`].filter(Boolean).join('; ') };
+            });
+            for (const f of r.files!) await ex!.file(f.info, f.units, f.chars);
+            ex!.ms += r.extractMs ?? 0;
+            await take(r);
+            opts.progress.tick(r.files!.length);
           },
         );
       } else {
-        await this.global(stage, input, log, writeOut);
+        let at = 0;
+        await ordered(
+          byteBatches(source.file),
+          async (bytes) => {
+            const n = lineCount(bytes);
+            const task: ChainTask = { kind: 'chain', bytes, steps: chainSteps(at, n) };
+            at += n;
+            return { n, r: await this.run<ChainResult>(task, [bytes.buffer as ArrayBuffer]) };
+          },
+          this.inflight,
+          async ({ n, r }) => {
+            await take(r);
+            opts.progress.tick(n);
+          },
+        );
       }
-      await out.commit();
-      await log.commit();
+      if (ex) await ex.commit();
+      for (const o of outputs.values()) await o.commit();
     } catch (err) {
-      await out.abort();
-      await log.abort();
+      if (ex) await ex.abort();
+      for (const o of outputs.values()) await o.abort();
+      if (exported) await exported.output.abort();
       throw err;
     }
-    const meta = log.meta({ key, output_sha256: outHash.digest('hex'), seconds: (performance.now() - started) / 1000, peak_rss_mb: peak(), workers: opts.workers });
     opts.progress.end();
-    await writeAtomic(path.join(dir, `${stage.name}.meta.json`), stableJson(meta));
-    return meta;
+    const stages: PassResult['stages'] = [];
+    if (ex) stages.push({ name: 'extract', output: ex, inputBytes: ex.inputBytes });
+    for (const n of writing) stages.push({ name: n, output: outputs.get(n)! });
+    return { stages, prepared, prepareMs, exported, wall: (performance.now() - started) / 1000, peak: peak() };
   }
 
-  /** A whole-corpus stage (dedupe) runs on the main thread; its sink calls are written in call order. */
-  private async global(stage: GlobalStage<unknown, unknown, unknown>, input: string, log: StageLog, writeOut: (id: string, line: string) => Promise<void>): Promise<void> {
-    const { opts } = this;
-    // The per-record pre-pass runs in the worker pool, results kept in input order.
-    let prepared: unknown[] | undefined;
-    if (stage.prepare) {
-      const acc: unknown[] = [];
-      await ordered(
-        byteBatches(input),
-        async (bytes) => unwrap((await this.workers().run({ kind: 'prepare', stage: stage.name, bytes } satisfies PrepareTask, { transferList: [bytes.buffer as ArrayBuffer] })) as unknown[] | TaskError),
-        opts.workers * 2,
-        async (values) => {
-          for (const v of values) acc.push(v);
-        },
-      );
-      prepared = acc;
-    }
-    const charsIn = new Map<string, number>();
-    // Per input id: characters accounted for so far (emitted + removed + dropped).
-    const accounted = new Map<string, number>();
-    const add = (id: string, n: number) => accounted.set(id, (accounted.get(id) ?? 0) + n);
-    const input$ = async function* () {
-      for await (const rec of readJsonl<unknown>(input)) {
-        const id = refOf(rec).id;
-        if (!charsIn.has(id)) {
-          charsIn.set(id, charsOf(rec));
-          log.tally.in++;
+  /** report/duplicates.jsonl's bytes from dedupe's dropped file, built in the pool, in order. */
+  async duplicates(file: string): Promise<Uint8Array[]> {
+    const out: Uint8Array[] = [];
+    if (!(await exists(file))) return out;
+    await ordered(byteBatches(file), (bytes) => this.run<Uint8Array>({ kind: 'duplicates', bytes }, [bytes.buffer as ArrayBuffer]), this.inflight, async (b) => {
+      out.push(b);
+    });
+    return out;
+  }
+
+  /** Runs a whole-corpus stage's `gather` over the records of `file` that `asks` names, in the pool, in input order. */
+  async gather(stage: string, file: string, asks: ReadonlyMap<number, unknown>, each: (index: number, value: unknown) => void): Promise<void> {
+    if (asks.size === 0) return;
+    let at = 0;
+    await ordered(
+      byteBatches(file),
+      async (bytes) => {
+        const n = lineCount(bytes);
+        const base = at;
+        at += n;
+        const wanted: unknown[] = new Array(n);
+        let any = false;
+        for (let i = 0; i < n; i++) {
+          const a = asks.get(base + i);
+          if (a !== undefined) { wanted[i] = a; any = true; }
         }
-        yield rec;
-      }
-    };
-    let chain = Promise.resolve();
-    const later = (fn: () => Promise<void>) => {
-      chain = chain.then(fn);
-    };
-    await stage.run(input$, stage.defaults, {
-      emit: (rec: unknown) => {
-        assertValid(stage.name, rec);
-        const ref = refOf(rec);
-        add(ref.id, charsOf(rec));
-        const line = JSON.stringify(rec);
-        later(() => writeOut(ref.id, line));
-        opts.progress.tick(1);
+        if (!any) return { base, r: null };
+        return { base, r: await this.run<GatherResult>({ kind: 'gather', stage, bytes, asks: wanted }, [bytes.buffer as ArrayBuffer]) };
       },
-      remove: (from: unknown, r: Removal) => {
-        const ref = refOf(from);
-        add(ref.id, r.chars);
-        later(() => log.remove(ref, r));
+      this.inflight,
+      async ({ base, r }) => {
+        if (r) for (let k = 0; k < r.at.length; k++) each(base + r.at[k]!, r.values[k]);
       },
-      drop: (rec: unknown, d: Drop) => {
-        const ref = refOf(rec);
-        const chars = (charsIn.get(ref.id) ?? charsOf(rec)) - (accounted.get(ref.id) ?? 0);
-        add(ref.id, chars);
-        // A whole-corpus stage's drops keep the record (dedupe's duplicates.jsonl publishes their columns).
-        later(() => log.drop(ref, rec, d, chars));
-      },
-      count: (k: string, n = 1) => log.count(k, n),
-      report: (name: string, rows: Record<string, unknown>[]) => {
-        log.reports.set(name, [...(log.reports.get(name) ?? []), ...rows]);
-      },
-    }, prepared);
-    await chain;
-    for (const [id, n] of charsIn) {
-      const residual = n - (accounted.get(id) ?? 0);
-      if (residual !== 0) {
-        log.count('unaccounted_records');
-        await log.remove({ id, source_file: null, source_member: null, line_start: null }, { rule: 'unaccounted', chars: residual });
-      }
+    );
+  }
+}
+
+/** Extraction's outputs while a pass runs: the units, the per-file ledger facts and their common fingerprint. */
+class ExtractOutput extends StageOutput {
+  readonly files: JsonlWriter;
+  inputBytes = 0;
+  constructor(dir: string) {
+    super(dir, 'extract');
+    this.files = new JsonlWriter(path.join(dir, 'extract.files.jsonl'));
+  }
+  async file(info: RawFileInfo, lines: string[], chars: number[]): Promise<void> {
+    const t = this.log.tally;
+    t.in++;
+    let charsIn = 0;
+    for (let i = 0; i < lines.length; i++) {
+      this.hash.update(lines[i] + '\n');
+      await this.out.writeLine(lines[i]!);
+      charsIn += chars[i]!;
+      t.out++;
     }
+    if (info.status !== 'ok') t.dropped[info.reason ?? 'rejected'] = (t.dropped[info.reason ?? 'rejected'] ?? 0) + 1;
+    this.inputBytes += info.bytes;
+    const row: FileRow = { ...info, units: lines.length, chars_in: charsIn };
+    // The ledger rows are extraction output too: the fingerprint covers both.
+    this.hash.update(JSON.stringify(row) + '\n');
+    await this.files.write(row);
+  }
+  override async commit(): Promise<void> {
+    await super.commit();
+    await this.files.commit();
+  }
+  override async abort(): Promise<void> {
+    await super.abort();
+    await this.files.abort();
   }
 }
 
@@ -442,7 +497,10 @@ function schemasHash(dir: string): string {
   return sha(readdirSync(dir).sort().map((f) => `${f}\t${createHash('sha256').update(readFileSync(path.join(dir, f))).digest('hex')}`));
 }
 
-/** Runs extraction and every stage, skipping those whose cache key is unchanged. Returns each stage's meta. */
+/**
+ * Runs extraction, every stage and the export, skipping those whose cache key is unchanged and fusing into one
+ * pass the consecutive ones that must run. Returns each one's meta, in stage order (export last).
+ */
 export async function runStages(opts: RunOptions): Promise<StageMeta[]> {
   const dir = path.join(opts.out, 'stages');
   await mkdir(dir, { recursive: true });
@@ -454,25 +512,173 @@ export async function runStages(opts: RunOptions): Promise<StageMeta[]> {
     codeHash(path.join(opts.root, 'pipeline/lib/worker.ts'), opts.root, [stagesDir]),
     schemasHash(path.join(opts.root, 'schemas')),
   ]);
-  try {
-    const metas: StageMeta[] = [];
-    const tree = await rawTree(opts.raw);
-    const exKey = sha(['extract', tree.fingerprint, codeHash(path.join(opts.root, 'pipeline/stages/extract.ts'), opts.root), plumbing, JSON.stringify(EXTRACT_DEFAULTS)]);
-    let meta = await cachedMeta(dir, 'extract', exKey);
-    if (meta) opts.progress.skip(extractStage.name);
-    else meta = await runner.extract(tree.entries, exKey);
+  const codeKey = (name: string, defaults: unknown) => sha([name, codeHash(path.join(opts.root, `pipeline/stages/${name}.ts`), opts.root), plumbing, JSON.stringify(defaults ?? null)]);
+  const codeKeys = new Map<string, string>([
+    ['extract', codeKey('extract', EXTRACT_DEFAULTS)],
+    ...STAGES.map((s) => [s.name, codeKey(s.name, s.defaults)] as [string, string]),
+    ['export', codeKey('export', null)],
+  ]);
+  // What the previous run left, read before anything is written: a stage whose meta has another code key (or no
+  // meta) must run whatever its input, so it can join the pass of the stage before it.
+  const before = new Map<string, string | undefined>();
+  for (const name of codeKeys.keys()) {
+    const f = path.join(dir, `${name}.meta.json`);
+    before.set(name, (await exists(f)) ? (await readJson<StageMeta>(f).catch(() => null))?.code_key : undefined);
+  }
+  const mustRun = (name: string) => before.get(name) !== codeKeys.get(name);
+  const keyOf = (name: string, input: string) => sha([codeKeys.get(name)!, input]);
+  // The export depends on every stage's outputs (the report reads their side files). Extraction's key covers file
+  // times, its output fingerprint does not: a touched but unchanged raw file changes nothing downstream.
+  const exportKey = () => sha([codeKeys.get('export')!, ...metas.map((m) => `${m.stage}\t${m.output_sha256}\t${m.stage === 'extract' ? '' : m.key}`)]);
+
+  const metas: StageMeta[] = [];
+  const writeMeta = async (meta: StageMeta) => {
+    await writeAtomic(path.join(dir, `${meta.stage}.meta.json`), stableJson(meta));
     metas.push(meta);
-    let input = path.join(dir, 'extract.jsonl');
-    for (const stage of STAGES) {
-      const key = sha([stage.name, meta.output_sha256, codeHash(path.join(opts.root, `pipeline/stages/${stage.name}.ts`), opts.root), plumbing, JSON.stringify(stage.defaults)]);
-      const cached = await cachedMeta(dir, stage.name, key);
-      if (cached) opts.progress.skip(stage.name);
-      meta = cached ?? (await runner.stage(stage, input, key, meta.out));
-      metas.push(meta);
-      input = path.join(dir, `${stage.name}.jsonl`);
+  };
+  /** Metas of a pass's stages (each written after its outputs), then the export's when the pass ended with it. */
+  const finish = async (res: PassResult, keys: Map<string, string>, planSeconds = 0): Promise<void> => {
+    const fused = [...res.stages.map((s) => s.name), ...(res.exported ? ['export'] : [])];
+    const common = { pass: runner.passes, fused, pass_seconds: round3(res.wall), peak_rss_mb: res.peak, workers: opts.workers };
+    for (const [k, s] of res.stages.entries()) {
+      await writeMeta(s.output.log.meta({
+        key: keys.get(s.name)!, code_key: codeKeys.get(s.name)!, output_sha256: s.output.hash.digest('hex'),
+        seconds: round3((s.output.ms + (k === 0 ? planSeconds * 1000 : 0)) / 1000), ...common,
+        ...(s.inputBytes !== undefined ? { input_bytes: s.inputBytes } : {}),
+      }));
+    }
+    if (res.exported) await finishExport(res.exported, common);
+  };
+  const finishExport = async (exported: NonNullable<PassResult['exported']>, common: Partial<StageMeta>): Promise<void> => {
+    const t0 = performance.now();
+    const stats = await exported.output.finish(dir, metas, () => runner.duplicates(path.join(dir, 'dedupe.dropped.jsonl')));
+    const n = stats['documents'] as number;
+    await writeMeta({
+      stage: 'export', key: exportKey(), code_key: codeKeys.get('export')!, output_sha256: '', in: n, out: n, dropped: {}, removed: {}, counters: {},
+      seconds: round3((exported.ms + performance.now() - t0) / 1000), ...common,
+    });
+  };
+  const cached = async (name: string, key: string): Promise<boolean> => {
+    const m = await cachedMeta(dir, name, key);
+    if (!m) return false;
+    if (name === 'export') {
+      const there = await Promise.all([...OUTPUT_FILES, 'report/stats.json', 'report/ledger.jsonl'].map((f) => exists(path.join(opts.out, f))));
+      if (!there.every(Boolean)) return false;
+    }
+    opts.progress.skip(name);
+    metas.push(m);
+    return true;
+  };
+
+  try {
+    const tree = await rawTree(opts.raw);
+    // Extraction's key covers the raw tree (names, sizes, times); later keys cover content (output fingerprints).
+    let prepared: unknown[] | undefined;
+    let i = 0; // next stage of STAGES
+    let exported = false;
+    const exKey = keyOf('extract', tree.fingerprint);
+    if (!(await cached('extract', exKey))) {
+      const steps = fusable(0);
+      const res = await runner.pass({ entries: tree.entries }, steps, passLabel(['extract'], steps), tree.entries.length);
+      prepared = res.prepared;
+      exported = Boolean(res.exported);
+      await finish(res, chainKeys(res, new Map([['extract', exKey]]), ''));
+      i = written(steps);
+    }
+    while (i < STAGES.length) {
+      const stage = STAGES[i]!;
+      const { input, inputHash, total } = last();
+      const file = path.join(dir, `${input}.jsonl`);
+      if (await cached(stage.name, keyOf(stage.name, inputHash))) {
+        prepared = undefined;
+        i++;
+        continue;
+      }
+      if (stage.kind === 'global') {
+        const g = stage as GlobalStage<unknown, unknown, unknown>;
+        const t0 = performance.now();
+        let prepMs = 0;
+        if (!prepared) {
+          const res = await runner.pass({ file }, [{ stage: g, op: 'prepare' }], `${g.name}:prepare`, total);
+          prepared = res.prepared!;
+          prepMs = res.prepareMs;
+        }
+        opts.progress.start(`${g.name}:plan`, prepared.length);
+        const plan: GlobalPlan<unknown> = await g.plan(prepared, g.defaults, {
+          gather: (asks, each) => runner.gather(g.name, file, asks, each),
+        });
+        opts.progress.tick(prepared.length);
+        opts.progress.end();
+        prepared = undefined;
+        const planSeconds = (performance.now() - t0 + prepMs) / 1000;
+        const rest = fusable(i + 1);
+        const steps: PassStep[] = [{ stage: g, op: 'apply', decisions: plan.decisions }, ...rest];
+        // The plan's counters and reports are the stage's: written before its meta, which vouches for them.
+        for (const [name, rows] of Object.entries(plan.reports)) {
+          await writeAtomic(path.join(dir, `${g.name}.report.${name}.jsonl`), rows.map((r) => JSON.stringify(r) + '\n').join(''));
+        }
+        const res = await runner.pass({ file }, steps, passLabel([], steps), total);
+        for (const [k, n] of Object.entries(plan.counts)) res.stages[0]!.output.log.tally.count(k, n);
+        prepared = res.prepared;
+        exported = Boolean(res.exported);
+        await finish(res, chainKeys(res, new Map(), inputHash), planSeconds);
+        i += written(steps);
+      } else {
+        const steps: PassStep[] = [{ stage, op: 'map' }, ...fusable(i + 1)];
+        const res = await runner.pass({ file }, steps, passLabel([], steps), total);
+        prepared = res.prepared;
+        exported = Boolean(res.exported);
+        await finish(res, chainKeys(res, new Map(), inputHash));
+        i += written(steps);
+      }
+    }
+    if (!exported && !(await cached('export', exportKey()))) {
+      const { input, total } = last();
+      const res = await runner.pass({ file: path.join(dir, `${input}.jsonl`) }, [{ stage: { name: 'export' }, op: 'export' }], 'export', total);
+      await finish(res, new Map());
     }
     return metas;
   } finally {
     await runner.close();
   }
+
+  /**
+   * The steps from stage index `from` on that must run anyway and can join a pass: per-record stages, then
+   * either the `prepare` of a whole-corpus stage or, after the last stage, the export (either ends the pass).
+   */
+  function fusable(from: number): PassStep[] {
+    const steps: PassStep[] = [];
+    let j = from;
+    for (; j < STAGES.length && mustRun(STAGES[j]!.name); j++) {
+      const s = STAGES[j]!;
+      if (s.kind === 'global') return [...steps, { stage: s, op: 'prepare' }];
+      steps.push({ stage: s, op: 'map' });
+    }
+    if (j === STAGES.length && mustRun('export')) steps.push({ stage: { name: 'export' }, op: 'export' });
+    return steps;
+  }
+  /** How many stages write output in these steps. */
+  function written(steps: PassStep[]): number {
+    return steps.filter((s) => s.op === 'map' || s.op === 'apply').length;
+  }
+  /** Keys of a pass's stages: each from the fingerprint of the output before it. */
+  function chainKeys(res: PassResult, keys: Map<string, string>, firstInput: string): Map<string, string> {
+    let prev = firstInput;
+    for (const s of res.stages) {
+      if (!keys.has(s.name)) keys.set(s.name, keyOf(s.name, prev));
+      prev = s.output.hash.copy().digest('hex');
+    }
+    return keys;
+  }
+  function passLabel(first: string[], steps: PassStep[]): string {
+    return [...first, ...steps.map((s) => (s.op === 'prepare' ? `${s.stage.name}:prepare` : s.stage.name))].join('+');
+  }
+  function last(): { input: string; inputHash: string; total: number } {
+    const m = metas[metas.length - 1]!;
+    return { input: m.stage, inputHash: m.output_sha256, total: m.out };
+  }
+}
+
+function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
 }

@@ -121,14 +121,32 @@ export function scriptStats(text: string): ScriptStats {
   let han = 0;
   let changed = 0;
   let strong = 0;
-  forEachCodePoint(text, (cp) => {
-    if (!hanAt(cp)) return;
-    han++;
-    if (tradAt(cp)) {
-      changed++;
-      if (strongAt(cp)) strong++;
+  // The code-point walk of forEachCodePoint written out, with the three answers read from FACTS at once when
+  // known: a closure call and three lookups per character made this 0.17 s of normalize on the 50 MB benchmark.
+  const ALL = HAN_KNOWN | TRAD_KNOWN | STRONG_KNOWN;
+  for (let i = 0; i < text.length; i++) {
+    let cp = text.charCodeAt(i);
+    if (cp >= 0xd800 && cp <= 0xdbff && i + 1 < text.length) {
+      const lo = text.charCodeAt(i + 1);
+      if (lo >= 0xdc00 && lo <= 0xdfff) {
+        cp = ((cp - 0xd800) << 10) + (lo - 0xdc00) + 0x10000;
+        i++;
+      }
     }
-  });
+    let f = FACTS[cp]!;
+    if ((f & ALL) !== ALL) {
+      if (!hanAt(cp)) continue;
+      tradAt(cp);
+      strongAt(cp);
+      f = FACTS[cp]!;
+    }
+    if (!(f & IS_HAN)) continue;
+    han++;
+    if (f & IS_TRAD) {
+      changed++;
+      if (f & IS_STRONG) strong++;
+    }
+  }
   return { han, changed, strong };
 }
 

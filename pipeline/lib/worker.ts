@@ -1,19 +1,28 @@
 /**
- * Worker-thread side of the runner (piscina): takes a batch of input JSONL bytes for one per-record stage (or for a
- * whole-corpus stage's prepare step), or a batch of raw files for extraction, and returns the output, removal and
- * drop rows already serialised, with the batch's counters. The main thread only reads bytes, orders and writes.
+ * The per-record side of the runner. It runs in worker threads (piscina) — or inline on the main thread when the
+ * run has a single worker — and takes one batch at a time:
+ *
+ * - a **chain**: a batch of raw files (extraction) or of input JSONL bytes, passed through consecutive steps in one
+ *   go: per-record stages (`map`), a whole-corpus stage's `apply` (with the plan's decisions for the batch), and
+ *   last, optionally, the next whole-corpus stage's `prepare`. Records go from step to step as objects; every
+ *   step's output, removal and drop rows come back already serialised (each stage still writes its own files);
+ * - a **gather**: a whole-corpus stage's per-record values for the records its plan asked about.
+ *
+ * The main thread only orders, hashes and writes bytes.
  */
 import { readFile } from 'node:fs/promises';
 import { STAGES } from '../stages/index.js';
 import { extractFile, EXTRACT_DEFAULTS } from '../stages/extract.js';
 import { assertValid } from './schema.js';
-import { charsOf } from './stage.js';
+import { charsOf, type GlobalStage, type MapStage, type StageResult } from './stage.js';
 import { PipelineError } from './errors.js';
 import { Tally, refOf, removalRow, dropRows } from './rows.js';
-import type { RawFileInfo } from './types.js';
+import type { DocumentRow, RawFileInfo } from './types.js';
+import { exportBatch, type ExportChunk } from '../stages/export.js';
+import { duplicatesLines } from './duplicates.js';
 
-/** A batch of a per-record stage, done: everything the main thread writes, as bytes, plus the batch's tally. */
-export interface MapBatchResult {
+/** One step of a chain, done over a batch: everything the main thread writes for it, plus the batch's tally. */
+export interface StepResult {
   /** Ids of the output records, in order (the main thread checks they are unique across the stage). */
   ids: string[];
   /** JSONL bytes of `<stage>.jsonl`, `<stage>.removed.jsonl`, `<stage>.dropped.jsonl` for this batch. */
@@ -21,22 +30,54 @@ export interface MapBatchResult {
   removed: Uint8Array;
   dropped: Uint8Array;
   tally: Pick<Tally, 'in' | 'out' | 'dropped' | 'removed' | 'counters'>;
+  /** Thread time spent in this step for the batch (ms): what the stage costs inside a fused pass. */
+  ms: number;
 }
 
-/** Input travels as the JSONL bytes of whole lines (transferred, not copied), never as JS strings. */
-export interface MapTask { kind: 'map'; stage: string; bytes: Uint8Array }
-export interface PrepareTask { kind: 'prepare'; stage: string; bytes: Uint8Array }
-export interface ExtractTask { kind: 'extract'; files: { rel: string; abs: Uint8Array }[] }
+export interface ChainStep {
+  stage: string;
+  /**
+   * `map`: a per-record stage; `apply`: a whole-corpus stage's decisions; `prepare`: its pre-pass; `export`: the
+   * published files' formatting (pipeline/stages/export.ts). `prepare` and `export` end a chain.
+   */
+  op: 'map' | 'apply' | 'prepare' | 'export';
+  /** For `apply`: one decision per input record of the batch, in order. */
+  decisions?: unknown[];
+}
+
+/**
+ * Input is either raw files (the chain starts with extraction) or the JSONL bytes of whole lines of a stage
+ * output (transferred, not copied). Never JS strings from the main thread.
+ */
+export interface ChainTask { kind: 'chain'; files?: { rel: string; abs: Uint8Array }[]; bytes?: Uint8Array; steps: ChainStep[] }
+/** Rows of report/duplicates.jsonl from a batch of dedupe's dropped rows. */
+export interface DuplicatesTask { kind: 'duplicates'; bytes: Uint8Array }
+export interface GatherTask { kind: 'gather'; stage: string; bytes: Uint8Array; /** One per record of the batch; undefined = not asked. */ asks: unknown[] }
 export interface FileResult { info: RawFileInfo; units: string[]; chars: number[] }
+export interface ChainResult {
+  files?: FileResult[];
+  /** Extraction's thread time for the batch (ms). */
+  extractMs?: number;
+  steps: StepResult[];
+  /** The `prepare` step's values, one per record reaching it. */
+  prepared?: unknown[];
+  prepareMs?: number;
+  /** The `export` step's formatted batch, and its thread time (ms). */
+  export?: ExportChunk;
+  exportMs?: number;
+}
+export interface GatherResult { /** Offsets (in the batch) of the records asked about, and their values. */ at: number[]; values: unknown[] }
 export type TaskError = { error: { code: string; message: string } };
 
 export { refOf };
 
 const decoder = new TextDecoder();
 
-/** The JSON lines in a batch of bytes. */
-export function linesOf(bytes: Uint8Array): string[] {
-  return decoder.decode(bytes).split('\n').filter((l) => l.length > 0);
+/** The records of a batch of JSONL bytes. */
+export function recordsOf(bytes: Uint8Array): unknown[] {
+  const out: unknown[] = [];
+  for (const l of decoder.decode(bytes).split('\n')) if (l.length > 0) out.push(JSON.parse(l));
+  return out;
 }
 
 function jsonl(lines: string[]): Uint8Array {
@@ -44,8 +85,9 @@ function jsonl(lines: string[]): Uint8Array {
 }
 
 /**
- * What the stage's dropped file keeps of a record a per-record stage dropped: where it came from and its title,
- * not its text (which, before cleaning, may hold personal data).
+ * What a per-record stage's dropped file keeps of a record: where it came from and its title, not its text
+ * (which, before cleaning, may hold personal data). A whole-corpus stage's drops keep the record (dedupe's
+ * duplicates.jsonl publishes their columns; they are cleaned by then).
  */
 function dropSummary(rec: unknown): Record<string, unknown> {
   const r = rec as Record<string, unknown>;
@@ -54,25 +96,54 @@ function dropSummary(rec: unknown): Record<string, unknown> {
 }
 
 /**
- * Runs a per-record stage over a batch: output records schema-checked and serialised, removals and drops as their
- * report rows, and the character accounting of every record (what a stage removed without saying so becomes an
- * `unaccounted` row, visible in the ledger).
+ * Characters of records, remembered: a record leaving one step is the next step's input, so its count is
+ * computed once.
  */
-export function runMapBatch(stageName: string, lines: string[]): MapBatchResult {
-  const stage = STAGES.find((s) => s.name === stageName);
-  if (!stage || stage.kind !== 'map') throw new PipelineError('config', `no per-record stage ${stageName}`);
+const charsMemo = new WeakMap<object, number>();
+function chars(rec: unknown): number {
+  let n = charsMemo.get(rec as object);
+  if (n === undefined) {
+    n = charsOf(rec);
+    charsMemo.set(rec as object, n);
+  }
+  return n;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyGlobal = GlobalStage<any, any, any, any, any, any, any>;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyMap = MapStage<any, any, any>;
+
+function stageNamed(name: string): AnyMap | AnyGlobal {
+  const stage = STAGES.find((s) => s.name === name);
+  if (!stage) throw new PipelineError('config', `no stage ${name}`);
+  return stage;
+}
+
+/**
+ * Runs one step over records: output records schema-checked and serialised, removals and drops as their report
+ * rows, and the character accounting of every record (what a stage removed without saying so becomes an
+ * `unaccounted` row, visible in the ledger). Returns the rows and the records for the next step.
+ */
+export function runStep(step: ChainStep, records: unknown[]): { result: StepResult; next: unknown[] } {
+  const t0 = performance.now();
+  const stage = stageNamed(step.stage);
+  const apply = step.op === 'apply';
+  if (apply ? stage.kind !== 'global' : stage.kind !== 'map') throw new PipelineError('config', `stage ${step.stage} cannot run as ${step.op}`);
+  if (apply && step.decisions?.length !== records.length) throw new PipelineError('internal', `stage ${step.stage}: ${step.decisions?.length ?? 0} decisions for ${records.length} records`);
   const tally = new Tally();
   const ids: string[] = [];
   const out: string[] = [];
   const removed: string[] = [];
   const dropped: string[] = [];
-  for (const line of lines) {
-    const rec = JSON.parse(line) as unknown;
+  const next: unknown[] = [];
+  for (let i = 0; i < records.length; i++) {
+    const rec = records[i];
     const ref = refOf(rec);
     tally.in++;
-    let res: ReturnType<typeof stage.process>;
+    let res: StageResult<unknown>;
     try {
-      res = stage.process(rec, stage.defaults);
+      res = apply ? (stage as AnyGlobal).apply(rec, step.decisions![i], stage.defaults) : (stage as AnyMap).process(rec, stage.defaults);
     } catch (e) {
       // A stage that throws has a bug, but one bad record must not stop a run over millions: the record is dropped
       // as `stage_error` (counted, summarised as a warning) and the run goes on.
@@ -90,13 +161,14 @@ export function runMapBatch(stageName: string, lines: string[]): MapBatchResult 
       assertValid(stage.name, o);
       out.push(JSON.stringify(o));
       ids.push(refOf(o).id);
-      outChars += charsOf(o);
+      outChars += chars(o);
+      next.push(o);
       tally.out++;
     }
     for (const [k, v] of Object.entries(res.counts ?? {})) tally.count(k, v);
-    const residual = charsOf(rec) - outChars - removedChars;
+    const residual = chars(rec) - outChars - removedChars;
     if (res.dropped) {
-      const rows = dropRows(stage.name, ref, dropSummary(rec), res.dropped, residual);
+      const rows = dropRows(stage.name, ref, apply ? rec : dropSummary(rec), res.dropped, residual);
       tally.drop(res.dropped.reason, residual);
       removed.push(JSON.stringify(rows.removed));
       dropped.push(JSON.stringify(rows.dropped));
@@ -106,18 +178,18 @@ export function runMapBatch(stageName: string, lines: string[]): MapBatchResult 
       removed.push(JSON.stringify(removalRow(stage.name, ref, { rule: 'unaccounted', chars: residual })));
     }
   }
-  return { ids, out: jsonl(out), removed: jsonl(removed), dropped: jsonl(dropped), tally: { in: tally.in, out: tally.out, dropped: tally.dropped, removed: tally.removed, counters: tally.counters } };
+  const result: StepResult = {
+    ids, out: jsonl(out), removed: jsonl(removed), dropped: jsonl(dropped),
+    tally: { in: tally.in, out: tally.out, dropped: tally.dropped, removed: tally.removed, counters: tally.counters },
+    ms: performance.now() - t0,
+  };
+  return { result, next };
 }
 
-/** A global stage's per-record pre-pass (e.g. dedupe's signatures), one value per input line. */
-export function runPrepareBatch(stageName: string, lines: string[]): unknown[] {
-  const stage = STAGES.find((s) => s.name === stageName);
-  if (!stage || stage.kind !== 'global' || !stage.prepare) throw new PipelineError('config', `no prepare step in stage ${stageName}`);
-  return lines.map((line) => stage.prepare!(JSON.parse(line), stage.defaults));
-}
-
-export async function runExtractBatch(files: { rel: string; abs: Uint8Array }[]): Promise<FileResult[]> {
+/** Extraction of a batch of raw files: each file's ledger facts and its units, as JSON lines and as records. */
+export async function runExtract(files: { rel: string; abs: Uint8Array }[]): Promise<{ files: FileResult[]; records: unknown[] }> {
   const out: FileResult[] = [];
+  const records: unknown[] = [];
   for (const f of files) {
     let bytes: Buffer;
     try {
@@ -129,23 +201,72 @@ export async function runExtractBatch(files: { rel: string; abs: Uint8Array }[])
     }
     const r = await extractFile({ path: f.rel, bytes }, EXTRACT_DEFAULTS);
     const units: string[] = [];
-    const chars: number[] = [];
+    const counts: number[] = [];
     for (const u of r.units) {
       assertValid('extract', u, 'unit_id');
       units.push(JSON.stringify(u));
-      chars.push(charsOf(u));
+      counts.push(chars(u));
+      records.push(u);
     }
-    out.push({ info: r.info, units, chars });
+    out.push({ info: r.info, units, chars: counts });
   }
-  return out;
+  return { files: out, records };
 }
 
-/** piscina entry: errors travel back as data so the main thread can rethrow them with their code. */
-export default async function task(t: MapTask | PrepareTask | ExtractTask): Promise<MapBatchResult | FileResult[] | unknown[] | TaskError> {
+export async function runChain(t: ChainTask): Promise<ChainResult> {
+  const res: ChainResult = { steps: [] };
+  let records: unknown[];
+  if (t.files) {
+    const t0 = performance.now();
+    const ex = await runExtract(t.files);
+    res.files = ex.files;
+    res.extractMs = performance.now() - t0;
+    records = ex.records;
+  } else {
+    records = recordsOf(t.bytes ?? new Uint8Array(0));
+  }
+  for (const step of t.steps) {
+    if (step.op === 'export') {
+      const t0 = performance.now();
+      res.export = exportBatch(records as DocumentRow[]);
+      res.exportMs = performance.now() - t0;
+      break;
+    }
+    if (step.op === 'prepare') {
+      const t0 = performance.now();
+      const stage = stageNamed(step.stage);
+      if (stage.kind !== 'global') throw new PipelineError('config', `stage ${step.stage} has no prepare step`);
+      res.prepared = records.map((r) => stage.prepare(r, stage.defaults));
+      res.prepareMs = performance.now() - t0;
+      break;
+    }
+    const { result, next } = runStep(step, records);
+    res.steps.push(result);
+    records = next;
+  }
+  return res;
+}
+
+export function runGather(t: GatherTask): GatherResult {
+  const stage = stageNamed(t.stage);
+  if (stage.kind !== 'global' || !stage.gather) throw new PipelineError('config', `stage ${t.stage} has no gather step`);
+  const records = recordsOf(t.bytes);
+  const at: number[] = [];
+  const values: unknown[] = [];
+  for (let i = 0; i < records.length; i++) {
+    if (t.asks[i] === undefined) continue;
+    at.push(i);
+    values.push(stage.gather(records[i], t.asks[i], stage.defaults));
+  }
+  return { at, values };
+}
+
+/** piscina entry (and the inline path): errors travel back as data so the main thread can rethrow them with their code. */
+export default async function task(t: ChainTask | GatherTask | DuplicatesTask): Promise<ChainResult | GatherResult | Uint8Array | TaskError> {
   try {
-    if (t.kind === 'map') return runMapBatch(t.stage, linesOf(t.bytes));
-    if (t.kind === 'prepare') return runPrepareBatch(t.stage, linesOf(t.bytes));
-    return await runExtractBatch(t.files);
+    if (t.kind === 'gather') return runGather(t);
+    if (t.kind === 'duplicates') return jsonl(duplicatesLines(recordsOf(t.bytes)));
+    return await runChain(t);
   } catch (e) {
     if (e instanceof PipelineError) return { error: { code: e.code, message: e.message } };
     return { error: { code: 'internal', message: (e as Error).stack ?? String(e) } };

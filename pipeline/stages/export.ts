@@ -8,9 +8,8 @@ import { createReadStream } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import path from 'node:path';
 import { COLUMNS, INT_COLUMNS } from './validate.js';
-import { duplicatesJsonl } from '../lib/duplicates.js';
 import { readJsonl, writeAtomic, stableJson, JsonlWriter, tempName } from '../lib/io.js';
-import { CsvFileWriter, ArrowFileWriter, writeParquetFromJsonl, type ColumnSpec, type Row } from '../lib/writers.js';
+import { CsvFileWriter, ArrowFileWriter, writeParquetFromJsonl, csvChunk, arrowChunk, type ArrowChunk, type ColumnSpec, type Row } from '../lib/writers.js';
 import { maskPII } from '../lib/pii.js';
 import { countChars } from '../lib/stage.js';
 import type { DocumentRow, Doc } from '../lib/types.js';
@@ -39,27 +38,86 @@ export interface ExportFacts {
   csv_formula_like_cells: number;
 }
 
-/** Writes the four data files from the validate stage's rows. */
-export async function writeDocuments(stagesDir: string, out: string): Promise<ExportFacts> {
-  const rowsFile = path.join(stagesDir, 'validate.jsonl');
-  const jsonl = path.join(out, 'documents.jsonl');
-  // validate.jsonl already holds the published rows, schema-checked, keys in column order.
-  const tmp = tempName(jsonl);
-  await copyFile(rowsFile, tmp);
-  await rename(tmp, jsonl);
-  // DuckDB writes the Parquet file on its own threads while this one pass feeds the CSV and Arrow writers.
-  const parquet = writeParquetFromJsonl(path.join(out, 'documents.parquet'), jsonl, DOCUMENT_COLUMNS);
-  parquet.catch(() => undefined);
-  const csvWriter = new CsvFileWriter(path.join(out, 'documents.csv'), DOCUMENT_COLUMNS);
-  const arrowWriter = new ArrowFileWriter(path.join(out, 'documents.arrow'), DOCUMENT_COLUMNS);
-  for await (const r of readJsonl<Row>(rowsFile)) {
-    arrowWriter.write(r);
-    await csvWriter.write(r);
+/**
+ * What the export step makes of a batch of published rows, in a worker thread: the batch's CSV text and Arrow
+ * columns (encoded there, so the main thread only appends bytes), and the ledger's kept documents and
+ * characters per raw file.
+ */
+export interface ExportChunk {
+  /** The batch's CSV rows, UTF-8 (encoded where they were made, so the main thread only copies bytes). */
+  csv: { bytes: Uint8Array; rows: number; formulaLike: number };
+  arrow: ArrowChunk;
+  /** [source_file, documents, characters as the ledger counts them], in order of first appearance. */
+  kept: [string, number, number][];
+  /** Sum of n_chars. */
+  chars: number;
+}
+
+export function exportBatch(rows: DocumentRow[]): ExportChunk {
+  const kept = new Map<string, [string, number, number]>();
+  let chars = 0;
+  for (const r of rows) {
+    let k = kept.get(r.source_file);
+    if (!k) kept.set(r.source_file, (k = [r.source_file, 0, 0]));
+    k[1]++;
+    k[2] += rowChars(r);
+    chars += r.n_chars;
   }
-  const csv = await csvWriter.close();
-  await arrowWriter.close();
-  await parquet;
-  return { rows: csv.rows, csv_formula_like_cells: csv.formulaLike };
+  const cells = rows as unknown as Row[];
+  const csv = csvChunk(cells, DOCUMENT_COLUMNS);
+  return { csv: { bytes: new TextEncoder().encode(csv.text), rows: csv.rows, formulaLike: csv.formulaLike }, arrow: arrowChunk(cells, DOCUMENT_COLUMNS), kept: [...kept.values()], chars };
+}
+
+/**
+ * The main-thread side of export while the rows stream in: appends each batch's CSV text and Arrow columns,
+ * sums the ledger's kept counts; `finish` writes documents.jsonl (a copy of validate.jsonl, which holds the
+ * published rows, schema-checked, keys in column order), Parquet (DuckDB, on its own threads) and the report.
+ */
+export class ExportOutput {
+  private readonly csv: CsvFileWriter;
+  private readonly arrow: ArrowFileWriter;
+  private readonly kept = new Map<string, { docs: number; chars: number }>();
+  private documents = 0;
+  private chars = 0;
+  constructor(private readonly out: string) {
+    this.csv = new CsvFileWriter(path.join(out, 'documents.csv'), DOCUMENT_COLUMNS);
+    this.arrow = new ArrowFileWriter(path.join(out, 'documents.arrow'), DOCUMENT_COLUMNS);
+  }
+  async add(c: ExportChunk): Promise<void> {
+    await this.csv.writeChunk(c.csv.bytes, c.csv.rows, c.csv.formulaLike);
+    this.arrow.writeChunk(c.arrow);
+    for (const [f, docs, chars] of c.kept) {
+      const k = this.kept.get(f) ?? { docs: 0, chars: 0 };
+      k.docs += docs;
+      k.chars += chars;
+      this.kept.set(f, k);
+    }
+    this.documents += c.csv.rows;
+    this.chars += c.chars;
+  }
+  /**
+   * Writes the rest once every stage's outputs are in place. `duplicates` gives report/duplicates.jsonl's bytes
+   * (built from dedupe's dropped file in the worker pool). Returns stats.json's content.
+   */
+  async finish(stagesDir: string, metas: StageMeta[], duplicates: () => Promise<Uint8Array[]>): Promise<Record<string, unknown>> {
+    const { out } = this;
+    const csv = await this.csv.close();
+    await this.arrow.close();
+    const jsonl = path.join(out, 'documents.jsonl');
+    const tmp = tempName(jsonl);
+    await copyFile(path.join(stagesDir, 'validate.jsonl'), tmp);
+    await rename(tmp, jsonl);
+    // DuckDB writes the Parquet file on its own thread while this one writes the report.
+    const parquet = writeParquetFromJsonl(path.join(out, 'documents.parquet'), jsonl, DOCUMENT_COLUMNS);
+    parquet.catch(() => undefined);
+    const stats = await writeReport(stagesDir, out, metas, { rows: csv.rows, csv_formula_like_cells: csv.formulaLike }, { kept: this.kept, documents: this.documents, chars: this.chars }, duplicates);
+    await parquet;
+    return stats;
+  }
+  async abort(): Promise<void> {
+    await this.csv.abort();
+    await this.arrow.abort();
+  }
 }
 
 /**
@@ -86,22 +144,16 @@ async function copyRemoved(file: string, out: JsonlWriter, each: (r: RemovedRow)
 }
 
 /** Builds OUT/report/ from the stage outputs. Returns stats.json's content. */
-export async function writeReport(stagesDir: string, out: string, metas: StageMeta[], facts: ExportFacts): Promise<Record<string, unknown>> {
+export async function writeReport(
+  stagesDir: string, out: string, metas: StageMeta[], facts: ExportFacts,
+  { kept, documents, chars }: { kept: Map<string, { docs: number; chars: number }>; documents: number; chars: number },
+  duplicatesRows: () => Promise<Uint8Array[]>,
+): Promise<Record<string, unknown>> {
   const rep = path.join(out, 'report');
   await mkdir(rep, { recursive: true });
-
-  // Kept characters and documents per raw file.
-  const kept = new Map<string, { docs: number; chars: number }>();
-  let documents = 0;
-  let chars = 0;
-  for await (const r of readJsonl<DocumentRow>(path.join(stagesDir, 'validate.jsonl'))) {
-    const k = kept.get(r.source_file) ?? { docs: 0, chars: 0 };
-    k.docs++;
-    k.chars += rowChars(r);
-    kept.set(r.source_file, k);
-    documents++;
-    chars += r.n_chars;
-  }
+  // report/duplicates.jsonl is built in the worker pool while this thread writes the rest.
+  const dups = metas.some((m) => m.stage === 'dedupe') ? duplicatesRows() : Promise.resolve([]);
+  dups.catch(() => undefined);
 
   // removed.jsonl: every span every stage removed, in stage order.
   const removedBy = new Map<string, number>();
@@ -160,7 +212,7 @@ export async function writeReport(stagesDir: string, out: string, metas: StageMe
   }
   await ledger.commit();
   await rejects.commit();
-  if (metas.some((m) => m.stage === 'dedupe')) await duplicates.writeBytes(Buffer.from(await duplicatesJsonl(path.join(stagesDir, 'dedupe.dropped.jsonl')), 'utf8'));
+  for (const b of await dups) await duplicates.writeBytes(b);
   await duplicates.commit();
 
   const byRule: Record<string, { spans: number; chars: number }> = {};

@@ -295,21 +295,21 @@ export interface UnitPlan {
   convert: Variant | null;
 }
 
-/** One round; `a` is the units after steps 1–2, done by the caller (the first round's are planned on). */
-function round(a: string[], plans: UnitPlan[] | null, cfg: NormalizeConfig, repairs: Repairs[]): string[] {
-  const annotations = a.reduce((n, u) => n + countPinyinAnnotations(u), 0);
-  const fixPinyin = annotations >= cfg.pinyinMinAnnotations;
-  return a.map((u, i) => {
-    const r = repairs[i]!;
-    let t = fixPinyin ? pinyinDamage(u, r) : u;
-    const v = plans?.[i]?.convert ?? null;
-    if (v) {
-      const conv = toSimplified(t, v);
-      r.delta('script_conversion', t, conv);
-      t = conv;
-    }
-    return spacing(punctuation(masks(t, r)));
-  });
+/** Steps 3–5 of one round on one unit (after steps 1–2); `fixPinyin` is the document's pinyin decision. */
+function roundUnit(u: string, fixPinyin: boolean, convert: Variant | null, r: Repairs): string {
+  let t = fixPinyin ? pinyinDamage(u, r) : u;
+  if (convert) {
+    const conv = toSimplified(t, convert);
+    r.delta('script_conversion', t, conv);
+    t = conv;
+  }
+  return spacing(punctuation(masks(t, r)));
+}
+
+function sum(xs: number[]): number {
+  let n = 0;
+  for (const x of xs) n += x;
+  return n;
 }
 
 export interface NormalizedUnits {
@@ -344,16 +344,28 @@ export function planScript(units: string[], cfg: ScriptThresholds): { plans: Uni
  */
 export function normalizeUnits(units: string[], cfg: NormalizeConfig): NormalizedUnits {
   const repairs = units.map(() => new Repairs());
-  const steps12 = (list: string[]) => list.map((u, i) => html(codePoints(u, repairs[i]!), repairs[i]!));
+  const steps12 = (u: string, i: number) => html(codePoints(u, repairs[i]!), repairs[i]!);
   // Script is decided on the text after step 1–2 of the first round (entities may hide Han characters).
-  const pre = steps12(units);
+  const pre = units.map(steps12);
   const { plans, script, variant } = planScript(pre, cfg);
-  let cur = round(pre, plans, cfg, repairs);
+  let annotations = pre.map(countPinyinAnnotations);
+  let fixPinyin = sum(annotations) >= cfg.pinyinMinAnnotations;
+  let cur = pre.map((a, i) => roundUnit(a, fixPinyin, plans[i]!.convert, repairs[i]!));
+  // A unit is settled when a round (without script conversion) changed nothing in it, steps 1–2 included: the
+  // next round computes the same string from the same string, with no Repairs, unless the document's pinyin
+  // decision changes. Settled units are passed through instead: 63% of the units of the 50 MB benchmark after
+  // the first round (every document takes two rounds), ~8% of the stage's CPU.
+  let settled = cur.map((c, i) => plans[i]!.convert === null && c === pre[i] && pre[i] === units[i]);
   let rounds = 1;
   while (rounds < cfg.maxRounds) {
-    const next = round(steps12(cur), null, cfg, repairs);
+    const a = cur.map((u, i) => (settled[i] ? u : steps12(u, i)));
+    annotations = a.map((u, i) => (settled[i] ? annotations[i]! : countPinyinAnnotations(u)));
+    const fix = sum(annotations) >= cfg.pinyinMinAnnotations;
+    const next = a.map((u, i) => (settled[i] && fix === fixPinyin ? u : roundUnit(u, fix, null, repairs[i]!)));
     rounds++;
     const same = next.every((u, i) => u === cur[i]);
+    settled = next.map((u, i) => u === a[i] && a[i] === cur[i]);
+    fixPinyin = fix;
     cur = next;
     if (same) break;
   }
@@ -395,7 +407,8 @@ export const normalize = defineStage<Doc, Doc, NormalizeConfig>({
     res.repairs.forEach((list, u) => {
       const p = u - first;
       for (const r of list) {
-        removed.push({ ...r, paragraph: p >= 0 ? p : null, line: p >= 0 ? doc.para_lines[p] ?? null : null });
+        // Written out rather than `{ ...r, … }` (same key order): 250,000 Removals on the 50 MB benchmark.
+        removed.push({ rule: r.rule, chars: r.chars, text: r.text, paragraph: p >= 0 ? p : null, line: p >= 0 ? doc.para_lines[p] ?? null : null });
       }
     });
     const out = res.units;

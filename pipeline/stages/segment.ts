@@ -496,7 +496,9 @@ function paragraphsOf(u: Unit, lines: number[], add: (k: string, n?: number) => 
   if (broken) add('joined_documents');
   let prevLine = -2;
   for (const i of lines) {
-    const pieces = u.t[i]!.split(RUN_TOGETHER).map((p) => p.trim()).filter(Boolean);
+    // RUN_TOGETHER needs two U+3000 in a row; most lines have none and are their own piece (lines are trimmed).
+    const line = u.t[i]!;
+    const pieces = line.includes('\u3000\u3000') ? line.split(RUN_TOGETHER).map((p) => p.trim()).filter(Boolean) : line ? [line] : [];
     if (pieces.length > 1) add('run_together_splits', pieces.length - 1);
     pieces.forEach((piece, k) => {
       const last = paragraphs.length - 1;
@@ -514,7 +516,7 @@ function paragraphsOf(u: Unit, lines: number[], add: (k: string, n?: number) => 
 }
 
 function continues(cur: string, next: string, cfg: SegmentConfig): boolean {
-  if (CLOSED_LINE.test(cur) || SALUTATION.test(cur)) return false;
+  if (closedLine(cur) || SALUTATION.test(cur)) return false;
   if (isStructure(cur) && countChars(cur) <= cfg.maxHeadingChars) return false;
   if (LABEL_LINE.test(cur) && !/[:：]$/.test(cur) && countChars(cur) <= LABEL_LINE_MAX_CHARS) return false;
   if (isStructure(next) || LABEL_LINE.test(next) || COLUMN_HEADING.test(next)) return false;
@@ -531,9 +533,20 @@ function brokenLines(u: Unit, lines: number[]): number {
     const i = lines[k]!;
     if (lines[k + 1] !== i + 1) continue;
     const line = u.t[i]!;
-    if (!CLOSED_LINE.test(line) && SENTENCE_END_INSIDE.test(line)) n++;
+    if (!closedLine(line) && SENTENCE_END_INSIDE.test(line)) n++;
   }
   return n;
+}
+
+/**
+ * The last units CLOSED_LINE can end on. It is anchored at the end, so the regex is tried from every position of
+ * a line that does not match; this check first took segment's CLOSED_LINE time on the 50 MB benchmark from
+ * ~0.07 s to almost nothing.
+ */
+const CLOSED_LAST = new Set([...'。！？!?；;….”’"\'」』）)]】》'].map((c) => c.charCodeAt(0)));
+
+function closedLine(s: string): boolean {
+  return s.length > 0 && CLOSED_LAST.has(s.charCodeAt(s.length - 1)) && CLOSED_LINE.test(s);
 }
 
 /** Join a broken line to its continuation: no space between CJK, one space between Latin words. */

@@ -101,3 +101,67 @@ describe('piecesForJieba: long texts in pieces, same words', () => {
     ['短。', 4, ['短。']],
   ])('%j in pieces of at most %i', (s, max, pieces) => expect(piecesForJieba(s, max)).toEqual(pieces));
 });
+
+describe('word and sentence scans by code unit give what the regex versions gave (issue 9)', () => {
+  // The implementation before the class tables, kept as the reference.
+  const jieba = Jieba.withDict(dict);
+  const WORDLIKE = /[\p{L}\p{N}]/u;
+  const WHOLE = /[0-9０-９]+(?:[.．:：,][0-9０-９]+)*|\p{Script=Latin}+(?:['’-]\p{Script=Latin}+)*/gu;
+  const regexWords = (text: string): string[] => {
+    const out: string[] = [];
+    const cut = (s: string) => { for (const w of jieba.cut(s, false)) if (WORDLIKE.test(w)) out.push(w); };
+    let at = 0;
+    for (const m of text.matchAll(WHOLE)) { cut(text.slice(at, m.index)); out.push(m[0]); at = m.index + m[0].length; }
+    cut(text.slice(at));
+    return out;
+  };
+  const TERMINAL = new Set(['。', '！', '？', '；', '!', '?', ';']);
+  const CLOSER = new Set(['”', '’', '"', "'", '」', '』', '）', ')', ']', '】', '》', '〉']);
+  const regexSentences = (p: string): string[] => {
+    const out: string[] = [];
+    let start = 0;
+    let i = 0;
+    const keep = (from: number, to: number) => { const t = p.slice(from, to).trim(); if (t) out.push(t); };
+    while (i < p.length) {
+      const c = p[i]!;
+      const ellipsis = c === '…' || (c === '.' && p[i + 1] === '.' && p[i + 2] === '.');
+      if (!TERMINAL.has(c) && !ellipsis) { i++; continue; }
+      while (i < p.length && (TERMINAL.has(p[i]!) || p[i] === '…' || (ellipsis && p[i] === '.'))) i++;
+      while (i < p.length && CLOSER.has(p[i]!)) i++;
+      keep(start, i);
+      start = i;
+    }
+    keep(start, p.length);
+    return out;
+  };
+  // Han (BMP and astral), numbers and their separators in both widths, Latin with diacritics, full-width and
+  // astral Latin (U+1DF00), joiners, other letters and digits (Greek, kana, Hangul, ①, Ⅻ, ٣), marks, spaces,
+  // lone surrogates, jieba's block characters (+#&._%-) and the sentence marks.
+  const piece = fc.constantFrom(
+    '中华人民共和国', '我们', '工作', '的', '𠀀', '𪚥', '3', '3.5', '１２', '．', '：', ':', ',', '.', '10:03', '1,200', 'a', 'wù', 'Ａｂ',
+    '\u{1DF00}', "'", '’', '-', 'é', 'ǜ', 'ß', 'α', 'Ω', 'の', '한', '①', 'Ⅻ', '٣', '\u0301', '+', '#', '&', '_', '%', '…', '...',
+    '。', '！', '？', '；', '!', '?', ';', '”', '）', '」', ' ', '\u3000', '\n', '\r\n', '\t', '\ud800', '\udc00', '\ufffd', '©', '∑',
+  );
+  const text = fc.array(piece, { maxLength: 40 }).map((xs) => xs.join(''));
+  it('words() and countWords()', () => {
+    fc.assert(fc.property(text, (s) => {
+      const ref = regexWords(s);
+      expect(words(s)).toEqual(ref);
+      expect(countWords(s)).toBe(ref.length);
+    }), { seed: 11, numRuns: 5000 });
+  });
+  it('splitSentences() and countSentences()', () => {
+    fc.assert(fc.property(text, (s) => {
+      const ref = regexSentences(s);
+      expect(splitSentences(s)).toEqual(ref);
+      expect(countSentences(s)).toBe(ref.length);
+    }), { seed: 12, numRuns: 5000 });
+  });
+  it.each([
+    ['第3.5节wù-ù', ['第', '3.5', '节', 'wù-ù']],
+    ['a-', ['a']],
+    ['1.', ['1']],
+    ['１．５倍', ['１．５', '倍']],
+    ['αβ①', ['α', 'β', '①']],
+  ])('%j', (s, ws) => expect(words(s)).toEqual(ws));
+});

@@ -5,28 +5,34 @@ import * as OpenCC from 'opencc-js';
 import iconv from 'iconv-lite';
 import { dedupe, DEDUPE_DEFAULTS, type DedupeConfig } from '../../pipeline/stages/dedupe.js';
 import { dedupeParagraphs } from '../../pipeline/dedup/paragraphs.js';
-import { bucketPairs } from '../../pipeline/dedup/plan.js';
-import { prepareDoc } from '../../pipeline/dedup/prepare.js';
+import { bucketPairs, KEPT } from '../../pipeline/dedup/plan.js';
+import { prepareDoc, unpackPrepared } from '../../pipeline/dedup/prepare.js';
 import { canonicalText, jaccardSorted, shingleFingerprints } from '../../pipeline/lib/minhash.js';
-import { countChars } from '../../pipeline/lib/stage.js';
+import { countChars, runGlobalInMemory } from '../../pipeline/lib/stage.js';
 import { splitSentences } from '../../pipeline/lib/text.js';
 import { check } from '../../pipeline/lib/schema.js';
 import type { Doc } from '../../pipeline/lib/types.js';
-import { articles002, essays000, fakeSink, makeDoc, streamOf, type Collected } from '../fixtures/dedupe/seeds.js';
+import { articles002, collect, essays000, makeDoc, type Collected } from '../fixtures/dedupe/seeds.js';
 
 async function run(docs: Doc[], cfg: Partial<DedupeConfig> = {}): Promise<Collected> {
-  const sink = fakeSink();
-  await dedupe.run(streamOf(docs), { ...DEDUPE_DEFAULTS, ...cfg }, sink);
-  return sink.got;
+  const { results, plan } = await runGlobalInMemory(dedupe, docs, { ...DEDUPE_DEFAULTS, ...cfg });
+  return collect(docs, results, plan);
 }
 
-/** As the runner does it: `prepare` per document (values cloned as if from a worker), then `run` with them. */
-async function runPrepared(docs: Doc[], cfg: Partial<DedupeConfig> = {}): Promise<Collected> {
+/**
+ * As the runner does it: every value that crosses a thread (prepared, gathered, decision, result) is
+ * structured-cloned; gather is answered from `gatherFrom` (the input re-read), in input order.
+ */
+async function runCloned(docs: Doc[], cfg: Partial<DedupeConfig> = {}, gatherFrom: Doc[] = docs) {
   const c = { ...DEDUPE_DEFAULTS, ...cfg };
-  const prepared = docs.map((d) => structuredClone(dedupe.prepare!(d, c)));
-  const sink = fakeSink();
-  await dedupe.run(streamOf(docs), c, sink, prepared);
-  return sink.got;
+  const prepared = docs.map((d) => structuredClone(dedupe.prepare(d, c)));
+  const plan = await dedupe.plan(prepared, c, {
+    async gather(asks, each) {
+      for (const i of [...asks.keys()].sort((a, b) => a - b)) each(i, structuredClone(dedupe.gather!(gatherFrom[i]!, structuredClone(asks.get(i)!), c)));
+    },
+  });
+  const results = plan.decisions.map((d, i) => structuredClone(dedupe.apply(docs[i]!, structuredClone(d), c)));
+  return collect(docs, results, plan as Parameters<typeof collect>[2]);
 }
 
 const jaccard5 = (a: Doc, b: Doc) =>
@@ -195,7 +201,7 @@ describe('dedupe: what must not merge', () => {
   });
 });
 
-describe('dedupe: prepare in the worker pool, run on the main thread', () => {
+describe('dedupe: prepare, gather and apply in the worker pool, plan on the main thread', () => {
   const banner = '欢迎访问某某公文网，联系邮箱 editor@example.com，转载须保留出处。';
   const mixed = (): Doc[] => {
     const e = essays000(), a = articles002();
@@ -207,9 +213,9 @@ describe('dedupe: prepare in the worker pool, run on the main thread', () => {
     ['raw/ documents, a near copy, a banner', mixed, {}],
     ['the same with exact matching only', mixed, { threshold: 1 }],
     ['short texts across the 4/5-gram boundary', () => essays000().flatMap((d, i) => [makeDoc(`s${i}.txt`, 1, null, [d.paragraphs[1]!.slice(0, 90)]), makeDoc(`t${i}.txt`, 1, null, [d.paragraphs[1]!.slice(2, 120)])]), {}],
-  ] as const)('%s: same output with prepared values as without', async (_n, docs, cfg) => {
+  ] as const)('%s: same output with every value cloned across threads', async (_n, docs, cfg) => {
     const a = await run(docs(), cfg);
-    const b = await runPrepared(docs(), cfg);
+    const b = await runCloned(docs(), cfg);
     expect(JSON.stringify(b)).toBe(JSON.stringify(a));
     expect(a.dropped.length).toBeGreaterThan(0);
   });
@@ -217,28 +223,43 @@ describe('dedupe: prepare in the worker pool, run on the main thread', () => {
   it('a prepared value is small and structured-clonable', () => {
     const d = essays000()[3]!;
     const p = prepareDoc(d, DEDUPE_DEFAULTS);
-    expect(structuredClone(p)).toEqual(p);
-    expect(p.keys).toHaveLength(32);
-    expect(p.removed).toEqual([0 * 2 + 1]); // its truncated first paragraph
-    expect(p.chars).toBe(countChars(d.paragraphs.slice(1).join('')));
-    expect(p.exact).toMatch(/^[0-9a-f]{32}$/);
-    expect(p.para.length % 4).toBe(0);
-    expect(p.keys.byteLength + p.para.byteLength).toBeLessThan(1024);
+    expect(structuredClone(p)).toBe(p);
+    const f = unpackPrepared(p);
+    expect(f.keys).toHaveLength(32);
+    expect(f.removed).toEqual([0 * 2 + 1]); // its truncated first paragraph
+    expect(f.chars).toBe(countChars(d.paragraphs.slice(1).join('')));
+    expect(f.exact).toMatch(/^[0-9a-f]{32}$/);
+    expect([f.id, f.file, f.member, f.segment, f.len]).toEqual([d.id, d.source_file, '', d.segment, canonicalText(d.paragraphs.slice(1).join('')).length]);
+    expect(f.para.length % 2).toBe(0);
+    expect(p.length * 2).toBeLessThan(1024);
+  });
+
+  it('decisions are small: one shared value for a plain kept document, verdicts only where a paragraph goes', async () => {
+    const e = essays000();
+    const { plan } = await runGlobalInMemory(dedupe, [...e, { ...e[0]!, id: 'jw_' + 'c'.repeat(20), source_file: 'zz.txt' }]);
+    const d = plan.decisions;
+    expect(d.filter((x) => x === KEPT)).toHaveLength(10);
+    expect(d[0]).toEqual({ keep: true, duplicates: 1 });
+    expect(d[3]).toEqual({ keep: true, duplicates: 0, removed: [1] });
+    expect(d[12]).toEqual({ keep: false, dup_of: e[0]!.id, method: 'exact', similarity: 1 });
+  });
+
+  it('gather refuses a record other than the one prepared at that position (input order changed)', async () => {
+    const orig = articles002()[0]!;
+    const copy = { ...perSentence(orig, 0.08, 5, editSentence), id: 'jw_' + 'c'.repeat(20), source_file: 'zz_copy.txt' };
+    await expect(runCloned([orig, copy], {}, [copy, orig])).rejects.toThrow(/input order changed/);
   });
 
   it.each([
-    ['one value too few', (ps: unknown[]) => ps.slice(1), /input order changed|prepared values/],
-    ['values of other documents', (ps: unknown[]) => [...ps].reverse(), /input order changed/],
-  ])('refuses prepared values that do not match the input: %s', async (_n, f, msg) => {
-    const docs = [...essays000().slice(0, 3), essays000()[0]!].map((d, i) => ({ ...d, id: `jw_${'abcd'[i]!.repeat(20)}` }));
-    const prepared = f(docs.map((d) => prepareDoc(d, DEDUPE_DEFAULTS))) as ReturnType<typeof prepareDoc>[];
-    await expect(dedupe.run(streamOf(docs), DEDUPE_DEFAULTS, fakeSink(), prepared)).rejects.toThrow(msg);
+    ['another configuration', () => essays000().slice(0, 2).map((d) => prepareDoc(d, { ...DEDUPE_DEFAULTS, threshold: 0.5 })), /another configuration/],
+    ['an older format (an object)', () => [{ id: 'jw_x', keys: new Float64Array(32) }], /not a prepared value/],
+  ])('plan refuses prepared values of %s', async (_n, prepared, msg) => {
+    await expect(dedupe.plan(prepared() as string[], DEDUPE_DEFAULTS, { gather: async () => {} })).rejects.toThrow(msg);
   });
 
-  it('refuses prepared values from another configuration', async () => {
-    const docs = essays000().slice(0, 2);
-    const prepared = docs.map((d) => prepareDoc(d, { ...DEDUPE_DEFAULTS, threshold: 0.5 }));
-    await expect(dedupe.run(streamOf(docs), DEDUPE_DEFAULTS, fakeSink(), prepared)).rejects.toThrow(/another configuration/);
+  it('checks its configuration', async () => {
+    await expect(dedupe.plan([], { ...DEDUPE_DEFAULTS, maxBucket: 1 }, { gather: async () => {} })).rejects.toThrow('dedupe: config maxBucket=1 must be at least 2');
+    expect(() => dedupe.prepare(essays000()[0]!, { ...DEDUPE_DEFAULTS, shingle: 0 })).toThrow('dedupe: config shingle=0 must be an integer in 1..30');
   });
 });
 
