@@ -27,7 +27,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const USAGE = `usage: tsx pipeline/run.ts [--raw DIR] [--out DIR] [--workers N] [--strict] [--quiet]
   --raw DIR      raw folder to read, recursively (default raw)
   --out DIR      output folder (default out): documents.{jsonl,csv,arrow,parquet}, report/, stages/
-  --workers N    worker threads for the per-record stages (default: the number of cores)
+  --workers N    threads doing the per-record work, this one included (default: the number of cores)
   --strict       exit 3 when any raw file was rejected
   --quiet        no progress lines (the summary is still printed)
 `;

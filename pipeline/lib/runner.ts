@@ -7,16 +7,18 @@
  * each batch through several consecutive steps in one go in a worker thread (pipeline/lib/worker.ts): extraction,
  * per-record stages, a whole-corpus stage's `apply`, and the next whole-corpus stage's `prepare`. Records go from
  * step to step as objects; each stage still writes its own `stages/<name>.jsonl` (and side files), checked and
- * fingerprinted, so the cache works stage by stage. A fresh run is three passes plus the plan of dedupe:
- *   1. extract → segment → normalize → clean → prepare(dedupe)     (worker pool)
- *   2. plan(dedupe), with gather passes for candidate pairs          (main thread + worker pool)
- *   3. apply(dedupe) → validate                                      (worker pool)
+ * fingerprinted, so the cache works stage by stage. A fresh run is two passes around the plan of dedupe:
+ *   1. extract → segment → normalize → clean → prepare(dedupe)     (all workers)
+ *   –  plan(dedupe), with gather passes for candidate pairs          (main thread; gathers on all workers)
+ *   2. apply(dedupe) → validate → export's per-batch formatting      (all workers)
+ *   then the export's files and report (pipeline/stages/export.ts; Parquet on DuckDB's thread).
  * Stages are fused only when they must run anyway (no cached output with the same code and configuration); a
  * stage that may turn out cached (its code is unchanged) starts a new pass once its input is known.
  *
- * With `workers: 1` everything runs on the main thread (no worker threads, nothing copied between threads);
- * with more, batches go to a pool of that many worker threads (piscina) while the main thread orders, hashes and
- * writes. Results are written in input order, so outputs are byte-identical whatever the number of workers.
+ * `workers` counts the threads doing the work, the main thread included: with 1 everything runs on the main thread
+ * (no worker threads, nothing copied between threads); with N, a pool of N − 1 threads (piscina) takes batches and
+ * the main thread takes one itself whenever the pool is busy, between ordering, hashing and writing the results.
+ * Results are written in input order, so outputs are byte-identical whatever the number of workers.
  */
 import { mkdir, rm } from 'node:fs/promises';
 import { createReadStream, readdirSync, readFileSync } from 'node:fs';
@@ -271,19 +273,33 @@ class Runner {
   constructor(private readonly opts: RunOptions, private readonly dir: string) {}
 
   /** Runs a task in the worker pool, or on this thread when the run has one worker. */
+  /**
+   * Runs a task. `workers` counts the threads that do the work, this one included: a pool of `workers − 1`
+   * threads, and this thread takes a batch itself whenever the pool already has two per thread (one running, one
+   * queued), so no pool thread waits for work while this one computes. Measured on the 50 MB bench corpus with 2
+   * workers against a pool of 2 threads beside an idle main thread: 26 against 30 s of CPU, 0.8 against 0.9 GB
+   * peak RSS, a little less wall time. With one worker everything runs here.
+   */
   private async run<R>(t: ChainTask | GatherTask | DuplicatesTask, transfer: ArrayBuffer[] = []): Promise<R> {
-    if (this.opts.workers <= 1) {
+    const threads = this.opts.workers - 1;
+    if (threads <= 0 || this.poolPending >= threads * 2) {
       this.inline ??= (await import('./worker.js')).default;
       return unwrap((await this.inline(t)) as R | TaskError);
     }
     this.pool ??= new Piscina({
       filename: new URL('./worker.ts', import.meta.url).href,
-      minThreads: this.opts.workers,
-      maxThreads: this.opts.workers,
+      minThreads: threads,
+      maxThreads: threads,
       idleTimeout: 60_000,
     });
-    return unwrap((await this.pool.run(t, { transferList: transfer })) as R | TaskError);
+    this.poolPending++;
+    try {
+      return unwrap((await this.pool.run(t, { transferList: transfer })) as R | TaskError);
+    } finally {
+      this.poolPending--;
+    }
   }
+  private poolPending = 0;
 
   async close(): Promise<void> {
     if (this.pool) await this.pool.destroy();
@@ -374,7 +390,7 @@ class Runner {
           this.inflight,
           async (r) => {
             if (r.local) {
-              await ex!.file(r.local, [], []);
+              await ex!.file(r.local, new Uint8Array(0), []);
               opts.progress.tick(1);
               return;
             }
@@ -466,19 +482,17 @@ class ExtractOutput extends StageOutput {
     super(dir, 'extract');
     this.files = new JsonlWriter(path.join(dir, 'extract.files.jsonl'));
   }
-  async file(info: RawFileInfo, lines: string[], chars: number[]): Promise<void> {
+  async file(info: RawFileInfo, units: Uint8Array, chars: number[]): Promise<void> {
     const t = this.log.tally;
     t.in++;
+    this.hash.update(units);
+    await this.out.writeBytes(units);
     let charsIn = 0;
-    for (let i = 0; i < lines.length; i++) {
-      this.hash.update(lines[i] + '\n');
-      await this.out.writeLine(lines[i]!);
-      charsIn += chars[i]!;
-      t.out++;
-    }
+    for (const c of chars) charsIn += c;
+    t.out += chars.length;
     if (info.status !== 'ok') t.dropped[info.reason ?? 'rejected'] = (t.dropped[info.reason ?? 'rejected'] ?? 0) + 1;
     this.inputBytes += info.bytes;
-    const row: FileRow = { ...info, units: lines.length, chars_in: charsIn };
+    const row: FileRow = { ...info, units: chars.length, chars_in: charsIn };
     // The ledger rows are extraction output too: the fingerprint covers both.
     this.hash.update(JSON.stringify(row) + '\n');
     await this.files.write(row);

@@ -7,12 +7,13 @@ import { copyFile, readdir, rename, mkdir } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import path from 'node:path';
-import { COLUMNS, INT_COLUMNS } from './validate.js';
+import { DOCUMENT_COLUMNS, type ExportChunk } from '../export/batch.js';
+
+export { DOCUMENT_COLUMNS, exportBatch, rowChars, type ExportChunk } from '../export/batch.js';
 import { readJsonl, writeAtomic, stableJson, JsonlWriter, tempName } from '../lib/io.js';
-import { CsvFileWriter, ArrowFileWriter, writeParquetFromJsonl, csvChunk, arrowChunk, type ArrowChunk, type ColumnSpec, type Row } from '../lib/writers.js';
+import { CsvFileWriter, ArrowFileWriter, writeParquetFromJsonl } from '../lib/writers.js';
 import { maskPII } from '../lib/pii.js';
-import { countChars } from '../lib/stage.js';
-import type { DocumentRow, Doc } from '../lib/types.js';
+import type { Doc } from '../lib/types.js';
 import type { FileRow, StageMeta } from '../lib/runner.js';
 
 export const exportStage = {
@@ -20,14 +21,7 @@ export const exportStage = {
   describe: 'writes documents.jsonl/.csv/.arrow/.parquet and the report (ledger, rejects, removed, duplicates, stats)',
 };
 
-export const DOCUMENT_COLUMNS: ColumnSpec[] = COLUMNS.map((c) => ({ name: c, type: INT_COLUMNS.has(c) ? 'int' : 'string' }));
-
 export const OUTPUT_FILES = ['documents.jsonl', 'documents.csv', 'documents.arrow', 'documents.parquet'];
-
-/** Characters of a published row, as the ledger counts them (title, subtitle and text). */
-export function rowChars(r: DocumentRow): number {
-  return countChars(r.title ?? '') + countChars(r.subtitle ?? '') + countChars(r.text);
-}
 
 interface RemovedRow { stage: string; rule: string; source_file: string | null; chars: number }
 interface DroppedRow { stage: string; reason: string; detail: string | null; id: string; chars: number; extra: Record<string, unknown> | null; record: Doc }
@@ -36,36 +30,6 @@ export interface ExportFacts {
   rows: number;
   /** CSV cells that start like a spreadsheet formula (written verbatim; see writeCsv). */
   csv_formula_like_cells: number;
-}
-
-/**
- * What the export step makes of a batch of published rows, in a worker thread: the batch's CSV text and Arrow
- * columns (encoded there, so the main thread only appends bytes), and the ledger's kept documents and
- * characters per raw file.
- */
-export interface ExportChunk {
-  /** The batch's CSV rows, UTF-8 (encoded where they were made, so the main thread only copies bytes). */
-  csv: { bytes: Uint8Array; rows: number; formulaLike: number };
-  arrow: ArrowChunk;
-  /** [source_file, documents, characters as the ledger counts them], in order of first appearance. */
-  kept: [string, number, number][];
-  /** Sum of n_chars. */
-  chars: number;
-}
-
-export function exportBatch(rows: DocumentRow[]): ExportChunk {
-  const kept = new Map<string, [string, number, number]>();
-  let chars = 0;
-  for (const r of rows) {
-    let k = kept.get(r.source_file);
-    if (!k) kept.set(r.source_file, (k = [r.source_file, 0, 0]));
-    k[1]++;
-    k[2] += rowChars(r);
-    chars += r.n_chars;
-  }
-  const cells = rows as unknown as Row[];
-  const csv = csvChunk(cells, DOCUMENT_COLUMNS);
-  return { csv: { bytes: new TextEncoder().encode(csv.text), rows: csv.rows, formulaLike: csv.formulaLike }, arrow: arrowChunk(cells, DOCUMENT_COLUMNS), kept: [...kept.values()], chars };
 }
 
 /**
