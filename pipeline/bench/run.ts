@@ -115,7 +115,9 @@ async function runNode(args: string[]): Promise<Proc> {
   return { seconds: (performance.now() - t0) / 1000, peak_rss_mb: hwm === null ? null : round(hwm / 1024, 1), cpu_s: cpu, loadavg: [round(load0), round(loadavg()[0]!)], code, stdout, stderr };
 }
 
-interface StageRow { stage: string; seconds: number; peak_rss_mb: number | null; in: number; out: number; workers: number | null }
+/** A stage's meta: `seconds` is the thread time of its own steps (summed over the threads that ran them); stages run
+ * fused in passes, whose wall time is `pass_seconds`. */
+interface StageRow { stage: string; seconds: number; peak_rss_mb: number | null; in: number; out: number; workers: number | null; pass: number | null; pass_seconds: number | null; fused: string[] | null }
 interface PipelineRun {
   workers: number; workers_flag: boolean; pipeline_wall_s: number; peak_rss_mb: number | null;
   /** CPU seconds of all threads, and the 1-minute load average before and after: is the machine shared right now? */
@@ -127,7 +129,7 @@ function readMetas(runOut: string): StageRow[] {
   return readdirSync(dir).filter((n) => n.endsWith('.meta.json'))
     .map((n) => ({ n, t: statSync(path.join(dir, n)).mtimeMs, m: JSON.parse(readFileSync(path.join(dir, n), 'utf8')) }))
     .sort((a, b) => a.t - b.t || (a.n < b.n ? -1 : 1))
-    .map(({ m }) => ({ stage: m.stage, seconds: m.seconds, peak_rss_mb: m.peak_rss_mb ?? null, in: m.in, out: m.out, workers: m.workers ?? null }));
+    .map(({ m }) => ({ stage: m.stage, seconds: m.seconds, peak_rss_mb: m.peak_rss_mb ?? null, in: m.in, out: m.out, workers: m.workers ?? null, pass: m.pass ?? null, pass_seconds: m.pass_seconds ?? null, fused: m.fused ?? null }));
 }
 
 async function runPipeline(out: string, workers: number, workersFlag: boolean, profile: boolean): Promise<PipelineRun> {
@@ -196,7 +198,7 @@ export function summarizeProfiles(dir: string, title: string, top = 30): string 
 
 async function dedupeMicro(docs: number): Promise<Record<string, unknown>> {
   log(`bench: dedupe micro-benchmark on ${docs} synthetic documents`);
-  const p = await runNode(['--import', 'tsx', 'pipeline/bench/run.ts', '--dedupe-micro', String(docs)]);
+  const p = await runNode(['--expose-gc', '--import', 'tsx', 'pipeline/bench/run.ts', '--dedupe-micro', String(docs)]);
   if (p.code !== 0) return { docs, error: p.stderr.trim().split('\n').slice(-3).join(' ') };
   return { ...JSON.parse(p.stdout.trim().split('\n').pop()!), process_peak_rss_mb: p.peak_rss_mb, process_wall_s: round(p.seconds) };
 }
@@ -218,17 +220,33 @@ function reportMd(size: string, m: Manifest, runs: PipelineRun[], b: Baselines, 
     `encodings ${Object.entries(m.files_by_encoding).map(([k, v]) => `${k} ${v}`).join(', ')}; planted ${m.exact_duplicates} exact and ${m.near_duplicates} near copies ` +
     `(${(100 * m.exact_duplicates / m.articles).toFixed(1)}% / ${(100 * m.near_duplicates / m.articles).toFixed(1)}% of articles).`, '');
   const wcols = runs.map((r) => `w${r.workers}`);
-  L.push(`## Per stage`, '', `MB/s = corpus bytes / stage time (one basis for every stage); docs/s = records in / stage time, at ${head.workers} worker(s).`, '');
-  L.push(`| stage | ${wcols.map((w) => `${w} s`).join(' | ')} |${runs.length > 1 ? ` speedup w${head.workers}/w${base.workers} |` : ''} MB/s | docs/s | share of time | ${wcols.map((w) => `peak RSS ${w} MB`).join(' | ')} |`);
-  L.push(`|---|${wcols.map(() => '---:').join('|')}|${runs.length > 1 ? '---:|' : ''}---:|---:|---:|${wcols.map(() => '---:').join('|')}|`);
+  L.push(`## Per stage`, '', `Stages run fused in passes (see below), so a stage has no wall time of its own: **thread s** is the time its own ` +
+    `steps took in the threads that ran them (summed over threads, so it can exceed the wall time with ${head.workers} workers). ` +
+    `MB/s = corpus bytes / thread s; docs/s = records in / thread s, at ${head.workers} worker(s). Peak RSS is the process's during the stage's pass.`, '');
+  L.push(`| stage | ${wcols.map((w) => `${w} thread s`).join(' | ')} | pass | MB/s | docs/s | share of thread time | ${wcols.map((w) => `peak RSS ${w} MB`).join(' | ')} |`);
+  L.push(`|---|${wcols.map(() => '---:').join('|')}|---:|---:|---:|---:|${wcols.map(() => '---:').join('|')}|`);
   const headTotal = head.stages.reduce((a, s) => a + s.seconds, 0);
   for (const n of names) {
-    const h = stageOf(head, n), b0 = stageOf(base, n);
+    const h = stageOf(head, n);
     const cells = runs.map((r) => stageOf(r, n)?.seconds.toFixed(2) ?? '–');
-    const sp = runs.length > 1 && h && b0 && h.seconds > 0 ? `${(b0.seconds / h.seconds).toFixed(2)}×` : '–';
-    L.push(`| ${n} | ${cells.join(' | ')} |${runs.length > 1 ? ` ${sp} |` : ''} ${h ? (mb / h.seconds).toFixed(2) : '–'} | ${h ? Math.round(h.in / h.seconds) : '–'} | ${h ? (100 * h.seconds / headTotal).toFixed(0) + '%' : '–'} | ${runs.map((r) => stageOf(r, n)?.peak_rss_mb ?? '–').join(' | ')} |`);
+    L.push(`| ${n} | ${cells.join(' | ')} | ${h?.pass ?? '–'} | ${h ? (mb / h.seconds).toFixed(2) : '–'} | ${h ? Math.round(h.in / h.seconds) : '–'} | ${h ? (100 * h.seconds / headTotal).toFixed(0) + '%' : '–'} | ${runs.map((r) => stageOf(r, n)?.peak_rss_mb ?? '–').join(' | ')} |`);
   }
-  L.push(`| **pipeline (wall)** | ${runs.map((r) => `**${r.pipeline_wall_s.toFixed(2)}**`).join(' | ')} |${runs.length > 1 ? ` **${(base.pipeline_wall_s / head.pipeline_wall_s).toFixed(2)}×** |` : ''} ${(mb / head.pipeline_wall_s).toFixed(2)} | ${head.documents !== null ? Math.round(head.documents / head.pipeline_wall_s) : '–'} | | ${runs.map((r) => r.peak_rss_mb ?? '–').join(' | ')} |`, '');
+  L.push('');
+  L.push('## Passes (wall time)', '', `| pass | stages | ${wcols.map((w) => `${w} s`).join(' | ')} |${runs.length > 1 ? ` speedup w${head.workers}/w${base.workers} |` : ''}`, `|---:|---|${wcols.map(() => '---:').join('|')}|${runs.length > 1 ? '---:|' : ''}`);
+  const passes = (r: PipelineRun) => {
+    const by = new Map<number, { stages: string[]; seconds: number }>();
+    for (const st of r.stages) if (st.pass !== null && st.pass_seconds !== null && !by.has(st.pass)) by.set(st.pass, { stages: st.fused ?? [st.stage], seconds: st.pass_seconds });
+    return by;
+  };
+  const hp = passes(head), bp = passes(base);
+  for (const [k, v] of [...hp.entries()].sort((a, b2) => a[0] - b2[0])) {
+    const cells = runs.map((r) => passes(r).get(k)?.seconds.toFixed(2) ?? '–');
+    const b0 = bp.get(k);
+    L.push(`| ${k} | ${v.stages.join(' → ')} | ${cells.join(' | ')} |${runs.length > 1 ? ` ${b0 ? (b0.seconds / v.seconds).toFixed(2) + '×' : '–'} |` : ''}`);
+  }
+  L.push(`| | **pipeline (wall, whole process)** | ${runs.map((r) => `**${r.pipeline_wall_s.toFixed(2)}**`).join(' | ')} |${runs.length > 1 ? ` **${(base.pipeline_wall_s / head.pipeline_wall_s).toFixed(2)}×** |` : ''}`, '');
+  L.push(`Whole process: ${(mb / head.pipeline_wall_s).toFixed(2)} MB/s, ${head.documents !== null ? Math.round(head.documents / head.pipeline_wall_s) : '–'} documents/s at ${head.workers} worker(s); peak RSS ${runs.map((r) => `w${r.workers} ${r.peak_rss_mb ?? '–'} MB`).join(', ')}. ` +
+    'The rest of the wall time is start-up (Node, tsx, loading the stages), the dedupe plan between the passes, and the export\'s files and report after pass 2.', '');
   L.push(`Pipeline CPU time (all threads) / wall: ${runs.map((r) => `w${r.workers} ${r.cpu_s ?? '–'} s / ${r.pipeline_wall_s} s = ${r.cpu_s ? (r.cpu_s / r.pipeline_wall_s).toFixed(2) : '–'} cores`).join('; ')}. ` +
     `1-minute load average before → after: ${runs.map((r) => `w${r.workers} ${r.loadavg.join(' → ')}`).join('; ')} (${availableParallelism()} cores; above that, other processes took CPU time and the times are inflated).`, '');
   if (runs.some((r) => !r.workers_flag)) L.push('Note: pipeline/run.ts has no `--workers` flag yet: the pipeline ran once, with its default.', '');
@@ -250,10 +268,24 @@ function reportMd(size: string, m: Manifest, runs: PipelineRun[], b: Baselines, 
     L.push(dd['error'] ? `| ${dd['docs']} | failed: ${String(dd['error'])} | | | | | |` : `| ${dd['docs']} | ${dd['kept']} | ${dd['exact']} | ${dd['near']} | ${Number(dd['seconds']).toFixed(2)} | ${Math.round(Number(dd['docs']) / Number(dd['seconds']))} | ${dd['process_peak_rss_mb'] ?? dd['peak_rss_mb']} |`, '');
   }
   if (others.length > 1) {
-    L.push('## Peak RSS by corpus size (from out/bench/report-<size>.json of earlier runs)', '', '| corpus | MB | workers | pipeline wall s | MB/s | peak RSS MB (process) | dedupe stage peak MB |', '|---|---:|---:|---:|---:|---:|---:|');
+    L.push('## Peak RSS by corpus size (from out/bench/report-<size>.json of earlier runs)', '',
+      'Dedupe index = documents × the bytes per document the dedupe micro-benchmark measures with its values alive after plan (heap + array buffers). ' +
+      'The goal: peak RSS at the largest size ≤ 1.2 × peak RSS at the smallest + the dedupe index at the largest.', '',
+      '| corpus | MB | workers | documents | pipeline wall s | MB/s | peak RSS MB (process) | dedupe bytes/doc | dedupe index MB |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+    const indexMb = (o: Record<string, unknown>) => {
+      const per = ((o['dedupe_micro'] as Record<string, unknown> | null)?.['bytes_per_doc'] as { after_plan?: { heap: number; array_buffers: number } } | undefined)?.after_plan;
+      return per ? { per: per.heap + per.array_buffers, mb: ((per.heap + per.array_buffers) * Number(o['documents_in_dedupe'] ?? o['documents'])) / MB } : null;
+    };
     for (const o of others) {
-      const st = (o['stages'] as Record<string, { peak_rss_mb: number | null }>)['dedupe'];
-      L.push(`| ${o['size']} | ${(Number(o['input_bytes']) / MB).toFixed(1)} | ${o['workers']} | ${o['pipeline_wall_s']} | ${(Number(o['input_bytes']) / MB / Number(o['pipeline_wall_s'])).toFixed(2)} | ${o['peak_rss_mb']} | ${st?.peak_rss_mb ?? '–'} |`);
+      const ix = indexMb(o);
+      L.push(`| ${o['size']} | ${(Number(o['input_bytes']) / MB).toFixed(1)} | ${o['workers']} | ${o['documents']} | ${o['pipeline_wall_s']} | ${(Number(o['input_bytes']) / MB / Number(o['pipeline_wall_s'])).toFixed(2)} | ${o['peak_rss_mb']} | ${ix ? Math.round(ix.per) : '–'} | ${ix ? ix.mb.toFixed(1) : '–'} |`);
+    }
+    const small = others[0]!, big = others[others.length - 1]!;
+    const ix = indexMb(big);
+    if (ix && small['peak_rss_mb'] && big['peak_rss_mb']) {
+      const bound = 1.2 * Number(small['peak_rss_mb']) + ix.mb;
+      L.push('', `**Memory: ${big['size']} peak ${big['peak_rss_mb']} MB vs bound 1.2 × ${small['peak_rss_mb']} + ${ix.mb.toFixed(1)} = ${bound.toFixed(1)} MB: ` +
+        `${Number(big['peak_rss_mb']) <= bound ? 'within' : 'over'}** (ratio ${(Number(big['peak_rss_mb']) / Number(small['peak_rss_mb'])).toFixed(2)}× the ${small['size']} peak).`);
     }
     L.push('');
   }
@@ -303,6 +335,7 @@ async function main(): Promise<number> {
   const head = runs[runs.length - 1]!, base = runs[0]!;
   const json = {
     size, seed: m.seed, input_bytes: m.bytes, files: m.files, articles_planted: m.articles, documents: head.documents,
+    documents_in_dedupe: head.stages.find((s) => s.stage === 'dedupe')?.in ?? null,
     workers: head.workers,
     stages: Object.fromEntries(head.stages.map((s) => [s.stage, { seconds: round(s.seconds, 3), peak_rss_mb: s.peak_rss_mb, in: s.in, out: s.out, mb_per_s: round(m.bytes / MB / s.seconds), docs_per_s: Math.round(s.in / s.seconds) }])),
     pipeline_wall_s: head.pipeline_wall_s,

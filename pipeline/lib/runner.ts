@@ -290,6 +290,9 @@ class Runner {
       filename: new URL('./worker.ts', import.meta.url).href,
       minThreads: threads,
       maxThreads: threads,
+      // Two tasks in each worker's port: piscina hands a worker its next task from this thread's event loop, which
+      // is busy while this thread computes a batch itself; with one task at a time the worker waited for it.
+      concurrentTasksPerWorker: 2,
       idleTimeout: 60_000,
     });
     this.poolPending++;
@@ -437,14 +440,10 @@ class Runner {
     return { stages, prepared, prepareMs, exported, wall: (performance.now() - started) / 1000, peak: peak() };
   }
 
-  /** report/duplicates.jsonl's bytes from dedupe's dropped file, built in the pool, in order. */
-  async duplicates(file: string): Promise<Uint8Array[]> {
-    const out: Uint8Array[] = [];
-    if (!(await exists(file))) return out;
-    await ordered(byteBatches(file), (bytes) => this.run<Uint8Array>({ kind: 'duplicates', bytes }, [bytes.buffer as ArrayBuffer]), this.inflight, async (b) => {
-      out.push(b);
-    });
-    return out;
+  /** report/duplicates.jsonl's rows from dedupe's dropped file, built in the pool, handed to `each` in order. */
+  async duplicates(file: string, each: (rows: Uint8Array) => Promise<void>): Promise<void> {
+    if (!(await exists(file))) return;
+    await ordered(byteBatches(file), (bytes) => this.run<Uint8Array>({ kind: 'duplicates', bytes }, [bytes.buffer as ArrayBuffer]), this.inflight, each);
   }
 
   /** Runs a whole-corpus stage's `gather` over the records of `file` that `asks` names, in the pool, in input order. */
@@ -565,7 +564,7 @@ export async function runStages(opts: RunOptions): Promise<StageMeta[]> {
   };
   const finishExport = async (exported: NonNullable<PassResult['exported']>, common: Partial<StageMeta>): Promise<void> => {
     const t0 = performance.now();
-    const stats = await exported.output.finish(dir, metas, () => runner.duplicates(path.join(dir, 'dedupe.dropped.jsonl')));
+    const stats = await exported.output.finish(dir, metas, (each) => runner.duplicates(path.join(dir, 'dedupe.dropped.jsonl'), each));
     const n = stats['documents'] as number;
     await writeMeta({
       stage: 'export', key: exportKey(), code_key: codeKeys.get('export')!, output_sha256: '', in: n, out: n, dropped: {}, removed: {}, counters: {},

@@ -247,8 +247,21 @@ export async function writeArrow(file: string, columns: ColumnSpec[], rows: Asyn
   await w.close();
 }
 
+/**
+ * DuckDB's `maximum_object_size` for a JSONL file whose longest line has `longest` bytes: the next power of two
+ * above it, at least 1 MiB (1 GiB when unknown). DuckDB's read buffers scale with it: with 1 GiB, writing the
+ * 460 MB documents.jsonl of the 500 MB bench corpus peaked at 695 MB of RSS, with 64 MiB at 384 MB. The value
+ * changes how DuckDB cuts row groups, so it is derived from the data only (same file, same bytes).
+ */
+export function objectSize(longest?: number): number {
+  if (longest === undefined) return 2 ** 30;
+  let n = 2 ** 20;
+  while (n <= longest + 1) n *= 2;
+  return n;
+}
+
 /** Parquet (zstd) written by DuckDB from the JSONL file, rows in file order. */
-export async function writeParquetFromJsonl(file: string, jsonl: string, columns: ColumnSpec[]): Promise<void> {
+export async function writeParquetFromJsonl(file: string, jsonl: string, columns: ColumnSpec[], longestLine?: number): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
   const tmp = tempName(file);
   const db = await DuckDBInstance.create(':memory:');
@@ -262,7 +275,7 @@ export async function writeParquetFromJsonl(file: string, jsonl: string, columns
     const cols = columns.map((c) => `'${c.name}': '${c.type === 'int' ? 'INTEGER' : 'VARCHAR'}'`).join(', ');
     const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
     await con.run(
-      `COPY (SELECT * FROM read_json(${lit(jsonl)}, format = 'newline_delimited', columns = {${cols}}, maximum_object_size = 1073741824)) ` +
+      `COPY (SELECT * FROM read_json(${lit(jsonl)}, format = 'newline_delimited', columns = {${cols}}, maximum_object_size = ${objectSize(longestLine)})) ` +
         `TO ${lit(tmp)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 4096)`,
     );
   } catch (e) {

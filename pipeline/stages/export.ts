@@ -37,6 +37,9 @@ export interface ExportFacts {
  * sums the ledger's kept counts; `finish` writes documents.jsonl (a copy of validate.jsonl, which holds the
  * published rows, schema-checked, keys in column order), Parquet (DuckDB, on its own threads) and the report.
  */
+/** Streams report/duplicates.jsonl's rows (built in the worker pool) to `each`, in order. */
+export type DuplicatesSource = (each: (rows: Uint8Array) => Promise<void>) => Promise<void>;
+
 export class ExportOutput {
   private readonly csv: CsvFileWriter;
   private readonly arrow: ArrowFileWriter;
@@ -63,7 +66,7 @@ export class ExportOutput {
    * Writes the rest once every stage's outputs are in place. `duplicates` gives report/duplicates.jsonl's bytes
    * (built from dedupe's dropped file in the worker pool). Returns stats.json's content.
    */
-  async finish(stagesDir: string, metas: StageMeta[], duplicates: () => Promise<Uint8Array[]>): Promise<Record<string, unknown>> {
+  async finish(stagesDir: string, metas: StageMeta[], duplicates: DuplicatesSource): Promise<Record<string, unknown>> {
     const { out } = this;
     const csv = await this.csv.close();
     await this.arrow.close();
@@ -71,8 +74,9 @@ export class ExportOutput {
     const tmp = tempName(jsonl);
     await copyFile(path.join(stagesDir, 'validate.jsonl'), tmp);
     await rename(tmp, jsonl);
-    // DuckDB writes the Parquet file on its own thread while this one writes the report.
-    const parquet = writeParquetFromJsonl(path.join(out, 'documents.parquet'), jsonl, DOCUMENT_COLUMNS);
+    // DuckDB writes the Parquet file on its own thread while this one writes the report; its read buffer is sized
+    // from the longest row.
+    const parquet = writeParquetFromJsonl(path.join(out, 'documents.parquet'), jsonl, DOCUMENT_COLUMNS, await longestLine(jsonl));
     parquet.catch(() => undefined);
     const stats = await writeReport(stagesDir, out, metas, { rows: csv.rows, csv_formula_like_cells: csv.formulaLike }, { kept: this.kept, documents: this.documents, chars: this.chars }, duplicates);
     await parquet;
@@ -82,6 +86,23 @@ export class ExportOutput {
     await this.csv.abort();
     await this.arrow.abort();
   }
+}
+
+/** Bytes of the longest line of a file (newline excluded). */
+export async function longestLine(file: string): Promise<number> {
+  let longest = 0;
+  let run = 0;
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {
+    const buf = chunk as Buffer;
+    let from = 0;
+    for (let i = buf.indexOf(10); i >= 0; i = buf.indexOf(10, i + 1)) {
+      longest = Math.max(longest, run + i - from);
+      run = 0;
+      from = i + 1;
+    }
+    run += buf.length - from;
+  }
+  return Math.max(longest, run);
 }
 
 /**
@@ -111,19 +132,19 @@ async function copyRemoved(file: string, out: JsonlWriter, each: (r: RemovedRow)
 export async function writeReport(
   stagesDir: string, out: string, metas: StageMeta[], facts: ExportFacts,
   { kept, documents, chars }: { kept: Map<string, { docs: number; chars: number }>; documents: number; chars: number },
-  duplicatesRows: () => Promise<Uint8Array[]>,
+  duplicatesRows: DuplicatesSource,
 ): Promise<Record<string, unknown>> {
   const rep = path.join(out, 'report');
   await mkdir(rep, { recursive: true });
   // report/duplicates.jsonl is built in the worker pool while this thread writes the rest.
-  const dups = metas.some((m) => m.stage === 'dedupe') ? duplicatesRows() : Promise.resolve([]);
+  const duplicates = new JsonlWriter(path.join(rep, 'duplicates.jsonl'));
+  const dups = metas.some((m) => m.stage === 'dedupe') ? duplicatesRows((rows) => duplicates.writeBytes(rows)) : Promise.resolve();
   dups.catch(() => undefined);
 
   // removed.jsonl: every span every stage removed, in stage order.
   const removedBy = new Map<string, number>();
   const removedOut = new JsonlWriter(path.join(rep, 'removed.jsonl'));
   const dropped = new JsonlWriter(path.join(rep, 'dropped.jsonl'));
-  const duplicates = new JsonlWriter(path.join(rep, 'duplicates.jsonl'));
   for (const m of metas) {
     if (m.stage === 'extract') continue;
     await copyRemoved(path.join(stagesDir, `${m.stage}.removed.jsonl`), removedOut, (r) => {
@@ -176,7 +197,7 @@ export async function writeReport(
   }
   await ledger.commit();
   await rejects.commit();
-  for (const b of await dups) await duplicates.writeBytes(b);
+  await dups;
   await duplicates.commit();
 
   const byRule: Record<string, { spans: number; chars: number }> = {};

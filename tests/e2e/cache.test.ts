@@ -2,7 +2,7 @@
  * The stage cache: a re-run redoes only the stages whose input, code or configuration changed.
  */
 import { describe, it, expect } from 'vitest';
-import { cp, utimes, appendFile, readFile } from 'node:fs/promises';
+import { cp, utimes, appendFile, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { runCli, tempDir, ROOT, readLines } from '../helpers.js';
 
@@ -38,5 +38,28 @@ describe('stage cache', () => {
     expect(docs.some((d) => d.text.includes('新增的一段正文'))).toBe(true);
     const ledger = await readFile(path.join(out, 'report/ledger.jsonl'), 'utf8');
     expect(ledger.split('\n').filter(Boolean)).toHaveLength(2);
+  });
+
+  it('fuses the stages that must run into passes; a stage that must run joins the pass before it, the rest stays cached', async () => {
+    const raw = await tempDir('jw-fuse-raw-');
+    const out = await tempDir('jw-fuse-out-');
+    for (const f of ['002_88c59f0990eab488.txt', '003_db51f0831cc1980b.txt']) await cp(path.join(ROOT, 'raw', f), path.join(raw, f));
+    const env = { CI: '' };
+    const first = await runCli(['--raw', raw, '--out', out, '--workers', '2'], env);
+    expect(first.code).toBe(0);
+    const timings = JSON.parse(await readFile(path.join(out, 'report/timings.json'), 'utf8')) as { passes: { stages: string[] }[]; seconds: Record<string, number> };
+    expect(timings.passes.map((p) => p.stages)).toEqual([['extract', 'segment', 'normalize', 'clean'], ['dedupe', 'validate', 'export']]);
+    expect(Object.keys(timings.seconds).sort()).toEqual(['clean', 'dedupe', 'export', 'extract', 'normalize', 'segment', 'validate']);
+    const before = await Promise.all(['documents.jsonl', 'documents.parquet', 'report/stats.json', 'stages/dedupe.jsonl'].map((f) => readFile(path.join(out, f))));
+
+    // As if dedupe's and validate's code had changed: both must run, in one pass; the export's input is unchanged.
+    await rm(path.join(out, 'stages/dedupe.meta.json'));
+    await rm(path.join(out, 'stages/validate.meta.json'));
+    const again = await runCli(['--raw', raw, '--out', out, '--workers', '2'], env);
+    expect(again.code).toBe(0);
+    expect(cachedStages(again.stderr)).toEqual(['extract', 'segment', 'normalize', 'clean', 'export']);
+    expect(again.stderr).toMatch(/^\s+dedupe\+validate\s+\d+\/\d+ items/m);
+    const after = await Promise.all(['documents.jsonl', 'documents.parquet', 'report/stats.json', 'stages/dedupe.jsonl'].map((f) => readFile(path.join(out, f))));
+    after.forEach((b, i) => expect(b.equals(before[i]!)).toBe(true));
   });
 });
