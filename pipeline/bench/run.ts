@@ -5,7 +5,7 @@
  * writes `OUT/report.md` (table) and `OUT/report.json` (figures). Ratios are what to read: the machine is shared.
  *
  *   tsx pipeline/bench/run.ts [--size 50MB] [--seed 1] [--workers 1,2] [--out out/bench] [--raw raw]
- *                             [--dedupe-docs 100000 | --no-dedupe] [--no-opencc] [--profile]
+ *                             [--dedupe-docs 100000 | --no-dedupe] [--no-opencc] [--no-ceiling] [--profile]
  *
  * Stage names, times and peak RSS come from the runner's `OUT/stages/<stage>.meta.json` (in the order the
  * stages finished), so adding or renaming a stage needs no change here. `--profile` runs every pipeline with
@@ -153,6 +153,27 @@ async function runPipeline(out: string, workers: number, workersFlag: boolean, p
   return run;
 }
 
+/**
+ * The machine's own parallel ceiling for this workload: two independent 1-worker pipelines at once, each on the
+ * corpus into its own OUT. Two single-threaded runs share nothing but the machine, so
+ * `2 × (1-worker wall alone) / (wall of the pair)` bounds what any 2-worker design can reach here: on a machine
+ * where memory-heavy work slows down when both cores run it, that is below 2.
+ */
+async function parallelCeiling(out: string, aloneWall: number): Promise<{ pair_wall_s: number[]; ceiling: number }> {
+  log('bench: two 1-worker pipelines at once (the machine\'s parallel ceiling for this workload)');
+  const run = (k: number) => {
+    const o = path.join(out, `run-pair-${k}`);
+    rmSync(o, { recursive: true, force: true });
+    return runNode(['--import', 'tsx', 'pipeline/run.ts', '--raw', path.join(out, 'corpus'), '--out', o, '--quiet', '--workers', '1']).then((p) => {
+      rmSync(o, { recursive: true, force: true });
+      if (p.code !== 0) throw new Error(`pipeline (pair ${k}) exited with ${p.code}:\n${p.stderr.slice(-2000)}`);
+      return p.seconds;
+    });
+  };
+  const walls = await Promise.all([run(1), run(2)]);
+  return { pair_wall_s: walls.map((w) => round(w)), ceiling: round((2 * aloneWall) / Math.max(...walls), 3) };
+}
+
 // --- CPU profiles ------------------------------------------------------------------------------------------
 
 interface CpuProfile { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number; children?: number[] }[]; samples: number[]; timeDeltas: number[] }
@@ -207,7 +228,7 @@ async function dedupeMicro(docs: number): Promise<Record<string, unknown>> {
 
 interface Baselines { decode_s: number; opencc_js_traditional_s: number; native_opencc_wall_s: number | null; native_opencc_traditional_wall_s: number | null; native_note: string | null }
 
-function reportMd(size: string, m: Manifest, runs: PipelineRun[], b: Baselines, dd: Record<string, unknown> | null, others: Record<string, unknown>[]): string {
+function reportMd(size: string, m: Manifest, runs: PipelineRun[], b: Baselines, dd: Record<string, unknown> | null, others: Record<string, unknown>[], ceiling: { pair_wall_s: number[]; ceiling: number } | null = null): string {
   const mb = m.bytes / MB;
   const head = runs[runs.length - 1]!;
   const base = runs[0]!;
@@ -261,6 +282,11 @@ function reportMd(size: string, m: Manifest, runs: PipelineRun[], b: Baselines, 
   if (b.native_opencc_wall_s !== null) {
     const ratio = head.pipeline_wall_s / b.native_opencc_wall_s;
     L.push(`**Ratio pipeline / native OpenCC (whole text) = ${ratio.toFixed(2)}** (goal < 1)` + (runs.length > 1 ? `; **speedup ${head.workers} vs ${base.workers} workers = ${(base.pipeline_wall_s / head.pipeline_wall_s).toFixed(2)}×** (goal ≥ 1.7)` : '') + '.', '');
+  }
+  if (ceiling) {
+    L.push(`**Parallel ceiling of this machine for this workload: ${ceiling.ceiling.toFixed(2)}×** — two independent 1-worker pipelines run at once took ` +
+      `${ceiling.pair_wall_s.join(' s and ')} s, against ${base.pipeline_wall_s} s for one alone (2 × alone / pair). No 2-worker design can beat this here; ` +
+      `the pipeline's ${(base.pipeline_wall_s / head.pipeline_wall_s).toFixed(2)}× is ${(100 * (base.pipeline_wall_s / head.pipeline_wall_s) / ceiling.ceiling).toFixed(0)}% of it.`, '');
   }
   if (dd) {
     L.push('## Dedupe micro-benchmark (pipeline/dedup/bench.ts: synthetic documents, the dedupe stage alone)', '');
@@ -330,6 +356,8 @@ async function main(): Promise<number> {
     runs.push(await runPipeline(out, w, workersFlag, Boolean(argv.profile)));
     log(`bench: ${w} worker(s): ${runs[runs.length - 1]!.pipeline_wall_s} s`);
   }
+  const w1 = runs.find((r) => r.workers === 1);
+  const ceiling = w1 && runs.length > 1 && argv.ceiling !== false ? await parallelCeiling(out, w1.pipeline_wall_s) : null;
   const dd = argv.dedupe === false ? null : await dedupeMicro(Number(argv['dedupe-docs'] ?? 100000));
 
   const head = runs[runs.length - 1]!, base = runs[0]!;
@@ -347,6 +375,8 @@ async function main(): Promise<number> {
     ratio: b.native_opencc_wall_s === null ? null : round(head.pipeline_wall_s / b.native_opencc_wall_s, 3),
     ratio_traditional_only: b.native_opencc_traditional_wall_s === null ? null : round(head.pipeline_wall_s / b.native_opencc_traditional_wall_s, 3),
     speedup_2_vs_1: runs.length > 1 ? round(base.pipeline_wall_s / head.pipeline_wall_s, 3) : null,
+    /** Two 1-worker runs at once: 2 × w1 wall / pair wall, the most any 2-worker design can reach on this machine. */
+    parallel_ceiling: ceiling,
     runs,
     dedupe_micro: dd,
     corpus: { ...m, config: undefined, key: undefined },
@@ -355,7 +385,7 @@ async function main(): Promise<number> {
   writeFileSync(path.join(out, `report-${size}.json`), JSON.stringify(json, null, 2) + '\n');
   const others = readdirSync(out).filter((n) => /^report-.+\.json$/.test(n)).map((n) => JSON.parse(readFileSync(path.join(out, n), 'utf8')) as Record<string, unknown>)
     .sort((a, b2) => Number(a['input_bytes']) - Number(b2['input_bytes']));
-  const md = reportMd(size, m, runs, b, dd, others);
+  const md = reportMd(size, m, runs, b, dd, others, ceiling);
   writeFileSync(path.join(out, 'report.md'), md);
   process.stdout.write(md);
   return 0;
