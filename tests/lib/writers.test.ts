@@ -17,6 +17,7 @@ import {
 } from '../../pipeline/lib/writers.js';
 import { COLUMNS, INT_COLUMNS } from '../../pipeline/stages/validate.js';
 import { tempDir } from '../helpers.js';
+import { mulberry32 as rng } from '../../pipeline/bench/generate.js';
 
 // ---- references: the writers as they were ----
 
@@ -84,15 +85,6 @@ const TRICKY: [string, Row][] = [
 ];
 const TRICKY_ROWS = TRICKY.map(([, r]) => r);
 
-/** A deterministic pseudo-random generator (mulberry32), so a failing split can be replayed. */
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** `rows` cut into consecutive chunks: of `size` rows each, or at `cuts` random places. */
 function split<T>(rows: T[], size: number): T[][] {

@@ -13,6 +13,7 @@ import { splitSentences } from '../../pipeline/lib/text.js';
 import { check } from '../../pipeline/lib/schema.js';
 import type { Doc } from '../../pipeline/lib/types.js';
 import { articles002, collect, essays000, makeDoc, type Collected } from '../fixtures/dedupe/seeds.js';
+import { mulberry32 as rng } from '../../pipeline/bench/generate.js';
 
 async function run(docs: Doc[], cfg: Partial<DedupeConfig> = {}): Promise<Collected> {
   const { results, plan } = await runGlobalInMemory(dedupe, docs, { ...DEDUPE_DEFAULTS, ...cfg });
@@ -38,15 +39,6 @@ async function runCloned(docs: Doc[], cfg: Partial<DedupeConfig> = {}, gatherFro
 const jaccard5 = (a: Doc, b: Doc) =>
   jaccardSorted(shingleFingerprints(canonicalText(a.paragraphs.join('')), 5), shingleFingerprints(canonicalText(b.paragraphs.join('')), 5));
 
-/** Deterministic PRNG (mulberry32) for the derived copies. */
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Apply `f` to a share `rate` of the sentences (at least one), chosen deterministically. */
 function perSentence(doc: Doc, rate: number, seed: number, f: (s: string, r: () => number) => string): Doc {
