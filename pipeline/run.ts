@@ -11,15 +11,12 @@
 import { argv, chalk } from 'zx';
 import path from 'node:path';
 import { availableParallelism } from 'node:os';
-import { stat, rm } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { createHash } from 'node:crypto';
-import type { StageMeta } from './lib/runner.js';
 import { makeProgress } from './lib/progress.js';
 import { acquireLock } from './lib/lock.js';
 import { PipelineError } from './lib/errors.js';
-import { exists, readJson, writeAtomic, stableJson } from './lib/io.js';
-import { codeHash } from './lib/codehash.js';
+import { readJson, writeAtomic, stableJson } from './lib/io.js';
 import { summaryTable } from './lib/summary.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

@@ -29,6 +29,7 @@ import iconv from 'iconv-lite';
 import * as OpenCC from 'opencc-js';
 import { pinyin } from 'pinyin-pro';
 import { decodeText, DECODE_DEFAULTS } from '../extract/decode.js';
+import { mulberry32 } from '../lib/random.js';
 
 export const GENERATOR_VERSION = 1;
 
@@ -74,16 +75,7 @@ export const GENERATOR_DEFAULTS: GeneratorConfig = {
 
 // --- deterministic randomness ----------------------------------------------------------------------------
 
-/** mulberry32: a 32-bit seeded PRNG (Tommy Ettinger's), uniform in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };
 
 /** Draws from a PRNG: integers, picks, coin flips. */
 export class Rng {

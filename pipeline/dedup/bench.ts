@@ -14,15 +14,8 @@ import { sha256Hex } from '../lib/ids.js';
 import type { Doc } from '../lib/types.js';
 import { dedupe, DEDUPE_DEFAULTS, type DedupeConfig } from '../stages/dedupe.js';
 import type { Prepared } from './prepare.js';
+import { mulberry32 } from '../lib/random.js';
 
-function mulberry32(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function doc(i: number, paragraphs: string[]): Doc {
   return {

@@ -39,7 +39,6 @@ import { EXTRACT_DEFAULTS } from '../stages/extract.js';
 import { STAGES } from '../stages/index.js';
 
 export { STAGES };
-export const STAGE_NAMES = ['extract', ...STAGES.map((s) => s.name), 'export'];
 
 export interface RunOptions {
   raw: string;
@@ -69,6 +68,8 @@ export interface StageMeta {
   pass?: number;
   fused?: string[];
   pass_seconds?: number;
+  /** UTF-16 units of the stage's longest output line (validate's sizes DuckDB's read buffer for the Parquet file). */
+  longest_line_units?: number;
   /** Peak resident memory of the process (all threads) during the stage's pass. */
   peak_rss_mb?: number;
   input_bytes?: number;
@@ -110,7 +111,6 @@ function rssSampler(): () => number {
 class StageLog {
   readonly removed: JsonlWriter;
   readonly dropped: JsonlWriter;
-  readonly reports = new Map<string, Record<string, unknown>[]>();
   readonly tally = new Tally();
   constructor(readonly dir: string, readonly stage: string) {
     this.removed = new JsonlWriter(path.join(dir, `${stage}.removed.jsonl`));
@@ -124,9 +124,6 @@ class StageLog {
   async commit(): Promise<void> {
     await this.removed.commit();
     await this.dropped.commit();
-    for (const [name, rows] of [...this.reports.entries()].sort()) {
-      await writeAtomic(path.join(this.dir, `${this.stage}.report.${name}.jsonl`), rows.map((r) => JSON.stringify(r) + '\n').join(''));
-    }
   }
   async abort(): Promise<void> {
     await this.removed.abort();
@@ -134,13 +131,19 @@ class StageLog {
   }
 }
 
-async function cachedMeta(dir: string, stage: string, key: string): Promise<StageMeta | null> {
-  const metaFile = path.join(dir, `${stage}.meta.json`);
+/** Files (relative to OUT) a stage's cached meta vouches for: all must still be there for the cache to count. */
+function vouchedFiles(stage: string): string[] {
+  if (stage === 'extract') return ['stages/extract.jsonl', 'stages/extract.files.jsonl'];
+  if (stage === 'export') return [...OUTPUT_FILES, 'report/stats.json', 'report/ledger.jsonl'];
+  return [`stages/${stage}.jsonl`, `stages/${stage}.removed.jsonl`, `stages/${stage}.dropped.jsonl`];
+}
+
+async function cachedMeta(out: string, stage: string, key: string): Promise<StageMeta | null> {
+  const metaFile = path.join(out, 'stages', `${stage}.meta.json`);
   if (!(await exists(metaFile))) return null;
   const meta = await readJson<StageMeta>(metaFile).catch(() => null);
   if (!meta || meta.key !== key) return null;
-  const side = stage === 'extract' ? ['extract.jsonl', 'extract.files.jsonl'] : stage === 'export' ? [] : [`${stage}.jsonl`, `${stage}.removed.jsonl`, `${stage}.dropped.jsonl`];
-  for (const f of side) if (!(await exists(path.join(dir, f)))) return null;
+  for (const f of vouchedFiles(stage)) if (!(await exists(path.join(out, f)))) return null;
   return { ...meta, cached: true };
 }
 
@@ -211,10 +214,11 @@ async function* byteBatches(file: string, maxBytes = BATCH_BYTES): AsyncGenerato
 
 /** Lines (records) in a batch of whole JSONL lines. */
 function lineCount(bytes: Uint8Array): number {
+  // Non-empty lines, as the worker's recordsOf reads them (decisions are sliced by this count).
   let n = 0;
-  for (let i = bytes.indexOf(10); i >= 0; i = bytes.indexOf(10, i + 1)) n++;
-  if (bytes.length > 0 && bytes[bytes.length - 1] !== 10) n++;
-  return n;
+  let from = 0;
+  for (let i = bytes.indexOf(10); i >= 0; from = i + 1, i = bytes.indexOf(10, from)) if (i > from) n++;
+  return bytes.length > from ? n + 1 : n;
 }
 
 /** One stage's outputs while a pass runs: its files, fingerprint, ids, tally and thread time. */
@@ -223,7 +227,10 @@ class StageOutput {
   readonly log: StageLog;
   readonly hash = createHash('sha256');
   private readonly ids = new Set<string>();
+  private digest: string | null = null;
   ms = 0;
+  /** UTF-16 units of the longest output line. */
+  longest = 0;
   constructor(readonly dir: string, readonly name: string) {
     this.out = new JsonlWriter(path.join(dir, `${name}.jsonl`));
     this.log = new StageLog(dir, name);
@@ -239,6 +246,12 @@ class StageOutput {
     await this.log.dropped.writeBytes(r.dropped);
     this.log.tally.merge(r.tally);
     this.ms += r.ms;
+    this.longest = Math.max(this.longest, r.longest);
+  }
+  /** The output's fingerprint, once everything is written. */
+  sha256(): string {
+    this.digest ??= this.hash.digest('hex');
+    return this.digest;
   }
   async commit(): Promise<void> {
     await this.out.commit();
@@ -555,9 +568,9 @@ export async function runStages(opts: RunOptions): Promise<StageMeta[]> {
     const common = { pass: runner.passes, fused, pass_seconds: round3(res.wall), peak_rss_mb: res.peak, workers: opts.workers };
     for (const [k, s] of res.stages.entries()) {
       await writeMeta(s.output.log.meta({
-        key: keys.get(s.name)!, code_key: codeKeys.get(s.name)!, output_sha256: s.output.hash.digest('hex'),
+        key: keys.get(s.name)!, code_key: codeKeys.get(s.name)!, output_sha256: s.output.sha256(),
         seconds: round3((s.output.ms + (k === 0 ? planSeconds * 1000 : 0)) / 1000), ...common,
-        ...(s.inputBytes !== undefined ? { input_bytes: s.inputBytes } : {}),
+        ...(s.inputBytes !== undefined ? { input_bytes: s.inputBytes } : { longest_line_units: s.output.longest }),
       }));
     }
     if (res.exported) await finishExport(res.exported, common);
@@ -572,12 +585,8 @@ export async function runStages(opts: RunOptions): Promise<StageMeta[]> {
     });
   };
   const cached = async (name: string, key: string): Promise<boolean> => {
-    const m = await cachedMeta(dir, name, key);
+    const m = await cachedMeta(opts.out, name, key);
     if (!m) return false;
-    if (name === 'export') {
-      const there = await Promise.all([...OUTPUT_FILES, 'report/stats.json', 'report/ledger.jsonl'].map((f) => exists(path.join(opts.out, f))));
-      if (!there.every(Boolean)) return false;
-    }
     opts.progress.skip(name);
     metas.push(m);
     return true;
@@ -679,7 +688,7 @@ export async function runStages(opts: RunOptions): Promise<StageMeta[]> {
     let prev = firstInput;
     for (const s of res.stages) {
       if (!keys.has(s.name)) keys.set(s.name, keyOf(s.name, prev));
-      prev = s.output.hash.copy().digest('hex');
+      prev = s.output.sha256();
     }
     return keys;
   }

@@ -107,10 +107,6 @@ export function isStrongTraditionalChar(ch: string): boolean {
   return cp >= 0 ? strongAt(cp) : isTraditionalChar(ch) && !inGb2312(ch);
 }
 
-export function isHan(ch: string): boolean {
-  return HAN.test(ch);
-}
-
 /**
  * Han characters, how many of them a Traditional → Simplified conversion would change, and how many of
  * those are strong evidence (outside GB2312).

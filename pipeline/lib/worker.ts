@@ -32,6 +32,8 @@ export interface StepResult {
   tally: Pick<Tally, 'in' | 'out' | 'dropped' | 'removed' | 'counters'>;
   /** Thread time spent in this step for the batch (ms): what the stage costs inside a fused pass. */
   ms: number;
+  /** UTF-16 units of the longest output line (a bound on its UTF-8 bytes is three times that). */
+  longest: number;
 }
 
 export interface ChainStep {
@@ -138,6 +140,7 @@ export function runStep(step: ChainStep, records: unknown[]): { result: StepResu
   const removed: string[] = [];
   const dropped: string[] = [];
   const next: unknown[] = [];
+  let longest = 0;
   for (let i = 0; i < records.length; i++) {
     const rec = records[i];
     const ref = refOf(rec);
@@ -160,7 +163,9 @@ export function runStep(step: ChainStep, records: unknown[]): { result: StepResu
     let outChars = 0;
     for (const o of res.out) {
       assertValid(stage.name, o);
-      out.push(JSON.stringify(o));
+      const line = JSON.stringify(o);
+      if (line.length > longest) longest = line.length;
+      out.push(line);
       ids.push(refOf(o).id);
       outChars += chars(o);
       next.push(o);
@@ -183,6 +188,7 @@ export function runStep(step: ChainStep, records: unknown[]): { result: StepResu
     ids, out: jsonl(out), removed: jsonl(removed), dropped: jsonl(dropped),
     tally: { in: tally.in, out: tally.out, dropped: tally.dropped, removed: tally.removed, counters: tally.counters },
     ms: performance.now() - t0,
+    longest,
   };
   return { result, next };
 }

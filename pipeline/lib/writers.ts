@@ -240,13 +240,6 @@ export class ArrowFileWriter {
   }
 }
 
-export async function writeArrow(file: string, columns: ColumnSpec[], rows: AsyncIterable<Row>, batchRows = 8192): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
-  const w = new ArrowFileWriter(file, columns, batchRows);
-  for await (const r of rows) w.write(r);
-  await w.close();
-}
-
 /**
  * DuckDB's `maximum_object_size` for a JSONL file whose longest line has `longest` bytes: the next power of two
  * above it, at least 1 MiB (1 GiB when unknown). DuckDB's read buffers scale with it: with 1 GiB, writing the

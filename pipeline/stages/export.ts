@@ -75,8 +75,9 @@ export class ExportOutput {
     await copyFile(path.join(stagesDir, 'validate.jsonl'), tmp);
     await rename(tmp, jsonl);
     // DuckDB writes the Parquet file on its own thread while this one writes the report; its read buffer is sized
-    // from the longest row.
-    const parquet = writeParquetFromJsonl(path.join(out, 'documents.parquet'), jsonl, DOCUMENT_COLUMNS, await longestLine(jsonl));
+    // from the longest row, which validate's meta records (UTF-8 takes at most 3 bytes per UTF-16 unit).
+    const longest = metas.find((m) => m.stage === 'validate')?.longest_line_units;
+    const parquet = writeParquetFromJsonl(path.join(out, 'documents.parquet'), jsonl, DOCUMENT_COLUMNS, longest === undefined ? undefined : 3 * longest);
     parquet.catch(() => undefined);
     const stats = await writeReport(stagesDir, out, metas, { rows: csv.rows, csv_formula_like_cells: csv.formulaLike }, { kept: this.kept, documents: this.documents, chars: this.chars }, duplicates);
     await parquet;
@@ -86,23 +87,6 @@ export class ExportOutput {
     await this.csv.abort();
     await this.arrow.abort();
   }
-}
-
-/** Bytes of the longest line of a file (newline excluded). */
-export async function longestLine(file: string): Promise<number> {
-  let longest = 0;
-  let run = 0;
-  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {
-    const buf = chunk as Buffer;
-    let from = 0;
-    for (let i = buf.indexOf(10); i >= 0; i = buf.indexOf(10, i + 1)) {
-      longest = Math.max(longest, run + i - from);
-      run = 0;
-      from = i + 1;
-    }
-    run += buf.length - from;
-  }
-  return Math.max(longest, run);
 }
 
 /**

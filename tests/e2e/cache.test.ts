@@ -50,6 +50,10 @@ describe('stage cache', () => {
     const timings = JSON.parse(await readFile(path.join(out, 'report/timings.json'), 'utf8')) as { passes: { stages: string[] }[]; seconds: Record<string, number> };
     expect(timings.passes.map((p) => p.stages)).toEqual([['extract', 'segment', 'normalize', 'clean'], ['dedupe', 'validate', 'export']]);
     expect(Object.keys(timings.seconds).sort()).toEqual(['clean', 'dedupe', 'export', 'extract', 'normalize', 'segment', 'validate']);
+    // validate's meta records its longest output line (what sizes DuckDB's read buffer for the Parquet file).
+    const rows = (await readFile(path.join(out, 'documents.jsonl'), 'utf8')).split('\n').filter(Boolean);
+    const validateMeta = JSON.parse(await readFile(path.join(out, 'stages/validate.meta.json'), 'utf8')) as { longest_line_units: number };
+    expect(validateMeta.longest_line_units).toBe(Math.max(...rows.map((l) => l.length)));
     const before = await Promise.all(['documents.jsonl', 'documents.parquet', 'report/stats.json', 'stages/dedupe.jsonl'].map((f) => readFile(path.join(out, f))));
 
     // As if dedupe's and validate's code had changed: both must run, in one pass; the export's input is unchanged.

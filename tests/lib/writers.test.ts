@@ -17,7 +17,7 @@ import {
 } from '../../pipeline/lib/writers.js';
 import { COLUMNS, INT_COLUMNS } from '../../pipeline/stages/validate.js';
 import { tempDir } from '../helpers.js';
-import { mulberry32 as rng } from '../../pipeline/bench/generate.js';
+import { mulberry32 as rng } from '../../pipeline/lib/random.js';
 
 // ---- references: the writers as they were ----
 
@@ -120,7 +120,7 @@ const base50Rows = (() => {
   return () => (rows ??= readFileSync(BASE50, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Row));
 })();
 
-const csvOf = (rows: Row[], columns: ColumnSpec[], chunks: Row[][]) => csvHeader(columns) + chunks.map((c) => csvChunk(c, columns).text).join('');
+const csvOf = (columns: ColumnSpec[], chunks: Row[][]) => csvHeader(columns) + chunks.map((c) => csvChunk(c, columns).text).join('');
 
 // ---- CSV ----
 
@@ -147,7 +147,7 @@ describe('csvChunk', () => {
     const whole = csvReference(TRICKY_ROWS, COLS);
     for (let a = 0; a <= TRICKY_ROWS.length; a++) {
       for (let b = a; b <= TRICKY_ROWS.length; b++) {
-        expect(csvOf(TRICKY_ROWS, COLS, [TRICKY_ROWS.slice(0, a), TRICKY_ROWS.slice(a, b), TRICKY_ROWS.slice(b)])).toBe(whole);
+        expect(csvOf(COLS, [TRICKY_ROWS.slice(0, a), TRICKY_ROWS.slice(a, b), TRICKY_ROWS.slice(b)])).toBe(whole);
       }
     }
   });
@@ -159,8 +159,8 @@ describe('csvChunk', () => {
   it.skipIf(!base50)('the 50 MB bench rows, split at random points, give the bytes csv-stringify gives', () => {
     const rows = base50Rows();
     const whole = csvReference(rows, DOC_COLUMNS);
-    for (const seed of [1, 2, 3]) expect(csvOf(rows, DOC_COLUMNS, splitRandom(rows, 200, seed)) === whole).toBe(true);
-    expect(csvOf(rows, DOC_COLUMNS, split(rows, 1)) === whole).toBe(true);
+    for (const seed of [1, 2, 3]) expect(csvOf(DOC_COLUMNS, splitRandom(rows, 200, seed)) === whole).toBe(true);
+    expect(csvOf(DOC_COLUMNS, split(rows, 1)) === whole).toBe(true);
   });
 });
 

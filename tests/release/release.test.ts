@@ -5,7 +5,7 @@
  * release after editing one raw file shows exactly that change; existing versions and bad versions are refused.
  */
 import { describe, it, expect, beforeAll } from 'vitest';
-import { copyFile, mkdir, readFile, readdir, writeFile, stat } from 'node:fs/promises';
+import { copyFile, readFile, readdir, writeFile, stat } from 'node:fs/promises';
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import path from 'node:path';

@@ -13,7 +13,7 @@ import { splitSentences } from '../../pipeline/lib/text.js';
 import { check } from '../../pipeline/lib/schema.js';
 import type { Doc } from '../../pipeline/lib/types.js';
 import { articles002, collect, essays000, makeDoc, type Collected } from '../fixtures/dedupe/seeds.js';
-import { mulberry32 as rng } from '../../pipeline/bench/generate.js';
+import { mulberry32 as rng } from '../../pipeline/lib/random.js';
 
 async function run(docs: Doc[], cfg: Partial<DedupeConfig> = {}): Promise<Collected> {
   const { results, plan } = await runGlobalInMemory(dedupe, docs, { ...DEDUPE_DEFAULTS, ...cfg });

@@ -1,14 +1,11 @@
 /**
- * The export's pieces that run outside the runner's end-to-end tests: the per-batch encoding the workers do, the
- * longest-line scan that sizes DuckDB's read buffer, and that buffer size itself.
+ * The export's pieces that run outside the runner's end-to-end tests: the per-batch encoding the workers do, and
+ * the size of DuckDB's read buffer (from the longest row, which tests/e2e/cache.test.ts checks in validate's meta).
  */
 import { describe, it, expect } from 'vitest';
-import { writeFile } from 'node:fs/promises';
-import path from 'node:path';
-import { exportBatch, longestLine, DOCUMENT_COLUMNS } from '../../pipeline/stages/export.js';
+import { exportBatch, DOCUMENT_COLUMNS } from '../../pipeline/stages/export.js';
 import { objectSize, csvChunk } from '../../pipeline/lib/writers.js';
 import type { DocumentRow } from '../../pipeline/lib/types.js';
-import { tempDir } from '../helpers.js';
 
 function row(id: string, file: string, text: string, title: string | null = '标题'): DocumentRow {
   return {
@@ -31,25 +28,6 @@ describe('exportBatch', () => {
   });
   it('counts formula-like cells', () => {
     expect(exportBatch([row('a', 'x.txt', '=SUM(A1)'), row('b', 'x.txt', '正文', '+86')]).csv.formulaLike).toBe(2);
-  });
-});
-
-describe('longestLine', () => {
-  it.each([
-    ['', 0],
-    ['a\n', 1],
-    ['ab\nabcd\nabc\n', 4],
-    ['ab\nabcdef', 6],
-    ['中文\n', 6],
-  ])('%j → %i bytes', async (content, n) => {
-    const f = path.join(await tempDir('jw-longest-'), 'x.jsonl');
-    await writeFile(f, content);
-    expect(await longestLine(f)).toBe(n);
-  });
-  it('finds a line that spans read chunks', async () => {
-    const f = path.join(await tempDir('jw-longest-'), 'x.jsonl');
-    await writeFile(f, 'x\n' + 'y'.repeat(3 << 20) + '\nz\n');
-    expect(await longestLine(f)).toBe(3 << 20);
   });
 });
 
