@@ -18,6 +18,9 @@ import { acquireLock } from './lib/lock.js';
 import { PipelineError } from './lib/errors.js';
 import { readJson, writeAtomic, stableJson } from './lib/io.js';
 import { summaryTable } from './lib/summary.js';
+import { trace } from './lib/trace.js';
+import { startPool } from './lib/pool.js';
+import type { Piscina } from 'piscina';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -45,14 +48,26 @@ async function main(): Promise<number> {
   const st = await stat(raw).catch(() => null);
   if (!st?.isDirectory()) throw new PipelineError('config', `raw folder not found: ${raw}`);
   if (out === raw || out.startsWith(raw + path.sep)) throw new PipelineError('config', `OUT (${out}) must not be inside RAW (${raw})`);
-  // The stages (dictionaries, segmenters) load only once the configuration is known to be good.
+  // The stages (dictionaries, segmenters) load only once the configuration is known to be good. The worker
+  // threads start loading theirs now, while this thread loads its own (see lib/pool.ts).
+  const pool = workers > 1 ? startPool(workers - 1) : undefined;
+  try {
+    return await run({ raw, out, workers, quiet, pool });
+  } finally {
+    await pool?.destroy();
+  }
+}
+
+async function run({ raw, out, workers, quiet, pool }: { raw: string; out: string; workers: number; quiet: boolean; pool?: Piscina }): Promise<number> {
+  trace('run: loading the stages');
   const { runStages } = await import('./lib/runner.js');
+  trace('run: stages loaded');
   const release = await acquireLock(out);
   try {
     const progress = makeProgress(process.stderr, quiet);
     if (!quiet) process.stderr.write(`jingwen: ${path.relative(process.cwd(), raw) || '.'} → ${path.relative(process.cwd(), out) || '.'}\n`);
     const t0 = performance.now();
-    const metas = await runStages({ raw, out, root, progress, workers });
+    const metas = await runStages({ raw, out, root, progress, workers, pool });
     const exportMeta = metas[metas.length - 1]!;
     if (!exportMeta.cached) {
       // Times vary from run to run: they live apart from stats.json, which is byte-identical across runs.

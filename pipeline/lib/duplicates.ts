@@ -5,6 +5,9 @@
 import { toRow } from '../stages/validate.js';
 import type { Doc } from './types.js';
 
+/** The stage whose dropped records report/duplicates.jsonl lists. */
+export const DUPLICATES_FROM = 'dedupe';
+
 interface DedupeDrop { reason: string; extra: Record<string, unknown> | null; record: Doc }
 
 /** The report rows (JSON lines) of a batch of dedupe's dropped rows. */

@@ -24,17 +24,20 @@ import { mkdir, rm } from 'node:fs/promises';
 import { createReadStream, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
+import { startPool } from './pool.js';
 import { walkRaw, type RawEntry } from './walk.js';
 import { JsonlWriter, writeAtomic, exists, readJson, stableJson } from './io.js';
 import { codeHash } from './codehash.js';
 import type { Stage, GlobalStage, GlobalPlan } from './stage.js';
+import { trace } from './trace.js';
 import { PipelineError } from './errors.js';
 import type { Progress } from './progress.js';
 import type { RawFileInfo } from './types.js';
 import type { ChainResult, ChainStep, ChainTask, DuplicatesTask, GatherResult, GatherTask, StepResult, TaskError } from './worker.js';
 import { ExportOutput, OUTPUT_FILES } from '../stages/export.js';
 import { Tally } from './rows.js';
+import { DUPLICATES_FROM } from './duplicates.js';
 import { EXTRACT_DEFAULTS } from '../stages/extract.js';
 import { STAGES } from '../stages/index.js';
 
@@ -48,6 +51,8 @@ export interface RunOptions {
   progress: Progress;
   /** Worker threads for per-record stages (≥ 1). */
   workers: number;
+  /** A pool of `workers − 1` threads already started (pipeline/lib/pool.ts); else the runner starts one. */
+  pool?: Piscina;
 }
 
 /** Per-stage facts kept in `OUT/stages/<name>.meta.json`. */
@@ -299,15 +304,7 @@ class Runner {
       this.inline ??= (await import('./worker.js')).default;
       return unwrap((await this.inline(t)) as R | TaskError);
     }
-    this.pool ??= new Piscina({
-      filename: new URL('./worker.ts', import.meta.url).href,
-      minThreads: threads,
-      maxThreads: threads,
-      // Two tasks in each worker's port: piscina hands a worker its next task from this thread's event loop, which
-      // is busy while this thread computes a batch itself; with one task at a time the worker waited for it.
-      concurrentTasksPerWorker: 2,
-      idleTimeout: 60_000,
-    });
+    this.pool ??= this.opts.pool ?? startPool(threads);
     this.poolPending++;
     try {
       return unwrap((await this.pool.run(t, { transferList: transfer })) as R | TaskError);
@@ -317,8 +314,9 @@ class Runner {
   }
   private poolPending = 0;
 
+  /** Stops the pool this runner started (a pool it was given is its owner's to stop). */
   async close(): Promise<void> {
-    if (this.pool) await this.pool.destroy();
+    if (this.pool && this.pool !== this.opts.pool) await this.pool.destroy();
     this.pool = null;
   }
 
@@ -370,6 +368,7 @@ class Runner {
   async pass(source: PassSource, steps: PassStep[], label: string, total: number): Promise<PassResult> {
     const { opts, dir } = this;
     this.passes++;
+    trace(`pass ${this.passes} start: ${label}`);
     const started = performance.now();
     const peak = rssSampler();
     const writing = steps.filter((s) => s.op === 'map' || s.op === 'apply').map((s) => s.stage.name);
@@ -379,14 +378,22 @@ class Runner {
     const prepare = steps.find((s) => s.op === 'prepare');
     const prepared: unknown[] | undefined = prepare ? [] : undefined;
     let prepareMs = 0;
-    const exported = steps.some((s) => s.op === 'export') ? { output: new ExportOutput(opts.out), ms: 0 } : undefined;
+    const exporting = steps.some((s) => s.op === 'export');
+    // When the pass also applies dedupe, the workers build report/duplicates.jsonl's rows from the records they hold.
+    const duplicatesOf = exporting && steps.some((s) => s.op === 'apply' && s.stage.name === DUPLICATES_FROM) ? DUPLICATES_FROM : undefined;
+    const exported = exporting ? { output: new ExportOutput(opts.out, duplicatesOf !== undefined), ms: 0 } : undefined;
     if (exported) await rm(path.join(dir, 'export.meta.json'), { force: true });
     const chainSteps = (decisionsFrom: number, n: number): ChainStep[] =>
-      steps.map((s) => ({ stage: s.stage.name, op: s.op, ...(s.decisions ? { decisions: s.decisions.slice(decisionsFrom, decisionsFrom + n) } : {}) }));
+      steps.map((s) => ({
+        stage: s.stage.name, op: s.op,
+        ...(s.decisions ? { decisions: s.decisions.slice(decisionsFrom, decisionsFrom + n) } : {}),
+        ...(s.op === 'export' && duplicatesOf ? { duplicatesOf } : {}),
+      }));
     const take = async (r: ChainResult) => {
       for (let k = 0; k < r.steps.length; k++) await outputs.get(writing[k]!)!.add(r.steps[k]!);
       if (prepared && r.prepared) for (const v of r.prepared) prepared.push(v);
       prepareMs += r.prepareMs ?? 0;
+      if (exported && r.duplicates) await exported.output.addDuplicates(r.duplicates);
       if (exported && r.export) {
         await exported.output.add(r.export);
         exported.ms += r.exportMs ?? 0;
@@ -450,6 +457,7 @@ class Runner {
     const stages: PassResult['stages'] = [];
     if (ex) stages.push({ name: 'extract', output: ex, inputBytes: ex.inputBytes });
     for (const n of writing) stages.push({ name: n, output: outputs.get(n)! });
+    trace(`pass ${this.passes} end`);
     return { stages, prepared, prepareMs, exported, wall: (performance.now() - started) / 1000, peak: peak() };
   }
 
@@ -577,7 +585,8 @@ export async function runStages(opts: RunOptions): Promise<StageMeta[]> {
   };
   const finishExport = async (exported: NonNullable<PassResult['exported']>, common: Partial<StageMeta>): Promise<void> => {
     const t0 = performance.now();
-    const stats = await exported.output.finish(dir, metas, (each) => runner.duplicates(path.join(dir, 'dedupe.dropped.jsonl'), each));
+    trace('export: finish start');
+    const stats = await exported.output.finish(dir, metas, (each) => runner.duplicates(path.join(dir, `${DUPLICATES_FROM}.dropped.jsonl`), each));
     const n = stats['documents'] as number;
     await writeMeta({
       stage: 'export', key: exportKey(), code_key: codeKeys.get('export')!, output_sha256: '', in: n, out: n, dropped: {}, removed: {}, counters: {},
@@ -593,7 +602,9 @@ export async function runStages(opts: RunOptions): Promise<StageMeta[]> {
   };
 
   try {
+    trace('runStages: start');
     const tree = await rawTree(opts.raw);
+    trace(`raw tree: ${tree.entries.length} entries`);
     // Extraction's key covers the raw tree (names, sizes, times); later keys cover content (output fingerprints).
     let prepared: unknown[] | undefined;
     let i = 0; // next stage of STAGES
@@ -625,12 +636,14 @@ export async function runStages(opts: RunOptions): Promise<StageMeta[]> {
           prepared = res.prepared!;
           prepMs = res.prepareMs;
         }
+        trace(`${g.name}: plan start`);
         opts.progress.start(`${g.name}:plan`, prepared.length);
         const plan: GlobalPlan<unknown> = await g.plan(prepared, g.defaults, {
           gather: (asks, each) => runner.gather(g.name, file, asks, each),
         });
         opts.progress.tick(prepared.length);
         opts.progress.end();
+        trace(`${g.name}: plan end`);
         prepared = undefined;
         const planSeconds = (performance.now() - t0 + prepMs) / 1000;
         const rest = fusable(i + 1);
@@ -659,6 +672,7 @@ export async function runStages(opts: RunOptions): Promise<StageMeta[]> {
       const res = await runner.pass({ file: path.join(dir, `${input}.jsonl`) }, [{ stage: { name: 'export' }, op: 'export' }], 'export', total);
       await finish(res, new Map());
     }
+    trace('export: finish end');
     return metas;
   } finally {
     await runner.close();

@@ -41,7 +41,7 @@ export function validator(name: string): ValidateFunction {
   return v;
 }
 
-/** ajv's first error as `path: message` (e.g. `/paragraphs/3: must NOT have fewer than 1 characters`). */
+/** ajv's first error as `path: message` (e.g. `/paragraphs/3: must match pattern "^[^\\n]+$"`). */
 export function describeErrors(v: ValidateFunction): string {
   return (v.errors ?? []).map((e) => `${e.instancePath || '/'}: ${e.message ?? 'invalid'}${e.params ? ' ' + JSON.stringify(e.params) : ''}`).join('; ');
 }

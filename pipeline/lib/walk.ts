@@ -52,7 +52,9 @@ export async function walkRaw(root: string): Promise<RawEntry[]> {
       out.push({ rel, abs: dir, kind: 'unreadable', nameEncoding: nameEnc, size: 0, mtimeMs: st.mtimeMs, mode: st.mode, error });
       return;
     }
-    for (const nb of names) {
+    // All entries of a folder at once: one lstat after another, each a round trip to libuv's thread pool, took
+    // 0.26–0.57 s for the 2,621 files of the 50 MB bench corpus. The order does not matter, `out` is sorted below.
+    await Promise.all(names.map(async (nb) => {
       const { name, enc } = decodeName(nb);
       const abs = Buffer.concat([dir, Buffer.from(path.sep), nb]);
       const r = rel ? `${rel}/${name}` : name;
@@ -60,11 +62,11 @@ export async function walkRaw(root: string): Promise<RawEntry[]> {
       try {
         est = await lstat(abs);
       } catch {
-        continue; // vanished since readdir
+        return; // vanished since readdir
       }
       if (est.isDirectory()) await visit(abs, r, enc ?? nameEnc, est);
       else out.push({ rel: r, abs, kind: kindOf(est), nameEncoding: enc ?? nameEnc, size: est.size, mtimeMs: est.mtimeMs, mode: est.mode, error: null });
-    }
+    }));
   }
   await visit(Buffer.from(path.resolve(root)), '', null, null);
   // A GBK name can decode to the same text as a UTF-8 sibling's name: keep display paths unique (ids and the

@@ -9,9 +9,19 @@
 import { createWriteStream } from 'node:fs';
 import { rm, mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { RecordBatchFileWriter, Utf8, Int32, Schema, Field, RecordBatch, makeData, Struct } from 'apache-arrow';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { createRequire } from 'node:module';
+import type { Schema, RecordBatch } from 'apache-arrow';
 import { tempName, commitTemp, WRITE_BUFFER } from './io.js';
+
+/**
+ * apache-arrow and DuckDB load on first use, not with this module: only the export's last steps need them, and
+ * loading both took 0.35 s of the main thread's start-up, before any raw file was read. (Synchronous `require`
+ * of their CommonJS builds, so that the writers stay synchronous; the types come from the same packages.)
+ */
+const require = createRequire(import.meta.url);
+let arrowLib: typeof import('apache-arrow') | null = null;
+const arrow = (): typeof import('apache-arrow') => (arrowLib ??= require('apache-arrow') as typeof import('apache-arrow'));
+const duckdb = (): typeof import('@duckdb/node-api') => require('@duckdb/node-api') as typeof import('@duckdb/node-api');
 import { csvHeader, csvChunk, arrowChunk, MAX_BYTES, tooLarge, type ArrowChunk, type ArrowColumnChunk, type ColumnSpec, type Row } from './chunks.js';
 
 export { csvHeader, csvChunk, arrowChunk, arrowChunkTransfer, isFormulaLike, FORMULA_START, type ArrowChunk, type ArrowColumnChunk, type Cell, type ColumnSpec, type Row } from './chunks.js';
@@ -96,6 +106,7 @@ export async function writeCsv(file: string, columns: ColumnSpec[], rows: AsyncI
 }
 
 function arrowSchema(columns: ColumnSpec[]): Schema {
+  const { Schema, Field, Int32, Utf8 } = arrow();
   return new Schema(columns.map((c) => new Field(c.name, c.type === 'int' ? new Int32() : new Utf8(), true)));
 }
 
@@ -153,6 +164,7 @@ function joinColumn(pieces: Piece[], j: number, column: ColumnSpec, length: numb
 }
 
 function recordBatch(schema: Schema, columns: ColumnSpec[], pieces: Piece[], length: number): RecordBatch {
+  const { makeData, Int32, Utf8, RecordBatch, Struct } = arrow();
   const children = columns.map((spec, j) => {
     const c = joinColumn(pieces, j, spec, length);
     const nullBitmap = c.validity ?? undefined;
@@ -174,7 +186,7 @@ function recordBatch(schema: Schema, columns: ColumnSpec[], pieces: Piece[], len
 export class ArrowFileWriter {
   private readonly tmp: string;
   private readonly schema: Schema;
-  private readonly writer = new RecordBatchFileWriter();
+  private readonly writer = new (arrow().RecordBatchFileWriter)();
   private readonly done: Promise<void>;
   private rowsBuf: Row[] = [];
   private pieces: Piece[] = [];
@@ -257,7 +269,7 @@ export function objectSize(longest?: number): number {
 export async function writeParquetFromJsonl(file: string, jsonl: string, columns: ColumnSpec[], longestLine?: number): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
   const tmp = tempName(file);
-  const db = await DuckDBInstance.create(':memory:');
+  const db = await duckdb().DuckDBInstance.create(':memory:');
   const con = await db.connect();
   try {
     // One thread and insertion order preserved: the bytes are the same on every run and machine. (Two threads
