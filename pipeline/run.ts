@@ -48,13 +48,15 @@ async function main(): Promise<number> {
   const st = await stat(raw).catch(() => null);
   if (!st?.isDirectory()) throw new PipelineError('config', `raw folder not found: ${raw}`);
   if (out === raw || out.startsWith(raw + path.sep)) throw new PipelineError('config', `OUT (${out}) must not be inside RAW (${raw})`);
-  // The stages (dictionaries, segmenters) load only once the configuration is known to be good. The worker
-  // threads start loading theirs now, while this thread loads its own (see lib/pool.ts).
+  // The lock first, before anything slow: a second run on the same OUT is refused at once. Then the stages
+  // (dictionaries, segmenters) load; the worker threads load theirs meanwhile (see lib/pool.ts).
+  const release = await acquireLock(out);
   const pool = workers > 1 ? startPool(workers - 1) : undefined;
   try {
     return await run({ raw, out, workers, quiet, pool });
   } finally {
     await pool?.destroy();
+    await release();
   }
 }
 
@@ -62,41 +64,36 @@ async function run({ raw, out, workers, quiet, pool }: { raw: string; out: strin
   trace('run: loading the stages');
   const { runStages } = await import('./lib/runner.js');
   trace('run: stages loaded');
-  const release = await acquireLock(out);
-  try {
-    const progress = makeProgress(process.stderr, quiet);
-    if (!quiet) process.stderr.write(`jingwen: ${path.relative(process.cwd(), raw) || '.'} → ${path.relative(process.cwd(), out) || '.'}\n`);
-    const t0 = performance.now();
-    const metas = await runStages({ raw, out, root, progress, workers, pool });
-    const exportMeta = metas[metas.length - 1]!;
-    if (!exportMeta.cached) {
-      // Times vary from run to run: they live apart from stats.json, which is byte-identical across runs.
-      const passes = new Map<number, { stages: string[]; seconds: number }>();
-      for (const m of metas) if (!m.cached && m.pass) passes.set(m.pass, { stages: m.fused ?? [m.stage], seconds: m.pass_seconds ?? m.seconds });
-      await writeAtomic(
-        path.join(out, 'report', 'timings.json'),
-        stableJson({
-          workers,
-          input_bytes: metas[0]?.input_bytes ?? null,
-          wall_seconds: Number(((performance.now() - t0) / 1000).toFixed(3)),
-          seconds: Object.fromEntries(metas.map((m) => [m.stage, Number(m.seconds.toFixed(3))])),
-          passes: [...passes.entries()].sort((a, b) => a[0] - b[0]).map(([pass, p]) => ({ pass, stages: p.stages, seconds: Number(p.seconds.toFixed(3)) })),
-          peak_rss_mb: Object.fromEntries(metas.map((m) => [m.stage, m.peak_rss_mb ?? null])),
-          cached: metas.filter((m) => m.cached).map((m) => m.stage),
-        }),
-      );
-    }
-    const stats = await readJson<Record<string, unknown>>(path.join(out, 'report', 'stats.json'));
-    process.stdout.write(summaryTable(metas, stats, out));
-    const files = stats['files'] as { rejected: number };
-    if (argv.strict && files.rejected > 0) {
-      process.stderr.write(chalk.red(`jingwen: --strict: ${files.rejected} raw file(s) rejected (see ${path.join(out, 'report/rejects.jsonl')})\n`));
-      return 3;
-    }
-    return 0;
-  } finally {
-    await release();
+  const progress = makeProgress(process.stderr, quiet);
+  if (!quiet) process.stderr.write(`jingwen: ${path.relative(process.cwd(), raw) || '.'} → ${path.relative(process.cwd(), out) || '.'}\n`);
+  const t0 = performance.now();
+  const metas = await runStages({ raw, out, root, progress, workers, pool });
+  const exportMeta = metas[metas.length - 1]!;
+  if (!exportMeta.cached) {
+    // Times vary from run to run: they live apart from stats.json, which is byte-identical across runs.
+    const passes = new Map<number, { stages: string[]; seconds: number }>();
+    for (const m of metas) if (!m.cached && m.pass) passes.set(m.pass, { stages: m.fused ?? [m.stage], seconds: m.pass_seconds ?? m.seconds });
+    await writeAtomic(
+      path.join(out, 'report', 'timings.json'),
+      stableJson({
+        workers,
+        input_bytes: metas[0]?.input_bytes ?? null,
+        wall_seconds: Number(((performance.now() - t0) / 1000).toFixed(3)),
+        seconds: Object.fromEntries(metas.map((m) => [m.stage, Number(m.seconds.toFixed(3))])),
+        passes: [...passes.entries()].sort((a, b) => a[0] - b[0]).map(([pass, p]) => ({ pass, stages: p.stages, seconds: Number(p.seconds.toFixed(3)) })),
+        peak_rss_mb: Object.fromEntries(metas.map((m) => [m.stage, m.peak_rss_mb ?? null])),
+        cached: metas.filter((m) => m.cached).map((m) => m.stage),
+      }),
+    );
   }
+  const stats = await readJson<Record<string, unknown>>(path.join(out, 'report', 'stats.json'));
+  process.stdout.write(summaryTable(metas, stats, out));
+  const files = stats['files'] as { rejected: number };
+  if (argv.strict && files.rejected > 0) {
+    process.stderr.write(chalk.red(`jingwen: --strict: ${files.rejected} raw file(s) rejected (see ${path.join(out, 'report/rejects.jsonl')})\n`));
+    return 3;
+  }
+  return 0;
 }
 
 try {

@@ -290,7 +290,6 @@ class Runner {
   passes = 0;
   constructor(private readonly opts: RunOptions, private readonly dir: string) {}
 
-  /** Runs a task in the worker pool, or on this thread when the run has one worker. */
   /**
    * Runs a task. `workers` counts the threads that do the work, this one included: a pool of `workers − 1`
    * threads, and this thread takes a batch itself whenever the pool already has two per thread (one running, one
