@@ -3,7 +3,7 @@
  * thread is the N-th (see Runner.run in runner.ts).
  *
  * Its own module, with no stage imports, so that pipeline/run.ts can start the pool before it loads the stages:
- * each thread then loads its modules (about a second of CPU: linkedom, mammoth, opencc-js, jieba, jschardet) while
+ * each thread then loads its modules (about a second of CPU: linkedom, mammoth, opencc-js, jschardet, pinyin-pro) while
  * the main thread loads its own, instead of after. (With 2 workers and a run that finds everything cached, the
  * thread loads for nothing: about a second of CPU on the other core, no wall time.)
  */

@@ -1,17 +1,16 @@
 /**
  * Sentence and word units for the `n_sentences` / `n_words` columns.
  *
- * Words are counted with jieba (`@node-rs/jieba`, default dictionary, HMM off), not `Intl.Segmenter('zh')`.
- * Measured on the five seed files (0.166 MB, Node 20, one core): jieba 9–10 MB/s, Intl.Segmenter 0.3 MB/s
- * (about 30× slower); the dictionary loads once in ~0.16 s. On 8 hand-segmented sentences from the seeds
- * (tests/lib/text.test.ts), word-boundary F1 is 0.89 for jieba (HMM off), 0.88 (HMM on), 0.73 for Intl.Segmenter:
- * ICU's dictionary falls back to single characters on this domain's words (`脱|贫|攻|坚|战|收|官` for jieba's
- * `脱贫|攻坚战|收官`, `疫|情`, `操作|员`). HMM is off: its guesses merged across words (`工作中要有` → `中要`)
- * and it was not better overall. Numbers (`3.5`, `10:03`)
+ * Words are counted with jieba (default dictionary, HMM off; pipeline/lib/jieba.ts is `@node-rs/jieba`'s cut
+ * written out so that counting builds no tokens), not `Intl.Segmenter('zh')`. Measured on the five seed files
+ * (0.166 MB, Node 20, one core) with the binding: jieba 9–10 MB/s, Intl.Segmenter 0.3 MB/s (about 30× slower).
+ * On 8 hand-segmented sentences from the seeds (tests/lib/text.test.ts), word-boundary F1 is 0.89 for jieba
+ * (HMM off), 0.88 (HMM on), 0.73 for Intl.Segmenter: ICU's dictionary falls back to single characters on this
+ * domain's words (`脱|贫|攻|坚|战|收|官` for jieba's `脱贫|攻坚战|收官`, `疫|情`, `操作|员`). HMM is off: its
+ * guesses merged across words (`工作中要有` → `中要`) and it was not better overall. Numbers (`3.5`, `10:03`)
  * and Latin words count as one word each; punctuation and spaces are not words.
  */
-import { Jieba } from '@node-rs/jieba';
-import { dict } from '@node-rs/jieba/dict.js';
+import { cutRanges } from './jieba.js';
 
 /**
  * Per UTF-16 unit: 1 = sentence-closing mark (。！？； and their ASCII forms), 2 = a closer that stays with the
@@ -76,8 +75,6 @@ import { isSpaceUnit, countCodePoints } from './unicode.js';
 
 export { isSpaceUnit, countCodePoints };
 
-let jieba: Jieba | null = null;
-
 /**
  * Tokens kept whole, outside jieba: a number with its decimal point, time colon or thousands commas (`3.5`,
  * `10:03`, `1,200`: `[0-9０-９]+(?:[.．:：,][0-9０-９]+)*`), and a Latin word with its diacritics (`wù`, which jieba
@@ -86,8 +83,7 @@ let jieba: Jieba | null = null;
  *
  * These are scanned by code unit with a class table instead of a `matchAll` and a regex test per jieba token,
  * and a gap without any letter or digit is not handed to jieba at all. On the 42 MB of published text of the
- * 50 MB benchmark that saves 4–15% of countWords (interleaved A/B runs, noisy): ~90% of its time is jieba itself,
- * half its native cut and half building the token strings and the array it returns (perf).
+ * 50 MB benchmark that saved 4–15% of countWords when jieba was the native binding (interleaved A/B runs).
  */
 const KNOWN = 1, DIGIT = 2, NUM_SEP = 4, LATIN = 8, LATIN_JOIN = 16, WORD = 32, PAIR = 64;
 /** Class bits of each BMP unit (a lone surrogate included), looked up with the regexes on first sight. */
@@ -177,31 +173,21 @@ function scan(text: string, whole: (from: number, to: number) => void, gap: (fro
   if (letters) gap(at, n);
 }
 
-/** True when a jieba token has a letter or digit. */
-function isWord(w: string): boolean {
-  for (let i = 0; i < w.length;) {
-    const k = classAt(w, i);
+/** True when the token `s[from, to)` has a letter or digit. */
+function isWord(s: string, from: number, to: number): boolean {
+  for (let i = from; i < to;) {
+    const k = classAt(s, i);
     if (k & WORD) return true;
     i += k & PAIR ? 2 : 1;
   }
   return false;
 }
 
-/** The words jieba cuts `s` into (HMM off), in pieces of at most JIEBA_PIECE units. */
-function jiebaWords(s: string, each: (w: string) => void): void {
-  jieba ??= Jieba.withDict(dict);
-  for (const piece of piecesForJieba(s)) {
-    // As UTF-8 bytes: jieba reads a Buffer in place instead of copying a string out of V8 (0–10% less CPU in
-    // interleaved A/B runs on the benchmark's text; a lone surrogate becomes U+FFFD either way).
-    for (const w of jieba.cut(Buffer.from(piece), false)) if (isWord(w)) each(w);
-  }
-}
-
 /** The words of `text` as jieba cuts them (HMM off), numbers whole, punctuation and spaces left out. */
 export function words(text: string): string[] {
   const out: string[] = [];
-  const push = (w: string) => { out.push(w); };
-  scan(text, (from, to) => out.push(text.slice(from, to)), (from, to) => jiebaWords(text.slice(from, to), push));
+  const push = (from: number, to: number) => { out.push(text.slice(from, to)); };
+  scan(text, push, (from, to) => cutRanges(text, (a, b) => { if (isWord(text, a, b)) push(a, b); }, from, to));
   return out;
 }
 
@@ -209,35 +195,7 @@ export function words(text: string): string[] {
 export function countWords(text: string): number {
   let n = 0;
   const inc = () => { n++; };
-  scan(text, inc, (from, to) => jiebaWords(text.slice(from, to), inc));
+  const token = (a: number, b: number) => { if (isWord(text, a, b)) n++; };
+  scan(text, inc, (from, to) => cutRanges(text, token, from, to));
   return n;
-}
-
-/** Longest piece of text handed to jieba at once (UTF-16 units): its word list for 50 MB was ~0.5 GB. */
-const JIEBA_PIECE = 1 << 20;
-/**
- * Where a long text may be cut without changing jieba's words: right after Chinese punctuation. jieba cuts
- * its input into runs of word characters (Han, ASCII letters and digits, `+#&._%-`) and emits every other
- * character on its own, so a run never spans these marks (checked in tests/lib/text.test.ts).
- */
-const SAFE_CUT = new Set([...'，。！？；：、'].map((c) => c.charCodeAt(0)));
-
-/**
- * `s` cut into pieces of at most `max` units after a SAFE_CUT mark, for jieba; a stretch of more than `max`
- * units without one stays whole. `pieces.join('') === s`.
- */
-export function piecesForJieba(s: string, max = JIEBA_PIECE): string[] {
-  const out: string[] = [];
-  let from = 0;
-  while (s.length - from > max) {
-    let end = -1;
-    for (let j = from + max - 1; j > from; j--) {
-      if (SAFE_CUT.has(s.charCodeAt(j))) { end = j + 1; break; }
-    }
-    if (end < 0) break;
-    out.push(s.slice(from, end));
-    from = end;
-  }
-  out.push(from === 0 ? s : s.slice(from));
-  return out;
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Jieba } from '@node-rs/jieba';
 import { dict } from '@node-rs/jieba/dict.js';
-import { countCodePoints, countSentences, countWords, isSpaceUnit, piecesForJieba, splitSentences, words } from '../../pipeline/lib/text.js';
+import { countCodePoints, countSentences, countWords, isSpaceUnit, splitSentences, words } from '../../pipeline/lib/text.js';
 
 describe('splitSentences', () => {
   it.each([
@@ -83,23 +83,6 @@ describe('counting without building lists (issue 9)', () => {
     expect(countWords('我们'.repeat(300_000))).toBe(300_000);
     expect(words('我们'.repeat(300_000))).toHaveLength(300_000);
   });
-});
-
-describe('piecesForJieba: long texts in pieces, same words', () => {
-  const jieba = Jieba.withDict(dict);
-  const piece = fc.constantFrom('中华人民共和国', '我们', '工作', '，', '。', '！', '？', '；', '：', '、', 'abc', '3.5', ' ', '\r\n', '𠀀', '……', '“', '”');
-  it('the pieces join to the text and jieba cuts them into the same words', () => {
-    fc.assert(fc.property(fc.array(piece, { maxLength: 60 }).map((xs) => xs.join('')), fc.integer({ min: 1, max: 40 }), (s, max) => {
-      const pieces = piecesForJieba(s, max);
-      expect(pieces.join('')).toBe(s);
-      expect(pieces.flatMap((p) => jieba.cut(p, false))).toEqual(jieba.cut(s, false));
-    }), { seed: 8, numRuns: 2000 });
-  });
-  it.each([
-    ['一二三。四五六。七八', 4, ['一二三。', '四五六。', '七八']],
-    ['一二三四五六七八', 4, ['一二三四五六七八']],
-    ['短。', 4, ['短。']],
-  ])('%j in pieces of at most %i', (s, max, pieces) => expect(piecesForJieba(s, max)).toEqual(pieces));
 });
 
 describe('word and sentence scans by code unit give what the regex versions gave (issue 9)', () => {
