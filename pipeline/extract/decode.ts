@@ -13,8 +13,10 @@
  *      (normalize removes and records them); anything else is `undecodable`.
  * Decoding itself uses the WHATWG TextDecoder (Node's ICU), which has the strict mode iconv-lite lacks.
  */
-import jschardet from 'jschardet';
+import { lazy } from '../lib/lazy.js';
 import { decodeHz, looksLikeHz } from './hz.js';
+
+const jschardet = lazy<typeof import('jschardet')>('jschardet');
 
 export interface Decoded {
   ok: true;
@@ -188,7 +190,7 @@ export function decodeText(bytes: Uint8Array, cfg: DecodeConfig = DECODE_DEFAULT
     const s = strict(bytes, enc);
     if (s !== null) strictOk.set(enc, s);
   }
-  const guess = jschardet.detect(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { detectEncodings: ['UTF-8', 'GB2312', 'GB18030', 'Big5'] });
+  const guess = jschardet().detect(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { detectEncodings: ['UTF-8', 'GB2312', 'GB18030', 'Big5'] });
   const guessed = guess.encoding ? JSCHARDET_TO_WHATWG[guess.encoding] : undefined;
   if (guessed && guessed !== 'utf-8' && guess.confidence >= cfg.detectorMinConfidence && strictOk.has(guessed)) {
     return decoded(strictOk.get(guessed)!, guessed, `detector:jschardet:${guess.confidence.toFixed(2)}`);

@@ -6,14 +6,16 @@
  * title without a heading style), and short enough to be a title; it goes to the unit's `title` and out of the
  * text. Images are not read; footnote back-links (`↑`) are dropped.
  */
-import mammoth from 'mammoth';
-import { parseHTML } from 'linkedom';
+import { lazy } from '../lib/lazy.js';
 import { unitId } from '../lib/ids.js';
 import { countChars } from '../lib/stage.js';
 import type { RawFileInfo } from '../lib/types.js';
 import type { ExtractConfig, ExtractResult, RawInput } from '../stages/extract.js';
 import { blockLines } from './html.js';
 import { ARCHIVE_DEFAULTS, ArchiveLimitError, openZip, readMember, isDocxPackage, type ArchiveLimits } from './archive.js';
+
+const mammoth = lazy<typeof import('mammoth')>('mammoth');
+const linkedom = lazy<typeof import('linkedom')>('linkedom');
 
 export interface DocxConfig {
   /** Longest first block taken as the title (countChars); segment's own limit is 60. */
@@ -29,7 +31,7 @@ const SENTENCE_END = /[。；;！!？?：:，,]$/u;
 
 /** Title and body lines of mammoth's HTML. */
 export function docxHtmlToText(html: string, cfg: DocxConfig = DOCX_DEFAULTS): { title: string | null; lines: string[] } {
-  const { document } = parseHTML(`<!DOCTYPE html><html><head></head><body>${html}</body></html>`) as unknown as { document: Document };
+  const { document } = linkedom().parseHTML(`<!DOCTYPE html><html><head></head><body>${html}</body></html>`) as unknown as { document: Document };
   for (const a of Array.from(document.querySelectorAll('a[href^="#footnote-ref"], a[href^="#endnote-ref"]'))) a.remove();
   const body = document.body;
   let title: string | null = null;
@@ -62,9 +64,9 @@ export async function extractDocx(input: RawInput, info: RawFileInfo, cfg: Cfg):
   let html: string;
   try {
     if (!(await checkPackage(input.bytes, cfg.archive ?? ARCHIVE_DEFAULTS))) return reject('corrupt_docx', 'no word/document.xml in the package');
-    const r = await mammoth.convertToHtml(
+    const r = await mammoth().convertToHtml(
       { buffer: Buffer.from(input.bytes.buffer, input.bytes.byteOffset, input.bytes.byteLength) },
-      { convertImage: mammoth.images.imgElement(() => Promise.resolve({ src: '' })) },
+      { convertImage: mammoth().images.imgElement(() => Promise.resolve({ src: '' })) },
     );
     html = r.value;
   } catch (err) {

@@ -17,8 +17,8 @@
  *      always `YYYY-MM-DD`.
  * A page with no text outside scripts and markup is rejected as `no_main_content`.
  */
-import { parseHTML } from 'linkedom';
-import { Readability } from '@mozilla/readability';
+import type { Readability } from '@mozilla/readability';
+import { lazy } from '../lib/lazy.js';
 import { decodeText, DECODE_DEFAULTS, type DecodeConfig, type Decoded, type Undecodable } from './decode.js';
 import { unitId } from '../lib/ids.js';
 import { countChars } from '../lib/stage.js';
@@ -29,6 +29,9 @@ import { BARE_DASH_SUFFIX, SITE_BRACKETS, SITE_WORD, TITLE_SEPARATOR } from '../
 import { BYLINE_DATE, DATE_IN_TEXT, PUBLISHED_META, SITE_META, SOURCE_LINE } from '../rules/html-meta.js';
 import { CHROME_SELECTORS, CONTROL_LINE, FOOTER_LINE, LEADING_COUNTER, TAIL_MARKER } from '../rules/html-chrome.js';
 import { isoDate as calendarDate } from '../lib/unicode.js';
+
+const linkedom = lazy<typeof import('linkedom')>('linkedom');
+const readability = lazy<typeof import('@mozilla/readability')>('@mozilla/readability');
 
 export interface HtmlConfig {
   /** Deepest element nesting accepted (real pages of the eval set stay under 40; see the note above). */
@@ -348,7 +351,7 @@ export interface HtmlText {
 export function htmlToText(html: string, cfg: HtmlConfig = HTML_DEFAULTS): HtmlText | { reason: string; detail: string } {
   const est = nestingEstimate(html, cfg.maxDepth);
   if (est > cfg.maxDepth) return { reason: 'html_too_deep', detail: `elements nested more than ${cfg.maxDepth} deep (estimated from the tags)` };
-  const { document } = parseHTML(rewrap(html)) as unknown as { document: Document };
+  const { document } = linkedom().parseHTML(rewrap(html)) as unknown as { document: Document };
   const depth = domDepth(document.documentElement);
   if (depth > cfg.maxDepth) return { reason: 'html_too_deep', detail: `elements nested ${depth} deep > ${cfg.maxDepth}` };
   const pageLines = blockLines(document.body);
@@ -359,7 +362,7 @@ export function htmlToText(html: string, cfg: HtmlConfig = HTML_DEFAULTS): HtmlT
   let method: HtmlText['method'] = 'readability';
   let article: ReturnType<Readability<Node>['parse']> = null;
   try {
-    article = new Readability<Node>(document, { charThreshold: cfg.charThreshold, maxElemsToParse: cfg.maxElems, keepClasses: false, serializer: (n) => n }).parse();
+    article = new (readability().Readability)<Node>(document, { charThreshold: cfg.charThreshold, maxElemsToParse: cfg.maxElems, keepClasses: false, serializer: (n) => n }).parse();
   } catch (err) {
     // Readability throws when a page has more elements than maxElemsToParse: fall back to the page text.
     if (!/Aborting parsing document/.test(String(err))) throw err;

@@ -11,7 +11,7 @@
  * The rounds repeat until nothing changes (normally 1–2), which makes the stage idempotent.
  * Everything a step deletes or rewrites away is returned as a Removal, so the ledger balances.
  */
-import { pinyin } from 'pinyin-pro';
+import { lazy } from '../lib/lazy.js';
 import { defineStage, countChars } from '../lib/stage.js';
 import { isSpaceUnit } from '../lib/unicode.js';
 import type { Doc, Removal, Script } from '../lib/types.js';
@@ -27,6 +27,8 @@ import {
   ASCII_TO_FULLWIDTH, CJK_CONTEXT, CJK_CONTEXT_RE, FULLWIDTH_ALNUM, FULLWIDTH_NUMBER_MARKS, HAN_PAREN_GROUP,
 } from '../rules/normalize-punctuation.js';
 import { MASK_RULES, MASK_TOKEN } from '../rules/normalize-masks.js';
+
+const pinyinPro = lazy<typeof import('pinyin-pro')>('pinyin-pro');
 
 export interface NormalizeConfig extends ScriptThresholds {
   /** Pinyin annotations are converter damage only when a document has at least this many (a genuine
@@ -117,7 +119,7 @@ function readings(ch: string): Set<string> {
     const forms = new Set([ch, isTraditionalChar(ch) ? toSimplified(ch, 't') : ch]);
     for (const f of forms) {
       for (const toneType of ['symbol', 'num', 'none'] as const) {
-        for (const p of pinyin(f, { multiple: true, type: 'array', toneType })) set.add(p.replace('v', 'ü'));
+        for (const p of pinyinPro().pinyin(f, { multiple: true, type: 'array', toneType })) set.add(p.replace('v', 'ü'));
       }
     }
     readingCache.set(ch, set);

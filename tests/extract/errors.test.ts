@@ -4,19 +4,17 @@
  * "Aborting parsing document" are rethrown by html.ts), and the production extractFile is called unchanged.
  */
 import { describe, expect, it, vi } from 'vitest';
+import { createRequire } from 'node:module';
 import JSZip from 'jszip';
 import { extractFile } from '../../pipeline/stages/extract.js';
 
-const trap = vi.hoisted(() => ({ message: null as string | null }));
-vi.mock('@mozilla/readability', async (importOriginal) => {
-  const real = await importOriginal<typeof import('@mozilla/readability')>();
-  class Readability<T> extends real.Readability<T> {
-    override parse(): ReturnType<InstanceType<typeof real.Readability<T>>['parse']> {
-      if (trap.message !== null) throw new TypeError(trap.message);
-      return super.parse();
-    }
-  }
-  return { ...real, Readability };
+// html.ts loads Readability with `require` on first use (lib/lazy.ts): the same module object is patched here.
+const trap = { message: null as string | null };
+const { Readability } = createRequire(import.meta.url)('@mozilla/readability') as typeof import('@mozilla/readability');
+const parse = Readability.prototype.parse;
+vi.spyOn(Readability.prototype, 'parse').mockImplementation(function (this: InstanceType<typeof Readability>) {
+  if (trap.message !== null) throw new TypeError(trap.message);
+  return parse.call(this);
 });
 
 const page = (body: string) => new TextEncoder().encode(`<html><head><title>某市工作会议讲话</title></head><body><article><p>${body}</p></article></body></html>`);
