@@ -188,21 +188,17 @@ function codePointAt(s: string, i: number, len: number): number {
   return len === 2 ? ((s.charCodeAt(i) - 0xd800) << 10) + (s.charCodeAt(i + 1) - 0xdc00) + 0x10000 : s.charCodeAt(i);
 }
 
-// Route of the current block, reused between calls (grown as needed): best log weight and end from each unit.
-let routeWeight = new Float64Array(1024);
-let routeEnd = new Int32Array(1024);
+// Route of the current block: best log weight and end from each unit. Reused between blocks up to KEEP_ROUTE
+// units (text has punctuation every few dozen characters); a longer block gets arrays of its own, not kept.
+const KEEP_ROUTE = 1 << 16;
+const routeWeight = new Float64Array(KEEP_ROUTE + 1);
+const routeEnd = new Int32Array(KEEP_ROUTE + 1);
 
 /** The tokens of the block `s[from, to)`: its maximum-probability route, single ASCII letters and digits joined. */
 function cutBlock(s: string, from: number, to: number, each: (from: number, to: number) => void): void {
   const n = to - from;
-  if (routeWeight.length < n + 1) {
-    let size = routeWeight.length;
-    while (size < n + 1) size <<= 1;
-    routeWeight = new Float64Array(size);
-    routeEnd = new Int32Array(size);
-  }
-  const rw = routeWeight;
-  const re = routeEnd;
+  const rw = n <= KEEP_ROUTE ? routeWeight : new Float64Array(n + 1);
+  const re = n <= KEEP_ROUTE ? routeEnd : new Int32Array(n + 1);
   rw[n] = 0;
   // From the last code point back to the first.
   let next = to; // start of the code point after the current one
