@@ -34,8 +34,7 @@ import { dict } from '@node-rs/jieba/dict.js';
 let ROOT = new Int32Array(0);
 let FIRST = new Int32Array(0);
 let UNIT = new Uint16Array(0);
-/** Per node: 1 when a dictionary word ends there, and its `ln(freq) − ln(total)`. */
-let END = new Uint8Array(0);
+/** Per node: `ln(freq) − ln(total)` of the dictionary word that ends there, NaN where none does. */
 let WEIGHT = new Float64Array(0);
 /** `ln(1) − ln(total)`: the weight of a character that starts no word. */
 let UNKNOWN = 0;
@@ -150,13 +149,7 @@ function build(): void {
   UNIT = unit.slice(0, nodes);
   ROOT = new Int32Array(0x10000);
   for (let c = FIRST[0]!; c < FIRST[1]!; c++) ROOT[UNIT[c]!] = c;
-  END = new Uint8Array(nodes);
-  WEIGHT = new Float64Array(nodes);
-  for (let n = 1; n < nodes; n++) {
-    if (Number.isNaN(weight[n])) continue;
-    END[n] = 1;
-    WEIGHT[n] = weight[n]!;
-  }
+  WEIGHT = weight.slice(0, nodes);
   UNKNOWN = Math.log(1) - logTotal;
   built = true;
 }
@@ -214,8 +207,9 @@ function cutBlock(s: string, from: number, to: number, each: (from: number, to: 
     for (let j = i; j < to; j++) {
       node = step(node, s.charCodeAt(j));
       if (node === 0) break;
-      if (END[node] === 1) {
-        const w = WEIGHT[node]! + rw[j + 1 - from]!;
+      const wordWeight = WEIGHT[node]!;
+      if (wordWeight === wordWeight) { // a word ends here (not NaN)
+        const w = wordWeight + rw[j + 1 - from]!;
         // Ties go to the longer word: jieba-rs takes the maximum of (weight, end) pairs.
         if (w >= best) { best = w; bestEnd = j + 1; }
       }

@@ -6,6 +6,7 @@
  * `out/stages/<name>.jsonl`, records removals and drops, counts, times and shows progress.
  */
 import type { Drop, Removal } from './types.js';
+import { isSpaceUnit } from './unicode.js';
 
 /** What a per-record stage returns for one input record. */
 export interface StageResult<O> {
@@ -85,10 +86,8 @@ export function defineStage<I, O, C, P, D, A, G>(def: MapStage<I, O, C> | Global
  * What each UTF-16 unit adds to countChars: 1, or 0 for whitespace (lib/unicode.ts's isSpaceUnit: `\s` of a
  * `u` regex) and for a high surrogate (a pair is one code point; a lone high surrogate counts nothing).
  */
-const CHAR_WEIGHT = new Uint8Array(0x10000).fill(1);
-for (const c of [0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x20, 0xa0, 0x1680, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000, 0xfeff]) CHAR_WEIGHT[c] = 0;
-for (let c = 0x2000; c <= 0x200a; c++) CHAR_WEIGHT[c] = 0;
-for (let c = 0xd800; c <= 0xdbff; c++) CHAR_WEIGHT[c] = 0;
+const CHAR_WEIGHT = new Uint8Array(0x10000);
+for (let c = 0; c < 0x10000; c++) CHAR_WEIGHT[c] = isSpaceUnit(c) || (c >= 0xd800 && c <= 0xdbff) ? 0 : 1;
 
 /** Characters as the ledger counts them: Unicode code points that are not whitespace. */
 export function countChars(s: string): number {

@@ -9,19 +9,17 @@
 import { createWriteStream } from 'node:fs';
 import { rm, mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { createRequire } from 'node:module';
 import type { Schema, RecordBatch } from 'apache-arrow';
 import { tempName, commitTemp, WRITE_BUFFER } from './io.js';
+import { lazy } from './lazy.js';
 
 /**
  * apache-arrow and DuckDB load on first use, not with this module: only the export's last steps need them, and
  * loading both took 0.35 s of the main thread's start-up, before any raw file was read. (Synchronous `require`
  * of their CommonJS builds, so that the writers stay synchronous; the types come from the same packages.)
  */
-const require = createRequire(import.meta.url);
-let arrowLib: typeof import('apache-arrow') | null = null;
-const arrow = (): typeof import('apache-arrow') => (arrowLib ??= require('apache-arrow') as typeof import('apache-arrow'));
-const duckdb = (): typeof import('@duckdb/node-api') => require('@duckdb/node-api') as typeof import('@duckdb/node-api');
+const arrow = lazy<typeof import('apache-arrow')>('apache-arrow');
+const duckdb = lazy<typeof import('@duckdb/node-api')>('@duckdb/node-api');
 import { csvHeader, csvChunk, arrowChunk, MAX_BYTES, tooLarge, type ArrowChunk, type ArrowColumnChunk, type ColumnSpec, type Row } from './chunks.js';
 
 export { csvHeader, csvChunk, arrowChunk, arrowChunkTransfer, isFormulaLike, FORMULA_START, type ArrowChunk, type ArrowColumnChunk, type Cell, type ColumnSpec, type Row } from './chunks.js';
