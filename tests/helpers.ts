@@ -14,7 +14,7 @@ export async function tempDir(prefix = 'jw-'): Promise<string> {
 
 export interface CliResult { code: number; stdout: string; stderr: string }
 
-/** Runs `tsx pipeline/run.ts` exactly as `make dataset` does. */
+/** Runs the pipeline's sources, `tsx pipeline/run.ts` (`make dataset` runs them compiled: tests/e2e/build.test.ts). */
 export async function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
   try {
     const r = await exec(path.join(ROOT, 'node_modules/.bin/tsx'), [path.join(ROOT, 'pipeline/run.ts'), ...args], { cwd: ROOT, env: { ...process.env, ...env }, maxBuffer: 64 << 20 });

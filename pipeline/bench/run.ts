@@ -132,13 +132,24 @@ function readMetas(runOut: string): StageRow[] {
     .map(({ m }) => ({ stage: m.stage, seconds: m.seconds, peak_rss_mb: m.peak_rss_mb ?? null, in: m.in, out: m.out, workers: m.workers ?? null, pass: m.pass ?? null, pass_seconds: m.pass_seconds ?? null, fused: m.fused ?? null }));
 }
 
+/**
+ * How the benchmark starts the pipeline: the compiled dist/run.js that `make dataset` runs (`make bench` builds it
+ * first), else the TypeScript sources under tsx (this script run on its own), which costs more start-up; the
+ * report says which.
+ */
+const COMPILED = path.join(root, 'dist/run.js');
+function pipelineCommand(): string[] {
+  return existsSync(COMPILED) ? [COMPILED] : ['--import', 'tsx', 'pipeline/run.ts'];
+}
+const pipelineHow = () => (existsSync(COMPILED) ? 'compiled (dist/run.js, as `make dataset` runs it)' : 'from the TypeScript sources under tsx (dist/ not built)');
+
 async function runPipeline(out: string, workers: number, workersFlag: boolean, profile: boolean): Promise<PipelineRun> {
   const runOut = path.join(out, `run-w${workers}`);
   rmSync(runOut, { recursive: true, force: true });
   const profDir = path.join(out, `profile-w${workers}`);
-  const args = ['--import', 'tsx'];
+  const args: string[] = [];
   if (profile) { rmSync(profDir, { recursive: true, force: true }); args.push('--cpu-prof', '--cpu-prof-dir', profDir); }
-  args.push('pipeline/run.ts', '--raw', path.join(out, 'corpus'), '--out', runOut, '--quiet');
+  args.push(...pipelineCommand(), '--raw', path.join(out, 'corpus'), '--out', runOut, '--quiet');
   if (workersFlag) args.push('--workers', String(workers));
   log(`bench: pipeline with ${workersFlag ? `${workers} worker(s)` : 'the default workers (no --workers flag in pipeline/run.ts)'} → ${path.relative(root, runOut)}`);
   const p = await runNode(args);
@@ -165,7 +176,7 @@ async function parallelCeiling(out: string, aloneWall: number): Promise<{ pair_w
   const run = (k: number) => {
     const o = path.join(out, `run-pair-${k}`);
     rmSync(o, { recursive: true, force: true });
-    return runNode(['--import', 'tsx', 'pipeline/run.ts', '--raw', path.join(out, 'corpus'), '--out', o, '--quiet', '--workers', '1']).then((p) => {
+    return runNode([...pipelineCommand(), '--raw', path.join(out, 'corpus'), '--out', o, '--quiet', '--workers', '1']).then((p) => {
       rmSync(o, { recursive: true, force: true });
       if (p.code !== 0) throw new Error(`pipeline (pair ${k}) exited with ${p.code}:\n${p.stderr.slice(-2000)}`);
       return p.seconds;
@@ -268,7 +279,8 @@ function reportMd(size: string, m: Manifest, runs: PipelineRun[], b: Baselines, 
   }
   L.push(`| | **pipeline (wall, whole process)** | ${runs.map((r) => `**${r.pipeline_wall_s.toFixed(2)}**`).join(' | ')} |${runs.length > 1 ? ` **${(base.pipeline_wall_s / head.pipeline_wall_s).toFixed(2)}×** |` : ''}`, '');
   L.push(`Whole process: ${(mb / head.pipeline_wall_s).toFixed(2)} MB/s, ${head.documents !== null ? Math.round(head.documents / head.pipeline_wall_s) : '–'} documents/s at ${head.workers} worker(s); peak RSS ${runs.map((r) => `w${r.workers} ${r.peak_rss_mb ?? '–'} MB`).join(', ')}. ` +
-    'The rest of the wall time is start-up (Node, tsx, loading the stages), the dedupe plan between the passes, and the export\'s files and report after pass 2.', '');
+    'The rest of the wall time is start-up (Node, loading the stages), the dedupe plan between the passes, and the export\'s files and report after pass 2. ' +
+    `The pipeline ran ${pipelineHow()}.`, '');
   L.push(`Pipeline CPU time (all threads) / wall: ${runs.map((r) => `w${r.workers} ${r.cpu_s ?? '–'} s / ${r.pipeline_wall_s} s = ${r.cpu_s ? (r.cpu_s / r.pipeline_wall_s).toFixed(2) : '–'} cores`).join('; ')}. ` +
     `1-minute load average before → after: ${runs.map((r) => `w${r.workers} ${r.loadavg.join(' → ')}`).join('; ')} (${availableParallelism()} cores; above that, other processes took CPU time and the times are inflated).`, '');
   if (runs.some((r) => !r.workers_flag)) L.push('Note: pipeline/run.ts has no `--workers` flag yet: the pipeline ran once, with its default.', '');
@@ -366,6 +378,7 @@ async function main(): Promise<number> {
     size, seed: m.seed, input_bytes: m.bytes, files: m.files, articles_planted: m.articles, documents: head.documents,
     documents_in_dedupe: head.stages.find((s) => s.stage === 'dedupe')?.in ?? null,
     workers: head.workers,
+    pipeline_run: existsSync(COMPILED) ? 'compiled' : 'tsx',
     stages: Object.fromEntries(head.stages.map((s) => [s.stage, { seconds: round(s.seconds, 3), peak_rss_mb: s.peak_rss_mb, in: s.in, out: s.out, mb_per_s: round(m.bytes / MB / s.seconds), docs_per_s: Math.round(s.in / s.seconds) }])),
     pipeline_wall_s: head.pipeline_wall_s,
     peak_rss_mb: head.peak_rss_mb,

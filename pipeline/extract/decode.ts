@@ -5,8 +5,8 @@
  *      the UTF-16 reading is when the bytes would otherwise look binary;
  *   3. strict UTF-8 (TextDecoder with `fatal`): pure ASCII and valid UTF-8 are UTF-8;
  *   4. HZ-GB-2312 (7-bit escapes `~{…~}`), only for pure-ASCII bytes carrying HZ escapes;
- *   5. otherwise the candidates GB18030 (covers GBK and GB2312) and Big5 (WHATWG Big5 = Big5-HKSCS):
- *      jschardet's distribution analysis (the detector VS Code uses) picks one when it is confident and the
+ *   5. otherwise the candidates GB18030 (covers GBK and GB2312) and Big5 (WHATWG Big5 = Big5-HKSCS): when only
+ *      one of them decodes strictly, that one (`only_strict`); when both do, jschardet's distribution analysis (the detector VS Code uses) picks one when it is confident and the
  *      bytes decode strictly in it; else each strictly-decodable candidate is scored by how much of its output
  *      is ordinary text (common CJK, ASCII, CJK punctuation) and the best wins;
  *   6. UTF-8 with a few invalid sequences (a corrupted download) stays UTF-8, the bad bytes become U+FFFD
@@ -189,6 +189,13 @@ export function decodeText(bytes: Uint8Array, cfg: DecodeConfig = DECODE_DEFAULT
   for (const enc of candidates) {
     const s = strict(bytes, enc);
     if (s !== null) strictOk.set(enc, s);
+  }
+  // One candidate left: no detector can change the decision (its guess would either be that candidate or be
+  // overruled by the plausibility ranking of one), so it is not asked. GBK text with bytes Big5 lacks (trail
+  // 0x80–0xA0) is the common case: 90 of the 50 MB benchmark's 429 legacy files, 0.15 s of jschardet.
+  if (strictOk.size === 1) {
+    const [enc, s] = [...strictOk][0]!;
+    return decoded(s, enc, 'only_strict');
   }
   const guess = jschardet().detect(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { detectEncodings: ['UTF-8', 'GB2312', 'GB18030', 'Big5'] });
   const guessed = guess.encoding ? JSCHARDET_TO_WHATWG[guess.encoding] : undefined;

@@ -11,7 +11,8 @@ import { Piscina } from 'piscina';
 
 export function startPool(threads: number): Piscina {
   return new Piscina({
-    filename: new URL('./worker.ts', import.meta.url).href,
+    // The worker module beside this one: worker.ts under tsx (tests), worker.js in the compiled dist/ (make dataset).
+    filename: new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url).href,
     minThreads: threads,
     maxThreads: threads,
     // Two tasks in each worker's port: piscina hands a worker its next task from the main thread's event loop,

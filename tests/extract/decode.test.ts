@@ -53,6 +53,19 @@ describe('decodeText on seed text re-encoded', () => {
     expect(r.text).toBe(text);
   });
 
+  it('takes the only legacy candidate that decodes strictly without asking the detector (`only_strict`)', () => {
+    // GBK text quoting a Traditional character: 個 is 82 80 in GBK, a pair Big5 has no character for, so only
+    // GB18030 reads these bytes.
+    const s = '我们要实干担当，促进发展（旧稿作“個人”）。'.repeat(5);
+    const bytes = iconv.encode(s, 'gbk');
+    expect(() => new TextDecoder('big5', { fatal: true }).decode(bytes)).toThrow();
+    expect(decodeText(bytes)).toMatchObject({ ok: true, encoding: 'gb18030', method: 'only_strict', text: s });
+    // Both readings strict (Big5 bytes are valid GB18030 too): the detector decides, as before.
+    const t = toHant('实干担当促进发展，是主题教育的具体目标之一。');
+    const b = decodeText(iconv.encode(t, 'big5'));
+    expect(b.ok && b.encoding === 'big5' && /^(detector|plausibility)/.test(b.method)).toBe(true);
+  });
+
   it('short GBK and Big5 snippets of a few words still decode right', () => {
     const s = '实干担当促进发展，是主题教育的具体目标之一。';
     const g = decodeText(iconv.encode(s, 'gbk'));
