@@ -15,6 +15,7 @@ import { CsvFileWriter, ArrowFileWriter, writeParquetFromJsonl } from '../lib/wr
 import { maskPII } from '../lib/pii.js';
 import { trace } from '../lib/trace.js';
 import { DUPLICATES_FROM } from '../lib/duplicates.js';
+import { removedFileAndChars } from '../lib/rows.js';
 import type { Doc } from '../lib/types.js';
 import type { FileRow, StageMeta } from '../lib/runner.js';
 
@@ -33,7 +34,7 @@ export const OUTPUT_FILES = ['documents.jsonl', 'documents.csv', 'documents.arro
  */
 export const ARROW_BATCH_ROWS = 2048;
 
-interface RemovedRow { stage: string; rule: string; source_file: string | null; chars: number }
+type RemovedRow = ReturnType<typeof removedFileAndChars>;
 interface DroppedRow { stage: string; reason: string; detail: string | null; id: string; chars: number; extra: Record<string, unknown> | null; record: Doc }
 
 export interface ExportFacts {
@@ -133,10 +134,10 @@ async function copyRemoved(file: string, out: JsonlWriter, each: (r: RemovedRow)
     const text = tail + decoder.write(buf);
     const lines = text.split('\n');
     tail = lines.pop()!;
-    for (const line of lines) if (line.length > 0) each(JSON.parse(line) as RemovedRow);
+    for (const line of lines) if (line.length > 0) each(removedFileAndChars(line));
   }
   tail += decoder.end();
-  if (tail.length > 0) each(JSON.parse(tail) as RemovedRow);
+  if (tail.length > 0) each(removedFileAndChars(tail));
   if (last !== 0x0a) await out.writeBytes(Buffer.from('\n'));
 }
 

@@ -100,6 +100,11 @@ describe('make dataset on raw/', () => {
     expect(ledger.find((r) => r.path === 'SOURCES.md')).toMatchObject({ status: 'skipped', reason: 'raw_manifest' });
     const removed = await readLines<Record<string, unknown>>(path.join(out, 'report/removed.jsonl'));
     expect(removed.filter((r) => r.rule === 'unaccounted')).toEqual([]);
+    // Each file's chars_removed is the sum of its rows in removed.jsonl (read whole here, scanned by the export).
+    const sums = new Map<string, number>();
+    for (const r of removed) if (r.source_file) sums.set(r.source_file as string, (sums.get(r.source_file as string) ?? 0) + (r.chars as number));
+    expect(sums.size).toBeGreaterThan(0);
+    for (const r of ledger) expect(r.chars_removed, r.path as string).toBe(sums.get(r.path as string) ?? 0);
     const stats = JSON.parse(await readFile(path.join(out, 'report/stats.json'), 'utf8'));
     expect(stats.files.total).toBe(rawFiles.length);
     expect(stats.files.chars_unaccounted).toBe(0);
