@@ -62,7 +62,7 @@ export class ExportOutput {
    * `duplicatesInPass`: report/duplicates.jsonl's rows arrive with the batches (`addDuplicates`), built where dedupe
    * dropped the records; otherwise `finish` builds them from dedupe's dropped file.
    */
-  constructor(private readonly out: string, private readonly duplicatesInPass = false) {
+  constructor(private readonly out: string, readonly duplicatesInPass = false) {
     this.csv = new CsvFileWriter(path.join(out, 'documents.csv'), DOCUMENT_COLUMNS);
     this.arrow = new ArrowFileWriter(path.join(out, 'documents.arrow'), DOCUMENT_COLUMNS, ARROW_BATCH_ROWS);
     this.duplicates = new JsonlWriter(path.join(out, 'report', 'duplicates.jsonl'));
