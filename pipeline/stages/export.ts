@@ -91,25 +91,34 @@ export class ExportOutput {
    */
   async finish(stagesDir: string, metas: StageMeta[], duplicates: DuplicatesSource): Promise<Record<string, unknown>> {
     const { out } = this;
-    const csv = await this.csv.close();
-    trace('export: csv closed');
-    await this.arrow.close();
-    trace('export: arrow closed');
-    const jsonl = path.join(out, 'documents.jsonl');
-    const tmp = tempName(jsonl);
-    await copyFile(path.join(stagesDir, 'validate.jsonl'), tmp);
-    await rename(tmp, jsonl);
-    trace('export: documents.jsonl copied');
-    // DuckDB writes the Parquet file on its own thread while this one writes the report; its read buffer is sized
-    // from the longest row, which validate's meta records (UTF-8 takes at most 3 bytes per UTF-16 unit).
+    // DuckDB writes the Parquet file on its own thread, from validate.jsonl (the published rows; documents.jsonl is
+    // its copy), from the start: the CSV and Arrow files close, documents.jsonl is copied and the report written
+    // meanwhile. Its read buffer is sized from the longest row, which validate's meta records (UTF-8 takes at most
+    // 3 bytes per UTF-16 unit).
+    const published = path.join(stagesDir, 'validate.jsonl');
     const longest = metas.find((m) => m.stage === 'validate')?.longest_line_units;
-    const parquet = writeParquetFromJsonl(path.join(out, 'documents.parquet'), jsonl, DOCUMENT_COLUMNS, longest === undefined ? undefined : 3 * longest);
+    const parquet = writeParquetFromJsonl(path.join(out, 'documents.parquet'), published, DOCUMENT_COLUMNS, longest === undefined ? undefined : 3 * longest);
     parquet.catch(() => undefined);
     parquet.then(() => trace('export: parquet written'), () => undefined);
-    const stats = await writeReport(stagesDir, out, metas, { rows: csv.rows, csv_formula_like_cells: csv.formulaLike }, { kept: this.kept, documents: this.documents, chars: this.chars },
-      { writer: this.duplicates, source: this.duplicatesInPass ? null : duplicates });
-    await parquet;
-    return stats;
+    try {
+      const csv = await this.csv.close();
+      trace('export: csv closed');
+      await this.arrow.close();
+      trace('export: arrow closed');
+      const jsonl = path.join(out, 'documents.jsonl');
+      const tmp = tempName(jsonl);
+      await copyFile(published, tmp);
+      await rename(tmp, jsonl);
+      trace('export: documents.jsonl copied');
+      const stats = await writeReport(stagesDir, out, metas, { rows: csv.rows, csv_formula_like_cells: csv.formulaLike }, { kept: this.kept, documents: this.documents, chars: this.chars },
+        { writer: this.duplicates, source: this.duplicatesInPass ? null : duplicates });
+      await parquet;
+      return stats;
+    } catch (e) {
+      // Not a Parquet file finished after the run has failed.
+      await parquet.catch(() => undefined);
+      throw e;
+    }
   }
   async abort(): Promise<void> {
     await this.csv.abort();
