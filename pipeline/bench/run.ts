@@ -138,10 +138,9 @@ function readMetas(runOut: string): StageRow[] {
  * report says which.
  */
 const COMPILED = path.join(root, 'dist/run.js');
-function pipelineCommand(): string[] {
-  return existsSync(COMPILED) ? [COMPILED] : ['--import', 'tsx', 'pipeline/run.ts'];
-}
-const pipelineHow = () => (existsSync(COMPILED) ? 'compiled (dist/run.js, as `make dataset` runs it)' : 'from the TypeScript sources under tsx (dist/ not built)');
+const compiled = existsSync(COMPILED);
+const pipelineCommand = (): string[] => (compiled ? [COMPILED] : ['--import', 'tsx', 'pipeline/run.ts']);
+const pipelineHow = compiled ? 'compiled (dist/run.js, as `make dataset` runs it)' : 'from the TypeScript sources under tsx (dist/ not built)';
 
 async function runPipeline(out: string, workers: number, workersFlag: boolean, profile: boolean): Promise<PipelineRun> {
   const runOut = path.join(out, `run-w${workers}`);
@@ -280,7 +279,7 @@ function reportMd(size: string, m: Manifest, runs: PipelineRun[], b: Baselines, 
   L.push(`| | **pipeline (wall, whole process)** | ${runs.map((r) => `**${r.pipeline_wall_s.toFixed(2)}**`).join(' | ')} |${runs.length > 1 ? ` **${(base.pipeline_wall_s / head.pipeline_wall_s).toFixed(2)}×** |` : ''}`, '');
   L.push(`Whole process: ${(mb / head.pipeline_wall_s).toFixed(2)} MB/s, ${head.documents !== null ? Math.round(head.documents / head.pipeline_wall_s) : '–'} documents/s at ${head.workers} worker(s); peak RSS ${runs.map((r) => `w${r.workers} ${r.peak_rss_mb ?? '–'} MB`).join(', ')}. ` +
     'The rest of the wall time is start-up (Node, loading the stages), the dedupe plan between the passes, and the export\'s files and report after pass 2. ' +
-    `The pipeline ran ${pipelineHow()}.`, '');
+    `The pipeline ran ${pipelineHow}.`, '');
   L.push(`Pipeline CPU time (all threads) / wall: ${runs.map((r) => `w${r.workers} ${r.cpu_s ?? '–'} s / ${r.pipeline_wall_s} s = ${r.cpu_s ? (r.cpu_s / r.pipeline_wall_s).toFixed(2) : '–'} cores`).join('; ')}. ` +
     `1-minute load average before → after: ${runs.map((r) => `w${r.workers} ${r.loadavg.join(' → ')}`).join('; ')} (${availableParallelism()} cores; above that, other processes took CPU time and the times are inflated).`, '');
   if (runs.some((r) => !r.workers_flag)) L.push('Note: pipeline/run.ts has no `--workers` flag yet: the pipeline ran once, with its default.', '');
@@ -382,7 +381,7 @@ async function main(): Promise<number> {
     size, seed: m.seed, input_bytes: m.bytes, files: m.files, articles_planted: m.articles, documents: head.documents,
     documents_in_dedupe: head.stages.find((s) => s.stage === 'dedupe')?.in ?? null,
     workers: head.workers,
-    pipeline_run: existsSync(COMPILED) ? 'compiled' : 'tsx',
+    pipeline_run: compiled ? 'compiled' : 'tsx',
     stages: Object.fromEntries(head.stages.map((s) => [s.stage, { seconds: round(s.seconds, 3), peak_rss_mb: s.peak_rss_mb, in: s.in, out: s.out, mb_per_s: round(m.bytes / MB / s.seconds), docs_per_s: Math.round(s.in / s.seconds) }])),
     pipeline_wall_s: head.pipeline_wall_s,
     peak_rss_mb: head.peak_rss_mb,

@@ -6,9 +6,9 @@
  *   3. strict UTF-8 (TextDecoder with `fatal`): pure ASCII and valid UTF-8 are UTF-8;
  *   4. HZ-GB-2312 (7-bit escapes `~{…~}`), only for pure-ASCII bytes carrying HZ escapes;
  *   5. otherwise the candidates GB18030 (covers GBK and GB2312) and Big5 (WHATWG Big5 = Big5-HKSCS): when only
- *      one of them decodes strictly, that one (`only_strict`); when both do, jschardet's distribution analysis (the detector VS Code uses) picks one when it is confident and the
- *      bytes decode strictly in it; else each strictly-decodable candidate is scored by how much of its output
- *      is ordinary text (common CJK, ASCII, CJK punctuation) and the best wins;
+ *      one of them decodes strictly, that one (`only_strict`); when both do, jschardet's distribution analysis
+ *      (the detector VS Code uses) picks one when it is confident; else each candidate is scored by how much of
+ *      its output is ordinary text (common CJK, ASCII, CJK punctuation) and the best wins;
  *   6. UTF-8 with a few invalid sequences (a corrupted download) stays UTF-8, the bad bytes become U+FFFD
  *      (normalize removes and records them); anything else is `undecodable`.
  * Decoding itself uses the WHATWG TextDecoder (Node's ICU), which has the strict mode iconv-lite lacks.

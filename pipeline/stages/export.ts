@@ -115,7 +115,7 @@ export class ExportOutput {
       await parquet;
       return stats;
     } catch (e) {
-      // Not a Parquet file finished after the run has failed.
+      // DuckDB is waited for before the error goes up, so that no write is still running once the run has failed.
       await parquet.catch(() => undefined);
       throw e;
     }
