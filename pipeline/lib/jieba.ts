@@ -22,8 +22,10 @@
  * instead of three), and each word's log weight is computed once instead of per edge, with the same operations
  * in the same order, so routes and ties come out the same.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 
 /**
  * The binding's `dict.txt`, read when the trie is built and not kept: importing `@node-rs/jieba/dict.js` also reads
@@ -38,11 +40,11 @@ const DICT = createRequire(import.meta.url).resolve('@node-rs/jieba/dict.txt');
  * root directly by unit. About 8 MB per thread; a hash table of (parent, unit, child) triples took 25 MB and was
  * no faster. Built in ~0.25 s per thread (the binding's own dictionary load took 0.13–0.29 s).
  */
-let ROOT = new Int32Array(0);
-let FIRST = new Int32Array(0);
-let UNIT = new Uint16Array(0);
+let ROOT: Int32Array = new Int32Array(0);
+let FIRST: Int32Array = new Int32Array(0);
+let UNIT: Uint16Array = new Uint16Array(0);
 /** Per node: `ln(freq) − ln(total)` of the dictionary word that ends there, NaN where none does. */
-let WEIGHT = new Float64Array(0);
+let WEIGHT: Float64Array = new Float64Array(0);
 /** `ln(1) − ln(total)`: the weight of a character that starts no word. */
 let UNKNOWN = 0;
 let built = false;
@@ -112,11 +114,91 @@ function readDict(text: string): { words: string[]; freqs: number[] } {
   return { words, freqs };
 }
 
-/** Builds the trie from jieba's `dict.txt` (`word freq tag` per line; a later line of the same word wins). */
+/**
+ * The trie as a file, written next to the compiled module by `make build` (`dist/lib/jieba.trie`): every
+ * thread of a run loads it in a few milliseconds instead of building the trie from dict.txt (0.16–0.25 s of CPU
+ * per thread on this machine, at the start of validate; ~0.4 s per run of the 50 MB benchmark with 2 workers).
+ * It carries the sha256 of the dict.txt it was built from and is ignored (the trie is built) when that differs
+ * or the file is absent, as when the sources run under tsx. tests/lib/jieba.test.ts checks a written and loaded
+ * trie against a built one.
+ *
+ * Layout (native byte order, checked by a marker): magic `JWTRIE1\n`, the marker 0x01020304 (u32), the node
+ * count (u32), dict.txt's sha256 (32 bytes), UNKNOWN (f64), then FIRST (i32 × nodes + 1, padded to 8 bytes),
+ * WEIGHT (f64 × nodes), UNIT (u16 × nodes).
+ */
+export const TRIE_FILE = new URL('./jieba.trie', import.meta.url);
+const MAGIC = 'JWTRIE1\n';
+const HEAD = 8 + 4 + 4 + 32 + 8;
+
+function dictSha(dict: Buffer): Buffer {
+  return createHash('sha256').update(dict).digest();
+}
+
+/** Writes the trie (built from dict.txt) to `file`, atomically. */
+export function writeTrie(file: URL | string = TRIE_FILE): void {
+  const dict = readFileSync(DICT);
+  buildFrom(dict.toString('utf8'));
+  const nodes = UNIT.length;
+  const firstBytes = Math.ceil(((nodes + 1) * 4) / 8) * 8;
+  const head = HEAD;
+  const out = new ArrayBuffer(head + firstBytes + nodes * 8 + nodes * 2);
+  const bytes = new Uint8Array(out);
+  bytes.set(Buffer.from(MAGIC, 'latin1'), 0);
+  new Uint32Array(out, 8, 2).set([0x01020304, nodes]);
+  bytes.set(dictSha(dict), 16);
+  new Float64Array(out, 48, 1)[0] = UNKNOWN;
+  new Int32Array(out, head, nodes + 1).set(FIRST);
+  new Float64Array(out, head + firstBytes, nodes).set(WEIGHT);
+  new Uint16Array(out, head + firstBytes + nodes * 8, nodes).set(UNIT);
+  const tmp = `${file instanceof URL ? fileURLToPath(file) : file}.${process.pid}.tmp`;
+  writeFileSync(tmp, bytes);
+  renameSync(tmp, file);
+}
+
+/** Loads the trie from `file` when it exists and was built from this dict.txt; false otherwise. */
+export function loadTrie(file: URL | string = TRIE_FILE): boolean {
+  let buf: Buffer;
+  try {
+    buf = readFileSync(file);
+  } catch {
+    return false;
+  }
+  // Copied into a buffer of its own, 8-aligned, so the typed arrays can view it in place.
+  const bytes = new Uint8Array(new ArrayBuffer(buf.length));
+  bytes.set(buf);
+  const head = HEAD;
+  if (bytes.length < head || Buffer.from(bytes.buffer, 0, 8).toString('latin1') !== MAGIC) return false;
+  const [marker, nodes] = new Uint32Array(bytes.buffer, 8, 2) as unknown as [number, number];
+  if (marker !== 0x01020304) return false;
+  const firstBytes = Math.ceil(((nodes + 1) * 4) / 8) * 8;
+  if (bytes.length !== head + firstBytes + nodes * 10) return false;
+  if (!dictSha(readFileSync(DICT)).equals(Buffer.from(bytes.buffer, 16, 32))) return false;
+  UNKNOWN = new Float64Array(bytes.buffer, 48, 1)[0]!;
+  FIRST = new Int32Array(bytes.buffer, head, nodes + 1);
+  WEIGHT = new Float64Array(bytes.buffer, head + firstBytes, nodes);
+  UNIT = new Uint16Array(bytes.buffer, head + firstBytes + nodes * 8, nodes);
+  ROOT = rootOf(FIRST, UNIT);
+  built = true;
+  return true;
+}
+
+/** The children of the root, by unit. */
+function rootOf(first: Int32Array, unit: Uint16Array): Int32Array {
+  const root = new Int32Array(0x10000);
+  for (let c = first[0]!; c < first[1]!; c++) root[unit[c]!] = c;
+  return root;
+}
+
+/** The trie, from the file `make build` wrote when it is there and current, else built from dict.txt. */
 function build(): void {
+  if (!loadTrie()) buildFrom(readFileSync(DICT, 'utf8'));
+}
+
+/** Builds the trie from jieba's `dict.txt` (`word freq tag` per line; a later line of the same word wins). */
+function buildFrom(dictText: string): void {
   // Sorted by UTF-16 units (dict.txt already is), words with a common prefix are consecutive: the nodes of
   // each depth come out in order, children grouped under their parents.
-  const { words, freqs } = readDict(readFileSync(DICT, 'utf8'));
+  const { words, freqs } = readDict(dictText);
   let total = 0;
   for (const f of freqs) total += f;
   const logTotal = Math.log(total);
@@ -154,8 +236,7 @@ function build(): void {
   FIRST[nodes] = nodes;
   for (let n = nodes - 1; n >= 0; n--) FIRST[n] = first[n] === -1 ? FIRST[n + 1]! : first[n]!;
   UNIT = unit.slice(0, nodes);
-  ROOT = new Int32Array(0x10000);
-  for (let c = FIRST[0]!; c < FIRST[1]!; c++) ROOT[UNIT[c]!] = c;
+  ROOT = rootOf(FIRST, UNIT);
   WEIGHT = weight.slice(0, nodes);
   UNKNOWN = Math.log(1) - logTotal;
   built = true;

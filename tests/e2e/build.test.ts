@@ -1,7 +1,8 @@
 /**
  * `make dataset` runs the pipeline compiled to dist/ (`make build`, esbuild); the tests run its TypeScript sources
  * under tsx. Both must be the same program: the compiled run, with one and with two workers (the pool loads
- * dist/lib/worker.js), writes byte for byte the files the sources write.
+ * dist/lib/worker.js) and its threads loading jieba's trie from dist/lib/jieba.trie, writes byte for byte the files
+ * the sources write.
  */
 import { describe, it, expect, beforeAll } from 'vitest';
 import { execFile } from 'node:child_process';
@@ -9,6 +10,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { runCli, tempDir, ROOT } from '../helpers.js';
+import { loadTrie } from '../../pipeline/lib/jieba.js';
 
 const exec = promisify(execFile);
 
@@ -44,6 +46,10 @@ describe('the compiled pipeline (dist/)', () => {
     const sources = await tree(path.join(ROOT, 'pipeline'), '.ts');
     expect(sources).toContain('lib/worker');
     expect(await tree(path.join(ROOT, 'dist'), '.js')).toEqual(sources);
+  });
+
+  it("has jieba's dictionary as a trie file that loads (built from the installed dict.txt)", () => {
+    expect(loadTrie(path.join(ROOT, 'dist/lib/jieba.trie'))).toBe(true);
   });
 
   for (const workers of [1, 2]) {

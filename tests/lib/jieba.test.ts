@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Jieba } from '@node-rs/jieba';
 import { dict } from '@node-rs/jieba/dict.js';
-import { cut } from '../../pipeline/lib/jieba.js';
+import { cut, loadTrie, writeTrie } from '../../pipeline/lib/jieba.js';
 
 // The reference: the binding this module stands in for. It cuts UTF-8, where a lone surrogate is U+FFFD.
 const binding = Jieba.withDict(dict);
@@ -66,4 +67,38 @@ describe('cut: the tokens of @node-rs/jieba (exact mode, HMM off)', () => {
     const s = '我们'.repeat(100_000) + '研究生命起源'.repeat(10_000) + '工作';
     expect(ours(s)).toEqual(reference(s));
   });
+});
+
+describe('the trie file (make build writes it; every thread loads it instead of building the trie)', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'jieba-trie-'));
+  const file = path.join(dir, 'jieba.trie');
+  writeTrie(file);
+  const bytes = readFileSync(file);
+
+  it('is the same bytes every time it is written', () => {
+    writeTrie(file);
+    expect(readFileSync(file).equals(bytes)).toBe(true);
+  });
+
+  it('loads, and the loaded trie cuts as the binding does', () => {
+    expect(loadTrie(file)).toBe(true);
+    const text = readFileSync(path.resolve(__dirname, '../../raw', readdirSync(path.resolve(__dirname, '../../raw')).find((f) => f.endsWith('.txt'))!), 'utf8');
+    for (const line of text.split('\n').slice(0, 400)) expect(ours(line)).toEqual(reference(line));
+    for (const s of ['结婚的和尚未结婚的', '南京市长江大桥', 'AA制和4S店', '𠀀𪚥豈中國']) expect(ours(s)).toEqual(reference(s));
+  });
+
+  it.each([
+    ['absent', () => path.join(dir, 'none.trie')],
+    ['built from another dict.txt (its sha256 differs)', () => { const b = Buffer.from(bytes); b[16] = b[16]! ^ 1; return save(b); }],
+    ['cut short', () => save(bytes.subarray(0, bytes.length - 2))],
+    ['not a trie file', () => save(Buffer.from('dict.txt\n'))],
+  ])('is refused when %s', (_n, make) => {
+    expect(loadTrie(make())).toBe(false);
+  });
+  let k = 0;
+  function save(b: Buffer): string {
+    const f = path.join(dir, `bad-${k++}.trie`);
+    writeFileSync(f, b);
+    return f;
+  }
 });

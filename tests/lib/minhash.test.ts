@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
   bandKeys, candidateProbability, canonicalText, canonicalTextSlow, codePoints, estimateJaccard, fmix32, jaccardSorted, minhashSignature,
-  ophSignature, optimalBands, permutations, shingleFingerprints, shingleHashes,
+  ophSignature, optimalBands, permutations, shingleFingerprints, shingleHashes, sortedDistinct,
 } from '../../pipeline/lib/minhash.js';
 import { essays000 } from '../fixtures/dedupe/seeds.js';
 
@@ -66,6 +66,31 @@ describe('shingles', () => {
     const h = shingleHashes(text, n);
     expect(h[i]).toBe(h[j]);
     expect(new Set(h).size).toBe(h.length - 1);
+  });
+
+  describe('sortedDistinct equals the built-in sort with repeats removed', () => {
+    const reference = (xs: Float64Array) => [...new Set(Array.from(xs).sort((a, b) => a - b))];
+    const random = (seed: number) => () => { seed = fmix32(seed + 0x9e3779b9); return seed >>> 0; };
+    const key = (r: () => number) => r() * 0x200000 + (r() >>> 11);
+    it.each([
+      ['empty', () => new Float64Array(0)],
+      ['short (the built-in path)', () => { const r = random(1); return Float64Array.from({ length: 40 }, () => key(r)); }],
+      ['uniform 53-bit keys, as fingerprints are', () => { const r = random(2); return Float64Array.from({ length: 5000 }, () => key(r)); }],
+      ['many repeats of few values', () => { const r = random(3); const v = Float64Array.from({ length: 7 }, () => key(r)); return Float64Array.from({ length: 3000 }, (_, i) => v[(i * 5) % 7]!); }],
+      ['one value only', () => new Float64Array(2000).fill(12345)],
+      ['clustered in one bucket (the fallback)', () => { const r = random(4); return Float64Array.from({ length: 3000 }, () => r() % 100000); }],
+      ['the extremes 0 and 2^53 − 1', () => { const r = random(5); return Float64Array.from({ length: 1000 }, (_, i) => (i % 3 === 0 ? 0 : i % 3 === 1 ? 2 ** 53 - 1 : key(r))); }],
+      ['already sorted, and reversed', () => { const r = random(6); const a = Float64Array.from({ length: 2000 }, () => key(r)).sort(); return Float64Array.from([...a, ...a.slice().reverse()]); }],
+    ])('%s', (_n, make) => {
+      const xs = make();
+      expect(Array.from(sortedDistinct(xs.slice()))).toEqual(reference(xs));
+    });
+    it('on generated arrays', () => {
+      fc.assert(fc.property(fc.array(fc.integer({ min: 0, max: 2 ** 53 - 1 }), { maxLength: 400 }), fc.boolean(), (v, dup) => {
+        const xs = Float64Array.from(dup ? [...v, ...v] : v);
+        expect(Array.from(sortedDistinct(xs.slice()))).toEqual(reference(xs));
+      }));
+    });
   });
 
   it('fingerprints are sorted and distinct', () => {
