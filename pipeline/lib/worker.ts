@@ -23,7 +23,8 @@ import { duplicatesLines } from './duplicates.js';
 
 /** One step of a chain, done over a batch: everything the main thread writes for it, plus the batch's tally. */
 export interface StepResult {
-  /** Ids of the output records, in order (the main thread checks they are unique across the stage). */
+  /** Ids of the output records, in order (the main thread checks they are unique across the stage); none for a
+   *  stage that declares `keepsIds` (lib/stage.ts), whose records were checked here instead. */
   ids: string[];
   /** JSONL bytes of `<stage>.jsonl`, `<stage>.removed.jsonl`, `<stage>.dropped.jsonl` for this batch. */
   out: Uint8Array;
@@ -130,6 +131,17 @@ function stageNamed(name: string): AnyMap | AnyGlobal {
 }
 
 /**
+ * Throws unless `outputs` keep their input's id `id`, at most one of them: what a stage declaring `keepsIds`
+ * promises (lib/stage.ts), so that its ids need no uniqueness set. Breaking it is a bug in the stage: the run stops.
+ */
+export function checkKeepsIds(stage: string, id: string, outputs: readonly unknown[]): void {
+  if (outputs.length > 1) throw new PipelineError('duplicate_id', `stage ${stage} declares keepsIds but turned record ${id} into ${outputs.length} records`);
+  if (outputs.length === 1 && refOf(outputs[0]).id !== id) {
+    throw new PipelineError('duplicate_id', `stage ${stage} declares keepsIds but gave record ${id} the id ${refOf(outputs[0]).id}`);
+  }
+}
+
+/**
  * Runs one step over records: output records schema-checked and serialised, removals and drops as their report
  * rows, and the character accounting of every record (what a stage removed without saying so becomes an
  * `unaccounted` row, visible in the ledger). Returns the rows and the records for the next step.
@@ -169,13 +181,14 @@ export function runStep(step: ChainStep, records: unknown[], drops?: unknown[], 
       tally.removal(r.rule, r.chars);
       removed.push(JSON.stringify(removalRow(stage.name, ref, r)));
     }
+    if (stage.keepsIds) checkKeepsIds(stage.name, ref.id, res.out);
     let outChars = 0;
     for (const o of res.out) {
       assertValid(stage.name, o);
       const line = JSON.stringify(o);
       if (line.length > longest) longest = line.length;
       out.push(line);
-      ids.push(refOf(o).id);
+      if (!stage.keepsIds) ids.push(refOf(o).id);
       const n = charsOf(o);
       outChars += n;
       next.push(o);

@@ -381,6 +381,7 @@ function charClass(cp: number): number {
 export const clean = defineStage<Doc, Doc, CleanConfig>({
   name: 'clean',
   kind: 'map',
+  keepsIds: true,
   describe: 'removes boilerplate and personal data, keeps source site, affiliation and date as columns, drops documents with too little Chinese text',
   defaults: { minHanChars: 50, minHanRatio: 0.7, hashKey: null },
   process(doc, cfg) {

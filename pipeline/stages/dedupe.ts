@@ -76,6 +76,7 @@ export function applyDecision(doc: Doc, d: Decision): StageResult<Doc> {
 export const dedupe = defineStage<Doc, Doc, DedupeConfig, Prepared, Decision, Ask, Gathered>({
   name: 'dedupe',
   kind: 'global',
+  keepsIds: true,
   describe: 'drops exact and near-duplicate documents (MinHash + LSH, verified Jaccard ≥ 0.7) and repeated paragraphs',
   defaults: DEDUPE_DEFAULTS,
   prepare: (doc, cfg) => {

@@ -36,6 +36,7 @@ export function toRow(doc: Doc): DocumentRow {
 export const validate = defineStage<Doc, DocumentRow, Record<string, never>>({
   name: 'validate',
   kind: 'map',
+  keepsIds: true,
   describe: 'builds the flat published row (text, counts) and checks it against schemas/document.schema.json',
   defaults: {},
   process(doc) {

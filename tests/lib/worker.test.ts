@@ -1,9 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { runChain, runGather, recordsOf } from '../../pipeline/lib/worker.js';
+import { checkKeepsIds, runChain, runGather, recordsOf } from '../../pipeline/lib/worker.js';
+import { PipelineError } from '../../pipeline/lib/errors.js';
+import { STAGES } from '../../pipeline/stages/index.js';
 import { duplicatesLines, DUPLICATES_FROM } from '../../pipeline/lib/duplicates.js';
 import { runGlobalInMemory } from '../../pipeline/lib/stage.js';
 import { dedupe, DEDUPE_DEFAULTS } from '../../pipeline/stages/dedupe.js';
 import { essays000 } from '../fixtures/dedupe/seeds.js';
+
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { ROOT } from '../helpers.js';
 
 const bytes = (lines: string[]) => new TextEncoder().encode(lines.join('\n') + '\n');
 const text = (b: Uint8Array | undefined) => new TextDecoder().decode(b ?? new Uint8Array(0));
@@ -46,5 +52,38 @@ describe('worker: report/duplicates.jsonl rows built in the chain', () => {
       steps: [{ stage: 'dedupe', op: 'apply', decisions: plan.decisions }, { stage: 'validate', op: 'map' }, { stage: 'export', op: 'export' }],
     });
     expect(plain.duplicates).toBeUndefined();
+  });
+});
+
+describe('worker: stages that keep their input ids (keepsIds)', () => {
+  it('a record that keeps its id, or is dropped, passes; a new id or a split is a bug that stops the run', () => {
+    const doc = { id: 'jw_a', title: 't' };
+    expect(() => checkKeepsIds('s', 'jw_a', [doc])).not.toThrow();
+    expect(() => checkKeepsIds('s', 'jw_a', [])).not.toThrow();
+    const err = (f: () => void) => { try { f(); } catch (e) { return e; } return null; };
+    const renamed = err(() => checkKeepsIds('s', 'jw_a', [{ ...doc, id: 'jw_b' }]));
+    expect(renamed).toBeInstanceOf(PipelineError);
+    expect((renamed as PipelineError).code).toBe('duplicate_id');
+    expect((renamed as PipelineError).message).toContain('gave record jw_a the id jw_b');
+    expect((err(() => checkKeepsIds('s', 'jw_a', [doc, doc])) as PipelineError).message).toContain('into 2 records');
+  });
+
+  it('declare it: every stage after segment, whose split gives documents new ids', () => {
+    expect(STAGES.filter((s) => s.keepsIds).map((s) => s.name)).toEqual(['normalize', 'clean', 'dedupe', 'validate']);
+  });
+
+  it('send no ids to the main thread; the others send every output id', async () => {
+    const docs = essays000().slice(0, 3);
+    const res = await runChain({ kind: 'chain', bytes: bytes(docs.map((d) => JSON.stringify(d))), steps: [{ stage: 'normalize', op: 'map' }, { stage: 'clean', op: 'map' }, { stage: 'validate', op: 'map' }] });
+    expect(res.steps.map((s) => s.ids)).toEqual([[], [], []]);
+    expect(res.steps.map((s) => s.tally.out)).toEqual([3, 3, 3]);
+    const lines = recordsOf(res.steps[2]!.out) as { id: string }[];
+    expect(lines.map((r) => r.id)).toEqual(docs.map((d) => d.id));
+    // segment makes documents of a unit: their ids are new, and go to the main thread's set.
+    const seed = readdirSync(path.join(ROOT, 'raw')).filter((f) => f.endsWith('.txt')).sort()[0]!;
+    const split = await runChain({ kind: 'chain', files: [{ rel: seed, abs: new TextEncoder().encode(path.join(ROOT, 'raw', seed)) }], steps: [{ stage: 'segment', op: 'map' }, { stage: 'normalize', op: 'map' }] });
+    expect(split.steps[0]!.tally.out).toBeGreaterThan(1);
+    expect(split.steps[0]!.ids).toEqual((recordsOf(split.steps[0]!.out) as { id: string }[]).map((r) => r.id));
+    expect(split.steps[1]!.ids).toEqual([]);
   });
 });
