@@ -62,6 +62,7 @@ diff: $(NODE_DEPS)
 SIZE ?= 50MB
 SEED ?= 1
 WORKERS ?= 1,2
+REPEAT ?= 3
 DEDUPE_DOCS ?= 100000
 
 ## Benchmark: generate a corpus of SIZE (cached per SIZE+SEED) in out/bench/corpus/, run the pipeline on it with
@@ -73,7 +74,7 @@ bench: build
 	  echo "bench: installing the native OpenCC CLI (Debian package opencc) for the baseline"; \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y opencc >/dev/null || echo "bench: apt-get install opencc failed: the native OpenCC row will be skipped"; \
 	else echo "bench: the opencc CLI is missing and this is not root: the native OpenCC row will be skipped (apt-get install opencc)"; fi; }
-	npx tsx pipeline/bench/run.ts --size "$(SIZE)" --seed "$(SEED)" --workers "$(WORKERS)" --dedupe-docs "$(DEDUPE_DOCS)" --out out/bench $(BENCH_ARGS)
+	npx tsx pipeline/bench/run.ts --size "$(SIZE)" --seed "$(SEED)" --workers "$(WORKERS)" --repeat "$(REPEAT)" --dedupe-docs "$(DEDUPE_DOCS)" --out out/bench $(BENCH_ARGS)
 
 .PHONY: eval
 

@@ -4,8 +4,13 @@
  * and, in the same run, the baselines on the same text — decoding alone and the native OpenCC CLI — then
  * writes `OUT/report.md` (table) and `OUT/report.json` (figures). Ratios are what to read: the machine is shared.
  *
- *   tsx pipeline/bench/run.ts [--size 50MB] [--seed 1] [--workers 1,2] [--out out/bench] [--raw raw]
+ *   tsx pipeline/bench/run.ts [--size 50MB] [--seed 1] [--workers 1,2] [--repeat 3] [--out out/bench] [--raw raw]
  *                             [--dedupe-docs 100000 | --no-dedupe] [--no-opencc] [--no-ceiling] [--profile]
+ *
+ * `--repeat N` measures N rounds, each the native OpenCC baseline then the pipeline with every worker count, one
+ * after the other: the headline figures (wall times, peak RSS, the ratio and the speedup) are the medians over the
+ * rounds, and every round is in the report. On a shared machine one run can be 20% off either way; a round keeps
+ * the pipeline and its baseline minutes apart at most. The per-stage tables come from the first round.
  *
  * Stage names, times and peak RSS come from the runner's `OUT/stages/<stage>.meta.json` (in the order the
  * stages finished), so adding or renaming a stage needs no change here. `--profile` runs every pipeline with
@@ -239,10 +244,37 @@ async function dedupeMicro(docs: number): Promise<Record<string, unknown>> {
 
 interface Baselines { decode_s: number; opencc_js_traditional_s: number; native_opencc_wall_s: number | null; native_opencc_traditional_wall_s: number | null; native_note: string | null }
 
-function reportMd(size: string, m: Manifest, runs: PipelineRun[], b: Baselines, dd: Record<string, unknown> | null, others: Record<string, unknown>[], ceiling: { pair_wall_s: number[]; ceiling: number } | null = null): string {
+/** One round of `--repeat`: the native OpenCC baseline on the whole text, then the pipeline per worker count. */
+interface Round { native_opencc_wall_s: number | null; pipeline: { workers: number; wall_s: number; peak_rss_mb: number | null; cpu_s: number | null }[] }
+
+/** The median (the mean of the middle two for an even count); null for no values. */
+export function median(xs: number[]): number | null {
+  if (xs.length === 0) return null;
+  const v = [...xs].sort((a, b) => a - b);
+  const h = v.length >> 1;
+  return v.length % 2 === 1 ? v[h]! : (v[h - 1]! + v[h]!) / 2;
+}
+
+/** Medians over the rounds: each worker count's wall time and peak RSS, and the native baseline. */
+function medians(rounds: Round[]): { native: number | null; wall: Map<number, number>; peak: Map<number, number | null> } {
+  const wall = new Map<number, number>(), peak = new Map<number, number | null>();
+  for (const w of rounds[0]!.pipeline.map((p) => p.workers)) {
+    const of = rounds.map((r) => r.pipeline.find((p) => p.workers === w)!);
+    wall.set(w, round(median(of.map((p) => p.wall_s))!));
+    const peaks = of.map((p) => p.peak_rss_mb).filter((x): x is number => x !== null);
+    peak.set(w, peaks.length ? round(median(peaks)!, 1) : null);
+  }
+  const natives = rounds.map((r) => r.native_opencc_wall_s).filter((x): x is number => x !== null);
+  return { native: natives.length ? round(median(natives)!, 3) : null, wall, peak };
+}
+
+function reportMd(size: string, m: Manifest, runs: PipelineRun[], b: Baselines, dd: Record<string, unknown> | null, others: Record<string, unknown>[], ceiling: { pair_wall_s: number[]; ceiling: number } | null = null, rounds: Round[] = []): string {
   const mb = m.bytes / MB;
   const head = runs[runs.length - 1]!;
   const base = runs[0]!;
+  const med = rounds.length ? medians(rounds) : null;
+  const headWall = med?.wall.get(head.workers) ?? head.pipeline_wall_s, baseWall = med?.wall.get(base.workers) ?? base.pipeline_wall_s;
+  const native = med ? med.native : b.native_opencc_wall_s;
   const names = [...new Set(runs.flatMap((r) => r.stages.map((s) => s.stage)))];
   const stageOf = (r: PipelineRun, n: string) => r.stages.find((s) => s.stage === n);
   const L: string[] = [];
@@ -252,6 +284,7 @@ function reportMd(size: string, m: Manifest, runs: PipelineRun[], b: Baselines, 
     `encodings ${Object.entries(m.files_by_encoding).map(([k, v]) => `${k} ${v}`).join(', ')}; planted ${m.exact_duplicates} exact and ${m.near_duplicates} near copies ` +
     `(${(100 * m.exact_duplicates / m.articles).toFixed(1)}% / ${(100 * m.near_duplicates / m.articles).toFixed(1)}% of articles).`, '');
   const wcols = runs.map((r) => `w${r.workers}`);
+  if (rounds.length > 1) L.push(`Figures per stage and per pass are from the first of ${rounds.length} rounds; the headline wall times, ratio and speedup are the medians over the rounds (see Rounds below).`, '');
   L.push(`## Per stage`, '', `Stages run fused in passes (see below), so a stage has no wall time of its own: **thread s** is the time its own ` +
     `steps took in the threads that ran them (summed over threads, so it can exceed the wall time with ${head.workers} workers). ` +
     `MB/s = corpus bytes / thread s; docs/s = records in / thread s, at ${head.workers} worker(s). Peak RSS is the process's during the stage's pass.`, '');
@@ -283,22 +316,33 @@ function reportMd(size: string, m: Manifest, runs: PipelineRun[], b: Baselines, 
   L.push(`Pipeline CPU time (all threads) / wall: ${runs.map((r) => `w${r.workers} ${r.cpu_s ?? '–'} s / ${r.pipeline_wall_s} s = ${r.cpu_s ? (r.cpu_s / r.pipeline_wall_s).toFixed(2) : '–'} cores`).join('; ')}. ` +
     `1-minute load average before → after: ${runs.map((r) => `w${r.workers} ${r.loadavg.join(' → ')}`).join('; ')} (${availableParallelism()} cores; above that, other processes took CPU time and the times are inflated).`, '');
   if (runs.some((r) => !r.workers_flag)) L.push('Note: pipeline/run.ts has no `--workers` flag yet: the pipeline ran once, with its default.', '');
-  L.push('## Baselines (same text, same run)', '', '| baseline | seconds | MB/s | pipeline ÷ baseline |', '|---|---:|---:|---:|');
-  const row = (name: string, s: number | null, bytes: number) => L.push(s === null ? `| ${name} | skipped | | |` : `| ${name} | ${s.toFixed(2)} | ${(bytes / MB / s).toFixed(1)} | ${(head.pipeline_wall_s / s).toFixed(2)}× |`);
+  if (rounds.length > 1) {
+    L.push(`## Rounds (${rounds.length}: the native baseline, then the pipeline with each worker count)`, '',
+      `| round | native OpenCC s | ${wcols.map((w) => `pipeline ${w} s`).join(' | ')} | ratio w${head.workers} / native |${runs.length > 1 ? ` speedup w${head.workers}/w${base.workers} |` : ''}`,
+      `|---:|---:|${wcols.map(() => '---:').join('|')}|---:|${runs.length > 1 ? '---:|' : ''}`);
+    const wallOf = (r: Round, w: number) => r.pipeline.find((p) => p.workers === w)!.wall_s;
+    rounds.forEach((r, k) => L.push(`| ${k + 1} | ${r.native_opencc_wall_s ?? '–'} | ${runs.map((x) => wallOf(r, x.workers).toFixed(2)).join(' | ')} | ` +
+      `${r.native_opencc_wall_s ? (wallOf(r, head.workers) / r.native_opencc_wall_s).toFixed(2) : '–'} |${runs.length > 1 ? ` ${(wallOf(r, base.workers) / wallOf(r, head.workers)).toFixed(2)}× |` : ''}`));
+    L.push(`| **median** | **${native ?? '–'}** | ${runs.map((x) => `**${med!.wall.get(x.workers)!.toFixed(2)}**`).join(' | ')} | **${native ? (headWall / native).toFixed(2) : '–'}** |${runs.length > 1 ? ` **${(baseWall / headWall).toFixed(2)}×** |` : ''}`, '');
+    L.push(`Peak RSS, median over the rounds: ${runs.map((x) => `w${x.workers} ${med!.peak.get(x.workers) ?? '–'} MB`).join(', ')}.`, '');
+  }
+  L.push('## Baselines (same text, same run)', '', `| baseline | seconds | MB/s | pipeline ÷ baseline |`, '|---|---:|---:|---:|');
+  const row = (name: string, s: number | null, bytes: number) => L.push(s === null ? `| ${name} | skipped | | |` : `| ${name} | ${s.toFixed(2)} | ${(bytes / MB / s).toFixed(1)} | ${(headWall / s).toFixed(2)}× |`);
   row('decode only (read + TextDecoder, every file)', b.decode_s, m.bytes);
-  row(`native OpenCC CLI t2s, whole corpus text (${(m.bytes / MB).toFixed(0)} MB as UTF-8)`, b.native_opencc_wall_s, m.bytes);
+  row(`native OpenCC CLI t2s, whole corpus text (${(m.bytes / MB).toFixed(0)} MB as UTF-8)${rounds.length > 1 ? ', median of the rounds' : ''}`, native, m.bytes);
   row(`native OpenCC CLI t2s, Traditional files only (${(m.traditional_text_bytes / MB).toFixed(1)} MB)`, b.native_opencc_traditional_wall_s, m.traditional_text_bytes);
   row(`opencc-js tw→cn, Traditional files only (${(m.traditional_text_bytes / MB).toFixed(1)} MB)`, b.opencc_js_traditional_s, m.traditional_text_bytes);
   if (b.native_note) L.push('', b.native_note);
   L.push('');
-  if (b.native_opencc_wall_s !== null) {
-    const ratio = head.pipeline_wall_s / b.native_opencc_wall_s;
-    L.push(`**Ratio pipeline / native OpenCC (whole text) = ${ratio.toFixed(2)}** (goal < 1)` + (runs.length > 1 ? `; **speedup ${head.workers} vs ${base.workers} workers = ${(base.pipeline_wall_s / head.pipeline_wall_s).toFixed(2)}×** (goal ≥ 1.7)` : '') + '.', '');
+  if (native !== null) {
+    const ratio = headWall / native;
+    L.push(`**Ratio pipeline / native OpenCC (whole text) = ${ratio.toFixed(2)}** (goal < 1)` + (runs.length > 1 ? `; **speedup ${head.workers} vs ${base.workers} workers = ${(baseWall / headWall).toFixed(2)}×** (goal ≥ 1.7)` : '') +
+      (rounds.length > 1 ? `: medians over ${rounds.length} rounds.` : '.'), '');
   }
   if (ceiling) {
     L.push(`**Parallel ceiling of this machine for this workload: ${ceiling.ceiling.toFixed(2)}×** — two independent 1-worker pipelines run at once took ` +
       `${ceiling.pair_wall_s.join(' s and ')} s, against ${base.pipeline_wall_s} s for one alone (2 × alone / pair): about the most a 2-worker run can gain here; ` +
-      `the pipeline's ${(base.pipeline_wall_s / head.pipeline_wall_s).toFixed(2)}× is ${(100 * (base.pipeline_wall_s / head.pipeline_wall_s) / ceiling.ceiling).toFixed(0)}% of it.`, '');
+      `the pipeline's ${(baseWall / headWall).toFixed(2)}× is ${(100 * (baseWall / headWall) / ceiling.ceiling).toFixed(0)}% of it.`, '');
   }
   if (dd) {
     L.push('## Dedupe micro-benchmark (pipeline/dedup/bench.ts: synthetic documents, the dedupe stage alone)', '');
@@ -346,6 +390,8 @@ async function main(): Promise<number> {
   const raw = path.resolve(String(argv.raw ?? 'raw'));
   const workerList = String(argv.workers ?? '1,2').split(',').map(Number);
   if (workerList.some((w) => !Number.isInteger(w) || w < 1)) throw new Error(`bench: --workers must list positive integers, e.g. 1,2; got ${String(argv.workers)}`);
+  const repeat = Number(argv.repeat ?? 3);
+  if (!Number.isInteger(repeat) || repeat < 1) throw new Error(`bench: --repeat must be a positive integer; got ${String(argv.repeat)}`);
   mkdirSync(out, { recursive: true });
 
   const m = generateCorpus({ raw, out, bytes: parseSize(size), seed: Number(argv.seed ?? 1), log });
@@ -374,24 +420,41 @@ async function main(): Promise<number> {
   }
   const w1 = runs.find((r) => r.workers === 1);
   const ceiling = w1 && runs.length > 1 && argv.ceiling !== false ? await parallelCeiling(out, w1.pipeline_wall_s) : null;
+  const rounds: Round[] = [{ native_opencc_wall_s: b.native_opencc_wall_s, pipeline: runs.map((r) => ({ workers: r.workers, wall_s: r.pipeline_wall_s, peak_rss_mb: r.peak_rss_mb, cpu_s: r.cpu_s })) }];
+  for (let k = 2; k <= repeat; k++) {
+    log(`bench: round ${k} of ${repeat}`);
+    const native = b.native_opencc_wall_s === null ? null : round(nativeOpencc(text.all), 3);
+    const pipeline: Round['pipeline'] = [];
+    for (const r of runs) {
+      const again = await runPipeline(out, r.workers, workersFlag, false);
+      pipeline.push({ workers: r.workers, wall_s: again.pipeline_wall_s, peak_rss_mb: again.peak_rss_mb, cpu_s: again.cpu_s });
+    }
+    rounds.push({ native_opencc_wall_s: native, pipeline });
+    log(`bench: round ${k}: native OpenCC ${native ?? '–'} s, pipeline ${pipeline.map((p) => `w${p.workers} ${p.wall_s} s`).join(', ')}`);
+  }
+  const med = medians(rounds);
   const dd = argv.dedupe === false ? null : await dedupeMicro(Number(argv['dedupe-docs'] ?? 100000));
 
   const head = runs[runs.length - 1]!, base = runs[0]!;
+  const headWall = med.wall.get(head.workers)!, baseWall = med.wall.get(base.workers)!;
   const json = {
     size, seed: m.seed, input_bytes: m.bytes, files: m.files, articles_planted: m.articles, documents: head.documents,
     documents_in_dedupe: head.stages.find((s) => s.stage === 'dedupe')?.in ?? null,
     workers: head.workers,
     pipeline_run: compiled ? 'compiled' : 'tsx',
     stages: Object.fromEntries(head.stages.map((s) => [s.stage, { seconds: round(s.seconds, 3), peak_rss_mb: s.peak_rss_mb, in: s.in, out: s.out, mb_per_s: round(m.bytes / MB / s.seconds), docs_per_s: Math.round(s.in / s.seconds) }])),
-    pipeline_wall_s: head.pipeline_wall_s,
-    peak_rss_mb: head.peak_rss_mb,
+    /** Medians over the rounds (`rounds`): the wall time and peak RSS of the run with the most workers. */
+    pipeline_wall_s: headWall,
+    peak_rss_mb: med.peak.get(head.workers) ?? null,
     decode_wall_s: b.decode_s,
-    native_opencc_wall_s: b.native_opencc_wall_s,
+    native_opencc_wall_s: med.native,
     native_opencc_traditional_wall_s: b.native_opencc_traditional_wall_s,
     opencc_js_traditional_s: b.opencc_js_traditional_s,
-    ratio: b.native_opencc_wall_s === null ? null : round(head.pipeline_wall_s / b.native_opencc_wall_s, 3),
-    ratio_traditional_only: b.native_opencc_traditional_wall_s === null ? null : round(head.pipeline_wall_s / b.native_opencc_traditional_wall_s, 3),
-    speedup_2_vs_1: runs.length > 1 ? round(base.pipeline_wall_s / head.pipeline_wall_s, 3) : null,
+    ratio: med.native === null ? null : round(headWall / med.native, 3),
+    ratio_traditional_only: b.native_opencc_traditional_wall_s === null ? null : round(headWall / b.native_opencc_traditional_wall_s, 3),
+    speedup_2_vs_1: runs.length > 1 ? round(baseWall / headWall, 3) : null,
+    repeat,
+    rounds,
     /** Two 1-worker runs at once: 2 × w1 wall / pair wall, the most any 2-worker design can reach on this machine. */
     parallel_ceiling: ceiling,
     runs,
@@ -402,7 +465,7 @@ async function main(): Promise<number> {
   writeFileSync(path.join(out, `report-${size}.json`), JSON.stringify(json, null, 2) + '\n');
   const others = readdirSync(out).filter((n) => /^report-.+\.json$/.test(n)).map((n) => JSON.parse(readFileSync(path.join(out, n), 'utf8')) as Record<string, unknown>)
     .sort((a, b2) => Number(a['input_bytes']) - Number(b2['input_bytes']));
-  const md = reportMd(size, m, runs, b, dd, others, ceiling);
+  const md = reportMd(size, m, runs, b, dd, others, ceiling, rounds);
   writeFileSync(path.join(out, 'report.md'), md);
   process.stdout.write(md);
   return 0;
