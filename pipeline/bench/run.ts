@@ -323,7 +323,7 @@ function reportMd(size: string, m: Manifest, runs: PipelineRun[], b: Baselines, 
     const wallOf = (r: Round, w: number) => r.pipeline.find((p) => p.workers === w)!.wall_s;
     rounds.forEach((r, k) => L.push(`| ${k + 1} | ${r.native_opencc_wall_s ?? '–'} | ${runs.map((x) => wallOf(r, x.workers).toFixed(2)).join(' | ')} | ` +
       `${r.native_opencc_wall_s ? (wallOf(r, head.workers) / r.native_opencc_wall_s).toFixed(2) : '–'} |${runs.length > 1 ? ` ${(wallOf(r, base.workers) / wallOf(r, head.workers)).toFixed(2)}× |` : ''}`));
-    L.push(`| **median** | **${native ?? '–'}** | ${runs.map((x) => `**${med!.wall.get(x.workers)!.toFixed(2)}**`).join(' | ')} | **${native ? (headWall / native).toFixed(2) : '–'}** |${runs.length > 1 ? ` **${(baseWall / headWall).toFixed(2)}×** |` : ''}`, '');
+    L.push(`| **median** | **${native ?? '–'}** | ${runs.map((x) => `**${med!.wall.get(x.workers)!.toFixed(2)}**`).join(' | ')} | **${native ? (headWall / native).toFixed(2) : '–'}** (of the medians) |${runs.length > 1 ? ` **${(baseWall / headWall).toFixed(2)}×** (of the medians) |` : ''}`, '');
     L.push(`Peak RSS, median over the rounds: ${runs.map((x) => `w${x.workers} ${med!.peak.get(x.workers) ?? '–'} MB`).join(', ')}.`, '');
   }
   L.push('## Baselines (same text, same run)', '', `| baseline | seconds | MB/s | pipeline ÷ baseline |`, '|---|---:|---:|---:|');
