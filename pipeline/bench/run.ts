@@ -27,6 +27,7 @@ import { once } from 'node:events';
 import { availableParallelism, loadavg } from 'node:os';
 import * as OpenCC from 'opencc-js';
 import { generateCorpus, parseSize, type Manifest } from './generate.js';
+import { median } from '../lib/stats.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const MB = 2 ** 20;
@@ -246,14 +247,6 @@ interface Baselines { decode_s: number; opencc_js_traditional_s: number; native_
 
 /** One round of `--repeat`: the native OpenCC baseline on the whole text, then the pipeline per worker count. */
 interface Round { native_opencc_wall_s: number | null; pipeline: { workers: number; wall_s: number; peak_rss_mb: number | null; cpu_s: number | null }[] }
-
-/** The median (the mean of the middle two for an even count); null for no values. */
-export function median(xs: number[]): number | null {
-  if (xs.length === 0) return null;
-  const v = [...xs].sort((a, b) => a - b);
-  const h = v.length >> 1;
-  return v.length % 2 === 1 ? v[h]! : (v[h - 1]! + v[h]!) / 2;
-}
 
 /** Medians over the rounds: each worker count's wall time and peak RSS, and the native baseline. */
 function medians(rounds: Round[]): { native: number | null; wall: Map<number, number>; peak: Map<number, number | null> } {

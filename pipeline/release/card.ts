@@ -5,6 +5,7 @@
  */
 import { YAML } from 'zx';
 import type { ReleaseFacts } from './facts.js';
+import { median } from '../lib/stats.js';
 
 export const HISTOGRAM_FILE = 'length-histogram.svg';
 
@@ -45,13 +46,6 @@ export function frontMatter(f: ReleaseFacts): string {
     configs: [{ config_name: 'default', data_files: [{ split: 'train', path: 'documents.parquet' }] }],
   };
   return `---\n${YAML.stringify(y)}---`;
-}
-
-function median(xs: number[]): number {
-  if (xs.length === 0) return 0;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : Math.round((s[m - 1]! + s[m]!) / 2);
 }
 
 function groupBy(f: ReleaseFacts, key: (r: ReleaseFacts['rows'][number]) => string): [string, { docs: number; chars: number }][] {
@@ -132,7 +126,7 @@ function statistics(f: ReleaseFacts): string {
     '## Statistics',
     '',
     `- **${fmt(f.rows.length)} documents**, **${fmt(total)} characters** (Unicode code points of \`text\`).`,
-    `- Length per document: min ${fmt(lens.length ? Math.min(...lens) : 0)}, median ${fmt(median(lens))}, mean ${fmt(mean)}, max ${fmt(lens.length ? Math.max(...lens) : 0)} characters.`,
+    `- Length per document: min ${fmt(lens.length ? Math.min(...lens) : 0)}, median ${fmt(Math.round(median(lens) ?? 0))}, mean ${fmt(mean)}, max ${fmt(lens.length ? Math.max(...lens) : 0)} characters.`,
     `- Documents without a title: ${f.rows.filter((r) => r.title === null).length}; without a genre: ${f.rows.filter((r) => r.genre === null).length}.`,
     '',
     `![Histogram of document lengths in characters](${HISTOGRAM_FILE})`,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { median } from '../../pipeline/bench/run.js';
+import { median } from '../../pipeline/lib/stats.js';
 
-describe('bench: median over the rounds', () => {
+describe('median', () => {
   it.each([
     [[], null],
     [[7], 7],
