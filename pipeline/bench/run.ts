@@ -5,8 +5,10 @@
  * writes `OUT/report.md` (table) and `OUT/report.json` (figures). Ratios are what to read: the machine is shared.
  *
  *   tsx pipeline/bench/run.ts [--size 50MB] [--seed 1] [--workers 1,2] [--repeat 3] [--out out/bench] [--raw raw]
- *                             [--dedupe-docs 100000 | --no-dedupe] [--no-opencc] [--no-ceiling] [--profile]
+ *                             [--dedupe-docs 100000 | --no-dedupe] [--no-opencc] [--no-ceiling] [--profile] [--warmup]
  *
+ * `--warmup` also measures one thread's JIT warm-up (pipeline/bench/warmup.ts): pass 1's chain run three times over
+ * the corpus in one process; the first round against the others is what every thread of a run pays once.
  * `--repeat N` measures N rounds, each the native OpenCC baseline then the pipeline with every worker count, one
  * after the other: the headline figures (wall times, peak RSS, the ratio and the speedup) are the medians over the
  * rounds, and every round is in the report. On a shared machine one run can be 20% off either way; a round keeps
@@ -241,6 +243,19 @@ async function dedupeMicro(docs: number): Promise<Record<string, unknown>> {
   return { ...JSON.parse(p.stdout.trim().split('\n').pop()!), process_peak_rss_mb: p.peak_rss_mb, process_wall_s: round(p.seconds) };
 }
 
+// --- JIT warm-up ----------------------------------------------------------------------------------------
+
+interface Warmup { rounds: { round: number; wall_s: number; cpu_s: number; records: number }[]; error?: string }
+
+/** pipeline/bench/warmup.ts in its own process (compiled when the pipeline is), three rounds. */
+async function warmupRounds(out: string): Promise<Warmup> {
+  log('bench: JIT warm-up of one thread (pass 1\'s chain, three rounds in one process)');
+  const script = compiled ? [path.join(root, 'dist/bench/warmup.js')] : ['--import', 'tsx', 'pipeline/bench/warmup.ts'];
+  const p = await runNode([...script, '--raw', path.join(out, 'corpus'), '--rounds', '3']);
+  if (p.code !== 0) return { rounds: [], error: p.stderr.trim().split('\n').slice(-3).join(' ') };
+  return { rounds: p.stdout.trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)) };
+}
+
 // --- report ----------------------------------------------------------------------------------------------
 
 interface Baselines { decode_s: number; opencc_js_traditional_s: number; native_opencc_wall_s: number | null; native_opencc_traditional_wall_s: number | null; native_note: string | null }
@@ -261,7 +276,7 @@ function medians(rounds: Round[]): { native: number | null; wall: Map<number, nu
   return { native: natives.length ? round(median(natives)!, 3) : null, wall, peak };
 }
 
-function reportMd(size: string, m: Manifest, runs: PipelineRun[], b: Baselines, dd: Record<string, unknown> | null, others: Record<string, unknown>[], ceiling: { pair_wall_s: number[]; ceiling: number } | null = null, rounds: Round[] = []): string {
+function reportMd(size: string, m: Manifest, runs: PipelineRun[], b: Baselines, dd: Record<string, unknown> | null, others: Record<string, unknown>[], ceiling: { pair_wall_s: number[]; ceiling: number } | null = null, rounds: Round[] = [], warm: Warmup | null = null): string {
   const mb = m.bytes / MB;
   const head = runs[runs.length - 1]!;
   const base = runs[0]!;
@@ -336,6 +351,19 @@ function reportMd(size: string, m: Manifest, runs: PipelineRun[], b: Baselines, 
     L.push(`**Parallel ceiling of this machine for this workload: ${ceiling.ceiling.toFixed(2)}×** — two independent 1-worker pipelines run at once took ` +
       `${ceiling.pair_wall_s.join(' s and ')} s, against ${base.pipeline_wall_s} s for one alone (2 × alone / pair): about the most a 2-worker run can gain here; ` +
       `the pipeline's ${(baseWall / headWall).toFixed(2)}× is ${(100 * (baseWall / headWall) / ceiling.ceiling).toFixed(0)}% of it.`, '');
+  }
+  if (warm) {
+    L.push('## JIT warm-up of one thread (pipeline/bench/warmup.ts)', '',
+      'Pass 1\'s chain (extract → segment → normalize → clean → dedupe\'s prepare) over the whole corpus, three times in one process. ' +
+      'The first round pays V8\'s warm-up (interpreting, compiling, deoptimising, compiling again); every thread of a pipeline run pays it once, whatever its share of the work.', '');
+    if (warm.error || warm.rounds.length < 2) L.push(`Failed: ${warm.error ?? 'no rounds'}`, '');
+    else {
+      L.push('| round | wall s | CPU s (all threads) |', '|---:|---:|---:|', ...warm.rounds.map((r) => `| ${r.round} | ${r.wall_s.toFixed(2)} | ${r.cpu_s.toFixed(2)} |`), '');
+      const first = warm.rounds[0]!, later = warm.rounds.slice(1);
+      const wall = median(later.map((r) => r.wall_s))!, cpu = median(later.map((r) => r.cpu_s))!;
+      L.push(`**Warm-up: ${(first.wall_s - wall).toFixed(2)} s of wall time and ${(first.cpu_s - cpu).toFixed(2)} s of CPU time per thread** ` +
+        `(${(100 * (first.cpu_s - cpu) / first.cpu_s).toFixed(0)}% of the first round's CPU).`, '');
+    }
   }
   if (dd) {
     L.push('## Dedupe micro-benchmark (pipeline/dedup/bench.ts: synthetic documents, the dedupe stage alone)', '');
@@ -426,6 +454,7 @@ async function main(): Promise<number> {
     log(`bench: round ${k}: native OpenCC ${native ?? '–'} s, pipeline ${pipeline.map((p) => `w${p.workers} ${p.wall_s} s`).join(', ')}`);
   }
   const med = medians(rounds);
+  const warm = argv.warmup ? await warmupRounds(out) : null;
   const dd = argv.dedupe === false ? null : await dedupeMicro(Number(argv['dedupe-docs'] ?? 100000));
 
   const head = runs[runs.length - 1]!, base = runs[0]!;
@@ -448,6 +477,8 @@ async function main(): Promise<number> {
     speedup_2_vs_1: runs.length > 1 ? round(baseWall / headWall, 3) : null,
     repeat,
     rounds,
+    /** One thread's JIT warm-up (`--warmup`): pass 1's chain, three rounds in one process. */
+    warmup: warm,
     /** Two 1-worker runs at once: 2 × w1 wall / pair wall, the most any 2-worker design can reach on this machine. */
     parallel_ceiling: ceiling,
     runs,
@@ -458,7 +489,7 @@ async function main(): Promise<number> {
   writeFileSync(path.join(out, `report-${size}.json`), JSON.stringify(json, null, 2) + '\n');
   const others = readdirSync(out).filter((n) => /^report-.+\.json$/.test(n)).map((n) => JSON.parse(readFileSync(path.join(out, n), 'utf8')) as Record<string, unknown>)
     .sort((a, b2) => Number(a['input_bytes']) - Number(b2['input_bytes']));
-  const md = reportMd(size, m, runs, b, dd, others, ceiling, rounds);
+  const md = reportMd(size, m, runs, b, dd, others, ceiling, rounds, warm);
   writeFileSync(path.join(out, 'report.md'), md);
   process.stdout.write(md);
   return 0;
