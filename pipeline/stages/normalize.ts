@@ -308,12 +308,6 @@ function roundUnit(u: string, fixPinyin: boolean, convert: Variant | null, r: Re
   return spacing(punctuation(masks(t, r)));
 }
 
-function sum(xs: number[]): number {
-  let n = 0;
-  for (const x of xs) n += x;
-  return n;
-}
-
 export interface NormalizedUnits {
   units: string[];
   repairs: Repair[][];
@@ -322,22 +316,44 @@ export interface NormalizedUnits {
   rounds: number;
 }
 
-/** Decide, for each unit, whether it is converted, and the document's original script. */
+/**
+ * Decide, for each unit, whether it is converted, and the document's original script.
+ *
+ * This function and normalizeUnits are written as loops over arrays made the same way on every call, instead of
+ * chains of `map`/`filter`/`every`: each array shape a call site had not seen yet made V8 throw away the stage's
+ * optimised code and compile it again. In a thread's first pass over the 50 MB benchmark (pipeline/bench/warmup.ts
+ * under `--trace-opt --trace-deopt`) the stages' `process` functions went from 13–14 compilations to 8 and
+ * planScript from 5 to 1; the pass from ~550 compilations and ~107 deopts to ~480 and ~85.
+ */
 export function planScript(units: string[], cfg: ScriptThresholds): { plans: UnitPlan[]; script: Script; variant: Variant | null } {
-  const stats = units.map(scriptStats);
-  const total = stats.reduce<ScriptStats>(addStats, { han: 0, changed: 0, strong: 0 });
+  const n = units.length;
+  const stats: ScriptStats[] = new Array(n);
+  let total: ScriptStats = { han: 0, changed: 0, strong: 0 };
+  for (let i = 0; i < n; i++) total = addStats(total, (stats[i] = scriptStats(units[i]!)));
   const docEvidence = textEvidence(total, cfg);
-  const evidence = stats.map((s) => textEvidence(s, cfg));
   // A Traditional document converts every unit except those that are confidently Simplified on their
   // own (a quoted Simplified passage); a Simplified or undecided document converts only the units that
   // are confidently Traditional on their own. Short units follow their document.
-  const convert = evidence.map((e) => (docEvidence === 'Hant' ? e !== 'Hans' : e === 'Hant'));
-  const withHan = stats.map((s) => s.han > 0);
-  const nConverted = convert.filter((c, i) => c && withHan[i]).length;
-  const nHan = withHan.filter(Boolean).length;
+  const convert = new Uint8Array(n);
+  const converted: string[] = [];
+  let nConverted = 0;
+  let nHan = 0;
+  for (let i = 0; i < n; i++) {
+    const e = textEvidence(stats[i]!, cfg);
+    if (docEvidence === 'Hant' ? e !== 'Hans' : e === 'Hant') {
+      convert[i] = 1;
+      converted.push(units[i]!);
+    }
+    if (stats[i]!.han > 0) {
+      nHan++;
+      nConverted += convert[i]!;
+    }
+  }
   const script: Script = nConverted === 0 ? 'Hans' : nConverted === nHan ? 'Hant' : 'mixed';
-  const variant = nConverted === 0 ? null : detectVariant(units.filter((_, i) => convert[i]).join('\n'));
-  return { plans: convert.map((c) => ({ convert: c ? variant : null })), script, variant };
+  const variant = nConverted === 0 ? null : detectVariant(converted.join('\n'));
+  const plans: UnitPlan[] = new Array(n);
+  for (let i = 0; i < n; i++) plans[i] = { convert: convert[i] ? variant : null };
+  return { plans, script, variant };
 }
 
 /**
@@ -345,33 +361,53 @@ export function planScript(units: string[], cfg: ScriptThresholds): { plans: Uni
  * and the pinyin evidence are per document. Pure; repeats rounds until the text is stable.
  */
 export function normalizeUnits(units: string[], cfg: NormalizeConfig): NormalizedUnits {
-  const repairs = units.map(() => new Repairs());
+  const n = units.length;
+  const repairs: Repairs[] = new Array(n);
+  for (let i = 0; i < n; i++) repairs[i] = new Repairs();
   const steps12 = (u: string, i: number) => html(codePoints(u, repairs[i]!), repairs[i]!);
   // Script is decided on the text after step 1–2 of the first round (entities may hide Han characters).
-  const pre = units.map(steps12);
+  const pre: string[] = new Array(n);
+  for (let i = 0; i < n; i++) pre[i] = steps12(units[i]!, i);
   const { plans, script, variant } = planScript(pre, cfg);
-  let annotations = pre.map(countPinyinAnnotations);
-  let fixPinyin = sum(annotations) >= cfg.pinyinMinAnnotations;
-  let cur = pre.map((a, i) => roundUnit(a, fixPinyin, plans[i]!.convert, repairs[i]!));
+  const annotations = new Int32Array(n);
+  let found = 0;
+  for (let i = 0; i < n; i++) found += annotations[i] = countPinyinAnnotations(pre[i]!);
+  let fixPinyin = found >= cfg.pinyinMinAnnotations;
   // A unit is settled when a round (without script conversion) changed nothing in it, steps 1–2 included: the
   // next round computes the same string from the same string, with no Repairs, unless the document's pinyin
   // decision changes. Settled units are passed through instead: 63% of the units of the 50 MB benchmark after
   // the first round (every document takes two rounds), ~8% of the stage's CPU.
-  let settled = cur.map((c, i) => plans[i]!.convert === null && c === pre[i] && pre[i] === units[i]);
+  let cur: string[] = new Array(n);
+  const settled = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    cur[i] = roundUnit(pre[i]!, fixPinyin, plans[i]!.convert, repairs[i]!);
+    settled[i] = plans[i]!.convert === null && cur[i] === pre[i] && pre[i] === units[i] ? 1 : 0;
+  }
   let rounds = 1;
+  const a: string[] = new Array(n);
   while (rounds < cfg.maxRounds) {
-    const a = cur.map((u, i) => (settled[i] ? u : steps12(u, i)));
-    annotations = a.map((u, i) => (settled[i] ? annotations[i]! : countPinyinAnnotations(u)));
-    const fix = sum(annotations) >= cfg.pinyinMinAnnotations;
-    const next = a.map((u, i) => (settled[i] && fix === fixPinyin ? u : roundUnit(u, fix, null, repairs[i]!)));
+    found = 0;
+    for (let i = 0; i < n; i++) {
+      a[i] = settled[i] ? cur[i]! : steps12(cur[i]!, i);
+      if (!settled[i]) annotations[i] = countPinyinAnnotations(a[i]!);
+      found += annotations[i]!;
+    }
+    const fix = found >= cfg.pinyinMinAnnotations;
+    const next: string[] = new Array(n);
+    let same = true;
+    for (let i = 0; i < n; i++) {
+      next[i] = settled[i] && fix === fixPinyin ? a[i]! : roundUnit(a[i]!, fix, null, repairs[i]!);
+      if (next[i] !== cur[i]) same = false;
+      settled[i] = next[i] === a[i] && a[i] === cur[i] ? 1 : 0;
+    }
     rounds++;
-    const same = next.every((u, i) => u === cur[i]);
-    settled = next.map((u, i) => u === a[i] && a[i] === cur[i]);
     fixPinyin = fix;
     cur = next;
     if (same) break;
   }
-  return { units: cur, repairs: repairs.map((r) => r.list), script, variant, rounds };
+  const lists: Repair[][] = new Array(n);
+  for (let i = 0; i < n; i++) lists[i] = repairs[i]!.list;
+  return { units: cur, repairs: lists, script, variant, rounds };
 }
 
 /** Normalize one standalone text (a document of one unit). */
