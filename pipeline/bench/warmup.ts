@@ -17,11 +17,15 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { walkRaw } from '../lib/walk.js';
 import { runChain, type ChainStep } from '../lib/worker.js';
+import { EXTRACT_BATCH_FILES as BATCH } from '../lib/runner.js';
+import { STAGES } from '../stages/index.js';
 
-/** Files per batch, as the runner batches raw files (lib/runner.ts, EXTRACT_BATCH_FILES). */
-const BATCH = 16;
+/** Pass 1's steps after extraction, as a fresh run fuses them: the per-record stages, then the first whole-corpus
+ *  stage's prepare. */
+const first = STAGES.findIndex((s) => s.kind === 'global');
 const STEPS: ChainStep[] = [
-  { stage: 'segment', op: 'map' }, { stage: 'normalize', op: 'map' }, { stage: 'clean', op: 'map' }, { stage: 'dedupe', op: 'prepare' },
+  ...STAGES.slice(0, first).map((s): ChainStep => ({ stage: s.name, op: 'map' })),
+  ...(first >= 0 ? [{ stage: STAGES[first]!.name, op: 'prepare' } as ChainStep] : []),
 ];
 
 export interface WarmupRound { round: number; wall_s: number; cpu_s: number; records: number }

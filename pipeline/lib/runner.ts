@@ -90,7 +90,7 @@ export interface FileRow extends RawFileInfo {
 
 /** Bytes of input JSONL per worker batch (big documents go alone). */
 const BATCH_BYTES = 1 << 20;
-const EXTRACT_BATCH_FILES = 16;
+export const EXTRACT_BATCH_FILES = 16;
 const EXTRACT_BATCH_BYTES = 4 << 20;
 
 function sha(parts: string[]): string {
