@@ -126,7 +126,7 @@ function readDict(text: string): { words: string[]; freqs: number[] } {
  * count (u32), dict.txt's sha256 (32 bytes), UNKNOWN (f64), then FIRST (i32 × nodes + 1, padded to 8 bytes),
  * WEIGHT (f64 × nodes), UNIT (u16 × nodes).
  */
-export const TRIE_FILE = new URL('./jieba.trie', import.meta.url);
+const TRIE_FILE = new URL('./jieba.trie', import.meta.url);
 const MAGIC = 'JWTRIE1\n';
 const HEAD = 8 + 4 + 4 + 32 + 8;
 
