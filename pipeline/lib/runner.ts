@@ -8,7 +8,7 @@
  * per-record stages, a whole-corpus stage's `apply`, and the next whole-corpus stage's `prepare`. Records go from
  * step to step as objects; each stage still writes its own `stages/<name>.jsonl` (and side files), checked and
  * fingerprinted, so the cache works stage by stage. A fresh run is two passes around the plan of dedupe:
- *   1. extract → segment → normalize → clean → prepare(dedupe)     (all workers)
+ *   1. extract → segment → normalize → clean → prepare(dedupe)     (all workers; with 2, split after segment)
  *   –  plan(dedupe), with gather passes for candidate pairs          (main thread; gathers on all workers)
  *   2. apply(dedupe) → validate → export's per-batch formatting      (all workers)
  *   then the export's files and report (pipeline/stages/export.ts; Parquet on DuckDB's thread).
@@ -18,6 +18,7 @@
  * `workers` counts the threads doing the work, the main thread included: with 1 everything runs on the main thread
  * (no worker threads, nothing copied between threads); with N, a pool of N − 1 threads (piscina) takes batches and
  * the main thread takes one itself whenever the pool is busy, between ordering, hashing and writing the results.
+ * With exactly 2, a chain that starts with extraction is split between the two threads instead (SPLIT_AFTER).
  * Results are written in input order, so outputs are byte-identical whatever the number of workers.
  */
 import { mkdir, rm } from 'node:fs/promises';
@@ -87,6 +88,18 @@ export interface FileRow extends RawFileInfo {
   units: number;
   chars_in: number;
 }
+
+/**
+ * With 2 workers, a chain that starts with extraction runs as a two-thread pipeline: the main thread extracts each
+ * batch and runs it through the steps up to and including this stage, the pool thread takes the output (as the JSONL
+ * bytes this stage writes anyway) through the rest. Each thread then compiles only the code of its half: V8 compiles
+ * per thread, and warming up a whole chain costs a thread ~2 s of CPU on the 50 MB benchmark (`make bench
+ * BENCH_ARGS=--warmup`), which two copies of the chain paid twice. Measured there, alternating with whole chains on
+ * both threads, 7 rounds out of 7 faster (#9). Extraction and segment on the main thread, which also orders and
+ * writes, balanced best of the cuts tried: one stage later, the main thread was the bottleneck. With more threads
+ * the main thread's half would be the bottleneck, so the chains stay whole there.
+ */
+export const SPLIT_AFTER = 'segment';
 
 /** Bytes of input JSONL per worker batch (big documents go alone). */
 const BATCH_BYTES = 1 << 20;
@@ -303,11 +316,15 @@ class Runner {
    */
   private async run<R>(t: ChainTask | GatherTask | DuplicatesTask, transfer: ArrayBuffer[] = []): Promise<R> {
     const threads = this.opts.workers - 1;
-    if (threads <= 0 || this.poolPending >= threads * 2) {
-      this.inline ??= (await import('./worker.js')).default;
-      return unwrap((await this.inline(t)) as R | TaskError);
-    }
-    this.pool ??= (!this.poolStopped && this.opts.pool) || startPool(threads);
+    if (threads <= 0 || this.poolPending >= threads * 2) return this.runHere<R>(t);
+    return this.runInPool<R>(t, transfer);
+  }
+  private async runHere<R>(t: ChainTask | GatherTask | DuplicatesTask): Promise<R> {
+    this.inline ??= (await import('./worker.js')).default;
+    return unwrap((await this.inline(t)) as R | TaskError);
+  }
+  private async runInPool<R>(t: ChainTask | GatherTask | DuplicatesTask, transfer: ArrayBuffer[]): Promise<R> {
+    this.pool ??= (!this.poolStopped && this.opts.pool) || startPool(Math.max(1, this.opts.workers - 1));
     this.poolPending++;
     try {
       return unwrap((await this.pool.run(t, { transferList: transfer })) as R | TaskError);
@@ -316,6 +333,25 @@ class Runner {
     }
   }
   private poolPending = 0;
+
+  /**
+   * A chain split in two (SPLIT_AFTER): its first `head` steps, extraction included, on this thread; the rest in the
+   * pool, from the head's last output bytes. The result is the whole chain's, as one thread would have returned it.
+   */
+  private async runSplit(t: ChainTask, head: number): Promise<ChainResult> {
+    const first = await this.runHere<ChainResult>({ ...t, steps: t.steps.slice(0, head) });
+    // A copy with its own ArrayBuffer to transfer: this thread still writes the original.
+    const bytes = new Uint8Array(first.steps[head - 1]!.out);
+    const rest = await this.runInPool<ChainResult>({ kind: 'chain', bytes, steps: t.steps.slice(head) }, [bytes.buffer as ArrayBuffer]);
+    return { ...rest, files: first.files, extractMs: first.extractMs, steps: [...first.steps, ...rest.steps] };
+  }
+
+  /** Where a chain from the raw files is split (runSplit): after the SPLIT_AFTER step, with 2 workers; else 0 (whole). */
+  private splitAt(steps: ChainStep[]): number {
+    if (this.opts.workers !== 2) return 0;
+    const k = steps.findIndex((s) => s.op === 'map' && s.stage === SPLIT_AFTER) + 1;
+    return k > 0 && k < steps.length ? k : 0;
+  }
 
   private poolStopped = false;
   /**
@@ -426,7 +462,8 @@ class Runner {
           async (b): Promise<ChainResult & { local?: RawFileInfo; remote?: RawEntry[] }> => {
             if ('local' in b) return { steps: [], local: b.local };
             const task: ChainTask = { kind: 'chain', files: b.remote.map((e) => ({ rel: e.rel, abs: new Uint8Array(e.abs) })), steps: chainSteps(0, 0) };
-            return { ...(await this.run<ChainResult>(task)), remote: b.remote };
+            const head = this.splitAt(task.steps);
+            return { ...(await (head > 0 ? this.runSplit(task, head) : this.run<ChainResult>(task))), remote: b.remote };
           },
           this.inflight,
           async (r) => {

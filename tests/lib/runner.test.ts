@@ -1,0 +1,74 @@
+/**
+ * The runner's placement of work on threads: with 2 workers, the chain from the raw files is split after
+ * SPLIT_AFTER (the main thread extracts and segments, the pool runs the rest from segment's output bytes); with
+ * more, whole chains go to the pool. The pool here is a stand-in that runs each task in this thread and records it,
+ * so the test sees exactly what the runner hands over (tests/robustness/determinism.test.ts runs real pools with 1, 2
+ * and 3 workers and checks the outputs are byte-identical).
+ */
+import { describe, expect, it } from 'vitest';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Piscina } from 'piscina';
+import { runStages, SPLIT_AFTER } from '../../pipeline/lib/runner.js';
+import task, { type ChainTask, type GatherTask, type DuplicatesTask } from '../../pipeline/lib/worker.js';
+import { makeProgress } from '../../pipeline/lib/progress.js';
+import { ROOT, tempDir } from '../helpers.js';
+
+type AnyTask = ChainTask | GatherTask | DuplicatesTask;
+
+/** A pool that runs every task here, in order, and keeps what it was given. */
+function recordingPool(): { pool: Piscina; tasks: AnyTask[] } {
+  const tasks: AnyTask[] = [];
+  const pool = {
+    async run(t: AnyTask) {
+      tasks.push(t);
+      return task(t);
+    },
+    async destroy() {},
+  };
+  return { pool: pool as unknown as Piscina, tasks };
+}
+
+/** Two made-up essays, each with a title and a few paragraphs, one in Traditional script. */
+async function rawFolder(): Promise<string> {
+  const raw = await tempDir('jw-runner-');
+  await mkdir(raw, { recursive: true });
+  const para = (n: number) => `第${n}段。我们要坚持以人民为中心的发展思想，把学习成果转化为推动工作的实际成效，切实增强责任感和使命感。`;
+  await writeFile(path.join(raw, 'a.txt'), ['关于加强理论学习的几点体会', '', ...[1, 2, 3, 4].map(para)].join('\n'));
+  await writeFile(path.join(raw, 'b.txt'), ['關於推進基層治理的思考', '', '我們要堅持問題導向，紮實推進各項工作落地見效，不斷提高服務群眾的能力和水平。', '', '各級幹部要帶頭學習，帶頭實踐，做到學思用貫通、知信行統一。'].join('\n'));
+  return raw;
+}
+
+async function runWith(workers: number): Promise<{ tasks: AnyTask[]; out: string }> {
+  const raw = await rawFolder();
+  const out = await tempDir('jw-runner-out-');
+  const { pool, tasks } = recordingPool();
+  await runStages({ raw, out, root: ROOT, progress: makeProgress(process.stderr, true), workers, pool });
+  return { tasks, out };
+}
+
+const chains = (tasks: AnyTask[]) => tasks.filter((t): t is ChainTask => t.kind === 'chain');
+
+describe('runner: work on threads', () => {
+  it('with 2 workers, the pool gets pass 1 from segment\'s output bytes, never the raw files', async () => {
+    const { tasks, out } = await runWith(2);
+    const pass1 = chains(tasks).filter((t) => t.steps.some((s) => s.op === 'prepare'));
+    expect(pass1.length).toBeGreaterThan(0);
+    for (const t of pass1) {
+      expect(t.files).toBeUndefined();
+      expect(t.steps.map((s) => s.stage)).toEqual(['normalize', 'clean', 'dedupe']);
+    }
+    // What the pool was given is what segment wrote, batch after batch.
+    const given = pass1.map((t) => Buffer.from(t.bytes!)).reduce((a, b) => Buffer.concat([a, b]), Buffer.alloc(0));
+    expect(given.equals(await readFile(path.join(out, 'stages', `${SPLIT_AFTER}.jsonl`)))).toBe(true);
+    expect(chains(tasks).some((t) => t.files)).toBe(false);
+  });
+
+  it('with 3 workers, whole chains from the raw files go to the pool', async () => {
+    const { tasks } = await runWith(3);
+    const fromFiles = chains(tasks).filter((t) => t.files);
+    expect(fromFiles.length).toBeGreaterThan(0);
+    expect(fromFiles[0]!.steps.map((s) => s.stage)).toEqual(['segment', 'normalize', 'clean', 'dedupe']);
+  });
+
+});
