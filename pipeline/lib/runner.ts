@@ -91,8 +91,9 @@ export interface FileRow extends RawFileInfo {
 
 /**
  * With 2 workers, a chain that starts with extraction runs as a two-thread pipeline: the main thread extracts each
- * batch and runs it through the steps up to and including this stage, the pool thread takes the output (as the JSONL
- * bytes this stage writes anyway) through the rest. Each thread then compiles only the code of its half: V8 compiles
+ * batch and runs it through the steps up to and including this stage, the pool thread takes its output records
+ * (structured-cloned with their character counts: sending the JSONL bytes instead cost the pool thread 0.3 s of UTF-8
+ * decoding and 0.1 s of recounting on the 50 MB benchmark, and lost 4 of 5 alternating rounds) through the rest. Each thread then compiles only the code of its half: V8 compiles
  * per thread, and warming up a whole chain costs a thread ~2 s of CPU on the 50 MB benchmark (`make bench
  * BENCH_ARGS=--warmup`), which two copies of the chain paid twice. Measured there, alternating with whole chains on
  * both threads, 7 rounds out of 7 faster (#9). Extraction and segment on the main thread, which also orders and
@@ -336,13 +337,11 @@ class Runner {
 
   /**
    * A chain split in two (SPLIT_AFTER): its first `head` steps, extraction included, on this thread; the rest in the
-   * pool, from the head's last output bytes. The result is the whole chain's, as one thread would have returned it.
+   * pool, from the records the head's last step output. The result is the whole chain's, as one thread would have returned it.
    */
   private async runSplit(t: ChainTask, head: number): Promise<ChainResult> {
-    const first = await this.runHere<ChainResult>({ ...t, steps: t.steps.slice(0, head) });
-    // A copy with its own ArrayBuffer to transfer: this thread still writes the original.
-    const bytes = new Uint8Array(first.steps[head - 1]!.out);
-    const rest = await this.runInPool<ChainResult>({ kind: 'chain', bytes, steps: t.steps.slice(head) }, [bytes.buffer as ArrayBuffer]);
+    const { records, counts, ...first } = await this.runHere<ChainResult>({ ...t, steps: t.steps.slice(0, head), handOn: true });
+    const rest = await this.runInPool<ChainResult>({ kind: 'chain', records, counts, steps: t.steps.slice(head) }, []);
     return { ...rest, files: first.files, extractMs: first.extractMs, steps: [...first.steps, ...rest.steps] };
   }
 

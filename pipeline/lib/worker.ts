@@ -54,10 +54,15 @@ export interface ChainStep {
 }
 
 /**
- * Input is either raw files (the chain starts with extraction) or the JSONL bytes of whole lines of a stage
- * output (transferred, not copied). Never JS strings from the main thread.
+ * Input is either raw files (the chain starts with extraction), the JSONL bytes of whole lines of a stage output
+ * (transferred, not copied), or the records another thread's chain handed on (`records`, with the characters of
+ * each: the second half of a split chain, runner.ts's SPLIT_AFTER). `handOn` asks for the records the last step
+ * output, for such a second half.
  */
-export interface ChainTask { kind: 'chain'; files?: { rel: string; abs: Uint8Array }[]; bytes?: Uint8Array; steps: ChainStep[] }
+export interface ChainTask {
+  kind: 'chain'; files?: { rel: string; abs: Uint8Array }[]; bytes?: Uint8Array; records?: unknown[]; counts?: number[]; steps: ChainStep[];
+  handOn?: boolean;
+}
 /** Rows of report/duplicates.jsonl from a batch of dedupe's dropped rows. */
 export interface DuplicatesTask { kind: 'duplicates'; bytes: Uint8Array }
 export interface GatherTask { kind: 'gather'; stage: string; bytes: Uint8Array; /** One per record of the batch; undefined = not asked. */ asks: unknown[] }
@@ -76,6 +81,9 @@ export interface ChainResult {
   /** report/duplicates.jsonl's rows for the batch, when the export step asked for them (`duplicatesOf`). */
   duplicates?: Uint8Array;
   exportMs?: number;
+  /** With `handOn`: the last step's output records and their characters. */
+  records?: unknown[];
+  counts?: number[];
 }
 export interface GatherResult { /** Offsets (in the batch) of the records asked about, and their values. */ at: number[]; values: unknown[] }
 export type TaskError = { error: { code: string; message: string } };
@@ -299,6 +307,9 @@ export async function runChain(t: ChainTask): Promise<ChainResult> {
     res.extractMs = performance.now() - t0;
     records = ex.records;
     counts = ex.counts;
+  } else if (t.records) {
+    records = t.records;
+    counts = t.counts;
   } else {
     records = recordsOf(t.bytes ?? new Uint8Array(0));
   }
@@ -324,6 +335,10 @@ export async function runChain(t: ChainTask): Promise<ChainResult> {
     res.steps.push(result);
     records = next;
     counts = nextCounts;
+  }
+  if (t.handOn) {
+    res.records = records;
+    res.counts = counts;
   }
   return res;
 }

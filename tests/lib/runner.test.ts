@@ -1,6 +1,6 @@
 /**
  * The runner's placement of work on threads: with 2 workers, the chain from the raw files is split after
- * SPLIT_AFTER (the main thread extracts and segments, the pool runs the rest from segment's output bytes); with
+ * SPLIT_AFTER (the main thread extracts and segments, the pool runs the rest from segment's output records); with
  * more, whole chains go to the pool. The pool here is a stand-in that runs each task in this thread and records it,
  * so the test sees exactly what the runner hands over (tests/robustness/determinism.test.ts runs real pools with 1, 2
  * and 3 workers and checks the outputs are byte-identical).
@@ -12,6 +12,7 @@ import type { Piscina } from 'piscina';
 import { runStages, SPLIT_AFTER } from '../../pipeline/lib/runner.js';
 import task, { type ChainTask, type GatherTask, type DuplicatesTask } from '../../pipeline/lib/worker.js';
 import { makeProgress } from '../../pipeline/lib/progress.js';
+import { charsOf } from '../../pipeline/lib/stage.js';
 import { ROOT, tempDir } from '../helpers.js';
 
 type AnyTask = ChainTask | GatherTask | DuplicatesTask;
@@ -50,17 +51,19 @@ async function runWith(workers: number): Promise<{ tasks: AnyTask[]; out: string
 const chains = (tasks: AnyTask[]) => tasks.filter((t): t is ChainTask => t.kind === 'chain');
 
 describe('runner: work on threads', () => {
-  it('with 2 workers, the pool gets pass 1 from segment\'s output bytes, never the raw files', async () => {
+  it('with 2 workers, the pool gets pass 1 as segment\'s output records, never the raw files', async () => {
     const { tasks, out } = await runWith(2);
     const pass1 = chains(tasks).filter((t) => t.steps.some((s) => s.op === 'prepare'));
     expect(pass1.length).toBeGreaterThan(0);
     for (const t of pass1) {
       expect(t.files).toBeUndefined();
       expect(t.steps.map((s) => s.stage)).toEqual(['normalize', 'clean', 'dedupe']);
+      expect(t.counts).toEqual(t.records!.map(charsOf));
     }
     // What the pool was given is what segment wrote, batch after batch.
-    const given = pass1.map((t) => Buffer.from(t.bytes!)).reduce((a, b) => Buffer.concat([a, b]), Buffer.alloc(0));
-    expect(given.equals(await readFile(path.join(out, 'stages', `${SPLIT_AFTER}.jsonl`)))).toBe(true);
+    const given = pass1.flatMap((t) => t.records!.map((r) => JSON.stringify(r) + '\n')).join('');
+    expect(given).toBe(await readFile(path.join(out, 'stages', `${SPLIT_AFTER}.jsonl`), 'utf8'));
+    expect(given.length).toBeGreaterThan(0);
     expect(chains(tasks).some((t) => t.files)).toBe(false);
   });
 
