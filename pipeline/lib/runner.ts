@@ -106,6 +106,14 @@ export const SPLIT_AFTER = 'segment';
 const BATCH_BYTES = 1 << 20;
 export const EXTRACT_BATCH_FILES = 16;
 const EXTRACT_BATCH_BYTES = 4 << 20;
+/**
+ * The first batches of raw files are smaller (1, 2, 4… files, up to EXTRACT_BATCH_FILES), so that the pool thread of
+ * a split chain (SPLIT_AFTER) starts as soon as the main thread has extracted one file instead of sixteen, while
+ * both threads are still cold: on the 50 MB benchmark it waited ~0.5 s for its first batch.
+ */
+function extractBatchFiles(batch: number): number {
+  return Math.min(EXTRACT_BATCH_FILES, 2 ** batch);
+}
 
 function sha(parts: string[]): string {
   const h = createHash('sha256');
@@ -386,8 +394,12 @@ class Runner {
     const batches: ({ local: RawFileInfo } | { remote: RawEntry[] })[] = [];
     let cur: RawEntry[] = [];
     let curBytes = 0;
+    let remote = 0;
     const flush = () => {
-      if (cur.length) batches.push({ remote: cur });
+      if (cur.length) {
+        batches.push({ remote: cur });
+        remote++;
+      }
       cur = [];
       curBytes = 0;
     };
@@ -407,7 +419,7 @@ class Runner {
       }
       cur.push(e);
       curBytes += e.size;
-      if (cur.length >= EXTRACT_BATCH_FILES || curBytes >= EXTRACT_BATCH_BYTES) flush();
+      if (cur.length >= extractBatchFiles(remote) || curBytes >= EXTRACT_BATCH_BYTES) flush();
     }
     flush();
     return batches;
