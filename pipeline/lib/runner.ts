@@ -91,14 +91,15 @@ export interface FileRow extends RawFileInfo {
 
 /**
  * With 2 workers, a chain that starts with extraction runs as a two-thread pipeline: the main thread extracts each
- * batch and runs it through the steps up to and including this stage, the pool thread takes its output records
- * (structured-cloned with their character counts: sending the JSONL bytes instead cost the pool thread 0.3 s of UTF-8
- * decoding and 0.1 s of recounting on the 50 MB benchmark, and lost 4 of 5 alternating rounds) through the rest. Each thread then compiles only the code of its half: V8 compiles
- * per thread, and warming up a whole chain costs a thread ~2 s of CPU on the 50 MB benchmark (`make bench
- * BENCH_ARGS=--warmup`), which two copies of the chain paid twice. Measured there, alternating with whole chains on
- * both threads, 7 rounds out of 7 faster (#9). Extraction and segment on the main thread, which also orders and
- * writes, balanced best of the cuts tried: one stage later, the main thread was the bottleneck. With more threads
- * the main thread's half would be the bottleneck, so the chains stay whole there.
+ * batch and runs it through the steps up to and including this stage; the pool thread takes its output records
+ * through the rest. Each thread then compiles only the code of its half: V8 compiles per thread, and warming up a
+ * whole chain costs a thread ~2 s of CPU on the 50 MB benchmark (`make bench BENCH_ARGS=--warmup`), which two
+ * copies of the chain paid twice. Measured there against whole chains on both threads, alternating: faster in every
+ * round, 11% less CPU, a lower peak RSS (#9). The records go structured-cloned, with their character counts: as the
+ * JSONL bytes segment writes anyway, the pool thread spent 0.3 s decoding UTF-8 and 0.1 s recounting, and that lost
+ * 4 of 5 alternating rounds. Extraction and segment on the main thread, which also orders and writes, balanced best
+ * of the cuts tried: one stage later, the main thread was the bottleneck. With more threads the main thread's half
+ * would be the bottleneck, so chains stay whole there.
  */
 export const SPLIT_AFTER = 'segment';
 
@@ -333,7 +334,7 @@ class Runner {
     return unwrap((await this.inline(t)) as R | TaskError);
   }
   private async runInPool<R>(t: ChainTask | GatherTask | DuplicatesTask, transfer: ArrayBuffer[]): Promise<R> {
-    this.pool ??= (!this.poolStopped && this.opts.pool) || startPool(Math.max(1, this.opts.workers - 1));
+    this.pool ??= (!this.poolStopped && this.opts.pool) || startPool(this.opts.workers - 1);
     this.poolPending++;
     try {
       return unwrap((await this.pool.run(t, { transferList: transfer })) as R | TaskError);
@@ -345,7 +346,7 @@ class Runner {
 
   /**
    * A chain split in two (SPLIT_AFTER): its first `head` steps, extraction included, on this thread; the rest in the
-   * pool, from the records the head's last step output. The result is the whole chain's, as one thread would have returned it.
+   * pool, from the records the head's last step output. Returns the whole chain's result, as one thread would.
    */
   private async runSplit(t: ChainTask, head: number): Promise<ChainResult> {
     const { records, counts, ...first } = await this.runHere<ChainResult>({ ...t, steps: t.steps.slice(0, head), handOn: true });

@@ -1,14 +1,15 @@
 /**
- * The per-record side of the runner. It runs in worker threads (piscina) — or inline on the main thread when the
- * run has a single worker — and takes one batch at a time:
+ * The per-record side of the runner. It runs in worker threads (piscina) — or inline on the main thread, for a run
+ * with a single worker, a batch the main thread takes itself, or the first half of a split chain — and takes one
+ * batch at a time:
  *
- * - a **chain**: a batch of raw files (extraction) or of input JSONL bytes, passed through consecutive steps in one
- *   go: per-record stages (`map`), a whole-corpus stage's `apply` (with the plan's decisions for the batch), and
+ * - a **chain**: a batch of raw files (extraction), of input JSONL bytes, or of records handed on by the first half
+ *   of a split chain (runner.ts, SPLIT_AFTER), passed through consecutive steps in one go: per-record stages (`map`), a whole-corpus stage's `apply` (with the plan's decisions for the batch), and
  *   last, optionally, the next whole-corpus stage's `prepare`. Records go from step to step as objects; every
  *   step's output, removal and drop rows come back already serialised (each stage still writes its own files);
  * - a **gather**: a whole-corpus stage's per-record values for the records its plan asked about.
  *
- * The main thread only orders, hashes and writes bytes.
+ * Besides the chains it runs itself, the main thread only orders, hashes and writes bytes.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { STAGES } from '../stages/index.js';

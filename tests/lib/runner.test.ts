@@ -30,13 +30,14 @@ function recordingPool(): { pool: Piscina; tasks: AnyTask[] } {
   return { pool: pool as unknown as Piscina, tasks };
 }
 
-/** Two made-up essays, each with a title and a few paragraphs, one in Traditional script. */
+/** Six made-up essays, each with a title and a few paragraphs, one in Traditional script. */
 async function rawFolder(): Promise<string> {
   const raw = await tempDir('jw-runner-');
   await mkdir(raw, { recursive: true });
   const para = (n: number) => `第${n}段。我们要坚持以人民为中心的发展思想，把学习成果转化为推动工作的实际成效，切实增强责任感和使命感。`;
   await writeFile(path.join(raw, 'a.txt'), ['关于加强理论学习的几点体会', '', ...[1, 2, 3, 4].map(para)].join('\n'));
   await writeFile(path.join(raw, 'b.txt'), ['關於推進基層治理的思考', '', '我們要堅持問題導向，紮實推進各項工作落地見效，不斷提高服務群眾的能力和水平。', '', '各級幹部要帶頭學習，帶頭實踐，做到學思用貫通、知信行統一。'].join('\n'));
+  for (const n of [3, 4, 5, 6]) await writeFile(path.join(raw, `c${n}.txt`), [`第${n}次专题学习会发言`, '', ...[n, n + 1, n + 2].map(para)].join('\n'));
   return raw;
 }
 
@@ -60,6 +61,9 @@ describe('runner: work on threads', () => {
       expect(t.steps.map((s) => s.stage)).toEqual(['normalize', 'clean', 'dedupe']);
       expect(t.counts).toEqual(t.records!.map(charsOf));
     }
+    // The first batches grow (1, 2, 4… files): the pool thread starts after one extracted file.
+    const files = (t: ChainTask) => [...new Set(t.records!.map((r) => (r as { source_file: string }).source_file))];
+    expect(pass1.slice(0, 3).map(files)).toEqual([['a.txt'], ['b.txt', 'c3.txt'], ['c4.txt', 'c5.txt', 'c6.txt']]);
     // What the pool was given is what segment wrote, batch after batch.
     const given = pass1.flatMap((t) => t.records!.map((r) => JSON.stringify(r) + '\n')).join('');
     expect(given).toBe(await readFile(path.join(out, 'stages', `${SPLIT_AFTER}.jsonl`), 'utf8'));
