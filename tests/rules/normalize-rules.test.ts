@@ -91,4 +91,9 @@ describe('normalize-invisible', () => {
   ])('%j is removed as %s', (c, rule) => {
     expect(INVISIBLE.filter((r) => new RegExp(r.pattern.source, 'u').test(c)).map((r) => r.rule)).toEqual([rule]);
   });
+  // normalize's step 1 answers "anything to rewrite?" from a table of BMP units read off these patterns
+  // (stages/normalize.ts, STEP1_UNIT): that is exact only while each pattern matches one BMP character.
+  it.each([FULLWIDTH_ALNUM, ...INVISIBLE.map((r) => r.pattern)].map((p) => [p.source]))('%s matches one BMP character at a time', (source) => {
+    expect(source).toMatch(/^(?:\[(?:[^\]\\]|\\u[0-9a-fA-F]{4})+\]|\\u[0-9a-fA-F]{4})$/);
+  });
 });
