@@ -378,7 +378,7 @@ function reportMd(size: string, m: Manifest, runs: PipelineRun[], b: Baselines, 
       'the unit the goal compares; the JS heap + array buffers they occupy (smaller: the heap commits more than it uses) is shown beside it. ' +
       'The goal: peak RSS at the largest size ≤ 1.2 × peak RSS at the smallest + the dedupe index at the largest.', '',
       '| corpus | MB | workers | documents | pipeline wall s | MB/s | peak RSS MB (process) | dedupe bytes/doc RSS (heap + buffers) | dedupe index MB RSS (heap + buffers) |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|');
-    const perDoc = (o: Record<string, unknown>) => ((o['dedupe_micro'] as Record<string, unknown> | null)?.['bytes_per_doc'] as { after_plan?: { heap: number; array_buffers: number; rss: number } } | undefined)?.after_plan;
+    const perDoc = (o: Record<string, unknown>) => ((o['dedupe_micro'] as Record<string, unknown> | null)?.['bytes_per_doc'] as { after_plan?: { heap: number; array_buffers: number; rss?: number } } | undefined)?.after_plan;
     // The micro-benchmark's documents are synthetic, the same whatever the corpus size: a run made without it
     // (BENCH_ARGS=--no-dedupe, as for the large sizes) takes the figure of a report that has it.
     const anyPer = others.map(perDoc).find((p) => p !== undefined);

@@ -4,8 +4,9 @@
  * batch at a time:
  *
  * - a **chain**: a batch of raw files (extraction), of input JSONL bytes, or of records handed on by the first half
- *   of a split chain (runner.ts, SPLIT_AFTER), passed through consecutive steps in one go: per-record stages (`map`), a whole-corpus stage's `apply` (with the plan's decisions for the batch), and
- *   last, optionally, the next whole-corpus stage's `prepare`. Records go from step to step as objects; every
+ *   of a split chain (runner.ts, SPLIT_AFTER), passed through consecutive steps in one go: per-record stages
+ *   (`map`), a whole-corpus stage's `apply` (with the plan's decisions for the batch), and last, optionally, the
+ *   next whole-corpus stage's `prepare`. Records go from step to step as objects; every
  *   step's output, removal and drop rows come back already serialised (each stage still writes its own files);
  * - a **gather**: a whole-corpus stage's per-record values for the records its plan asked about.
  *

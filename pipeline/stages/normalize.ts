@@ -68,8 +68,10 @@ const STEP1_CHARS = new RegExp(`${FULLWIDTH_ALNUM.source}|[．％]|${INVISIBLE.m
 /**
  * STEP1_CHARS's answer for each BMP unit, read off the regex itself: every one of its alternatives is one BMP
  * character (tests/rules/normalize-rules.test.ts checks the rule data stays so), so a text has a match exactly when
- * one of its units is flagged. A table read per unit instead of the regex scan: 77 → 41 ms over the 108,591
- * paragraphs of the 50 MB benchmark, in the thread that is pass 1's bottleneck with 2 workers.
+ * one of its units is flagged. A table read per unit instead of the regex scan, over the 108,591 paragraphs of the
+ * 50 MB benchmark (medians of 7): 76 ms with the regex, 51 ms so, in the thread that is pass 1's bottleneck with 2
+ * workers. Filled up front (~10 ms per thread at start-up): filling each entry on first sight instead cost a
+ * branch per unit, 60 ms, which loses to the fill from ~20 MB of text on.
  */
 const STEP1_UNIT = new Uint8Array(0x10000);
 for (let c = 0; c < 0x10000; c++) if (c < 0xd800 || c > 0xdfff) STEP1_UNIT[c] = STEP1_CHARS.test(String.fromCharCode(c)) ? 1 : 0;

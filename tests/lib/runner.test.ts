@@ -6,7 +6,7 @@
  * and 3 workers and checks the outputs are byte-identical).
  */
 import { describe, expect, it } from 'vitest';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Piscina } from 'piscina';
 import { runStages, SPLIT_AFTER } from '../../pipeline/lib/runner.js';
@@ -33,7 +33,6 @@ function recordingPool(): { pool: Piscina; tasks: AnyTask[] } {
 /** Six made-up essays, each with a title and a few paragraphs, one in Traditional script. */
 async function rawFolder(): Promise<string> {
   const raw = await tempDir('jw-runner-');
-  await mkdir(raw, { recursive: true });
   const para = (n: number) => `第${n}段。我们要坚持以人民为中心的发展思想，把学习成果转化为推动工作的实际成效，切实增强责任感和使命感。`;
   await writeFile(path.join(raw, 'a.txt'), ['关于加强理论学习的几点体会', '', ...[1, 2, 3, 4].map(para)].join('\n'));
   await writeFile(path.join(raw, 'b.txt'), ['關於推進基層治理的思考', '', '我們要堅持問題導向，紮實推進各項工作落地見效，不斷提高服務群眾的能力和水平。', '', '各級幹部要帶頭學習，帶頭實踐，做到學思用貫通、知信行統一。'].join('\n'));
@@ -77,5 +76,4 @@ describe('runner: work on threads', () => {
     expect(fromFiles.length).toBeGreaterThan(0);
     expect(fromFiles[0]!.steps.map((s) => s.stage)).toEqual(['segment', 'normalize', 'clean', 'dedupe']);
   });
-
 });
