@@ -28,14 +28,15 @@ import { createHash } from 'node:crypto';
 import type { Piscina } from 'piscina';
 import { startPool } from './pool.js';
 import { walkRaw, type RawEntry } from './walk.js';
-import { JsonlWriter, writeAtomic, exists, readJson, stableJson } from './io.js';
+import { JsonlWriter, writeAtomic, exists, readJson, stableJson, settleAll } from './io.js';
 import { codeHash } from './codehash.js';
 import type { Stage, GlobalStage, GlobalPlan } from './stage.js';
 import { trace } from './trace.js';
 import { PipelineError } from './errors.js';
 import type { Progress } from './progress.js';
 import type { RawFileInfo } from './types.js';
-import type { ChainResult, ChainStep, ChainTask, DuplicatesTask, GatherResult, GatherTask, StepResult, TaskError } from './worker.js';
+import type { ChainResult, ChainStep, ChainTask, DuplicatesTask, GatherResult, GatherTask, StepResult, TaskError, WarmTask } from './worker.js';
+import { WRITER_WARMUPS } from './writers.js';
 import { ExportOutput, OUTPUT_FILES } from '../stages/export.js';
 import { Tally } from './rows.js';
 import { DUPLICATES_FROM } from './duplicates.js';
@@ -150,8 +151,7 @@ class StageLog {
     return { stage: this.stage, in: t.in, out: t.out, dropped: t.dropped, removed: t.removed, counters: t.counters, ...extra };
   }
   async commit(): Promise<void> {
-    await this.removed.commit();
-    await this.dropped.commit();
+    await settleAll([this.removed.commit(), this.dropped.commit()]);
   }
   async abort(): Promise<void> {
     await this.removed.abort();
@@ -188,16 +188,25 @@ function skipReason(rel: string): string | null {
   return null;
 }
 
-/** Runs tasks with at most `inflight` pending, consuming results strictly in submission order. */
-async function ordered<B, R>(batches: AsyncIterable<B> | Iterable<B>, run: (b: B) => Promise<R>, inflight: number, consume: (r: R) => Promise<void>): Promise<void> {
-  const queue: Promise<R>[] = [];
+/**
+ * Runs tasks with at most `inflight` pending, consuming results strictly in submission order. `idle` is called
+ * whenever this thread is about to wait for a result that is not there yet (Runner.idle: loading ahead).
+ */
+async function ordered<B, R>(batches: AsyncIterable<B> | Iterable<B>, run: (b: B) => Promise<R>, inflight: number, consume: (r: R) => Promise<void>, idle?: () => void): Promise<void> {
+  const queue: { p: Promise<R>; done: boolean }[] = [];
+  const next = async (): Promise<R> => {
+    const head = queue.shift()!;
+    if (!head.done) idle?.();
+    return head.p;
+  };
   for await (const b of batches) {
-    const p = run(b);
-    p.catch(() => undefined); // awaited below, in order; avoid an unhandled rejection meanwhile
-    queue.push(p);
-    if (queue.length >= inflight) await consume(await queue.shift()!);
+    const entry = { p: run(b), done: false };
+    // Awaited below, in order; meanwhile no unhandled rejection, and `done` says whether it is still running.
+    entry.p.then(() => { entry.done = true; }, () => { entry.done = true; });
+    queue.push(entry);
+    if (queue.length >= inflight) await consume(await next());
   }
-  while (queue.length) await consume(await queue.shift()!);
+  while (queue.length) await consume(await next());
 }
 
 function unwrap<T>(r: T | TaskError): T {
@@ -282,8 +291,7 @@ class StageOutput {
     return this.digest;
   }
   async commit(): Promise<void> {
-    await this.out.commit();
-    await this.log.commit();
+    await settleAll([this.out.commit(), this.log.commit()]);
   }
   async abort(): Promise<void> {
     await this.out.abort();
@@ -313,7 +321,7 @@ interface PassResult {
 
 class Runner {
   private pool: Piscina | null = null;
-  private inline: ((t: ChainTask | GatherTask | DuplicatesTask) => Promise<ChainResult | GatherResult | Uint8Array | TaskError>) | null = null;
+  private inline: ((t: ChainTask | GatherTask | DuplicatesTask | WarmTask) => Promise<ChainResult | GatherResult | Uint8Array | null | TaskError>) | null = null;
   passes = 0;
   constructor(private readonly opts: RunOptions, private readonly dir: string) {}
 
@@ -333,7 +341,7 @@ class Runner {
     this.inline ??= (await import('./worker.js')).default;
     return unwrap((await this.inline(t)) as R | TaskError);
   }
-  private async runInPool<R>(t: ChainTask | GatherTask | DuplicatesTask, transfer: ArrayBuffer[]): Promise<R> {
+  private async runInPool<R>(t: ChainTask | GatherTask | DuplicatesTask | WarmTask, transfer: ArrayBuffer[]): Promise<R> {
     this.pool ??= (!this.poolStopped && this.opts.pool) || startPool(this.opts.workers - 1);
     this.poolPending++;
     try {
@@ -343,6 +351,37 @@ class Runner {
     }
   }
   private poolPending = 0;
+
+  /**
+   * Loading ahead. A thread that waits costs nothing to use, so what the run will load on first use anyway —
+   * stages' dictionaries and tables (their `warm`), schema validators, the Arrow and DuckDB packages — is loaded
+   * there instead of at the start of the pass or the finish that needs it, where it held up the run (#9: 50 ms
+   * of banding at the plan's start and in the pool thread's first batch, 25 ms of jieba per thread and 50 ms of
+   * Arrow at pass 2's start, 80 ms of DuckDB at the finish, profiled with 2 workers). Nothing here changes an
+   * output; with one worker there is no waiting and everything loads on first use, as before.
+   *
+   * `idleJobs` are this thread's: `ordered` runs one (a few ms to ~80 ms) each time it would wait for a result.
+   */
+  private readonly idleJobs: (() => void)[] = [];
+  /** Queues this thread's loading ahead: every stage's, then the writers'. Only with worker threads. */
+  planWarmups(stages: string[]): void {
+    if (this.opts.workers <= 1) return;
+    for (const s of stages) this.idleJobs.push(() => void this.inline?.({ kind: 'warm', stages: [s] }));
+    this.idleJobs.push(...WRITER_WARMUPS);
+  }
+  /** Runs one job of loading ahead, if any is left (and this thread has its worker module: it ran a batch). */
+  private readonly idle = (): void => {
+    if (this.inline) this.idleJobs.shift()?.();
+  };
+  /**
+   * Sends each pool thread the loading ahead of `stages`, for the time it would otherwise wait: before a pass's
+   * first batch arrives, and while the main thread plans. Not awaited; a failure is the first batch's to report.
+   */
+  warmPool(stages: string[]): void {
+    const threads = this.opts.workers - 1;
+    if (threads <= 0 || stages.length === 0) return;
+    for (let k = 0; k < threads; k++) this.runInPool<null>({ kind: 'warm', stages }, []).catch(() => undefined);
+  }
 
   /**
    * A chain split in two (SPLIT_AFTER): its first `head` steps, extraction included, on this thread; the rest in the
@@ -467,6 +506,10 @@ class Runner {
     };
     opts.progress.start(label, total);
     const ex = 'entries' in source ? new ExtractOutput(dir) : null;
+    // The pool's threads wait for the first batch: they load the stages they will run meanwhile (with a split chain,
+    // those after the split; extraction's and the head's are this thread's).
+    const split = ex ? this.splitAt(chainSteps(0, 0)) : 0;
+    this.warmPool([...(ex && split === 0 ? ['extract'] : []), ...steps.slice(split).filter((s) => s.op !== 'export').map((s) => s.stage.name)]);
     try {
       if ('entries' in source) {
         await ordered(
@@ -494,6 +537,7 @@ class Runner {
             await take(r);
             opts.progress.tick(r.files!.length);
           },
+          this.idle,
         );
       } else {
         let at = 0;
@@ -510,10 +554,11 @@ class Runner {
             await take(r);
             opts.progress.tick(n);
           },
+          this.idle,
         );
       }
-      if (ex) await ex.commit();
-      for (const o of outputs.values()) await o.commit();
+      // Side by side (settleAll): each commit waits for its file to reach the disk.
+      await settleAll([...(ex ? [ex.commit()] : []), ...[...outputs.values()].map((o) => o.commit())]);
     } catch (err) {
       if (ex) await ex.abort();
       for (const o of outputs.values()) await o.abort();
@@ -557,6 +602,7 @@ class Runner {
       async ({ base, r }) => {
         if (r) for (let k = 0; k < r.at.length; k++) each(base + r.at[k]!, r.values[k]);
       },
+      this.idle,
     );
   }
 }
@@ -585,8 +631,7 @@ class ExtractOutput extends StageOutput {
     await this.files.write(row);
   }
   override async commit(): Promise<void> {
-    await super.commit();
-    await this.files.commit();
+    await settleAll([super.commit(), this.files.commit()]);
   }
   override async abort(): Promise<void> {
     await super.abort();
@@ -641,13 +686,13 @@ export async function runStages(opts: RunOptions): Promise<StageMeta[]> {
   const finish = async (res: PassResult, keys: Map<string, string>, planSeconds = 0): Promise<void> => {
     const fused = [...res.stages.map((s) => s.name), ...(res.exported ? ['export'] : [])];
     const common = { pass: runner.passes, fused, pass_seconds: round3(res.wall), peak_rss_mb: res.peak, workers: opts.workers };
-    for (const [k, s] of res.stages.entries()) {
-      await writeMeta(s.output.log.meta({
-        key: keys.get(s.name)!, code_key: codeKeys.get(s.name)!, output_sha256: s.output.sha256(),
-        seconds: round3((s.output.ms + (k === 0 ? planSeconds * 1000 : 0)) / 1000), ...common,
-        ...(s.inputBytes !== undefined ? { input_bytes: s.inputBytes } : { longest_line_units: s.output.longest }),
-      }));
-    }
+    const stageMetas = res.stages.map((s, k) => s.output.log.meta({
+      key: keys.get(s.name)!, code_key: codeKeys.get(s.name)!, output_sha256: s.output.sha256(),
+      seconds: round3((s.output.ms + (k === 0 ? planSeconds * 1000 : 0)) / 1000), ...common,
+      ...(s.inputBytes !== undefined ? { input_bytes: s.inputBytes } : { longest_line_units: s.output.longest }),
+    }));
+    await settleAll(stageMetas.map((m) => writeAtomic(path.join(dir, `${m.stage}.meta.json`), stableJson(m))));
+    metas.push(...stageMetas);
     if (res.exported) await finishExport(res.exported, common);
     // Release what the pass held for the whole corpus. runStages is an async function, and V8 keeps a finished
     // block's `res` in the suspended frame's registers until the function returns: with the 500 MB benchmark
@@ -678,6 +723,8 @@ export async function runStages(opts: RunOptions): Promise<StageMeta[]> {
 
   try {
     trace('runStages: start');
+    // What this thread may run after the stages it starts with (it takes batches itself when the pool is busy).
+    runner.planWarmups(STAGES.map((s) => s.name));
     const tree = await rawTree(opts.raw);
     trace(`raw tree: ${tree.entries.length} entries`);
     // Extraction's key covers the raw tree (names, sizes, times); later keys cover content (output fingerprints).
@@ -711,6 +758,9 @@ export async function runStages(opts: RunOptions): Promise<StageMeta[]> {
           prepared = res.prepared!;
           prepMs = res.prepareMs;
         }
+        const rest = fusable(i + 1);
+        // The pool's threads wait while this one plans, but for the gathers: they load the next pass's stages.
+        runner.warmPool([g.name, ...rest.filter((s) => s.op !== 'export').map((s) => s.stage.name)]);
         trace(`${g.name}: plan start`);
         opts.progress.start(`${g.name}:plan`, prepared.length);
         const plan: GlobalPlan<unknown> = await g.plan(prepared, g.defaults, {
@@ -721,7 +771,6 @@ export async function runStages(opts: RunOptions): Promise<StageMeta[]> {
         trace(`${g.name}: plan end`);
         prepared = undefined;
         const planSeconds = (performance.now() - t0 + prepMs) / 1000;
-        const rest = fusable(i + 1);
         const steps: PassStep[] = [{ stage: g, op: 'apply', decisions: plan.decisions }, ...rest];
         // The plan's counters and reports are the stage's: written before its meta, which vouches for them.
         for (const [name, rows] of Object.entries(plan.reports)) {

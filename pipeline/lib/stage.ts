@@ -36,6 +36,8 @@ export interface MapStage<I, O, C = Record<string, unknown>> {
    */
   keepsIds?: boolean;
   process(rec: I, config: C): StageResult<O>;
+  /** Loads what `process` would load on its first record (dictionaries, tables): see `warmStage`. */
+  warm?(config: C): void;
 }
 
 /**
@@ -80,6 +82,8 @@ export interface GlobalStage<I, O, C = Record<string, unknown>, P = unknown, D =
   apply(rec: I, decision: D, config: C): StageResult<O>;
   /** Pure, per record: what `plan` asks for with `ctx.gather`. */
   gather?(rec: I, ask: A, config: C): G;
+  /** Loads what `prepare`, `plan` or `apply` would load on first use: see `warmStage`. */
+  warm?(config: C): void;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -15,7 +15,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { STAGES } from '../stages/index.js';
 import { extractFile, EXTRACT_DEFAULTS } from '../stages/extract.js';
-import { assertValid } from './schema.js';
+import { assertValid, validator } from './schema.js';
 import { charsOf, type GlobalStage, type MapStage, type StageResult } from './stage.js';
 import { PipelineError } from './errors.js';
 import { Tally, refOf, removalRow, dropRows } from './rows.js';
@@ -65,6 +65,8 @@ export interface ChainTask {
   kind: 'chain'; files?: { rel: string; abs: Uint8Array }[]; bytes?: Uint8Array; records?: unknown[]; counts?: number[]; steps: ChainStep[];
   handOn?: boolean;
 }
+/** Load ahead what these stages load on first use (lib/runner.ts sends it to a pool thread that would be idle). */
+export interface WarmTask { kind: 'warm'; stages: string[] }
 /** Rows of report/duplicates.jsonl from a batch of dedupe's dropped rows. */
 export interface DuplicatesTask { kind: 'duplicates'; bytes: Uint8Array }
 export interface GatherTask { kind: 'gather'; stage: string; bytes: Uint8Array; /** One per record of the batch; undefined = not asked. */ asks: unknown[] }
@@ -138,6 +140,19 @@ function stageNamed(name: string): AnyMap | AnyGlobal {
   const stage = STAGES.find((s) => s.name === name);
   if (!stage) throw new PipelineError('config', `no stage ${name}`);
   return stage;
+}
+
+/**
+ * Loads what stage `name` loads on its first record (its `warm`: dictionaries, tables) and compiles its output
+ * schema's validator, so that a thread with nothing else to do pays for it ahead. Optional: everything also loads
+ * on first use. `extract` (no stage object) has only its validator.
+ */
+export function warmStage(name: string): void {
+  if (name !== 'extract') {
+    const stage = stageNamed(name);
+    stage.warm?.(stage.defaults);
+  }
+  validator(name);
 }
 
 /**
@@ -370,8 +385,12 @@ export function runGather(t: GatherTask): GatherResult {
 }
 
 /** piscina entry (and the inline path): errors travel back as data so the main thread can rethrow them with their code. */
-export default async function task(t: ChainTask | GatherTask | DuplicatesTask): Promise<ChainResult | GatherResult | Uint8Array | TaskError> {
+export default async function task(t: ChainTask | GatherTask | DuplicatesTask | WarmTask): Promise<ChainResult | GatherResult | Uint8Array | null | TaskError> {
   try {
+    if (t.kind === 'warm') {
+      for (const s of t.stages) warmStage(s);
+      return null;
+    }
     if (t.kind === 'gather') return runGather(t);
     if (t.kind === 'duplicates') return jsonl(duplicatesLines(recordsOf(t.bytes)));
     return await runChain(t);

@@ -21,7 +21,7 @@ import type { Doc } from '../lib/types.js';
 import { boilerplateRows, type BoilerplateConfig } from '../dedup/boilerplate.js';
 import { applyVerdicts } from '../dedup/paragraphs.js';
 import { planDedupe, type Decision } from '../dedup/plan.js';
-import { gatherDoc, prepareDoc, type Ask, type Gathered, type PrepareConfig, type Prepared } from '../dedup/prepare.js';
+import { banding, gatherDoc, prepareDoc, type Ask, type Gathered, type PrepareConfig, type Prepared } from '../dedup/prepare.js';
 
 export type { Decision } from '../dedup/plan.js';
 
@@ -93,5 +93,10 @@ export const dedupe = defineStage<Doc, Doc, DedupeConfig, Prepared, Decision, As
   gather: (doc, ask, cfg) => {
     checkOnce(cfg);
     return gatherDoc(doc, ask, cfg);
+  },
+  // The LSH banding (lib/minhash.ts optimalBands, ~20 ms), needed by the first prepare and by the plan.
+  warm: (cfg) => {
+    checkOnce(cfg);
+    banding(cfg);
   },
 });

@@ -187,6 +187,34 @@ describe('MinHash and LSH', () => {
     expect(b.fn).toBeCloseTo(0.026, 3);
   });
 
+  it('chooses the banding the direct formula chooses, with the same areas (powers per point, Simpson, b then r)', () => {
+    // The definition optimalBands computes incrementally: each area a Simpson sum of 1 − (1 − s^r)^b with powers.
+    const simpson = (f: (x: number) => number, lo: number, hi: number, n = 200) => {
+      const h = (hi - lo) / n;
+      let sum = f(lo) + f(hi);
+      for (let i = 1; i < n; i++) sum += f(lo + i * h) * (i % 2 === 1 ? 4 : 2);
+      return (sum * h) / 3;
+    };
+    const direct = (t: number, perm: number, wfp: number, wfn: number) => {
+      let best = { bands: 1, rows: 1, fp: Infinity, fn: Infinity, err: Infinity };
+      for (let b = 1; b <= perm; b++) {
+        for (let r = 1; b * r <= perm; r++) {
+          const fp = simpson((s) => candidateProbability(s, b, r), 0, t);
+          const fn = simpson((s) => 1 - candidateProbability(s, b, r), t, 1);
+          const err = wfp * fp + wfn * fn;
+          if (err < best.err - 1e-12) best = { bands: b, rows: r, fp, fn, err };
+        }
+      }
+      return best;
+    };
+    for (const [t, perm, wfp, wfn] of [[0.7, 256, 0.5, 0.5], [0.7, 256, 0.1, 0.9], [0.5, 128, 0.5, 0.5], [0.85, 200, 0.3, 0.7], [0.9, 64, 0.9, 0.1], [0.3, 16, 0.5, 0.5], [0.6, 1, 0.5, 0.5]] as const) {
+      const got = optimalBands(t, perm, wfp, wfn), want = direct(t, perm, wfp, wfn);
+      expect([t, perm, got.bands, got.rows]).toEqual([t, perm, want.bands, want.rows]);
+      expect(Math.abs(got.fp - want.fp)).toBeLessThan(1e-12);
+      expect(Math.abs(got.fn - want.fn)).toBeLessThan(1e-12);
+    }
+  });
+
   it('derives 32 bands × 8 rows when false negatives weigh 9 times false positives (our default)', () => {
     const b = optimalBands(0.7, 256, 0.1, 0.9);
     expect([b.bands, b.rows]).toEqual([32, 8]);

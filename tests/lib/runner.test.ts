@@ -10,12 +10,12 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Piscina } from 'piscina';
 import { runStages, SPLIT_AFTER } from '../../pipeline/lib/runner.js';
-import task, { type ChainTask, type GatherTask, type DuplicatesTask } from '../../pipeline/lib/worker.js';
+import task, { type ChainTask, type GatherTask, type DuplicatesTask, type WarmTask } from '../../pipeline/lib/worker.js';
 import { makeProgress } from '../../pipeline/lib/progress.js';
 import { charsOf } from '../../pipeline/lib/stage.js';
 import { ROOT, tempDir } from '../helpers.js';
 
-type AnyTask = ChainTask | GatherTask | DuplicatesTask;
+type AnyTask = ChainTask | GatherTask | DuplicatesTask | WarmTask;
 
 /** A pool that runs every task here, in order, and keeps what it was given. */
 function recordingPool(): { pool: Piscina; tasks: AnyTask[] } {
@@ -75,5 +75,18 @@ describe('runner: work on threads', () => {
     const fromFiles = chains(tasks).filter((t) => t.files);
     expect(fromFiles.length).toBeGreaterThan(0);
     expect(fromFiles[0]!.steps.map((s) => s.stage)).toEqual(['segment', 'normalize', 'clean', 'dedupe']);
+    // Before its first batch, each pool thread loads ahead everything a whole chain runs, extraction included.
+    expect(tasks.slice(0, 2)).toEqual([0, 1].map(() => ({ kind: 'warm', stages: ['extract', 'segment', 'normalize', 'clean', 'dedupe'] })));
+  });
+
+  it('the pool loads ahead what it will run: before pass 1\'s first batch, and while the main thread plans', async () => {
+    const { tasks } = await runWith(2);
+    // The stages after the split, before any chain; then dedupe's and pass 2's stages once pass 1 is over.
+    expect(tasks[0]).toEqual({ kind: 'warm', stages: ['normalize', 'clean', 'dedupe'] });
+    const lastPrepare = tasks.map((t) => t.kind === 'chain' && t.steps.some((s) => s.op === 'prepare')).lastIndexOf(true);
+    expect(tasks[lastPrepare + 1]).toEqual({ kind: 'warm', stages: ['dedupe', 'validate'] });
+    // A warm-up answers nothing, and a stage that does not exist is an error (the first batch would report it too).
+    expect(await task({ kind: 'warm', stages: ['extract', 'segment', 'normalize', 'clean', 'dedupe', 'validate'] })).toBeNull();
+    expect(await task({ kind: 'warm', stages: ['nonesuch'] })).toMatchObject({ error: { code: 'config' } });
   });
 });
