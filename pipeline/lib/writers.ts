@@ -10,7 +10,7 @@ import { closeSync, createWriteStream, openSync, writeSync } from 'node:fs';
 import { rm, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Schema, RecordBatch } from 'apache-arrow';
-import { tempName, commitTemp, WRITE_BUFFER } from './io.js';
+import { tempName, commitTemp, WRITE_BUFFER, WriteBack } from './io.js';
 import { lazy } from './lazy.js';
 
 /**
@@ -48,11 +48,13 @@ export class CsvFileWriter {
   private readonly tmp: string;
   private readonly out;
   private readonly finished: Promise<void>;
+  private readonly back: WriteBack;
   rows = 0;
   formulaLike = 0;
   constructor(readonly file: string, private readonly columns: ColumnSpec[]) {
     this.tmp = tempName(file);
     this.out = createWriteStream(this.tmp, { highWaterMark: WRITE_BUFFER });
+    this.back = new WriteBack(() => (this.out as unknown as { fd?: number | null }).fd);
     this.finished = new Promise<void>((resolve, reject) => {
       this.out.on('finish', () => resolve());
       this.out.on('error', reject);
@@ -86,16 +88,19 @@ export class CsvFileWriter {
     return t;
   }
   private async append(data: string | Uint8Array): Promise<void> {
+    this.back.wrote(data.length);
     if (!this.out.write(data)) await new Promise<void>((res) => this.out.once('drain', () => res()));
   }
   /** Stops writing and removes the temporary file (a failed run leaves the previous file in place). */
   async abort(): Promise<void> {
+    await this.back.settle();
     this.out.end();
     await this.finished.catch(() => undefined);
     await rm(this.tmp, { force: true });
   }
   async close(): Promise<{ rows: number; formulaLike: number }> {
     if (this.pending) this.out.write(this.takePending());
+    await this.back.settle();
     this.out.end();
     await this.finished;
     await commitTemp(this.tmp, this.file);
@@ -197,6 +202,8 @@ export class ArrowFileWriter {
   private pieces: Piece[] = [];
   private pending = 0;
   private wrote = false;
+  private fd: number | null = null;
+  private readonly back = new WriteBack(() => this.fd);
   constructor(readonly file: string, private readonly columns: ColumnSpec[], private readonly batchRows = 8192) {
     if (!Number.isInteger(batchRows) || batchRows < 1) throw new Error(`ArrowFileWriter: batchRows must be a positive integer, got ${batchRows}`);
     this.tmp = tempName(file);
@@ -213,11 +220,15 @@ export class ArrowFileWriter {
    * were still queued in memory at the end of pass 2.)
    */
   private async drain(fd: number): Promise<void> {
+    this.fd = fd;
     try {
       for await (const chunk of this.writer) {
         for (let at = 0; at < chunk.byteLength;) at += writeSync(fd, chunk, at);
+        this.back.wrote(chunk.byteLength);
       }
     } finally {
+      this.fd = null;
+      await this.back.settle();
       closeSync(fd);
     }
   }
