@@ -37,7 +37,7 @@ import type { Progress } from './progress.js';
 import type { RawFileInfo } from './types.js';
 import type { ChainResult, ChainStep, ChainTask, DuplicatesTask, GatherResult, GatherTask, StepResult, TaskError, WarmTask } from './worker.js';
 import { WRITER_WARMUPS } from './writers.js';
-import { ExportOutput, OUTPUT_FILES } from '../stages/export.js';
+import { ExportOutput, OUTPUT_FILES, type RemovedSums } from '../stages/export.js';
 import { Tally } from './rows.js';
 import { DUPLICATES_FROM } from './duplicates.js';
 import { EXTRACT_DEFAULTS } from '../stages/extract.js';
@@ -268,6 +268,8 @@ class StageOutput {
   ms = 0;
   /** UTF-16 units of the longest output line. */
   longest = 0;
+  /** Characters of the removed rows per raw file (StepResult.removedByFile), for the ledger. */
+  readonly removedByFile = new Map<string, number>();
   constructor(readonly dir: string, readonly name: string) {
     this.out = new JsonlWriter(path.join(dir, `${name}.jsonl`));
     this.log = new StageLog(dir, name);
@@ -284,6 +286,8 @@ class StageOutput {
     this.log.tally.merge(r.tally);
     this.ms += r.ms;
     this.longest = Math.max(this.longest, r.longest);
+    const { files, chars } = r.removedByFile;
+    for (let k = 0; k < files.length; k++) this.removedByFile.set(files[k]!, (this.removedByFile.get(files[k]!) ?? 0) + chars[k]!);
   }
   /** The output's fingerprint, once everything is written. */
   sha256(): string {
@@ -300,6 +304,7 @@ class StageOutput {
   /** Drops the ids: they are only needed while the pass writes this stage. */
   release(): void {
     this.ids.clear();
+    this.removedByFile.clear();
   }
 }
 
@@ -678,6 +683,9 @@ export async function runStages(opts: RunOptions): Promise<StageMeta[]> {
   const exportKey = () => sha([codeKeys.get('export')!, ...metas.map((m) => `${m.stage}\t${m.output_sha256}\t${m.stage === 'extract' ? '' : m.key}`)]);
 
   const metas: StageMeta[] = [];
+  // Removed characters per raw file, summed over the stages that ran in this run (the export's ledger re-reads the
+  // removed files of the others, whose outputs were cached).
+  const removedSums: RemovedSums = { byFile: new Map(), stages: new Set() };
   const writeMeta = async (meta: StageMeta) => {
     await writeAtomic(path.join(dir, `${meta.stage}.meta.json`), stableJson(meta));
     metas.push(meta);
@@ -693,6 +701,11 @@ export async function runStages(opts: RunOptions): Promise<StageMeta[]> {
     }));
     await settleAll(stageMetas.map((m) => writeAtomic(path.join(dir, `${m.stage}.meta.json`), stableJson(m))));
     metas.push(...stageMetas);
+    for (const s of res.stages) {
+      if (s.name === 'extract') continue;
+      for (const [f, n] of s.output.removedByFile) removedSums.byFile.set(f, (removedSums.byFile.get(f) ?? 0) + n);
+      removedSums.stages.add(s.name);
+    }
     if (res.exported) await finishExport(res.exported, common);
     // Release what the pass held for the whole corpus. runStages is an async function, and V8 keeps a finished
     // block's `res` in the suspended frame's registers until the function returns: with the 500 MB benchmark
@@ -706,7 +719,7 @@ export async function runStages(opts: RunOptions): Promise<StageMeta[]> {
     // The finish needs the workers only to build report/duplicates.jsonl from dedupe's dropped file.
     if (exported.output.duplicatesInPass) await runner.stopPool();
     trace('export: finish start');
-    const stats = await exported.output.finish(dir, metas, (each) => runner.duplicates(path.join(dir, `${DUPLICATES_FROM}.dropped.jsonl`), each));
+    const stats = await exported.output.finish(dir, metas, (each) => runner.duplicates(path.join(dir, `${DUPLICATES_FROM}.dropped.jsonl`), each), removedSums);
     const n = stats['documents'] as number;
     await writeMeta({
       stage: 'export', key: exportKey(), code_key: codeKeys.get('export')!, output_sha256: '', in: n, out: n, dropped: {}, removed: {}, counters: {},

@@ -48,6 +48,12 @@ export interface ExportFacts {
  * sums the ledger's kept counts; `finish` writes documents.jsonl (a copy of validate.jsonl, which holds the
  * published rows, schema-checked, keys in column order), Parquet (DuckDB, on its own threads) and the report.
  */
+/**
+ * Removed characters per raw file (`source_file`), `unaccounted` rows aside, summed over the removed files of
+ * `stages` while the run wrote them; the ledger reads the removed files of any other stage.
+ */
+export interface RemovedSums { byFile: Map<string, number>; stages: Set<string> }
+
 /** Streams report/duplicates.jsonl's rows (built in the worker pool) to `each`, in order. */
 export type DuplicatesSource = (each: (rows: Uint8Array) => Promise<void>) => Promise<void>;
 
@@ -89,7 +95,7 @@ export class ExportOutput {
    * (built from dedupe's dropped file in the worker pool) when they did not come with the batches. Returns
    * stats.json's content.
    */
-  async finish(stagesDir: string, metas: StageMeta[], duplicates: DuplicatesSource): Promise<Record<string, unknown>> {
+  async finish(stagesDir: string, metas: StageMeta[], duplicates: DuplicatesSource, removedSums: RemovedSums = { byFile: new Map(), stages: new Set() }): Promise<Record<string, unknown>> {
     const { out } = this;
     // DuckDB writes the Parquet file on its own thread, from validate.jsonl (the published rows; documents.jsonl is
     // its copy), from the start: the CSV and Arrow files close, documents.jsonl is copied and the report written
@@ -111,7 +117,7 @@ export class ExportOutput {
       await rename(tmp, jsonl);
       trace('export: documents.jsonl copied');
       const stats = await writeReport(stagesDir, out, metas, { rows: csv.rows, csv_formula_like_cells: csv.formulaLike }, { kept: this.kept, documents: this.documents, chars: this.chars },
-        { writer: this.duplicates, source: this.duplicatesInPass ? null : duplicates });
+        { writer: this.duplicates, source: this.duplicatesInPass ? null : duplicates }, removedSums);
       await parquet;
       return stats;
     } catch (e) {
@@ -129,24 +135,27 @@ export class ExportOutput {
 
 /**
  * Appends a stage's removed file to report/removed.jsonl as it is (its lines are JSON.stringify output, which
- * parse + stringify would give back byte for byte), calling `each` with every row for the per-file sums.
+ * parse + stringify would give back byte for byte), calling `each` (when given) with every row for the per-file
+ * sums. Without `each` the bytes are not decoded: the sums usually come from the run (RemovedSums), and reading
+ * the rows back took ~200 ms of the 50 MB benchmark's finish, where nothing else runs (#9).
  */
-async function copyRemoved(file: string, out: JsonlWriter, each: (r: RemovedRow) => void): Promise<void> {
+async function copyRemoved(file: string, out: JsonlWriter, each?: (r: RemovedRow) => void): Promise<void> {
   const decoder = new StringDecoder('utf8');
   let tail = '';
   let last = 0x0a;
-  for await (const chunk of createReadStream(file)) {
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {
     const buf = chunk as Buffer;
     if (buf.length === 0) continue;
     await out.writeBytes(buf);
     last = buf[buf.length - 1]!;
+    if (!each) continue;
     const text = tail + decoder.write(buf);
     const lines = text.split('\n');
     tail = lines.pop()!;
     for (const line of lines) if (line.length > 0) each(removedFileAndChars(line));
   }
   tail += decoder.end();
-  if (tail.length > 0) each(removedFileAndChars(tail));
+  if (each && tail.length > 0) each(removedFileAndChars(tail));
   if (last !== 0x0a) await out.writeBytes(Buffer.from('\n'));
 }
 
@@ -155,6 +164,7 @@ export async function writeReport(
   stagesDir: string, out: string, metas: StageMeta[], facts: ExportFacts,
   { kept, documents, chars }: { kept: Map<string, { docs: number; chars: number }>; documents: number; chars: number },
   { writer: duplicates, source }: { writer: JsonlWriter; source: DuplicatesSource | null },
+  removedSums: RemovedSums = { byFile: new Map(), stages: new Set() },
 ): Promise<Record<string, unknown>> {
   const rep = path.join(out, 'report');
   await mkdir(rep, { recursive: true });
@@ -164,12 +174,12 @@ export async function writeReport(
   dups.catch(() => undefined);
 
   // removed.jsonl: every span every stage removed, in stage order.
-  const removedBy = new Map<string, number>();
+  const removedBy = new Map(removedSums.byFile);
   const removedOut = new JsonlWriter(path.join(rep, 'removed.jsonl'));
   const dropped = new JsonlWriter(path.join(rep, 'dropped.jsonl'));
   for (const m of metas) {
     if (m.stage === 'extract') continue;
-    await copyRemoved(path.join(stagesDir, `${m.stage}.removed.jsonl`), removedOut, (r) => {
+    await copyRemoved(path.join(stagesDir, `${m.stage}.removed.jsonl`), removedOut, removedSums.stages.has(m.stage) ? undefined : (r) => {
       if (r.rule !== 'unaccounted' && r.source_file) removedBy.set(r.source_file, (removedBy.get(r.source_file) ?? 0) + r.chars);
     });
     for await (const d of readJsonl<DroppedRow>(path.join(stagesDir, `${m.stage}.dropped.jsonl`))) {

@@ -66,4 +66,24 @@ describe('stage cache', () => {
     const after = await Promise.all(['documents.jsonl', 'documents.parquet', 'report/stats.json', 'stages/dedupe.jsonl'].map((f) => readFile(path.join(out, f))));
     after.forEach((b, i) => expect(b.equals(before[i]!)).toBe(true));
   });
+
+  it('writes the same report when some stages ran and others were cached (removed characters per file)', async () => {
+    const raw = await tempDir('jw-mixed-raw-');
+    const out = await tempDir('jw-mixed-out-');
+    for (const f of ['000_942d9b07ec54e766.txt', '002_88c59f0990eab488.txt']) await cp(path.join(ROOT, 'raw', f), path.join(raw, f));
+    const env = { CI: '' };
+    expect((await runCli(['--raw', raw, '--out', out, '--workers', '2'], env)).code).toBe(0);
+    const files = ['report/ledger.jsonl', 'report/removed.jsonl', 'report/dropped.jsonl', 'report/stats.json'];
+    const before = await Promise.all(files.map((f) => readFile(path.join(out, f), 'utf8')));
+    // The ledger sums removed characters per file: from the run for the stages that ran (dedupe, validate), from the
+    // removed files for the cached ones (segment, normalize, clean), which remove most of them.
+    const ledger = before[0]!.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { chars_removed: number; chars_unaccounted: number });
+    expect(ledger.every((r) => r.chars_removed > 0 && r.chars_unaccounted === 0)).toBe(true);
+    for (const s of ['dedupe', 'validate', 'export']) await rm(path.join(out, `stages/${s}.meta.json`));
+    const again = await runCli(['--raw', raw, '--out', out, '--workers', '2'], env);
+    expect(again.code).toBe(0);
+    expect(cachedStages(again.stderr)).toEqual(['extract', 'segment', 'normalize', 'clean']);
+    const after = await Promise.all(files.map((f) => readFile(path.join(out, f), 'utf8')));
+    after.forEach((t, i) => expect(t).toBe(before[i]!));
+  });
 });
