@@ -1,27 +1,29 @@
 /**
- * Script detection and Traditional → Simplified conversion (opencc-js), used by normalize.
+ * Script detection and Traditional → Simplified conversion (OpenCC's, as opencc-js does it: lib/opencc.ts), used by
+ * normalize.
  *
  * Detection measures the share of Han characters that a character-level Traditional → Simplified
  * conversion would change. Conversion is applied only to text detected as Traditional: OpenCC
  * mis-converts some Simplified input (乾安 → 干安, BYVoid/OpenCC issue #1154), so Simplified text must
  * never go through it.
  */
-import * as OpenCC from 'opencc-js';
 import iconv from 'iconv-lite';
+import { converter } from './opencc.js';
 
 /** The OpenCC source variants we convert from (target is always `cn`, mainland Simplified). */
 export type Variant = 't' | 'tw' | 'hk';
 
-// Converters are built once per process: building one parses OpenCC's dictionaries (~50 ms each).
+// opencc-js's conversions (lib/opencc.ts: its dictionaries and configurations, over flat tries), built once per
+// thread: the tries of their dictionary groups are shared (~30 ms in all).
 const toCn: Record<Variant, (s: string) => string> = {
-  t: OpenCC.Converter({ from: 't', to: 'cn' }),
-  tw: OpenCC.Converter({ from: 'tw', to: 'cn' }),
-  hk: OpenCC.Converter({ from: 'hk', to: 'cn' }),
+  t: converter('t', 'cn'),
+  tw: converter('tw', 'cn'),
+  hk: converter('hk', 'cn'),
 };
 // Variant probes: `tw → t` and `hk → t` change exactly the characters whose Taiwan / Hong Kong standard
 // form differs from OpenCC's reference Traditional form (裡/裏, 説/說, 啟/啓, 麵/麪, 着/著…).
-const twToT = OpenCC.Converter({ from: 'tw', to: 't' });
-const hkToT = OpenCC.Converter({ from: 'hk', to: 't' });
+const twToT = converter('tw', 't');
+const hkToT = converter('hk', 't');
 
 const HAN = /\p{Script=Han}/u;
 

@@ -4,7 +4,8 @@
  * Applied to the title, subtitle and every paragraph of a document, in this order:
  *  1. NFC, full-width letters/digits → half-width, invisible and control characters out;
  *  2. stray HTML (entities decoded, tags and mangled end tags removed), converter pinyin `務(wù)` removed;
- *  3. Traditional → Simplified with opencc-js, only for text detected as Traditional;
+ *  3. Traditional → Simplified with OpenCC (opencc-js's tables and conversion, lib/opencc.ts), only for text
+ *     detected as Traditional;
  *  4. redaction masks → one token (`█`), counted in `n_masks`;
  *  5. ASCII punctuation between Chinese characters → full-width; spacing (invisible spaces, spaces
  *     between Chinese characters, runs, ends).
