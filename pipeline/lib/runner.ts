@@ -21,7 +21,7 @@
  * With exactly 2, a chain that starts with extraction is split between the two threads instead (SPLIT_AFTER).
  * Results are written in input order, so outputs are byte-identical whatever the number of workers.
  */
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, rm, stat } from 'node:fs/promises';
 import { createReadStream, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
@@ -106,6 +106,8 @@ export const SPLIT_AFTER = 'segment';
 
 /** Bytes of input JSONL per worker batch (big documents go alone). */
 const BATCH_BYTES = 1 << 20;
+/** The smallest of the shrinking last batches of a pass (byteBatches). */
+const TAIL_MIN_BYTES = 64 << 10;
 export const EXTRACT_BATCH_FILES = 16;
 const EXTRACT_BATCH_BYTES = 4 << 20;
 /**
@@ -223,6 +225,10 @@ function unwrap<T>(r: T | TaskError): T {
  * records of a per-record stage. A line longer than a batch goes alone.
  */
 async function* byteBatches(file: string, maxBytes = BATCH_BYTES): AsyncGenerator<Uint8Array> {
+  // The last batches shrink (a quarter of what is left, down to TAIL_MIN_BYTES): the threads then finish the pass
+  // at nearly the same time, instead of one waiting while the other does a whole last batch.
+  let left = (await stat(file)).size;
+  const size = () => Math.min(maxBytes, Math.max(TAIL_MIN_BYTES, Math.ceil(left / 4)));
   const input = createReadStream(file, { highWaterMark: 1 << 20 });
   let carry: Buffer = Buffer.alloc(0);
   const copy = (b: Buffer) => {
@@ -234,10 +240,11 @@ async function* byteBatches(file: string, maxBytes = BATCH_BYTES): AsyncGenerato
     for await (const chunk of input) {
       const buf: Buffer = carry.length ? Buffer.concat([carry, chunk as Buffer]) : (chunk as Buffer);
       let start = 0;
-      while (buf.length - start >= maxBytes) {
-        let end = buf.lastIndexOf(10, start + maxBytes - 1);
-        if (end < start) end = buf.indexOf(10, start + maxBytes);
+      for (let want = size(); buf.length - start >= want; want = size()) {
+        let end = buf.lastIndexOf(10, start + want - 1);
+        if (end < start) end = buf.indexOf(10, start + want);
         if (end < 0) break; // one line longer than the batch, not complete yet
+        left -= end + 1 - start;
         yield copy(buf.subarray(start, end + 1));
         start = end + 1;
       }

@@ -13,17 +13,31 @@ import { converter } from './opencc.js';
 /** The OpenCC source variants we convert from (target is always `cn`, mainland Simplified). */
 export type Variant = 't' | 'tw' | 'hk';
 
-// opencc-js's conversions (lib/opencc.ts: its dictionaries and configurations, over flat tries), built once per
-// thread: the tries of their dictionary groups are shared (~30 ms in all).
-const toCn: Record<Variant, (s: string) => string> = {
-  t: converter('t', 'cn'),
-  tw: converter('tw', 'cn'),
-  hk: converter('hk', 'cn'),
-};
-// Variant probes: `tw → t` and `hk → t` change exactly the characters whose Taiwan / Hong Kong standard
-// form differs from OpenCC's reference Traditional form (裡/裏, 説/說, 啟/啓, 麵/麪, 着/著…).
-const twToT = converter('tw', 't');
-const hkToT = converter('hk', 't');
+/**
+ * opencc-js's conversions (lib/opencc.ts: its dictionaries and configurations, over flat tries), built on first use,
+ * once per thread (the tries of their dictionary groups are shared; ~30 ms in all): a thread that never normalizes
+ * (the main thread of a 2-worker run) never builds them, and one about to loads them while it waits (`warmScript`).
+ */
+interface Converters {
+  toCn: Record<Variant, (s: string) => string>;
+  /** Variant probes: `tw → t` and `hk → t` change exactly the characters whose Taiwan / Hong Kong standard
+   *  form differs from OpenCC's reference Traditional form (裡/裏, 説/說, 啟/啓, 麵/麪, 着/著…). */
+  twToT: (s: string) => string;
+  hkToT: (s: string) => string;
+}
+let built: Converters | null = null;
+function cc(): Converters {
+  return (built ??= {
+    toCn: { t: converter('t', 'cn'), tw: converter('tw', 'cn'), hk: converter('hk', 'cn') },
+    twToT: converter('tw', 't'),
+    hkToT: converter('hk', 't'),
+  });
+}
+
+/** Builds the converters now (normalize's `warm`). */
+export function warmScript(): void {
+  cc();
+}
 
 const HAN = /\p{Script=Han}/u;
 
@@ -57,7 +71,7 @@ function tradAt(cp: number): boolean {
   let f = FACTS[cp]!;
   if (!(f & TRAD_KNOWN)) {
     const ch = String.fromCodePoint(cp);
-    f |= TRAD_KNOWN | (toCn.t(ch) !== ch ? IS_TRAD : 0);
+    f |= TRAD_KNOWN | (cc().toCn.t(ch) !== ch ? IS_TRAD : 0);
     FACTS[cp] = f;
   }
   return (f & IS_TRAD) !== 0;
@@ -89,7 +103,7 @@ function forEachCodePoint(text: string, each: (cp: number) => void): void {
 /** True when a character-level Traditional → Simplified conversion changes `ch` (one Han character). */
 export function isTraditionalChar(ch: string): boolean {
   const cp = singleCodePoint(ch);
-  return cp >= 0 ? tradAt(cp) : toCn.t(ch) !== ch;
+  return cp >= 0 ? tradAt(cp) : cc().toCn.t(ch) !== ch;
 }
 
 /**
@@ -193,8 +207,8 @@ export function detectVariant(text: string): Variant {
     let v = VARIANT[cp]!;
     if (v === 0) {
       const c = String.fromCodePoint(cp);
-      const inTw = twToT(c) !== c;
-      const inHk = hkToT(c) !== c;
+      const inTw = cc().twToT(c) !== c;
+      const inHk = cc().hkToT(c) !== c;
       v = inTw && !inHk ? 2 : inHk && !inTw ? 3 : 1;
       VARIANT[cp] = v;
     }
@@ -206,5 +220,5 @@ export function detectVariant(text: string): Variant {
 
 /** Convert Traditional text to mainland Simplified with OpenCC (`variant → cn`). Only call on Traditional text. */
 export function toSimplified(text: string, variant: Variant): string {
-  return toCn[variant](text);
+  return cc().toCn[variant](text);
 }

@@ -18,7 +18,7 @@ import { isSpaceUnit } from '../lib/unicode.js';
 import type { Doc, Removal, Script } from '../lib/types.js';
 import {
   detectVariant, scriptStats, addStats, textEvidence, toSimplified, isTraditionalChar,
-  type ScriptStats, type ScriptThresholds, type Variant,
+  type ScriptStats, type ScriptThresholds, type Variant, warmScript,
 } from '../lib/script.js';
 import { INVISIBLE, SPACE_RUN } from '../rules/normalize-invisible.js';
 import {
@@ -71,14 +71,19 @@ const STEP1_CHARS = new RegExp(`${FULLWIDTH_ALNUM.source}|[．％]|${INVISIBLE.m
  * character (tests/rules/normalize-rules.test.ts checks the rule data stays so), so a text has a match exactly when
  * one of its units is flagged. A table read per unit instead of the regex scan, over the 108,591 paragraphs of the
  * 50 MB benchmark (medians of 7): 76 ms with the regex, 51 ms so, in the thread that is pass 1's bottleneck with 2
- * workers. Filled up front (~10 ms per thread at start-up): filling each entry on first sight instead cost a
- * branch per unit, 60 ms, which loses to the fill from ~20 MB of text on.
+ * workers. Filled whole on first use (~10 ms; ahead, by the stage's `warm`, in a thread that waits): filling each
+ * entry on first sight instead cost a branch per unit, 60 ms, which loses to the fill from ~20 MB of text on.
  */
 const STEP1_UNIT = new Uint8Array(0x10000);
-for (let c = 0; c < 0x10000; c++) if (c < 0xd800 || c > 0xdfff) STEP1_UNIT[c] = STEP1_CHARS.test(String.fromCharCode(c)) ? 1 : 0;
+let step1Filled = false;
+function fillStep1(): void {
+  for (let c = 0; c < 0x10000; c++) if (c < 0xd800 || c > 0xdfff) STEP1_UNIT[c] = STEP1_CHARS.test(String.fromCharCode(c)) ? 1 : 0;
+  step1Filled = true;
+}
 
 /** Whether step 1 has anything to rewrite in `s` (a surrogate, which the table cannot answer for, asks the regex). */
 function hasStep1Chars(s: string): boolean {
+  if (!step1Filled) fillStep1();
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c >= 0xd800 && c <= 0xdfff) return STEP1_CHARS.test(s);
@@ -456,6 +461,11 @@ export const normalize = defineStage<Doc, Doc, NormalizeConfig>({
     hansMaxShare: 0.01,
     pinyinMinAnnotations: 3,
     maxRounds: 4,
+  },
+  // The script converters (~30 ms) and step 1's table (~10 ms), which the first document would build.
+  warm: () => {
+    warmScript();
+    if (!step1Filled) fillStep1();
   },
   process(doc, cfg) {
     const hasTitle = doc.title !== null;
