@@ -1,7 +1,8 @@
 /**
  * The boilerplate report: paragraphs of kept documents that recur in at least `boilerplateMinDocs` documents from
  * at least `boilerplateMinFiles` source files (banners nobody wrote a rule for), from the paragraph hashes in
- * the prepared values; the excerpt of each reported paragraph is gathered from the worker pool.
+ * the prepared values (their fast keys); the excerpt and the sha256 `hash` of each reported paragraph are gathered
+ * from the worker pool.
  *
  * Memory: 8 bytes per paragraph hash of a kept document while they are sorted (a BigUint64Array), then only the
  * hashes that recur often enough; no Map entry or string per distinct paragraph.
@@ -18,6 +19,7 @@ export interface BoilerplateConfig {
   boilerplateMaxRows: number;
 }
 
+/** A row of report/boilerplate_candidates.jsonl; `hash` is the first 64 bits of sha256 of the canonical paragraph. */
 export interface BoilerplateRow { hash: string; excerpt: string; canonical_chars: number; docs: number; source_files: number }
 
 const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
@@ -79,24 +81,31 @@ export async function boilerplateRows(prepared: readonly Prepared[], kept: (i: n
   const sorted = Float64Array.from(seen).sort();
   for (let k = 0; k < sorted.length; k++) if (k === 0 || sorted[k] !== sorted[k - 1]) { const j = Math.floor(sorted[k]! / 2 ** 26); files[j] = files[j]! + 1; }
 
-  const chosen = [...docs.keys()]
+  // Rows go by documents, then files, then `hash` (sha256, known only once gathered): the candidates taken are those
+  // ranked within boilerplateMaxRows by documents and files, with every one tied with the last of them.
+  const byCount = [...docs.keys()]
     .filter((j) => files[j]! >= cfg.boilerplateMinFiles)
-    .map((j) => ({ j, hash: paraHashHex(qHi[j]!, qLo[j]!) }))
-    .sort((a, b) => docs[b.j]! - docs[a.j]! || files[b.j]! - files[a.j]! || (a.hash < b.hash ? -1 : 1))
-    .slice(0, cfg.boilerplateMaxRows);
+    .sort((a, b) => docs[b]! - docs[a]! || files[b]! - files[a]! || a - b);
+  const last = byCount[Math.min(cfg.boilerplateMaxRows, byCount.length) - 1];
+  const chosen = last === undefined ? [] : byCount
+    .filter((j) => docs[j]! > docs[last]! || (docs[j] === docs[last] && files[j]! >= files[last]!))
+    .map((j) => ({ j, key: paraHashHex(qHi[j]!, qLo[j]!) }));
 
-  // 3. Excerpts, from the worker pool.
+  // 3. Excerpts and sha256 hashes, from the worker pool.
   const asks = new Map<number, Ask>();
   for (const c of chosen) {
     const i = second[c.j]!;
     const a = asks.get(i) ?? asks.set(i, { id: idOf(prepared[i]!), paragraphs: [] }).get(i)!;
-    a.paragraphs!.push(c.hash);
+    a.paragraphs!.push(c.key);
   }
-  const answers = new Map<string, { excerpt: string; chars: number }>(); // "doc index/hash" → answer
+  const answers = new Map<string, Gathered['paragraphs'][number]>(); // "doc index/key" → answer
   await ctx.gather(asks, (i, value) => { asks.get(i)!.paragraphs!.forEach((h, k) => answers.set(`${i}/${h}`, value.paragraphs[k]!)); });
-  return chosen.map(({ j, hash }) => {
-    const a = answers.get(`${second[j]!}/${hash}`);
-    if (!a) throw new Error(`dedupe: gather gave no excerpt for boilerplate paragraph ${hash}`);
-    return { hash, excerpt: a.excerpt, canonical_chars: a.chars, docs: docs[j]!, source_files: files[j]! };
-  });
+  return chosen
+    .map(({ j, key }) => {
+      const a = answers.get(`${second[j]!}/${key}`);
+      if (!a) throw new Error(`dedupe: gather gave no excerpt for boilerplate paragraph ${key}`);
+      return { hash: a.hash, excerpt: a.excerpt, canonical_chars: a.chars, docs: docs[j]!, source_files: files[j]! };
+    })
+    .sort((a, b) => b.docs - a.docs || b.source_files - a.source_files || (a.hash < b.hash ? -1 : a.hash > b.hash ? 1 : 0))
+    .slice(0, cfg.boilerplateMaxRows);
 }
