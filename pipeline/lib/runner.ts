@@ -106,6 +106,8 @@ export const SPLIT_AFTER = 'segment';
 
 /** Bytes of input JSONL per worker batch (big documents go alone). */
 const BATCH_BYTES = 1 << 20;
+/** Tasks the pool must have in hand for this thread to load ahead while it waits (Runner.idle). */
+const IDLE_BACKLOG = 4;
 /** The smallest of the shrinking last batches of a pass (byteBatches). */
 const TAIL_MIN_BYTES = 64 << 10;
 export const EXTRACT_BATCH_FILES = 16;
@@ -192,13 +194,15 @@ function skipReason(rel: string): string | null {
 
 /**
  * Runs tasks with at most `inflight` pending, consuming results strictly in submission order. `idle` is called
- * whenever this thread is about to wait for a result that is not there yet (Runner.idle: loading ahead).
+ * whenever this thread is about to wait for a result that is not there yet (Runner.idle: loading ahead), with
+ * `draining` true once every batch is submitted and only results are left to wait for.
  */
-async function ordered<B, R>(batches: AsyncIterable<B> | Iterable<B>, run: (b: B) => Promise<R>, inflight: number, consume: (r: R) => Promise<void>, idle?: () => void): Promise<void> {
+async function ordered<B, R>(batches: AsyncIterable<B> | Iterable<B>, run: (b: B) => Promise<R>, inflight: number, consume: (r: R) => Promise<void>, idle?: (draining: boolean) => void): Promise<void> {
   const queue: { p: Promise<R>; done: boolean }[] = [];
+  let draining = false;
   const next = async (): Promise<R> => {
     const head = queue.shift()!;
-    if (!head.done) idle?.();
+    if (!head.done) idle?.(draining);
     return head.p;
   };
   for await (const b of batches) {
@@ -208,6 +212,7 @@ async function ordered<B, R>(batches: AsyncIterable<B> | Iterable<B>, run: (b: B
     queue.push(entry);
     if (queue.length >= inflight) await consume(await next());
   }
+  draining = true;
   while (queue.length) await consume(await next());
 }
 
@@ -372,18 +377,23 @@ class Runner {
    * Arrow at pass 2's start, 80 ms of DuckDB at the finish, profiled with 2 workers). Nothing here changes an
    * output; with one worker there is no waiting and everything loads on first use, as before.
    *
-   * `idleJobs` are this thread's: `ordered` runs one (a few ms to ~80 ms) each time it would wait for a result.
+   * `idleJobs` are this thread's: `ordered` runs one (a few ms to ~80 ms) each time it would wait for a result,
+   * once every batch of the pass is handed out (this thread then only waits for results), or before that while
+   * the pool has IDLE_BACKLOG tasks: run whenever this thread waited, loading Arrow and DuckDB early in pass 1 left
+   * the pool thread waiting ~150 ms for batches this thread had not made yet (profiled).
    */
   private readonly idleJobs: (() => void)[] = [];
-  /** Queues this thread's loading ahead: every stage's, then the writers'. Only with worker threads. */
+  /** Queues this thread's loading ahead: the stages it will run later (`stages`), then the writers'. Only with
+   *  worker threads. */
   planWarmups(stages: string[]): void {
     if (this.opts.workers <= 1) return;
     for (const s of stages) this.idleJobs.push(() => void this.inline?.({ kind: 'warm', stages: [s] }));
     this.idleJobs.push(...WRITER_WARMUPS);
   }
-  /** Runs one job of loading ahead, if any is left (and this thread has its worker module: it ran a batch). */
-  private readonly idle = (): void => {
-    if (this.inline) this.idleJobs.shift()?.();
+  /** Runs one job of loading ahead, if any is left, the pool has enough queued, and this thread has its worker
+   *  module (it ran a batch). */
+  private readonly idle = (draining: boolean): void => {
+    if (this.inline && (draining || this.poolPending >= IDLE_BACKLOG)) this.idleJobs.shift()?.();
   };
   /**
    * Sends each pool thread the loading ahead of `stages`, for the time it would otherwise wait: before a pass's
@@ -743,8 +753,11 @@ export async function runStages(opts: RunOptions): Promise<StageMeta[]> {
 
   try {
     trace('runStages: start');
-    // What this thread may run after the stages it starts with (it takes batches itself when the pool is busy).
-    runner.planWarmups(STAGES.map((s) => s.name));
+    // What this thread will run after the first pass, whose stages it loads as it runs them (it takes batches of
+    // later passes itself when the pool is busy): the stages that do not map records in the first pass (dedupe's
+    // prepare there runs in the pool, its plan here).
+    const first = new Set(fusable(0).filter((s) => s.op === 'map').map((s) => s.stage.name));
+    runner.planWarmups(STAGES.map((s) => s.name).filter((n) => !first.has(n)));
     const tree = await rawTree(opts.raw);
     trace(`raw tree: ${tree.entries.length} entries`);
     // Extraction's key covers the raw tree (names, sizes, times); later keys cover content (output fingerprints).
