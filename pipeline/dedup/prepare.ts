@@ -136,6 +136,12 @@ class Units {
 /** The halves of the last `paragraphKey`. */
 let keyHi = 0, keyLo = 0;
 
+/** MurmurHash3's mix of one 32-bit block. */
+function mix(k: number): number {
+  k = Math.imul(k, 0xcc9e2d51);
+  return Math.imul((k << 15) | (k >>> 17), 0x1b873593);
+}
+
 /**
  * The key under which the boilerplate report groups a canonical paragraph: 64 bits, two MurmurHash3 (x86, 32-bit)
  * accumulators with different seeds over the text's UTF-16 units taken two at a time, each finished with fmix32.
@@ -144,11 +150,10 @@ let keyHi = 0, keyLo = 0;
  * paragraphs reported. sha256 for every paragraph was 1.2 µs a call: 120 ms for the 98,243 paragraphs of the 50 MB
  * benchmark, in the thread that bounds pass 1 with 2 workers (#9).
  */
-export function paragraphKey(s: string): void {
+function paragraphKey(s: string): void {
   let h1 = 0x2b7e1516, h2 = 0x7f4a7c15;
   const n = s.length;
   let i = 0;
-  const mix = (k: number) => Math.imul(((k = Math.imul(k, 0xcc9e2d51)) << 15) | (k >>> 17), 0x1b873593);
   for (; i + 1 < n; i += 2) {
     const k = mix(s.charCodeAt(i) | (s.charCodeAt(i + 1) << 16));
     h1 ^= k;
@@ -166,11 +171,12 @@ export function paragraphKey(s: string): void {
 }
 
 /** The first 64 bits of sha256 of a canonical paragraph, as 16 hex digits (the boilerplate report's `hash`). */
-export function paragraphSha(c: string): string {
+function paragraphSha(c: string): string {
   return sha256(c).toString('hex', 0, 8);
 }
 
-/** Kept paragraphs (index, canonical form) eligible for the boilerplate report, with their key (`paragraphKey`), in order. */
+/** Kept paragraphs (index, canonical form) eligible for the boilerplate report, with their key (`paragraphKey`),
+ *  in order. */
 function boilerplateParagraphs(canon: readonly string[], gone: ReadonlySet<number>, cfg: PrepareConfig, f: (i: number, hi: number, lo: number) => void): void {
   for (let i = 0; i < canon.length; i++) {
     if (gone.has(i)) continue;
