@@ -95,7 +95,7 @@ export class ExportOutput {
    * (built from dedupe's dropped file in the worker pool) when they did not come with the batches. Returns
    * stats.json's content.
    */
-  async finish(stagesDir: string, metas: StageMeta[], duplicates: DuplicatesSource, removedSums: RemovedSums = { byFile: new Map(), stages: new Set() }): Promise<Record<string, unknown>> {
+  async finish(stagesDir: string, metas: StageMeta[], duplicates: DuplicatesSource, removedSums: RemovedSums): Promise<Record<string, unknown>> {
     const { out } = this;
     // DuckDB writes the Parquet file on its own thread, from validate.jsonl (the published rows; documents.jsonl is
     // its copy), from the start: the CSV and Arrow files close, documents.jsonl is copied and the report written
@@ -164,7 +164,7 @@ export async function writeReport(
   stagesDir: string, out: string, metas: StageMeta[], facts: ExportFacts,
   { kept, documents, chars }: { kept: Map<string, { docs: number; chars: number }>; documents: number; chars: number },
   { writer: duplicates, source }: { writer: JsonlWriter; source: DuplicatesSource | null },
-  removedSums: RemovedSums = { byFile: new Map(), stages: new Set() },
+  removedSums: RemovedSums,
 ): Promise<Record<string, unknown>> {
   const rep = path.join(out, 'report');
   await mkdir(rep, { recursive: true });
