@@ -7,15 +7,12 @@ NODE_DEPS := node_modules/.package-lock.json
 
 .PHONY: dataset build test typecheck unit clean deps
 
-# Install the dependencies from the lockfile when they are missing or older than the lockfile.
-# `npm ci` first. Some native packages (@duckdb/node-bindings, @node-rs/jieba) declare per-platform optional
-# packages that the registry does not serve for every platform; npm then leaves them out of the lockfile and
-# `npm ci` refuses it as "out of sync" (npm/cli#9846). In that case `npm install --no-save` installs the same
-# locked versions without rewriting the lockfile.
+# Install the dependencies from the lockfile when they are missing or older than the lockfile: `npm ci`, which
+# installs exactly what package-lock.json records. The lockfile is complete (every platform's optional packages
+# of @duckdb/node-bindings, @node-rs/jieba and esbuild), so `npm ci` fails only when package.json and the lockfile
+# disagree: then it stops here rather than install something else than what is locked.
 $(NODE_DEPS): package-lock.json package.json
-	@npm ci --no-audit --no-fund --loglevel=error 2>/dev/null || { \
-	  echo "npm ci refused the lockfile (platform packages the registry lacks, npm/cli#9846): installing the locked versions with npm install --no-save"; \
-	  npm install --no-save --no-audit --no-fund; }
+	@npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
 deps: $(NODE_DEPS)
