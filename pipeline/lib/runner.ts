@@ -193,6 +193,27 @@ function skipReason(rel: string): string | null {
 }
 
 /**
+ * The ledger facts of a raw entry that is answered without reading it (skipped, a symlink, not a regular file, an
+ * unlistable folder, over the size limit), or null for a file to extract. Also used by the distributed run's shard
+ * jobs (pipeline/distributed/), so that both classify entries alike.
+ */
+export function localInfo(e: RawEntry): RawFileInfo | null {
+  const base: RawFileInfo = { path: e.rel, bytes: e.kind === 'file' ? e.size : 0, sha256: '', format: null, encoding: null, encoding_method: null, status: 'rejected', reason: null, detail: e.nameEncoding ? `file name decoded as ${e.nameEncoding}` : null };
+  const skip = skipReason(e.rel);
+  if (skip) return { ...base, bytes: e.size, status: 'skipped', reason: skip, detail: 'not a source document' };
+  if (e.kind === 'symlink') return { ...base, reason: 'symlink', detail: 'symbolic links are not followed' };
+  if (e.kind === 'unreadable') return { ...base, reason: 'unreadable', detail: `cannot list folder: ${e.error ?? 'EIO'}` };
+  if (e.kind !== 'file') return { ...base, reason: 'not_regular_file', detail: 'not a regular file' };
+  if (e.size > EXTRACT_DEFAULTS.maxFileBytes) return { ...base, reason: 'too_large', detail: `${e.size} bytes > limit ${EXTRACT_DEFAULTS.maxFileBytes}` };
+  return null;
+}
+
+/** An extracted file's ledger facts with the walk's fact that its name was not UTF-8 (`enc`), if so. */
+export function withNameEncoding(info: RawFileInfo, enc: string | null): RawFileInfo {
+  return enc ? { ...info, detail: [info.detail, `file name decoded as ${enc}`].filter(Boolean).join('; ') } : info;
+}
+
+/**
  * Runs tasks with at most `inflight` pending, consuming results strictly in submission order. `idle` is called
  * whenever this thread is about to wait for a result that is not there yet (Runner.idle: loading ahead), with
  * `draining` true once every batch is submitted and only results are left to wait for.
@@ -270,8 +291,9 @@ function lineCount(bytes: Uint8Array): number {
   return bytes.length > from ? n + 1 : n;
 }
 
-/** One stage's outputs while a pass runs: its files, fingerprint, ids, tally and thread time. */
-class StageOutput {
+/** One stage's outputs while a pass runs: its files, fingerprint, ids, tally and thread time. The distributed
+ *  run's final assembly (pipeline/distributed/) writes through it too, so its files are the same bytes. */
+export class StageOutput {
   readonly out: JsonlWriter;
   readonly log: StageLog;
   readonly hash = createHash('sha256');
@@ -466,14 +488,7 @@ class Runner {
       curBytes = 0;
     };
     for (const e of entries) {
-      const base: RawFileInfo = { path: e.rel, bytes: e.kind === 'file' ? e.size : 0, sha256: '', format: null, encoding: null, encoding_method: null, status: 'rejected', reason: null, detail: e.nameEncoding ? `file name decoded as ${e.nameEncoding}` : null };
-      const skip = skipReason(e.rel);
-      let info: RawFileInfo | null = null;
-      if (skip) info = { ...base, bytes: e.size, status: 'skipped', reason: skip, detail: 'not a source document' };
-      else if (e.kind === 'symlink') info = { ...base, reason: 'symlink', detail: 'symbolic links are not followed' };
-      else if (e.kind === 'unreadable') info = { ...base, reason: 'unreadable', detail: `cannot list folder: ${e.error ?? 'EIO'}` };
-      else if (e.kind !== 'file') info = { ...base, reason: 'not_regular_file', detail: 'not a regular file' };
-      else if (e.size > EXTRACT_DEFAULTS.maxFileBytes) info = { ...base, reason: 'too_large', detail: `${e.size} bytes > limit ${EXTRACT_DEFAULTS.maxFileBytes}` };
+      const info = localInfo(e);
       if (info) {
         flush();
         batches.push({ local: info });
@@ -549,11 +564,8 @@ class Runner {
               opts.progress.tick(1);
               return;
             }
-            r.files!.forEach((f, i) => {
-              // The name's legacy encoding is a fact of the walk, not of the bytes.
-              const enc = r.remote![i]!.nameEncoding;
-              if (enc) f.info = { ...f.info, detail: [f.info.detail, `file name decoded as ${enc}`].filter(Boolean).join('; ') };
-            });
+            // The name's legacy encoding is a fact of the walk, not of the bytes.
+            r.files!.forEach((f, i) => { f.info = withNameEncoding(f.info, r.remote![i]!.nameEncoding); });
             for (const f of r.files!) await ex!.file(f.info, f.units, f.chars);
             ex!.ms += r.extractMs ?? 0;
             await take(r);
@@ -630,7 +642,7 @@ class Runner {
 }
 
 /** Extraction's outputs while a pass runs: the units, the per-file ledger facts and their common fingerprint. */
-class ExtractOutput extends StageOutput {
+export class ExtractOutput extends StageOutput {
   readonly files: JsonlWriter;
   inputBytes = 0;
   constructor(dir: string) {
