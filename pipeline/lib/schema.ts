@@ -15,6 +15,19 @@ export const SCHEMA_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.ur
 // ajv-formats is CommonJS; its default export arrives wrapped under ESM.
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (a: Ajv) => Ajv;
 
+/**
+ * Formats of our own, for checks a `pattern` would make over unbounded text. A regular expression like
+ * `^[^\n]+$` runs V8's backtracking engine, whose stack grows with the match: on a 12 M-character line of CJK text
+ * (a one-line 36 MB `.txt`) it threw `Maximum call stack size exceeded` and stopped the run. A plain scan is linear
+ * and has no stack. tests/lib/schema.test.ts runs every `pattern` left in schemas/ over 12 M-character strings.
+ */
+export const FORMATS: Record<string, (s: string) => boolean> = {
+  /** One non-empty line: no `\n`. */
+  'single-line': (s) => s.length > 0 && !s.includes('\n'),
+  /** A relative POSIX path inside a release folder: not absolute, no backslash, no `..` segment. */
+  'release-path': (s) => s.length > 0 && !s.startsWith('/') && !s.includes('\\') && !s.split('/').includes('..'),
+};
+
 let ajv: Ajv | null = null;
 const compiled = new Map<string, ValidateFunction>();
 
@@ -22,6 +35,7 @@ function instance(): Ajv {
   if (ajv) return ajv;
   ajv = new Ajv({ allErrors: false, strict: true, strictTypes: false, allowUnionTypes: true });
   addFormats(ajv);
+  for (const [name, validate] of Object.entries(FORMATS)) ajv.addFormat(name, { type: 'string', validate });
   for (const f of readdirSync(SCHEMA_DIR).filter((f) => f.endsWith('.schema.json')).sort()) {
     const schema = JSON.parse(readFileSync(path.join(SCHEMA_DIR, f), 'utf8')) as AnySchema & { $id?: string };
     ajv.addSchema(schema, f);
