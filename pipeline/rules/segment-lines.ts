@@ -98,3 +98,23 @@ export const PREVIEW_END = /(?:(?<!\.)\.{3,}|(?<!…)…+)$/u;
  * The split is made after sentence-closing punctuation only, so a title that uses U+3000 as a gap stays whole.
  */
 export const RUN_TOGETHER = /(?<=[。！？!?；;…”’」』）)])[\s]*\u3000{2,}(?=\S)/gu;
+
+/**
+ * What a site banner between the articles of a compilation looks like: a notice or a site name. The words are
+ * those of the notices 范文/文库 sites put before each article (`本文系作者原创投稿，仅供学习参考，请勿照搬照抄！`
+ * in raw/002, `本站文章仅供学习参考，请勿转载！`, `【声明：…不代表本网立场…】`, `更多精品范文请关注××网`,
+ * `温馨提示：本文档下载后可编辑…`, `××网整理，仅供学习交流使用。`) and a domain. A line that recurs without any of them
+ * is content (a price line in a list of scenic spots, a table cell, the issuing office that heads a gov.cn letter
+ * and signs it: `国务院办公厅`, seen on gov.cn pages in ../shared/eval/real/govcn/) and never a separator.
+ */
+export const BANNER_LOOK =
+  /本文|本站|本网|本平台|文章|范文|文档|仅供|参考|转载|原创|投稿|版权|声明|出处|整理|关注|下载|侵权|请勿|欢迎|温馨提示|网站|[\p{Script=Han}]网(?:[（(，,。！!\s]|$)|www\.|\.(?:com|cn|net|org)\b/u;
+
+/**
+ * Source formats whose unit is one article unless it shows a real table of contents or ordinal article headings
+ * (`篇一：`, `【篇二】`): an HTML page and a Word file. Their lines are the source's blocks (HTML block elements,
+ * Word paragraphs), so they are paragraph boundaries and never joined as page breaks; a recurring line, a
+ * numbered run or a bracketed column title inside them is structure (issue 21: a gov.cn letter cut in two at its
+ * signing office, a list page cut at a repeated price line).
+ */
+export const ONE_ARTICLE_FORMATS: ReadonlySet<string> = new Set(['html', 'docx']);

@@ -27,8 +27,8 @@ import {
   COLUMN_HEADING, IN_ARTICLE_LABELS, NUMBERED_LINE, ORDINAL_HEADINGS, STRUCTURE_HEADINGS, TOC_HEADER, TOC_PAGE_TRAILER,
 } from '../rules/headings.js';
 import {
-  CLAUSE_COMMA, CLOSED_LINE, DATELINE_SUBTITLE, EXCLAIM_END, LABEL_LINE, LABEL_LINE_MAX_CHARS, META_KEY_LINE, NOT_TITLE_END,
-  PREVIEW_END, repeatsTitle, RUN_TOGETHER, SALUTATION, SENTENCE_END_INSIDE, SENTENCE_INSIDE, SUBTITLE_GAP_MAX, SUBTITLE_LINE,
+  BANNER_LOOK, CLAUSE_COMMA, CLOSED_LINE, DATELINE_SUBTITLE, EXCLAIM_END, LABEL_LINE, LABEL_LINE_MAX_CHARS, META_KEY_LINE, NOT_TITLE_END,
+  ONE_ARTICLE_FORMATS, PREVIEW_END, repeatsTitle, RUN_TOGETHER, SALUTATION, SENTENCE_END_INSIDE, SENTENCE_INSIDE, SUBTITLE_GAP_MAX, SUBTITLE_LINE,
 } from '../rules/segment-lines.js';
 import { GENRES, OPENING_CHARS, TRADITIONAL_FOLD } from '../rules/genres.js';
 
@@ -67,6 +67,9 @@ export interface SegmentConfig {
   minBrokenShare: number;
 }
 
+/** Most lines a container title is broken into at the top of the text (gov.cn titles run over 2–3 lines). */
+const MAX_TITLE_PARTS = 4;
+
 /** Longest title line (countChars); exported for the clean stage, which also needs to recognise title lines. */
 export const MAX_TITLE_CHARS = 60;
 
@@ -93,6 +96,12 @@ interface Unit {
   /** Whole lines removed (table of contents, separators, collection title), by 0-based index → rule. */
   gone: Map<number, string>;
   cfg: SegmentConfig;
+  /**
+   * The unit is one page or one Word file (source_format in ONE_ARTICLE_FORMATS): one article unless it shows a
+   * real table of contents or ordinal article headings, and each of its lines is a block of the source (HTML block
+   * elements, Word paragraphs), so lines are never joined as page breaks.
+   */
+  oneArticle: boolean;
 }
 
 export const segment = defineStage<ExtractRecord, Doc, SegmentConfig>({
@@ -101,7 +110,7 @@ export const segment = defineStage<ExtractRecord, Doc, SegmentConfig>({
   describe: 'splits compiled files into documents, finds titles and genres, rebuilds broken paragraphs',
   defaults: SEGMENT_DEFAULTS,
   process(rec, cfg) {
-    const u: Unit = { t: rec.text.split('\n').map((l) => l.trim()), gone: new Map(), cfg };
+    const u: Unit = { t: rec.text.split('\n').map((l) => l.trim()), gone: new Map(), cfg, oneArticle: ONE_ARTICLE_FORMATS.has(rec.source_format) };
     const removed: Removal[] = [];
     const counts: Record<string, number> = {};
     const add = (k: string, n = 1) => { counts[k] = (counts[k] ?? 0) + n; };
@@ -166,11 +175,15 @@ function findStarts(u: Unit, removeLine: (i: number, rule: string) => void): Sta
   }
   const ordinal = byLine.size === 0 ? ordinalStarts(u) : [];
   ordinal.forEach(put);
-  if (byLine.size === 0) numberedStarts(u).forEach(put);
-  const sep = separatorStarts(u);
-  for (const i of sep.lines) removeLine(i, 'article_separator');
-  sep.starts.forEach(put);
-  columnStarts(u, [...byLine.keys()]).forEach(put);
+  // A web page or a Word file is one article unless it shows a table of contents or ordinal article headings:
+  // the weak forms (a numbered title run, a recurring line, a column title) are structure inside it there.
+  if (!u.oneArticle) {
+    if (byLine.size === 0) numberedStarts(u).forEach(put);
+    const sep = separatorStarts(u);
+    for (const i of sep.lines) removeLine(i, 'article_separator');
+    sep.starts.forEach(put);
+    columnStarts(u, [...byLine.keys()]).forEach(put);
+  }
 
   // A heading followed by no body is not a document start (its line stays in the document before).
   const sorted = [...byLine.values()].sort((a, b) => a.i - b.i);
@@ -290,17 +303,20 @@ function numberedStarts(u: Unit): Start[] {
 }
 
 /**
- * A line that recurs (same text, 2+ times) right before article titles: a site banner between articles. Each
- * occurrence must be followed by a title-like line or the end, with at least two different titles following
- * (so a duplicated article's title, followed twice by the same subtitle, is not taken for a banner), and the
- * stretches between occurrences must be article-sized.
+ * A line that recurs (same text, 2+ times) right before article titles: a site banner between articles. It must
+ * look like a banner (a site name or a notice: BANNER_LOOK), and stand before each part: nothing but a collection
+ * title (at most two title-like lines) before its first occurrence. Each occurrence must be followed by a
+ * title-like line or the end, with at least two different titles following (so a duplicated article's title,
+ * followed twice by the same subtitle, is not taken for a banner), and every part (between occurrences and after
+ * the last) must be article-sized. A recurring line that is none of these (a price line, a table cell, an office
+ * that both heads a letter and signs it) stays where it is.
  */
 function separatorStarts(u: Unit): { lines: number[]; starts: Start[] } {
   const seen = new Map<string, number[]>();
   u.t.forEach((line, i) => {
     if (!line || u.gone.has(i)) return;
     const n = countChars(line);
-    if (n < 4 || n > u.cfg.maxSeparatorChars || isStructure(line) || /[:：]$/.test(line)) return;
+    if (n < 4 || n > u.cfg.maxSeparatorChars || isStructure(line) || /[:：]$/.test(line) || !BANNER_LOOK.test(line)) return;
     const occ = seen.get(line);
     if (occ) occ.push(i);
     else seen.set(line, [i]);
@@ -309,10 +325,12 @@ function separatorStarts(u: Unit): { lines: number[]; starts: Start[] } {
   const starts: Start[] = [];
   for (const occ of seen.values()) {
     if (occ.length < 2) continue;
+    const pre = contentLines(u, 0, occ[0]!);
+    if (pre.length > 2 || !pre.every((i) => titleLike(u.t[i]!, u.cfg.maxTitleChars))) continue;
     const next = nextAfterEach(u, occ);
     if (next.some((j) => j !== null && !titleLike(u.t[j]!, u.cfg.maxTitleChars))) continue;
     if (new Set(next.filter((j) => j !== null).map((j) => u.t[j!])).size < 2) continue;
-    const gaps = occ.slice(1).map((i, k) => bodyChars(u, occ[k]! + 1, i));
+    const gaps = occ.map((i, k) => bodyChars(u, i + 1, occ[k + 1] ?? u.t.length));
     if (gaps.some((n) => n < u.cfg.minArticleChars)) continue;
     lines.push(...occ);
     for (const j of next) if (j !== null) starts.push({ i: j, form: 'separator' });
@@ -409,16 +427,25 @@ function buildDoc(
     if (titleAt >= 0) title = u.t[titleAt]!;
   }
   if (metaTitle && !start) {
-    // One document and the container named it: use the metadata title, on its own line if the text has it.
+    // One document and the container named it: use the metadata title, on its own line if the text has it, or
+    // on the first lines when they are its parts (gov.cn breaks a long title with <br>: `国务院办公厅关于推进` /
+    // `政务新媒体健康有序发展的意见` under the <title> of the whole).
     const want = squash(metaTitle);
     const line = content.slice(0, 3).find((i) => squash(u.t[i]!) === want);
-    if (line !== undefined) titleAt = line;
-    else if (!(titleAt >= 0 && want.includes(squash(u.t[titleAt]!)))) {
-      titleAt = -1;
-      add('metadata_title_chars', countChars(metaTitle));
+    const parts = line === undefined ? titleParts(u, content, want) : null;
+    if (parts) {
+      title = parts.map((i) => u.t[i]!).reduce(joinText);
+      for (const i of parts) skip.add(i);
+      titleAt = parts[parts.length - 1]!;
+    } else {
+      if (line !== undefined) titleAt = line;
+      else if (!(titleAt >= 0 && want.includes(squash(u.t[titleAt]!)))) {
+        titleAt = -1;
+        add('metadata_title_chars', countChars(metaTitle));
+      }
+      title = titleAt >= 0 ? u.t[titleAt]! : metaTitle;
+      metaUsed = titleAt < 0;
     }
-    title = titleAt >= 0 ? u.t[titleAt]! : metaTitle;
-    metaUsed = titleAt < 0;
   }
   if (titleAt >= 0) skip.add(titleAt);
 
@@ -453,6 +480,20 @@ function buildDoc(
   }
   if (title === null) add('untitled');
   return { title, subtitle, paragraphs, paraLines, lineStart, lineEnd, metaUsed };
+}
+
+/**
+ * The first 2..MAX_TITLE_PARTS content lines when together (whitespace aside) they are exactly the container's
+ * title `want`, else null.
+ */
+function titleParts(u: Unit, content: number[], want: string): number[] | null {
+  let acc = '';
+  for (let k = 0; k < Math.min(MAX_TITLE_PARTS, content.length - 1); k++) {
+    acc += squash(u.t[content[k]!]!);
+    if (!want.startsWith(acc)) return null;
+    if (acc === want) return k >= 1 ? content.slice(0, k + 1) : null;
+  }
+  return null;
 }
 
 /**
@@ -491,7 +532,7 @@ function findTitleLine(u: Unit, content: number[]): number {
 function paragraphsOf(u: Unit, lines: number[], add: (k: string, n?: number) => void): { paragraphs: string[]; paraLines: number[] } {
   const paragraphs: string[] = [];
   const paraLines: number[] = [];
-  const cuts = brokenLines(u, lines);
+  const cuts = u.oneArticle ? 0 : brokenLines(u, lines);
   const broken = cuts > 0 && cuts / lines.length >= u.cfg.minBrokenShare;
   if (broken) add('joined_documents');
   let prevLine = -2;

@@ -515,3 +515,71 @@ describe('subtitle after metadata lines, ASCII dashes and datelines (issue 8: Wo
     if (title === null) expectAccounted(rec, out, removed);
   });
 });
+
+/* ---------- issue 21: one article per page or Word file, banners that look like one, broken titles ---------- */
+
+describe('recurring lines that are not banners (issue 21)', () => {
+  const REAL = path.resolve(__dirname, '../fixtures/real');
+  const B1 = body('作风建设');
+  const B2 = body('乡村振兴');
+  const B3 = body('安全生产');
+  it.each([
+    ['a price line recurring in a list of scenic spots', `五一出游好去处\n门票60元起\n灵山景区\n${B1}\n门票60元起\n鼋头渚\n${B2}\n门票60元起\n蠡园\n${B3}`],
+    ['the issuing office heading a letter and signing it, and an annex',
+      `国务院办公厅\n关于同意某事的复函\n${B1}\n国务院办公厅\n二〇〇四年四月二十七日\n附件\n${B2}`],
+    ['a notice that recurs but not before the first part', `以好作风促发展\n${B1}\n本站文章仅供学习参考，请勿转载！\n以严要求抓落实\n${B2}\n本站文章仅供学习参考，请勿转载！\n守牢安全底线\n${B3}`],
+    ['a notice before each part whose last part is too short', `本站文章仅供学习参考，请勿转载！\n以好作风促发展\n${B1}\n本站文章仅供学习参考，请勿转载！\n以严要求抓落实\n短短一句话。`],
+  ])('%s: one document, nothing removed', (_name, text) => {
+    const { out, removed } = run(text);
+    expect(out).toHaveLength(1);
+    expect(removed).toEqual([]);
+    expectAccounted(text, out, removed);
+  });
+
+  it('a web page or Word file is one article even with a banner before each part; its lines are never joined', () => {
+    const text = `本站文章仅供学习参考，请勿转载！\n以好作风促发展\n${B1}\n本站文章仅供学习参考，请勿转载！\n以严要求抓落实\n${B2}\n下周一，京沪高速施工就将进入第二阶段\n也是对出行影响最大的一段。`;
+    for (const fmt of ['html', 'docx']) {
+      const rec = { ...unit(text), source_format: fmt };
+      const { out, removed } = segment.process(rec, segment.defaults);
+      expect(out, fmt).toHaveLength(1);
+      expect(removed).toEqual([]);
+      expect(out[0]!.paragraphs).toContain('下周一，京沪高速施工就将进入第二阶段');
+      expectAccounted(rec, out, removed);
+    }
+    // The same text as a plain text file is a compilation of two articles.
+    expect(run(text).out).toHaveLength(2);
+  });
+
+  it('a web page with a table of contents or ordinal article headings still splits', () => {
+    const text = `篇一：以好作风促发展\n${B1}\n篇二：以严要求抓落实\n${B2}`;
+    const rec = { ...unit(text), source_format: 'html' };
+    expect(segment.process(rec, segment.defaults).out.map((d) => d.title)).toEqual(['以好作风促发展', '以严要求抓落实']);
+  });
+
+  it('a container title broken over the first lines is the title, made of those lines', () => {
+    const text = `国务院办公厅关于推进\n政务新媒体健康\n有序发展的意见\n国办发〔2018〕123号\n${B1}`;
+    const rec = unit(text, 'p.html', '国务院办公厅关于推进政务新媒体健康有序发展的意见');
+    const { out, removed } = segment.process(rec, segment.defaults);
+    expect(out).toHaveLength(1);
+    expect(out[0]!.title).toBe('国务院办公厅关于推进政务新媒体健康有序发展的意见');
+    expect(out[0]!.paragraphs[0]).toBe('国办发〔2018〕123号');
+    expect(removed.map((r) => r.rule)).toEqual(['metadata_title']);
+    expectAccounted(rec, out, removed);
+    // Lines that only begin the container title are not its parts.
+    const other = unit(`国务院办公厅关于推进\n另一件事\n${B1}`, 'p.html', '国务院办公厅关于推进政务新媒体健康有序发展的意见');
+    expect(segment.process(other, segment.defaults).out[0]!.title).toBe('国务院办公厅关于推进');
+  });
+
+  it('real gov.cn letter (title broken by <br>, signed by the office that heads it): one document, the whole title', async () => {
+    const { extractFile } = await import('../../pipeline/stages/extract.js');
+    const r = await extractFile({ path: 'govcn-5351624.html', bytes: readFileSync(path.join(REAL, 'govcn-5351624.html')) });
+    const u = r.units[0]!;
+    const { out, removed } = segment.process(u, segment.defaults);
+    expect(out).toHaveLength(1);
+    expect(out[0]!.title).toBe('国务院办公厅关于同意以哈尔滨市名义申办2009年第二十四届世界大学生冬季运动会的复函');
+    expect(out[0]!.paragraphs[0]).toBe('国办函〔2004〕36号');
+    expect(out[0]!.paragraphs.slice(-2)).toEqual(['国务院办公厅', '二〇〇四年四月二十七日']);
+    expect(removed.filter((x) => x.rule === 'article_separator')).toEqual([]);
+    expectAccounted(u, out, removed);
+  });
+});
