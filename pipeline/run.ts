@@ -8,7 +8,7 @@
  * Exit codes: 0 when the run finished (whatever it rejected); 2 for a configuration error or a lock held by
  * another run; 3 with --strict when raw files were rejected; 1 for a bug (a stage broke its schema, a crash).
  */
-import { argv, chalk } from 'zx';
+import { chalk } from 'zx';
 import path from 'node:path';
 import { availableParallelism } from 'node:os';
 import { stat } from 'node:fs/promises';
@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { makeProgress } from './lib/progress.js';
 import { acquireLock } from './lib/lock.js';
 import { PipelineError } from './lib/errors.js';
+import { parseCommandLine, pathValue, intValue, usage, type Options } from './lib/cli.js';
 import { readJson, writeAtomic, stableJson } from './lib/io.js';
 import { summaryTable } from './lib/summary.js';
 import { trace } from './lib/trace.js';
@@ -24,27 +25,25 @@ import type { Piscina } from 'piscina';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-const USAGE = `usage: tsx pipeline/run.ts [--raw DIR] [--out DIR] [--workers N] [--strict] [--quiet]
-  --raw DIR      raw folder to read, recursively (default raw)
-  --out DIR      output folder (default out): documents.{jsonl,csv,arrow,parquet}, report/, stages/
-  --workers N    threads doing the per-record work, this one included (default: the number of cores)
-  --strict       exit 3 when any raw file was rejected
-  --quiet        no progress lines (the summary is still printed)
-`;
+/** The command line (pipeline/lib/cli.ts): add an option here, with its check. */
+const OPTIONS = {
+  raw: { type: 'string', arg: 'DIR', help: 'raw folder to read, recursively (default raw)', check: pathValue, default: 'raw' },
+  out: { type: 'string', arg: 'DIR', help: 'output folder (default out): documents.{jsonl,csv,arrow,parquet}, report/, stages/', check: pathValue, default: 'out' },
+  workers: { type: 'string', arg: 'N', help: 'threads doing the per-record work, this one included (default: the number of cores)', check: intValue(1, 256) },
+  strict: { type: 'boolean', help: 'exit 3 when any raw file was rejected' },
+  quiet: { type: 'boolean', help: 'no progress lines (the summary is still printed)' },
+} as const satisfies Options;
 
 async function main(): Promise<number> {
-  if (argv.help || argv.h) {
-    process.stdout.write(USAGE);
+  const args = parseCommandLine(process.argv.slice(2), OPTIONS);
+  if (!args) {
+    process.stdout.write(usage('tsx pipeline/run.ts', OPTIONS));
     return 0;
   }
-  const known = new Set(['_', 'raw', 'out', 'workers', 'strict', 'quiet', 'help', 'h']);
-  const unknown = Object.keys(argv).filter((k) => !known.has(k));
-  if (unknown.length || argv._.length) throw new PipelineError('config', `unknown argument ${unknown.length ? '--' + unknown[0] : String(argv._[0])}\n${USAGE}`);
-  const raw = path.resolve(String(argv.raw ?? 'raw'));
-  const out = path.resolve(String(argv.out ?? 'out'));
-  const quiet = Boolean(argv.quiet);
-  const workers = argv.workers === undefined ? Math.max(1, availableParallelism()) : Number(argv.workers);
-  if (!Number.isInteger(workers) || workers < 1 || workers > 256) throw new PipelineError('config', `--workers must be an integer from 1 to 256, got ${String(argv.workers)}`);
+  const raw = path.resolve(args.raw);
+  const out = path.resolve(args.out);
+  const quiet = args.quiet;
+  const workers = args.workers ?? Math.max(1, Math.min(256, availableParallelism()));
   const st = await stat(raw).catch(() => null);
   if (!st?.isDirectory()) throw new PipelineError('config', `raw folder not found: ${raw}`);
   if (out === raw || out.startsWith(raw + path.sep)) throw new PipelineError('config', `OUT (${out}) must not be inside RAW (${raw})`);
@@ -53,14 +52,14 @@ async function main(): Promise<number> {
   const release = await acquireLock(out);
   const pool = workers > 1 ? startPool(workers - 1) : undefined;
   try {
-    return await run({ raw, out, workers, quiet, pool });
+    return await run({ raw, out, workers, quiet, strict: args.strict, pool });
   } finally {
     await pool?.destroy();
     await release();
   }
 }
 
-async function run({ raw, out, workers, quiet, pool }: { raw: string; out: string; workers: number; quiet: boolean; pool?: Piscina }): Promise<number> {
+async function run({ raw, out, workers, quiet, strict, pool }: { raw: string; out: string; workers: number; quiet: boolean; strict: boolean; pool?: Piscina }): Promise<number> {
   trace('run: loading the stages');
   const { runStages } = await import('./lib/runner.js');
   trace('run: stages loaded');
@@ -89,7 +88,7 @@ async function run({ raw, out, workers, quiet, pool }: { raw: string; out: strin
   const stats = await readJson<Record<string, unknown>>(path.join(out, 'report', 'stats.json'));
   process.stdout.write(summaryTable(metas, stats, out));
   const files = stats['files'] as { rejected: number };
-  if (argv.strict && files.rejected > 0) {
+  if (strict && files.rejected > 0) {
     process.stderr.write(chalk.red(`jingwen: --strict: ${files.rejected} raw file(s) rejected (see ${path.join(out, 'report/rejects.jsonl')})\n`));
     return 3;
   }

@@ -20,7 +20,7 @@
  * legacy encodings (GB18030, Big5, UTF-16 LE with BOM), CRLF, hard-wrapped lines; site banners and footers with
  * e-mail addresses and phone numbers. All shares are in GENERATOR_DEFAULTS.
  */
-import { argv } from 'zx';
+import { parseCommandLine, pathValue, intValue, usage, type Options } from '../lib/cli.js';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, statSync, existsSync, mkdirSync, rmSync, writeFileSync, openSync, writeSync, closeSync, renameSync } from 'node:fs';
@@ -521,16 +521,36 @@ export function generateCorpus(opts: GenerateOptions): Manifest {
   return m;
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === SELF && (argv.help || argv.h)) {
-  process.stdout.write('usage: tsx pipeline/bench/generate.ts [--size 50MB] [--seed 1] [--raw raw] [--out out/bench] [--force]\n  writes the corpus to OUT/corpus/ and its manifest beside it\n');
-} else if (process.argv[1] && path.resolve(process.argv[1]) === SELF) {
+/** A corpus size option: the text, once parseSize reads it. */
+export function sizeValue(text: string): string {
   try {
-    const m = generateCorpus({
-      raw: path.resolve(String(argv.raw ?? 'raw')), out: path.resolve(String(argv.out ?? 'out/bench')),
-      bytes: parseSize(argv.size ?? '50MB'), seed: Number(argv.seed ?? 1), force: Boolean(argv.force),
-      log: (s) => process.stderr.write(s + '\n'),
-    });
-    process.stdout.write(JSON.stringify({ ...m, config: undefined }, null, 2) + '\n');
+    parseSize(text);
+  } catch {
+    throw new Error(`must look like 50MB, 500MB, 2GB or a byte count; got ${JSON.stringify(text)}`);
+  }
+  return text;
+}
+
+/** The command line (pipeline/lib/cli.ts). */
+const OPTIONS = {
+  size: { type: 'string', arg: 'SIZE', help: 'corpus size: 50MB, 500MB, 2GB or a byte count (default 50MB)', check: sizeValue, default: '50MB' },
+  seed: { type: 'string', arg: 'N', help: 'seed (default 1)', check: intValue(0, 2 ** 31 - 1), default: 1 },
+  raw: { type: 'string', arg: 'DIR', help: 'seed raw folder (default raw)', check: pathValue, default: 'raw' },
+  out: { type: 'string', arg: 'DIR', help: 'writes the corpus to OUT/corpus/ and its manifest beside it (default out/bench)', check: pathValue, default: 'out/bench' },
+  force: { type: 'boolean', help: 'generate again even when the corpus exists' },
+} as const satisfies Options;
+
+if (process.argv[1] && path.resolve(process.argv[1]) === SELF) {
+  try {
+    const args = parseCommandLine(process.argv.slice(2), OPTIONS);
+    if (!args) process.stdout.write(usage('tsx pipeline/bench/generate.ts', OPTIONS));
+    else {
+      const m = generateCorpus({
+        raw: path.resolve(args.raw), out: path.resolve(args.out), bytes: parseSize(args.size), seed: args.seed, force: args.force,
+        log: (s) => process.stderr.write(s + '\n'),
+      });
+      process.stdout.write(JSON.stringify({ ...m, config: undefined }, null, 2) + '\n');
+    }
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n`);
     process.exitCode = 2;

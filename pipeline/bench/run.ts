@@ -19,7 +19,8 @@
  * `node --cpu-prof` and writes the functions and modules that took the most time to `OUT/profile-w<N>.md`.
  * Peak RSS of a whole run is the kernel's high-water mark (`VmHWM`) of the pipeline process, all threads.
  */
-import { argv } from 'zx';
+import { parseCommandLine, pathValue, intValue, usage, type Options } from '../lib/cli.js';
+import { PipelineError } from '../lib/errors.js';
 import path from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -28,7 +29,7 @@ import { fileURLToPath } from 'node:url';
 import { once } from 'node:events';
 import { availableParallelism, loadavg } from 'node:os';
 import * as OpenCC from 'opencc-js';
-import { generateCorpus, parseSize, type Manifest } from './generate.js';
+import { generateCorpus, parseSize, sizeValue, type Manifest } from './generate.js';
 import { median } from '../lib/stats.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -411,22 +412,49 @@ function reportMd(size: string, m: Manifest, runs: PipelineRun[], b: Baselines, 
   return L.join('\n') + '\n';
 }
 
+/** A comma-separated list of worker counts, each 1–256. */
+function workerListValue(text: string): number[] {
+  const list = text.split(',').map((t) => t.trim());
+  if (list.some((t) => !/^\d+$/.test(t) || Number(t) < 1 || Number(t) > 256)) throw new Error(`must list worker counts from 1 to 256, e.g. 1,2; got ${JSON.stringify(text)}`);
+  return list.map(Number);
+}
+
+/** The command line (pipeline/lib/cli.ts). */
+const OPTIONS = {
+  size: { type: 'string', arg: 'SIZE', help: 'corpus size (default 50MB)', check: sizeValue, default: '50MB' },
+  seed: { type: 'string', arg: 'N', help: 'corpus seed (default 1)', check: intValue(0, 2 ** 31 - 1), default: 1 },
+  workers: { type: 'string', arg: 'LIST', help: 'worker counts to run, comma-separated (default 1,2)', check: workerListValue, default: [1, 2] },
+  repeat: { type: 'string', arg: 'N', help: 'rounds to measure (default 3)', check: intValue(1, 100), default: 3 },
+  out: { type: 'string', arg: 'DIR', help: 'where the corpus and the report go (default out/bench)', check: pathValue, default: 'out/bench' },
+  raw: { type: 'string', arg: 'DIR', help: 'seed raw folder (default raw)', check: pathValue, default: 'raw' },
+  'dedupe-docs': { type: 'string', arg: 'N', help: 'documents of the dedupe micro-benchmark (default 100000)', check: intValue(1, 10_000_000), default: 100000 },
+  'dedupe-micro': { type: 'string', arg: 'N', help: 'run only the dedupe micro-benchmark over N documents, print JSON', check: intValue(1, 10_000_000) },
+  profile: { type: 'boolean', help: 'write CPU profiles (out/bench/profile-w<N>.md)' },
+  warmup: { type: 'boolean', help: "add one thread's JIT warm-up rounds" },
+  'no-opencc': { type: 'boolean', help: 'skip the native OpenCC baseline' },
+  'no-ceiling': { type: 'boolean', help: 'skip the parallel ceiling (two 1-worker runs at once)' },
+  'no-dedupe': { type: 'boolean', help: 'skip the dedupe micro-benchmark' },
+} as const satisfies Options;
+
 async function main(): Promise<number> {
-  if (argv['dedupe-micro'] !== undefined) {
-    const { benchDedupe } = await import('../dedup/bench.js');
-    process.stdout.write(JSON.stringify(await benchDedupe(Number(argv['dedupe-micro']))) + '\n');
+  const args = parseCommandLine(process.argv.slice(2), OPTIONS);
+  if (!args) {
+    process.stdout.write(usage('tsx pipeline/bench/run.ts', OPTIONS));
     return 0;
   }
-  const size = String(argv.size ?? '50MB');
-  const out = path.resolve(String(argv.out ?? 'out/bench'));
-  const raw = path.resolve(String(argv.raw ?? 'raw'));
-  const workerList = String(argv.workers ?? '1,2').split(',').map(Number);
-  if (workerList.some((w) => !Number.isInteger(w) || w < 1)) throw new Error(`bench: --workers must list positive integers, e.g. 1,2; got ${String(argv.workers)}`);
-  const repeat = Number(argv.repeat ?? 3);
-  if (!Number.isInteger(repeat) || repeat < 1) throw new Error(`bench: --repeat must be a positive integer; got ${String(argv.repeat)}`);
+  if (args['dedupe-micro'] !== undefined) {
+    const { benchDedupe } = await import('../dedup/bench.js');
+    process.stdout.write(JSON.stringify(await benchDedupe(args['dedupe-micro'])) + '\n');
+    return 0;
+  }
+  const size = args.size;
+  const out = path.resolve(args.out);
+  const raw = path.resolve(args.raw);
+  const workerList = args.workers;
+  const repeat = args.repeat;
   mkdirSync(out, { recursive: true });
 
-  const m = generateCorpus({ raw, out, bytes: parseSize(size), seed: Number(argv.seed ?? 1), log });
+  const m = generateCorpus({ raw, out, bytes: parseSize(size), seed: args.seed, log });
   const files = readFiles(out);
   log('bench: preparing the UTF-8 text for the OpenCC baselines');
   const text = await prepareText(out, m, files);
@@ -435,7 +463,7 @@ async function main(): Promise<number> {
   const dec = await decodeBaseline(out, files);
   log(`bench: decode only ${dec.seconds.toFixed(2)} s`);
   const b: Baselines = { decode_s: round(dec.seconds, 3), opencc_js_traditional_s: round(await openccJs(text.trad), 3), native_opencc_wall_s: null, native_opencc_traditional_wall_s: null, native_note: null };
-  if (argv.opencc === false) b.native_note = 'Native OpenCC rows skipped (--no-opencc).';
+  if (args['no-opencc']) b.native_note = 'Native OpenCC rows skipped (--no-opencc).';
   else if (!haveOpencc()) b.native_note = 'Native OpenCC rows skipped: the `opencc` CLI is not installed (Debian package `opencc`; `make bench` installs it when run as root).';
   else {
     b.native_opencc_wall_s = round(nativeOpencc(text.all), 3);
@@ -447,11 +475,11 @@ async function main(): Promise<number> {
   const workersFlag = readFileSync(path.join(root, 'pipeline/run.ts'), 'utf8').includes('--workers');
   const runs: PipelineRun[] = [];
   for (const w of workersFlag ? workerList : [workerList[workerList.length - 1]!]) {
-    runs.push(await runPipeline(out, w, workersFlag, Boolean(argv.profile)));
+    runs.push(await runPipeline(out, w, workersFlag, args.profile));
     log(`bench: ${w} worker(s): ${runs[runs.length - 1]!.pipeline_wall_s} s`);
   }
   const w1 = runs.find((r) => r.workers === 1);
-  const ceiling = w1 && runs.length > 1 && argv.ceiling !== false ? await parallelCeiling(out, w1.pipeline_wall_s) : null;
+  const ceiling = w1 && runs.length > 1 && !args['no-ceiling'] ? await parallelCeiling(out, w1.pipeline_wall_s) : null;
   const rounds: Round[] = [{ native_opencc_wall_s: b.native_opencc_wall_s, pipeline: runs.map((r) => ({ workers: r.workers, wall_s: r.pipeline_wall_s, peak_rss_mb: r.peak_rss_mb, cpu_s: r.cpu_s })) }];
   for (let k = 2; k <= repeat; k++) {
     log(`bench: round ${k} of ${repeat}`);
@@ -465,8 +493,8 @@ async function main(): Promise<number> {
     log(`bench: round ${k}: native OpenCC ${native ?? '–'} s, pipeline ${pipeline.map((p) => `w${p.workers} ${p.wall_s} s`).join(', ')}`);
   }
   const med = medians(rounds);
-  const warm = argv.warmup ? await warmupRounds(out) : null;
-  const dd = argv.dedupe === false ? null : await dedupeMicro(Number(argv['dedupe-docs'] ?? 100000));
+  const warm = args.warmup ? await warmupRounds(out) : null;
+  const dd = args['no-dedupe'] ? null : await dedupeMicro(args['dedupe-docs']);
 
   const head = runs[runs.length - 1]!, base = runs[0]!;
   const headWall = med.wall.get(head.workers)!, baseWall = med.wall.get(base.workers)!;
@@ -510,7 +538,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   try {
     process.exitCode = await main();
   } catch (err) {
-    process.stderr.write(`bench: ${(err as Error).message}\n`);
-    process.exitCode = 1;
+    process.stderr.write(`bench: ${err instanceof PipelineError ? err.code + ': ' : ''}${(err as Error).message}\n`);
+    process.exitCode = err instanceof PipelineError ? 2 : 1;
   }
 }

@@ -12,7 +12,7 @@
  *
  * Prints one JSON line per round: `{"round":1,"wall_s":…,"cpu_s":…,"records":…}`.
  */
-import { argv } from 'zx';
+import { parseCommandLine, pathValue, intValue, usage } from '../lib/cli.js';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { walkRaw } from '../lib/walk.js';
@@ -47,7 +47,11 @@ export async function warmup(raw: string, rounds: number, each: (r: WarmupRound)
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const rounds = Number(argv.rounds ?? 3);
-  if (!Number.isInteger(rounds) || rounds < 2) throw new Error(`warmup: --rounds must be an integer ≥ 2, got ${String(argv.rounds)}`);
-  await warmup(path.resolve(String(argv.raw ?? 'out/bench/corpus')), rounds, (r) => process.stdout.write(JSON.stringify(r) + '\n'));
+  const options = {
+    rounds: { type: 'string', arg: 'N', help: 'rounds (default 3)', check: intValue(2, 100), default: 3 },
+    raw: { type: 'string', arg: 'DIR', help: 'corpus (default out/bench/corpus)', check: pathValue, default: 'out/bench/corpus' },
+  } as const;
+  const args = parseCommandLine(process.argv.slice(2), options);
+  if (!args) process.stdout.write(usage('tsx pipeline/bench/warmup.ts', options));
+  else await warmup(path.resolve(args.raw), args.rounds, (r) => process.stdout.write(JSON.stringify(r) + '\n'));
 }

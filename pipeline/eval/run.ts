@@ -19,14 +19,27 @@ import { normalize } from '../stages/normalize.js';
 import { clean } from '../stages/clean.js';
 import type { Doc, ExtractRecord } from '../lib/types.js';
 import { score } from './metric.js';
+import { parseCommandLine, pathValue, usage, type Options, type Parsed } from '../lib/cli.js';
 
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
+/** The command line (pipeline/lib/cli.ts). */
+const OPTIONS = {
+  eval: { type: 'string', arg: 'DIR', help: 'the evaluation data (default $EVAL, else ../shared/eval)', check: pathValue, default: process.env['EVAL'] || '../shared/eval' },
+  out: { type: 'string', arg: 'DIR', help: 'where html.json and docx.json go (default out/eval)', check: pathValue, default: 'out/eval' },
+} as const satisfies Options;
+
+let args: Parsed<typeof OPTIONS> | null;
+try {
+  args = parseCommandLine(process.argv.slice(2), OPTIONS);
+} catch (e) {
+  process.stderr.write(`eval: ${(e as Error).message}\n`);
+  process.exit(2);
 }
-
-const EVAL = arg('eval', process.env['EVAL'] ?? '../shared/eval');
-const OUT = arg('out', 'out/eval');
+if (!args) {
+  process.stdout.write(usage('tsx pipeline/eval/run.ts', OPTIONS));
+  process.exit(0);
+}
+const EVAL = args.eval;
+const OUT = args.out;
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
 const pad = (s: string, n: number) => (s.length >= n ? s.slice(0, n) : s + ' '.repeat(n - s.length));
 

@@ -5,19 +5,30 @@
  *
  *   tsx pipeline/release/diff.ts [--out out] --a 0.1.0 --b 0.2.0
  */
-import { parseArgv } from 'zx';
 import path from 'node:path';
 import { readdir } from 'node:fs/promises';
 import { PipelineError } from '../lib/errors.js';
+import { parseCommandLine, pathValue, usage, type Options } from '../lib/cli.js';
 import { exists } from '../lib/io.js';
 import { requireSemver, parseSemver, compareSemver } from './semver.js';
 import { diffReleases, readRelease, renderDiff } from './changelog.js';
 
+/** The command line (pipeline/lib/cli.ts). */
+const OPTIONS = {
+  a: { type: 'string', arg: 'X.Y.Z', help: 'the older release (required)', check: (t: string) => requireSemver(t, 'A').raw },
+  b: { type: 'string', arg: 'X.Y.Z', help: 'the newer release (required)', check: (t: string) => requireSemver(t, 'B').raw },
+  out: { type: 'string', arg: 'DIR', help: 'output folder holding releases/ (default out)', check: pathValue, default: 'out' },
+} as const satisfies Options;
+
 async function main(): Promise<number> {
-  const args = parseArgv(process.argv.slice(2), { string: ['a', 'b', 'out', '_'] });
-  const a = requireSemver(args['a'] ?? args._[0], 'A').raw;
-  const b = requireSemver(args['b'] ?? args._[1], 'B').raw;
-  const releases = path.join(path.resolve(String(args['out'] || 'out')), 'releases');
+  const args = parseCommandLine(process.argv.slice(2), OPTIONS);
+  if (!args) {
+    process.stdout.write(usage('tsx pipeline/release/diff.ts', OPTIONS));
+    return 0;
+  }
+  const a = args.a ?? requireSemver(undefined, 'A').raw;
+  const b = args.b ?? requireSemver(undefined, 'B').raw;
+  const releases = path.join(path.resolve(args.out), 'releases');
   for (const v of [a, b]) {
     if (!(await exists(path.join(releases, v, 'documents.jsonl')))) {
       const have = (await readdir(releases).catch(() => [] as string[])).flatMap((n) => { const p = parseSemver(n); return p ? [p] : []; }).sort(compareSemver).map((p) => p.raw);

@@ -10,7 +10,8 @@
  * Everything is built in a staging folder and renamed into place last, so a killed release leaves no version.
  * Exit codes: 0 done; 2 a bad VERSION, an existing release, or another release running; else the pipeline's.
  */
-import { parseArgv, $ } from 'zx';
+import { $ } from 'zx';
+import { parseCommandLine, pathValue, usage, type Options } from '../lib/cli.js';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mkdir, readdir, rename, rm } from 'node:fs/promises';
@@ -27,11 +28,23 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 
 const show = (p: string) => path.relative(process.cwd(), p) || '.';
 
+/** The command line (pipeline/lib/cli.ts). */
+const OPTIONS = {
+  version: { type: 'string', arg: 'X.Y.Z', help: 'the semantic version to publish (required)', check: (t: string) => requireSemver(t).raw },
+  raw: { type: 'string', arg: 'DIR', help: 'raw folder (default raw)', check: pathValue, default: 'raw' },
+  out: { type: 'string', arg: 'DIR', help: 'output folder; the release goes to OUT/releases/ (default out)', check: pathValue, default: 'out' },
+  quiet: { type: 'boolean', help: "no progress lines from the pipeline" },
+} as const satisfies Options;
+
 async function main(): Promise<number> {
-  const args = parseArgv(process.argv.slice(2), { string: ['version', 'raw', 'out'], boolean: ['quiet'] });
-  const version = requireSemver(args['version'] ?? args._[0]).raw;
-  const raw = path.resolve(String(args['raw'] || 'raw'));
-  const out = path.resolve(String(args['out'] || 'out'));
+  const args = parseCommandLine(process.argv.slice(2), OPTIONS);
+  if (!args) {
+    process.stdout.write(usage('tsx pipeline/release/release.ts', OPTIONS));
+    return 0;
+  }
+  const version = args.version ?? requireSemver(undefined).raw;
+  const raw = path.resolve(args.raw);
+  const out = path.resolve(args.out);
   const releases = path.join(out, 'releases');
   const target = path.join(releases, version);
   const tarball = path.join(releases, tarballName(version));
@@ -57,7 +70,7 @@ async function main(): Promise<number> {
 
     // 1. The dataset, built exactly as `make dataset` builds it.
     const tsx = path.join(root, 'node_modules/.bin/tsx');
-    const run = await $({ nothrow: true, stdio: ['ignore', 'inherit', 'inherit'], cwd: root })`${tsx} ${path.join(root, 'pipeline/run.ts')} --raw ${raw} --out ${out} ${args['quiet'] ? ['--quiet'] : []}`;
+    const run = await $({ nothrow: true, stdio: ['ignore', 'inherit', 'inherit'], cwd: root })`${tsx} ${path.join(root, 'pipeline/run.ts')} --raw ${raw} --out ${out} ${args.quiet ? ['--quiet'] : []}`;
     if (run.exitCode !== 0) {
       process.stderr.write(`jingwen release: the pipeline failed (exit ${run.exitCode}); no release written\n`);
       return run.exitCode ?? 1;

@@ -61,6 +61,25 @@ describe('exit codes', () => {
     expect(r.stdout).toBe('');
   });
 
+  // What a newcomer typed (issue 25): each wrote somewhere unexpected or was silently misread before.
+  it.concurrent.each([
+    ['--out with no value', ['--raw', 'RAW', '--out'], /^jingwen: config: --out needs a value/],
+    ['--out "" (make dataset OUT=)', ['--raw', 'RAW', '--out', ''], /^jingwen: config: --out must be a folder path, got an empty value$/],
+    ['--raw ""', ['--raw', '', '--out', 'OUT'], /^jingwen: config: --raw must be a folder path/],
+    ['--quiet=false', ['--raw', 'RAW', '--out', 'OUT', '--quiet=false'], /^jingwen: config: --quiet is a flag and takes no value/],
+    ['--strict=maybe', ['--raw', 'RAW', '--out', 'OUT', '--strict=maybe'], /^jingwen: config: --strict is a flag and takes no value/],
+    ['--workers -1', ['--raw', 'RAW', '--out', 'OUT', '--workers', '-1'], /^jingwen: config: --workers must be an integer from 1 to 256, got "-1"$/],
+    ['an unknown option', ['--raw', 'RAW', '--out', 'OUT', '--wrokers', '2'], /^jingwen: config: Unknown option '--wrokers'/],
+  ])('2 for %s, with one line, writing nothing', async (_name, args, msg) => {
+    const cwd = await tempDir('jw-cwd-');
+    const abs = args.map((a) => (a === 'RAW' ? clean : a === 'OUT' ? path.join(tmp, 'never') : a));
+    const r = await cli(abs, { cwd });
+    expect(r.code).toBe(2);
+    expect(lines(r.stderr)).toEqual([expect.stringMatching(msg)]);
+    expect(await readdir(cwd)).toEqual([]);
+    expect(await readdir(tmp)).not.toContain('never');
+  });
+
   it('1 for an internal error (the disk fails mid-export), first line saying so, previous outputs intact', async () => {
     const out = path.join(tmp, 'o3');
     expect((await cli(['--raw', clean, '--out', out, '--quiet'])).code).toBe(0);
