@@ -99,7 +99,7 @@ export function plausibility(s: string): number {
 }
 
 function utf16WithoutBom(bytes: Uint8Array): 'utf-16le' | 'utf-16be' | null {
-  if (bytes.length < 4 || bytes.length % 2 !== 0) return null;
+  if (bytes.length < 4) return null;
   const n = Math.min(bytes.length, 4096);
   let evenNul = 0;
   let oddNul = 0;
@@ -116,7 +116,7 @@ function utf16WithoutBom(bytes: Uint8Array): 'utf-16le' | 'utf-16be' | null {
 
 /** UTF-16 (LE, then BE) that decodes strictly and reads as ordinary text (see plausibility), else null. */
 function utf16ByContent(bytes: Uint8Array, min: number): { text: string; enc: string; score: number } | null {
-  if (bytes.length < 4 || bytes.length % 2 !== 0) return null;
+  if (bytes.length < 4) return null;
   let best: { text: string; enc: string; score: number } | null = null;
   for (const enc of ['utf-16le', 'utf-16be']) {
     const text = strict(bytes, enc);
@@ -158,19 +158,23 @@ export function decodeText(bytes: Uint8Array, cfg: DecodeConfig = DECODE_DEFAULT
     const s = new TextDecoder('utf-16be', { ignoreBOM: true }).decode(bytes.subarray(2));
     return decoded(s, 'utf-16be', 'bom', countReplacements(s));
   }
-  // 2. UTF-16 without BOM.
-  const u16 = utf16WithoutBom(bytes);
+  // 2. UTF-16 without BOM. An odd length (a stray byte after the last code unit: a truncated copy, a newline
+  // appended by a tool that wrote bytes) would make every strict UTF-16 decoding fail and the file look binary:
+  // the code units are read from the even prefix, and the stray byte becomes one U+FFFD, counted as replaced.
+  const stray = bytes.length % 2;
+  const even = stray ? bytes.subarray(0, bytes.length - 1) : bytes;
+  const u16 = utf16WithoutBom(even);
   if (u16) {
-    const s = strict(bytes, u16);
-    if (s !== null && plausibility(s) > 0.5) return decoded(s, u16, 'nul_pattern');
+    const s = strict(even, u16);
+    if (s !== null && plausibility(s) > 0.5) return stray ? decoded(s + '\ufffd', u16, 'nul_pattern', 1) : decoded(s, u16, 'nul_pattern');
   }
   // Binary content that no signature caught: many NUL/C0 control bytes.
   const ctl = controlShare(bytes);
   if (ctl > cfg.binaryControlShare) {
     // Han-heavy UTF-16 without BOM has too few ASCII characters for the NUL pattern, and its code units put
     // C0 bytes everywhere: before calling it binary, see whether it reads as ordinary text in UTF-16.
-    const asText = utf16ByContent(bytes, cfg.utf16MinPlausibility ?? DECODE_DEFAULTS.utf16MinPlausibility!);
-    if (asText) return decoded(asText.text, asText.enc, `utf16_plausibility:${asText.score.toFixed(2)}`);
+    const asText = utf16ByContent(even, cfg.utf16MinPlausibility ?? DECODE_DEFAULTS.utf16MinPlausibility!);
+    if (asText) return decoded(asText.text + (stray ? '\ufffd' : ''), asText.enc, `utf16_plausibility:${asText.score.toFixed(2)}`, stray);
     return { ok: false, reason: 'binary', detail: `${(ctl * 100).toFixed(1)}% control bytes` };
   }
   // 3. Strict UTF-8 (ASCII included).

@@ -202,7 +202,7 @@ export function localInfo(e: RawEntry): RawFileInfo | null {
   const skip = skipReason(e.rel);
   if (skip) return { ...base, bytes: e.size, status: 'skipped', reason: skip, detail: 'not a source document' };
   if (e.kind === 'symlink') return { ...base, reason: 'symlink', detail: 'symbolic links are not followed' };
-  if (e.kind === 'unreadable') return { ...base, reason: 'unreadable', detail: `cannot list folder: ${e.error ?? 'EIO'}` };
+  if (e.kind === 'unreadable') return { ...base, reason: 'unreadable', detail: `${e.failed === 'lstat' ? 'cannot stat' : 'cannot list folder'}: ${e.error ?? 'EIO'}` };
   if (e.kind !== 'file') return { ...base, reason: 'not_regular_file', detail: 'not a regular file' };
   if (e.size > EXTRACT_DEFAULTS.maxFileBytes) return { ...base, reason: 'too_large', detail: `${e.size} bytes > limit ${EXTRACT_DEFAULTS.maxFileBytes}` };
   return null;
@@ -553,7 +553,7 @@ class Runner {
           this.fileBatches(source.entries),
           async (b): Promise<ChainResult & { local?: RawFileInfo; remote?: RawEntry[] }> => {
             if ('local' in b) return { steps: [], local: b.local };
-            const task: ChainTask = { kind: 'chain', files: b.remote.map((e) => ({ rel: e.rel, abs: new Uint8Array(e.abs) })), steps: chainSteps(0, 0) };
+            const task: ChainTask = { kind: 'chain', files: b.remote.map((e) => ({ rel: e.rel, abs: new Uint8Array(e.abs), ino: e.ino })), steps: chainSteps(0, 0) };
             const head = this.splitAt(task.steps);
             return { ...(await (head > 0 ? this.runSplit(task, head) : this.run<ChainResult>(task))), remote: b.remote };
           },

@@ -23,8 +23,12 @@ export interface RawEntry {
   size: number;
   mtimeMs: number;
   mode: number;
+  /** The inode (extraction refuses a file whose opened handle is another one: pipeline/lib/worker.ts readRaw). */
+  ino?: number;
   /** The errno code when kind is `unreadable` (`EACCES`, `EIO`…), else null. */
   error: string | null;
+  /** When kind is `unreadable`: what failed, listing a folder or the entry's own lstat (a path over PATH_MAX). */
+  failed?: 'readdir' | 'lstat';
 }
 
 /** Entries of one folder whose lstat is in flight at once (libuv runs 4 at a time; the rest wait queued). */
@@ -52,7 +56,7 @@ export async function walkRaw(root: string): Promise<RawEntry[]> {
       // The root itself must be listable: that is a configuration error, reported by the caller.
       if (!st) throw e;
       const error = (e as NodeJS.ErrnoException).code ?? 'EIO';
-      out.push({ rel, abs: dir, kind: 'unreadable', nameEncoding: nameEnc, size: 0, mtimeMs: st.mtimeMs, mode: st.mode, error });
+      out.push({ rel, abs: dir, kind: 'unreadable', nameEncoding: nameEnc, size: 0, mtimeMs: st.mtimeMs, mode: st.mode, error, failed: 'readdir' });
       return;
     }
     // Up to WALK_CONCURRENCY entries of a folder at a time: one lstat after another, each a round trip to libuv's
@@ -65,18 +69,42 @@ export async function walkRaw(root: string): Promise<RawEntry[]> {
       let est: Stats;
       try {
         est = await lstat(abs);
-      } catch {
-        return; // vanished since readdir
+      } catch (e) {
+        const error = (e as NodeJS.ErrnoException).code ?? 'EIO';
+        if (error === 'ENOENT') return; // vanished since readdir
+        // Anything else (ENAMETOOLONG for a path over PATH_MAX, 4,096 bytes; EACCES; EIO) still gets its ledger row.
+        out.push({ rel: r, abs, kind: 'unreadable', nameEncoding: enc ?? nameEnc, size: 0, mtimeMs: 0, mode: 0, error, failed: 'lstat' });
+        return;
       }
       if (est.isDirectory()) await visit(abs, r, enc ?? nameEnc, est);
-      else out.push({ rel: r, abs, kind: kindOf(est), nameEncoding: enc ?? nameEnc, size: est.size, mtimeMs: est.mtimeMs, mode: est.mode, error: null });
+      else out.push({ rel: r, abs, kind: kindOf(est), nameEncoding: enc ?? nameEnc, size: est.size, mtimeMs: est.mtimeMs, mode: est.mode, ino: est.ino, error: null });
     }));
   }
   await visit(Buffer.from(path.resolve(root)), '', null, null);
-  // A GBK name can decode to the same text as a UTF-8 sibling's name: keep display paths unique (ids and the
-  // ledger are keyed by them) by naming the legacy-encoded one's bytes.
-  const seen = new Map<string, number>();
-  for (const e of out) seen.set(e.rel, (seen.get(e.rel) ?? 0) + 1);
-  for (const e of out) if (e.nameEncoding && seen.get(e.rel)! > 1) e.rel = `${e.rel} [name bytes ${e.abs.subarray(Buffer.byteLength(path.resolve(root)) + 1).toString('hex')}]`;
-  return out.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+  return uniqueLabels(out, Buffer.byteLength(path.resolve(root)) + 1).sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+}
+
+/**
+ * Keeps display paths unique (ids and the ledger are keyed by them). A GBK name can decode to the same text as a
+ * UTF-8 sibling's: the legacy-encoded one is labelled with its bytes, `name [name bytes c1ec…]`. A real file can
+ * already bear that label (a crawl of this very output, or a hostile name): labels are given in an order that does
+ * not depend on the file system's (UTF-8 names keep their text first; legacy ones by their bytes), and a label still
+ * taken gets ` #2`, ` #3`… so that no two entries ever share one. `skip` is the length of the root's path prefix.
+ */
+export function uniqueLabels(entries: RawEntry[], skip: number): RawEntry[] {
+  const count = new Map<string, number>();
+  for (const e of entries) count.set(e.rel, (count.get(e.rel) ?? 0) + 1);
+  const taken = new Set<string>();
+  const plain = entries.filter((e) => !e.nameEncoding || count.get(e.rel) === 1);
+  for (const e of plain) taken.add(e.rel);
+  const legacy = entries.filter((e) => e.nameEncoding && count.get(e.rel)! > 1).map((e) => ({ e, hex: e.abs.subarray(skip).toString('hex') }));
+  legacy.sort((a, b) => (a.hex < b.hex ? -1 : a.hex > b.hex ? 1 : 0));
+  for (const { e, hex } of legacy) {
+    const base = `${e.rel} [name bytes ${hex}]`;
+    let label = base;
+    for (let k = 2; taken.has(label); k++) label = `${base} #${k}`;
+    e.rel = label;
+    taken.add(label);
+  }
+  return entries;
 }

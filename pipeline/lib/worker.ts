@@ -12,7 +12,7 @@
  *
  * Besides the chains it runs itself, the main thread only orders, hashes and writes bytes.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants as fsConstants, fstatSync, openSync, readSync } from 'node:fs';
 import { STAGES } from '../stages/index.js';
 import { extractFile, EXTRACT_DEFAULTS } from '../stages/extract.js';
 import { assertValid, validator } from './schema.js';
@@ -67,7 +67,7 @@ export interface ChainStep {
  * output, for such a second half.
  */
 export interface ChainTask {
-  kind: 'chain'; files?: { rel: string; abs: Uint8Array }[]; bytes?: Uint8Array; records?: unknown[]; counts?: number[]; steps: ChainStep[];
+  kind: 'chain'; files?: RawFileRef[]; bytes?: Uint8Array; records?: unknown[]; counts?: number[]; steps: ChainStep[];
   handOn?: boolean;
 }
 /** Load ahead what these stages load on first use (lib/runner.ts sends it to a pool thread that would be idle). */
@@ -253,53 +253,83 @@ export function runStep(step: ChainStep, records: unknown[], drops?: unknown[], 
   return { result, next, nextCounts };
 }
 
+/** A raw file refused at opening: its reason code, detail and, if known, its size. */
+export interface Refused { reason: string; detail: string; bytes: number }
+
+const { O_RDONLY, O_NOFOLLOW, O_NONBLOCK } = fsConstants;
+
 /**
- * The bytes of a raw file, read into a reusable buffer: readFileSync allocates a new buffer per file, and for the
- * 50 MB benchmark's 2,621 files reading took 260–300 ms of thread time that way against 110–160 ms so (the kernel
- * copies into memory already mapped). The buffer is lent: `release` it once the bytes are no longer read; a read
- * while it is out (two batches interleaved at an `await`, as piscina runs two tasks per thread) gets a buffer of its
- * own. A buffer grown past KEEP_READ for a large file is not kept, so one huge file does not pin its size here.
+ * The bytes of a raw file, opened then checked (the walk's lstat is only a listing: the file can be swapped, grown
+ * or replaced between the walk and this read). Opened with O_NOFOLLOW (a file swapped for a symbolic link fails with
+ * ELOOP and is refused as `symlink`: text from outside the raw folder is never read) and O_NONBLOCK (a FIFO or a
+ * device opens without waiting for a writer); the handle's fstat must then be a regular file (`not_regular_file`),
+ * the inode the walk saw if it saw one (`changed_since_walk`: a parent folder swapped for a link, a file replaced),
+ * and no larger than `maxBytes` (`too_large`, nothing read). At most `maxBytes` + 1 bytes are read, so a file that
+ * grows while it is read is refused too, never read whole.
+ *
+ * Read into a reusable buffer: readFileSync allocates a new buffer per file, and for the 50 MB benchmark's 2,621
+ * files reading took 260–300 ms of thread time that way against 110–160 ms so (the kernel copies into memory already
+ * mapped). The buffer is lent: `release` it once the bytes are no longer read; a read while it is out (two batches
+ * interleaved at an `await`) gets a buffer of its own. A buffer grown past KEEP_READ for a large file is not kept, so
+ * one huge file does not pin its size here.
  */
 const KEEP_READ = 4 << 20;
 let spare: Buffer | null = Buffer.allocUnsafeSlow(1 << 20);
-function readRaw(file: Uint8Array): { bytes: Buffer; release: () => void } {
-  const fd = openSync(Buffer.from(file), 'r');
+export function readRaw(file: Uint8Array, maxBytes: number, ino?: number): { bytes: Buffer; release: () => void } | Refused {
+  let fd: number;
   try {
+    fd = openSync(Buffer.from(file), O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'EIO';
+    if (code === 'ELOOP') return { reason: 'symlink', detail: 'became a symbolic link after the walk; not followed', bytes: 0 };
+    return { reason: 'unreadable', detail: `cannot read: ${code}`, bytes: 0 };
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) return { reason: 'not_regular_file', detail: 'not a regular file when opened', bytes: 0 };
+    if (ino !== undefined && st.ino !== ino) return { reason: 'changed_since_walk', detail: 'another file than the walk listed (replaced, or a folder on its path swapped)', bytes: st.size };
+    if (st.size > maxBytes) return { reason: 'too_large', detail: `${st.size} bytes > limit ${maxBytes}`, bytes: st.size };
     let buf = spare ?? Buffer.allocUnsafeSlow(1 << 20);
     spare = null;
-    // One byte more than the size, so a file that grew since its fstat is read to its end.
-    const want = fstatSync(fd).size + 1;
+    // One byte more than the size, so a file that grew since its fstat is read to its end (up to the limit).
+    const want = st.size + 1;
     if (buf.length < want) buf = Buffer.allocUnsafeSlow(want);
     let n = 0;
-    for (let k: number; (k = readSync(fd, buf, n, buf.length - n, null)) > 0;) {
+    for (let k: number; (k = readSync(fd, buf, n, Math.min(buf.length, maxBytes + 1) - n, null)) > 0;) {
       n += k;
+      if (n > maxBytes) {
+        if (buf.length <= KEEP_READ) spare = buf;
+        return { reason: 'too_large', detail: `grew past the limit of ${maxBytes} bytes while read`, bytes: n };
+      }
       if (n === buf.length) {
-        const bigger = Buffer.allocUnsafeSlow(buf.length * 2);
+        const bigger = Buffer.allocUnsafeSlow(Math.min(buf.length * 2, maxBytes + 1));
         buf.copy(bigger);
         buf = bigger;
       }
     }
     return { bytes: buf.subarray(0, n), release: () => { if (buf.length <= KEEP_READ) spare = buf; } };
+  } catch (err) {
+    return { reason: 'unreadable', detail: `cannot read: ${(err as NodeJS.ErrnoException).code ?? 'EIO'}`, bytes: 0 };
   } finally {
     closeSync(fd);
   }
 }
 
+/** A raw file to extract: its display path, the bytes of its real path, and the inode the walk saw. */
+export interface RawFileRef { rel: string; abs: Uint8Array; ino?: number }
+
 /** Extraction of a batch of raw files: each file's ledger facts and its units, as JSON lines and as records. */
-export async function runExtract(files: { rel: string; abs: Uint8Array }[]): Promise<{ files: FileResult[]; records: unknown[]; counts: number[] }> {
+export async function runExtract(files: RawFileRef[]): Promise<{ files: FileResult[]; records: unknown[]; counts: number[] }> {
   const out: FileResult[] = [];
   const records: unknown[] = [];
   const all: number[] = [];
   for (const f of files) {
-    let raw: { bytes: Buffer; release: () => void };
-    try {
-      // Synchronous on purpose: this thread has nothing else to do meanwhile, and an asynchronous read waits for a
-      // libuv thread to be scheduled, which on a machine whose cores are all busy cost more than the reading
-      // (50 MB bench corpus, 2,621 files, 2 workers: extraction 9.8 s of thread time with readFile, see #9).
-      raw = readRaw(f.abs);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code ?? 'EIO';
-      out.push({ info: { path: f.rel, bytes: 0, sha256: '', format: null, encoding: null, encoding_method: null, status: 'rejected', reason: 'unreadable', detail: `cannot read: ${code}` }, units: new Uint8Array(0), chars: [] });
+    // Synchronous on purpose: this thread has nothing else to do meanwhile, and an asynchronous read waits for a
+    // libuv thread to be scheduled, which on a machine whose cores are all busy cost more than the reading
+    // (50 MB bench corpus, 2,621 files, 2 workers: extraction 9.8 s of thread time with readFile, see #9).
+    const raw = readRaw(f.abs, EXTRACT_DEFAULTS.maxFileBytes, f.ino);
+    if ('reason' in raw) {
+      out.push({ info: { path: f.rel, bytes: raw.bytes, sha256: '', format: null, encoding: null, encoding_method: null, status: 'rejected', reason: raw.reason, detail: raw.detail }, units: new Uint8Array(0), chars: [] });
       continue;
     }
     let r: Awaited<ReturnType<typeof extractFile>>;

@@ -112,3 +112,20 @@ describe('decodeText on seed text re-encoded', () => {
     expect(decodeHz('~{\x01\x02~}')).toBeNull();
   });
 });
+
+describe('UTF-16 without BOM and a stray byte', () => {
+  // A truncated copy or a tool appending one byte leaves an odd length: every strict UTF-16 reading failed and the
+  // file was rejected as binary.
+  it.each([
+    ['utf-16le', 'Hello 你好 world\n'.repeat(20), 'nul_pattern'],
+    ['utf-16be', 'Hello 你好 world\n'.repeat(20), 'nul_pattern'],
+    ['utf-16le', seed.slice(0, 2000), 'utf16_plausibility'],
+    ['utf-16be', seed.slice(0, 2000), 'utf16_plausibility'],
+  ])('%s of %#, plus one byte, is decoded with the stray byte as one U+FFFD', (enc, text, method) => {
+    for (const stray of [0x0a, 0x00, 0xff]) {
+      const r = decodeText(Buffer.concat([iconv.encode(text, enc), Buffer.from([stray])]));
+      expect(r).toMatchObject({ ok: true, encoding: enc, text: text + '\ufffd', replaced: 1 });
+      if (r.ok) expect(r.method.startsWith(method)).toBe(true);
+    }
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkKeepsIds, runChain, runGather, recordsOf } from '../../pipeline/lib/worker.js';
+import { checkKeepsIds, readRaw, runChain, runExtract, runGather, recordsOf } from '../../pipeline/lib/worker.js';
 import { PipelineError } from '../../pipeline/lib/errors.js';
 import { STAGES } from '../../pipeline/stages/index.js';
 import { duplicatesLines, DUPLICATES_FROM } from '../../pipeline/lib/duplicates.js';
@@ -7,7 +7,9 @@ import { runGlobalInMemory } from '../../pipeline/lib/stage.js';
 import { dedupe, DEDUPE_DEFAULTS } from '../../pipeline/stages/dedupe.js';
 import { essays000 } from '../fixtures/dedupe/seeds.js';
 
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, renameSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ROOT } from '../helpers.js';
 
@@ -85,5 +87,69 @@ describe('worker: stages that keep their input ids (keepsIds)', () => {
     expect(split.steps[0]!.tally.out).toBeGreaterThan(1);
     expect(split.steps[0]!.ids).toEqual((recordsOf(split.steps[0]!.out) as { id: string }[]).map((r) => r.id));
     expect(split.steps[1]!.ids).toEqual([]);
+  });
+});
+
+describe('worker: open-then-check (the file can change between the walk and the read)', () => {
+  const setup = () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'jw-open-'));
+    const outside = path.join(dir, 'outside.txt');
+    writeFileSync(outside, '外面的文字，不在原始文件夹里。\n');
+    const file = path.join(dir, 'a.txt');
+    writeFileSync(file, '正文一段。\n');
+    return { dir, file, outside, ino: statSync(file).ino };
+  };
+  const ref = (file: string, ino?: number) => ({ rel: 'a.txt', abs: new Uint8Array(Buffer.from(file)), ino });
+
+  it('reads an unchanged file', async () => {
+    const { file, ino } = setup();
+    const r = await runExtract([ref(file, ino)]);
+    expect(r.files[0]!.info).toMatchObject({ status: 'ok' });
+  });
+
+  it('refuses a file swapped for a symlink, never reading the target', async () => {
+    const { file, outside, ino } = setup();
+    rmSync(file);
+    symlinkSync(outside, file);
+    const r = await runExtract([ref(file, ino)]);
+    expect(r.files[0]!.info).toMatchObject({ status: 'rejected', reason: 'symlink', sha256: '' });
+    expect(r.records).toEqual([]);
+  });
+
+  it('refuses a file swapped for a FIFO without waiting for a writer', async () => {
+    const { file } = setup();
+    rmSync(file);
+    execFileSync('mkfifo', [file]);
+    const r = await runExtract([ref(file)]);
+    expect(r.files[0]!.info).toMatchObject({ status: 'rejected', reason: 'not_regular_file' });
+  });
+
+  it('refuses a file grown past the limit by its fstat size, reading nothing', async () => {
+    const { file, ino } = setup();
+    truncateSync(file, 1 << 30); // 1 GiB, sparse
+    const r = readRaw(new Uint8Array(Buffer.from(file)), 1 << 20, ino);
+    expect(r).toMatchObject({ reason: 'too_large', bytes: 1 << 30 });
+    const x = await runExtract([ref(file, ino)]);
+    expect(x.files[0]!.info).toMatchObject({ status: 'rejected', reason: 'too_large', bytes: 1 << 30, sha256: '' });
+  });
+
+  it('refuses a device (/dev/zero would never end) before reading', () => {
+    expect(readRaw(new Uint8Array(Buffer.from('/dev/zero')), 1 << 20)).toMatchObject({ reason: 'not_regular_file' });
+  });
+
+  it('refuses another file than the walk listed (replaced, or a folder on its path swapped for a link)', async () => {
+    const { dir, file, ino } = setup();
+    const other = path.join(dir, 'b.txt');
+    writeFileSync(other, '另一个文件。\n');
+    renameSync(other, file);
+    const r = await runExtract([ref(file, ino)]);
+    expect(r.files[0]!.info).toMatchObject({ status: 'rejected', reason: 'changed_since_walk' });
+  });
+
+  it('refuses a file gone since the walk as unreadable', async () => {
+    const { file, ino } = setup();
+    rmSync(file);
+    const r = await runExtract([ref(file, ino)]);
+    expect(r.files[0]!.info).toMatchObject({ status: 'rejected', reason: 'unreadable', detail: 'cannot read: ENOENT' });
   });
 });
