@@ -37,11 +37,10 @@ test: $(NODE_DEPS)
 	npx tsc --noEmit -p .
 	npx vitest run
 
-## Remove the built outputs in OUT (refuses an empty OUT or /).
-clean:
-	@test -n "$(OUT)" && test "$(OUT)" != / || { echo "make clean: refusing OUT='$(OUT)'"; exit 2; }
-	rm -rf "$(OUT)"/* "$(OUT)"/.lock
-	touch "$(OUT)/.gitkeep"
+## Remove what runs wrote in OUT (documents.*, report/, stages/), only if a run marked OUT (OUT/.jingwen-out) and no
+## run holds its lock; never OUT/releases/, never RAW (make clean OUT=raw is refused). pipeline/lib/outdir.ts.
+clean: $(NODE_DEPS)
+	@npx tsx pipeline/clean.ts --out "$(OUT)" --raw "$(RAW)"
 
 .PHONY: release diff
 

@@ -15,6 +15,7 @@ import { stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { makeProgress } from './lib/progress.js';
 import { acquireLock } from './lib/lock.js';
+import { markOut } from './lib/outdir.js';
 import { PipelineError } from './lib/errors.js';
 import { parseCommandLine, pathValue, intValue, usage, type Options } from './lib/cli.js';
 import { readJson, writeAtomic, stableJson } from './lib/io.js';
@@ -50,6 +51,11 @@ async function main(): Promise<number> {
   // The lock first, before anything slow: a second run on the same OUT is refused at once. Then the stages
   // (dictionaries, segmenters) load; the worker threads load theirs meanwhile (see lib/pool.ts).
   const release = await acquireLock(out);
+  // The mark that lets `make clean` clean this folder (and only folders that have it): pipeline/lib/outdir.ts.
+  await markOut(out).catch(async (e: unknown) => {
+    await release();
+    throw e;
+  });
   const pool = workers > 1 ? startPool(workers - 1) : undefined;
   try {
     return await run({ raw, out, workers, quiet, strict: args.strict, pool });
