@@ -2,13 +2,15 @@
  * Paragraph-level deduplication inside one document: a paragraph repeated verbatim (up to punctuation,
  * spacing and width), or a truncated copy that is a prefix of the next paragraph (a copy-paste artefact:
  * the first paragraph of the fourth essay in raw/000 is the first 250 characters of the second, cut at a
- * full stop). Comparison is on the canonical form (`canonicalText`), so "。" vs "；" does not matter.
+ * full stop). Comparison is on the canonical form (`canonicalText`), so "。" vs "；" does not matter. A short
+ * heading or a table cell is never a repeat (pipeline/rules/dedupe-paragraphs.ts).
  */
 import { countChars } from '../lib/stage.js';
 import { canonicalText } from '../lib/minhash.js';
 import { redactForReport } from '../lib/redact.js';
 import { cutCodePoints } from '../lib/unicode.js';
 import type { Doc, Removal } from '../lib/types.js';
+import { headingOrCell } from '../rules/dedupe-paragraphs.js';
 
 export interface ParagraphConfig {
   /** A repeated paragraph is removed only if its canonical form has at least this many characters
@@ -41,8 +43,9 @@ export function paragraphVerdicts(paragraphs: readonly string[], cfg: ParagraphC
   for (let i = 0; i < canon.length; i++) {
     const c = canon[i]!;
     const next = canon[i + 1];
-    if (c.length >= cfg.minRepeatChars && seen.has(c)) removed.push(i * 2);
-    else if (c.length >= cfg.minTruncatedChars && next !== undefined && next.length > c.length && next.startsWith(c)) removed.push(i * 2 + 1);
+    // A short heading or a table cell recurs legitimately and is never a repeat (rules/dedupe-paragraphs.ts).
+    if (c.length >= cfg.minRepeatChars && seen.has(c) && !headingOrCell(paragraphs[i]!)) removed.push(i * 2);
+    else if (c.length >= cfg.minTruncatedChars && next !== undefined && next.length > c.length && next.startsWith(c) && !headingOrCell(paragraphs[i]!)) removed.push(i * 2 + 1);
     else seen.add(c);
   }
   return { canon, removed };

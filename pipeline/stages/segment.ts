@@ -172,6 +172,8 @@ function findStarts(u: Unit, removeLine: (i: number, rule: string) => void): Sta
   if (toc) {
     for (const i of toc.lines) removeLine(i, 'toc');
     tocStarts(u, toc).forEach(put);
+  } else {
+    for (const i of contentsList(u)) removeLine(i, 'toc');
   }
   const ordinal = byLine.size === 0 ? ordinalStarts(u) : [];
   ordinal.forEach(put);
@@ -209,6 +211,27 @@ function findToc(u: Unit): { lines: number[]; titles: string[] } | null {
     if (titles.length >= 2) return { lines, titles };
   }
   return null;
+}
+
+/**
+ * The contents list of one article: `目录：` followed by unnumbered title-like lines, each of which recurs later as
+ * a line of the unit (the chapter headings it lists). Its lines (header included) are removed as `toc`; the
+ * headings stay in the body and start no document. Empty when there is none (fewer than two such entries).
+ */
+function contentsList(u: Unit): number[] {
+  for (let h = 0; h < u.t.length; h++) {
+    if (!TOC_HEADER.test(u.t[h]!)) continue;
+    const last = new Map<string, number>();
+    for (let i = h + 1; i < u.t.length; i++) if (u.t[i]) last.set(squash(u.t[i]!), i);
+    const lines = [h];
+    for (let i = h + 1; i < u.t.length; i++) {
+      if (!u.t[i]) continue;
+      if (!titleLike(u.t[i]!, u.cfg.maxTitleChars) || (last.get(squash(u.t[i]!)) ?? i) <= i) break;
+      lines.push(i);
+    }
+    if (lines.length >= 3) return lines;
+  }
+  return [];
 }
 
 /**

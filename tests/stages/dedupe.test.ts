@@ -278,11 +278,25 @@ describe('dedupe: paragraphs', () => {
     ['truncated copy before its full paragraph', [P1.slice(0, 26) + '。', P1, P2], [P1, P2], [['truncated_paragraph', 0, 10]]],
     ['short repeated line is kept', ['同志们：', P1, '同志们：'], ['同志们：', P1, '同志们：'], []],
     ['short prefix (a heading) is kept', ['一、强化理论武装', '一、强化理论武装，把学习作为首要任务。'], ['一、强化理论武装', '一、强化理论武装，把学习作为首要任务。'], []],
+    // Issue 21: short headings and table cells recur legitimately and are never repeats.
+    ['a repeated short heading is kept', ['三、关于资产和土地处置', P1, '三、关于资产和土地处置', P2], ['三、关于资产和土地处置', P1, '三、关于资产和土地处置', P2], []],
+    ['a repeated table cell is kept', ['指标来源：国家统计局年度统计公报', P1, '指标来源：国家统计局年度统计公报'], ['指标来源：国家统计局年度统计公报', P1, '指标来源：国家统计局年度统计公报'], []],
+    ['a repeated structure heading that ends in a full stop is kept', ['1.担当是一种责任担当。', P1, '1.担当是一种责任担当。'], ['1.担当是一种责任担当。', P1, '1.担当是一种责任担当。'], []],
+    ['a heading that begins the next paragraph is not a truncated copy', ['坚持和加强党的全面领导和党的建设工作总体要求', '坚持和加强党的全面领导和党的建设工作总体要求，是根本保证。'], ['坚持和加强党的全面领导和党的建设工作总体要求', '坚持和加强党的全面领导和党的建设工作总体要求，是根本保证。'], []],
+    ['a short sentence repeated is still a repeat', ['我们要坚定信心，迎难而上。', P1, '我们要坚定信心，迎难而上。'], ['我们要坚定信心，迎难而上。', P1], [['repeated_paragraph', 2, 12]]],
   ] as const)('%s', (_name, paragraphs, kept, removed) => {
     const r = dedupeParagraphs({ paragraphs: [...paragraphs], para_lines: paragraphs.map((_, i) => 10 + i) }, cfg);
     expect(r.paragraphs).toEqual(kept);
     expect(r.removed.map((x) => [x.rule, x.paragraph, x.line])).toEqual(removed);
     expect(r.removed.reduce((n, x) => n + x.chars, 0)).toBe(countChars(paragraphs.join('')) - countChars(kept.join('')));
+  });
+
+  it('real gov.cn notice: a heading under two of its parts stays both times', () => {
+    // tests/fixtures/real/README.md: 国办发〔2018〕124号, six lines of its extracted text.
+    const paragraphs = readFileSync(path.resolve(import.meta.dirname, '../fixtures/real/govcn-5352010-repeated-heading.txt'), 'utf8').trim().split('\n');
+    const r = dedupeParagraphs({ paragraphs, para_lines: paragraphs.map((_, i) => i + 1) }, cfg);
+    expect(r.paragraphs.filter((p) => p === '三、关于资产和土地处置')).toHaveLength(2);
+    expect(r.removed).toEqual([]);
   });
 
   it('lists paragraphs recurring across source files as boilerplate candidates, personal data masked', async () => {

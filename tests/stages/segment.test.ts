@@ -583,3 +583,22 @@ describe('recurring lines that are not banners (issue 21)', () => {
     expectAccounted(u, out, removed);
   });
 });
+
+describe('the contents list of one article (issue 21)', () => {
+  const B1 = body('作风建设');
+  const B2 = body('乡村振兴');
+  it('`目录：` and unnumbered entries that recur as headings: the list goes as `toc`, the headings stay, one document', () => {
+    const text = `关于加强作风建设的实施意见\n目录：\n总体要求\n重点任务\n保障措施\n总体要求\n${B1}\n重点任务\n${B2}\n保障措施\n${B1}`;
+    const { out, removed } = run(text);
+    expect(out).toHaveLength(1);
+    expect(removed.map((r) => [r.rule, r.line])).toEqual([['toc', 2], ['toc', 3], ['toc', 4], ['toc', 5]]);
+    for (const h of ['总体要求', '重点任务', '保障措施']) expect(out[0]!.paragraphs.filter((p) => p === h)).toHaveLength(1);
+    expectAccounted(text, out, removed);
+  });
+  it('a list after `目录` whose lines do not recur is left alone', () => {
+    const text = `关于加强作风建设的实施意见\n目录：\n总体要求\n重点任务\n${B1}`;
+    const { out, removed } = run(text);
+    expect(removed).toEqual([]);
+    expect(out[0]!.paragraphs.slice(0, 3)).toEqual(['目录：', '总体要求', '重点任务']);
+  });
+});
