@@ -5,6 +5,7 @@ import { extractFile } from '../../pipeline/stages/extract.js';
 import { ARCHIVE_DEFAULTS, nameDecoder } from '../../pipeline/extract/archive.js';
 import { EXTRACT_DEFAULTS } from '../../pipeline/stages/extract.js';
 import { check } from '../../pipeline/lib/schema.js';
+import { member, PROSE, zipOf } from '../fixtures/bad/generate.js';
 
 /** A minimal Word package: paragraphs as [text, 'bold' | 'h1' | ''], with a styles part naming Heading1. */
 async function docx(paras: [string, string][]): Promise<Uint8Array> {
@@ -75,23 +76,67 @@ describe('zip: members become units, limits hold, names decode', () => {
     expect(new Set(r.units.map((u) => u.unit_id)).size).toBe(3);
   });
 
-  it('a nested archive is read one level down; two levels are refused', async () => {
+  it('a nested archive is read one level down; a member nested two levels is refused alone, its siblings stay', async () => {
     const inner = await zip([['a.txt', '内层压缩包里的文本。']]);
     const r = await run('outer.zip', await zip([['inner.zip', inner]]));
     expect(r.units.map((u) => u.source_member)).toEqual(['inner.zip!/a.txt']);
-    const r2 = await run('outer.zip', await zip([['mid.zip', await zip([['inner.zip', inner]])]]));
-    expect([r2.info.status, r2.info.reason]).toEqual(['rejected', 'archive_limits']);
+    const r2 = await run('outer.zip', await zip([['mid.zip', await zip([['inner.zip', inner], ['m.txt', '中间层的文本。']])], ['good.txt', '外层的好文本。']]));
+    expect(r2.info.status).toBe('ok');
+    expect(r2.units.map((u) => u.source_member)).toEqual(['good.txt', 'mid.zip!/m.txt']);
+    expect(r2.info.detail).toContain('mid.zip!/inner.zip: archive_limits (archive nested deeper than 1)');
+    expect(r2.info.detail).toContain('1 members refused alone');
+    // Nothing but a too-deep member: no document at all.
+    const r3 = await run('outer.zip', await zip([['mid.zip', await zip([['inner.zip', inner]])]]));
+    expect([r3.info.status, r3.info.reason]).toEqual(['rejected', 'empty_archive']);
   });
 
   it.each([
-    ['a member inflating past maxMemberBytes', { ...ARCHIVE_DEFAULTS, maxMemberBytes: 1 << 20 }, 'zip_bomb'],
-    ['the archive inflating past maxTotalBytes', { ...ARCHIVE_DEFAULTS, maxTotalBytes: 1 << 20 }, 'zip_bomb'],
-    ['a compression ratio over maxRatio', ARCHIVE_DEFAULTS, 'zip_bomb'],
-    ['more members than maxMembers', { ...ARCHIVE_DEFAULTS, maxMembers: 1 }, 'archive_limits'],
-  ] as const)('%s → $2', async (_name, limits, reason) => {
-    const bytes = await zip([['zeros.txt', new Uint8Array(3 << 20)], ['b.txt', '文本']]);
+    ['a member declaring more than maxMemberBytes', { ...ARCHIVE_DEFAULTS, maxMemberBytes: 1 << 20 }, 'zip_bomb', false],
+    ['a member inflating past maxMemberBytes (declaring 1 KiB)', { ...ARCHIVE_DEFAULTS, maxMemberBytes: 1 << 20 }, 'zip_bomb', true],
+    ['a compression ratio over maxRatio', ARCHIVE_DEFAULTS, 'zip_bomb', false],
+    ['a compression ratio over maxRatio (declaring 1 KiB)', ARCHIVE_DEFAULTS, 'zip_bomb', true],
+  ] as const)('%s → that member alone refused as $2, the good member kept', async (_name, limits, reason, lie) => {
+    const zeros = member('zeros.txt', Buffer.alloc(3 << 20));
+    const bytes = zipOf([lie ? { ...zeros, size: 1024 } : zeros, member('b.txt', '文本')]);
+    const r = await run('bomb.zip', bytes, limits);
+    expect([r.info.status, r.units.map((u) => u.source_member)]).toEqual(['ok', ['b.txt']]);
+    expect(r.info.detail).toContain(`zeros.txt: ${reason}`);
+  });
+
+  it.each([
+    ['the members declaring more than maxTotalBytes', { ...ARCHIVE_DEFAULTS, maxTotalBytes: 1 << 20 }, 'zip_bomb', false],
+    ['the archive inflating past maxTotalBytes (members declaring 1 KiB)', { ...ARCHIVE_DEFAULTS, maxTotalBytes: 1 << 20 }, 'zip_bomb', true],
+    ['more members than maxMembers', { ...ARCHIVE_DEFAULTS, maxMembers: 1 }, 'archive_limits', false],
+  ] as const)('%s → the archive refused as $2', async (_name, limits, reason, lie) => {
+    const zeros = member('zeros.txt', Buffer.alloc(3 << 20));
+    const bytes = zipOf([lie ? { ...zeros, size: 1024 } : zeros, member('b.txt', '文本')]);
     const r = await run('bomb.zip', bytes, limits);
     expect([r.info.status, r.info.reason, r.units.length]).toEqual(['rejected', reason, 0]);
+  });
+
+  it('counts the central directory\'s records, not what the end record claims (5,000 entries claiming 1)', async () => {
+    const bytes = zipOf(Array.from({ length: 5000 }, (_, i) => member(`m${i}.txt`, '')));
+    bytes.writeUInt16LE(1, bytes.length - 22 + 8);
+    bytes.writeUInt16LE(1, bytes.length - 22 + 10);
+    const r = await run('many.zip', bytes);
+    expect([r.info.status, r.info.reason, r.info.detail]).toEqual(['rejected', 'archive_limits', 'more than 2000 members in the central directory']);
+  });
+
+  it('refuses members whose data overlap (entries sharing one compressed block) before inflating any', async () => {
+    // Two central-directory records pointing at the same local header and data.
+    const one = zipOf([member('a.txt', PROSE), member('b.txt', PROSE)]);
+    const cd = one.readUInt32LE(one.length - 22 + 16);
+    const second = cd + 46 + 5; // the second record (name 'a.txt' is 5 bytes)
+    one.writeUInt32LE(0, second + 42); // its local header offset: the first member's
+    const r = await run('overlap.zip', one);
+    expect([r.info.status, r.info.reason, r.info.detail]).toEqual(['rejected', 'zip_bomb', 'members overlap (entries sharing compressed data)']);
+  });
+
+  it('a member whose CRC-32 does not match is refused alone (corrupt_member)', async () => {
+    const bad = member('bad.txt', PROSE);
+    const r = await run('crc.zip', zipOf([{ ...bad, crc: bad.crc ^ 1 }, member('good.txt', PROSE)]));
+    expect([r.info.status, r.units.map((u) => u.source_member)]).toEqual(['ok', ['good.txt']]);
+    expect(r.info.detail).toContain('bad.txt: corrupt_member');
   });
 
   it('a member path with ../ is read by its resolved name only and flagged', async () => {

@@ -49,7 +49,8 @@ const CONTAINERS: [string, string, string | null][] = [
   ['deep-nesting.html', 'rejected', 'html_too_deep'],
   ['only-scripts.html', 'rejected', 'no_main_content'],
   ['bomb.docx', 'rejected', 'zip_bomb'],
-  ['bomb.zip', 'rejected', 'zip_bomb'],
+  // The bomb member is refused alone (its declared ratio), the archive's good member kept.
+  ['bomb.zip', 'ok', null],
   // Members named ../../x or /etc/x are read (by their last name component) and said so in the detail.
   ['traversal.zip', 'ok', null],
   ['truncated.zip', 'rejected', 'corrupt_archive'],
