@@ -1,30 +1,41 @@
 /**
- * `make eval EVAL=../shared/eval`: measures extraction against other people's data, which stays outside the
- * repository (see ../shared/eval/README.md).
+ * `make eval`: runs the whole pipeline (the compiled `dist/run.js`, as `make dataset` does) over the evaluation set
+ * of real third-party pages in tests/fixtures/eval-real/ (manifest.json; pages, gold texts, the provincial Word
+ * reports, the hand labels) and reports the figures of issue 21 per family (pipeline/eval/families.ts): HTML
+ * main-text F1, documents per single-article page, titles, dates, boilerplate precision and kept-edge chrome
+ * (against the gold texts and on the hand-labelled sample, with its coverage), and personal data left in the
+ * published text. Every figure comes from this run; nothing is stored between runs.
  *
- *   html  every page of `<EVAL>/html/gold.json` through extract; the unit's text (title excluded: the gold main
- *         texts exclude it) scored against the gold main text with pipeline/eval/metric.ts (LCS over code points,
- *         whitespace removed); table per page and mean → `<OUT>/html.json`.
- *   docx  `<EVAL>/docx/*.zip` through extract → segment → normalize → clean (the stage functions themselves):
- *         documents and titles per Word file, the first kept lines and what clean removed → `<OUT>/docx.json`.
+ * Writes <OUT>/summary.json (the headline figures) and one JSON per family with the per-page detail, and prints a
+ * compact table. `--sample N` also writes <OUT>/to-label.json: N removals and N edge lines of this run that no hand
+ * label covers, drawn with a seeded shuffle (`--seed`, default 21), for extending labels.json by hand.
  *
- * Usage: tsx pipeline/eval/run.ts [--eval DIR] [--out DIR]. Without the eval folder it says so and exits 0.
+ * Usage: tsx pipeline/eval/run.ts [--set DIR] [--out DIR] [--workers N] [--sample N] [--seed S] [--keep]
  */
-import { readFile, readdir, mkdir, writeFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { readFile, mkdir, writeFile, copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import os from 'node:os';
 import path from 'node:path';
+import { findPII } from '../lib/pii.js';
+import { mulberry32 } from '../lib/random.js';
 import { extractFile } from '../stages/extract.js';
-import { segment } from '../stages/segment.js';
-import { normalize } from '../stages/normalize.js';
-import { clean } from '../stages/clean.js';
-import type { Doc, ExtractRecord } from '../lib/types.js';
+import { checkManifest, sitesOf, type EvalManifest } from './manifest.js';
 import { score } from './metric.js';
-import { parseCommandLine, pathValue, usage, type Options, type Parsed } from '../lib/cli.js';
+import { intValue, parseCommandLine, pathValue, usage, type Options, type Parsed } from '../lib/cli.js';
+import {
+  boilerplateAuto, boilerplateHand, candidates, dateFamily, htmlFamily, segmentationFamily, titleFamily,
+  type Label, type PageRun, type PubDoc, type Removal,
+} from './families.js';
 
 /** The command line (pipeline/lib/cli.ts). */
 const OPTIONS = {
-  eval: { type: 'string', arg: 'DIR', help: 'the evaluation data (default $EVAL, else ../shared/eval)', check: pathValue, default: process.env['EVAL'] || '../shared/eval' },
-  out: { type: 'string', arg: 'DIR', help: 'where html.json and docx.json go (default out/eval)', check: pathValue, default: 'out/eval' },
+  set: { type: 'string', arg: 'DIR', help: 'the evaluation set: manifest.json, pages, gold texts, labels (default tests/fixtures/eval-real)', check: pathValue, default: 'tests/fixtures/eval-real' },
+  out: { type: 'string', arg: 'DIR', help: 'where the JSON reports go (default out/eval)', check: pathValue, default: 'out/eval' },
+  workers: { type: 'string', arg: 'N', help: 'workers of the pipeline run (default 2, or 1 on one core)', check: intValue(1, 256), default: Math.min(2, os.availableParallelism()) },
+  sample: { type: 'string', arg: 'N', help: 'also write to-label.json: N unlabelled removals and N unlabelled edge lines (default 0)', check: intValue(0, 100000), default: 0 },
+  seed: { type: 'string', arg: 'S', help: 'seed of the --sample draw (default 21)', check: intValue(0, 2 ** 31 - 1), default: 21 },
+  keep: { type: 'boolean', help: 'keep the temporary raw and out folders of the run (their path is printed)' },
 } as const satisfies Options;
 
 let args: Parsed<typeof OPTIONS> | null;
@@ -38,106 +49,165 @@ if (!args) {
   process.stdout.write(usage('tsx pipeline/eval/run.ts', OPTIONS));
   process.exit(0);
 }
-const EVAL = args.eval;
+const SET = args.set;
 const OUT = args.out;
-const r3 = (x: number) => Math.round(x * 1000) / 1000;
-const pad = (s: string, n: number) => (s.length >= n ? s.slice(0, n) : s + ' '.repeat(n - s.length));
+const WORKERS = String(args.workers);
+const SAMPLE = args.sample;
+const SEED = args.seed;
+const KEEP = args.keep;
 
-interface GoldPage { url: string; gold_text: string }
-interface HtmlRow {
-  file: string; url: string; precision: number; recall: number; f1: number; extracted_chars: number; gold_chars: number;
-  status: string; reason: string | null; encoding: string | null; encoding_method: string | null;
-  title: string | null; source_site: string | null; published: string | null;
+const readJsonl = async <T>(file: string): Promise<T[]> =>
+  (await readFile(file, 'utf8')).split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as T);
+
+/**
+ * A further measurement over the same run, reported in its own section of the table and its own JSON. The
+ * adversarial personal-data leak count (planted PII that survives into the published text) goes here as its
+ * own module (pipeline/eval/pii-leak.ts, issue 23), appended to MODULES below.
+ */
+export interface EvalModule {
+  name: string;
+  run(ctx: { set: string; raw: string; out: string; docs: PubDoc[]; removals: Removal[] }): Promise<{ lines: string[]; json: unknown }>;
 }
+const MODULES: EvalModule[] = [];
 
-async function evalHtml(): Promise<boolean> {
-  const goldFile = path.join(EVAL, 'html', 'gold.json');
-  if (!existsSync(goldFile)) {
-    console.log(`html: no ${goldFile}: skipped`);
-    return false;
+async function main(): Promise<number> {
+  const manifestFile = path.join(SET, 'manifest.json');
+  if (!existsSync(manifestFile)) {
+    console.error(`eval: ${manifestFile} not found`);
+    return 2;
   }
-  const gold = JSON.parse(await readFile(goldFile, 'utf8')) as { pages: Record<string, GoldPage> };
-  const rows: HtmlRow[] = [];
-  console.log(`\nHTML extraction vs gold (${goldFile}); character LCS, whitespace removed\n`);
-  console.log(`${pad('page', 12)} ${pad('site', 24)} ${'P'.padStart(6)} ${'R'.padStart(6)} ${'F1'.padStart(6)} ${'chars'.padStart(7)} ${'gold'.padStart(7)}  encoding`);
-  for (const key of Object.keys(gold.pages).sort()) {
-    const file = `${key}.html`;
-    const bytes = await readFile(path.join(EVAL, 'html', 'pages', file));
-    const r = await extractFile({ path: file, bytes });
-    const u = r.units[0];
-    const s = score(u?.text ?? '', gold.pages[key]!.gold_text);
-    const row: HtmlRow = {
-      file, url: gold.pages[key]!.url, precision: r3(s.precision), recall: r3(s.recall), f1: r3(s.f1),
-      extracted_chars: s.extracted_chars, gold_chars: s.gold_chars, status: r.info.status, reason: r.info.reason,
-      encoding: r.info.encoding, encoding_method: r.info.encoding_method, title: u?.title ?? null, source_site: u?.source_site ?? null, published: u?.published ?? null,
+  const manifest = JSON.parse(await readFile(manifestFile, 'utf8')) as EvalManifest;
+  const problems = checkManifest(manifest, (f) => existsSync(path.join(SET, f)), (f) => readFileSync(path.join(SET, f), 'utf8'));
+  if (problems.length) {
+    console.error(`eval: the manifest has problems:\n  ${problems.join('\n  ')}`);
+    return 2;
+  }
+  const labelsFile = path.join(SET, 'labels.json');
+  const labels: Label[] = existsSync(labelsFile) ? (JSON.parse(await readFile(labelsFile, 'utf8')) as { labels: Label[] }).labels : [];
+
+  // The raw folder: every page under its own name, the corpora under docx/.
+  const tmp = await mkdtemp(path.join(os.tmpdir(), 'jingwen-eval-'));
+  const raw = path.join(tmp, 'raw');
+  const out = path.join(tmp, 'out');
+  await mkdir(path.join(raw, 'docx'), { recursive: true });
+  const pages: PageRun[] = [];
+  for (const p of manifest.pages) {
+    const rawFile = path.basename(p.file);
+    await copyFile(path.join(SET, p.file), path.join(raw, rawFile));
+    pages.push({ page: p, rawFile, gold: p.gold ? await readFile(path.join(SET, p.gold), 'utf8') : null });
+  }
+  for (const c of manifest.corpora ?? []) await copyFile(path.join(SET, c.file), path.join(raw, 'docx', path.basename(c.file)));
+
+  const started = Date.now();
+  const entry = existsSync('dist/run.js') ? ['node', ['dist/run.js']] as const : ['npx', ['tsx', 'pipeline/run.ts']] as const;
+  const r = spawnSync(entry[0], [...entry[1], '--raw', raw, '--out', out, '--workers', WORKERS, '--quiet'], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+  if (r.status !== 0) {
+    console.error(r.stdout);
+    console.error(`eval: the pipeline run failed (exit ${r.status})`);
+    return 1;
+  }
+  const runSeconds = (Date.now() - started) / 1000;
+  const docs = await readJsonl<PubDoc>(path.join(out, 'documents.jsonl'));
+  const removals = await readJsonl<Removal>(path.join(out, 'report/removed.jsonl'));
+
+  // Extraction alone (the extract stage's unit text vs gold), to tell extraction losses from later stages' losses.
+  const extractF1 = new Map<string, number>();
+  for (const p of pages) {
+    if (p.gold === null) continue;
+    const x = await extractFile({ path: p.rawFile, bytes: await readFile(path.join(raw, p.rawFile)) });
+    extractF1.set(p.page.id, Math.round(score(x.units[0]?.text ?? '', p.gold).f1 * 1000) / 1000);
+  }
+
+  const html = htmlFamily(pages, docs);
+  for (const row of html.rows) Object.assign(row, { extract_f1: extractF1.get(row.id) ?? null });
+  const segmentation = segmentationFamily(pages, docs);
+  const wordFiles = new Map<string, number>();
+  for (const d of docs) if (d.source_file.startsWith('docx/')) wordFiles.set(`${d.source_file}::${d.source_member}`, (wordFiles.get(`${d.source_file}::${d.source_member}`) ?? 0) + 1);
+  const members = (manifest.corpora ?? []).reduce((a, c) => a + c.members, 0);
+  const word = { files: members, documents: [...wordFiles.values()].reduce((a, b) => a + b, 0), more_than_one: [...wordFiles].filter(([, n]) => n > 1).map(([m, n]) => ({ member: m, documents: n })), none: members - wordFiles.size };
+  const titles = titleFamily(pages, docs);
+  const dates = dateFamily(pages, docs);
+  const auto = boilerplateAuto(pages, docs, removals);
+  const hand = boilerplateHand(docs, removals, labels);
+  const piiKinds: Record<string, number> = {};
+  let piiDocs = 0;
+  for (const d of docs) {
+    const found = [...findPII(d.title ?? ''), ...findPII(d.text)];
+    if (found.length) piiDocs++;
+    for (const m of found) piiKinds[m.kind] = (piiKinds[m.kind] ?? 0) + 1;
+  }
+  const pii = { documents: docs.length, documents_with_pii: piiDocs, items: Object.values(piiKinds).reduce((a, b) => a + b, 0), by_kind: piiKinds };
+
+  const summary = {
+    set: { pages: manifest.pages.length, sites: sitesOf(manifest).size, gold_pages: html.pages, word_files: members, labels: labels.length },
+    run: { documents: docs.length, removed_rows: removals.length, seconds: Math.round(runSeconds * 10) / 10, workers: Number(WORKERS) },
+    html: { pages: html.pages, f1_mean: html.f1_mean, f1_min: html.f1_min, below_0_6: html.below_0_6.length, worst: html.worst.slice(0, 5).map((w) => `${w.id} ${w.f1}`) },
+    segmentation: { single_article_pages: segmentation.single_article_pages, documents: segmentation.documents, pages_more_than_one: segmentation.more_than_one.length, pages_none: segmentation.none.length, word_files: word.files, word_documents: word.documents, word_more_than_one: word.more_than_one.length },
+    titles: { accuracy: titles.accuracy, right: titles.right, pages: titles.pages, gov_accuracy: titles.gov_accuracy, gov_right: titles.gov_right, gov_pages: titles.gov_pages },
+    dates: { pages: dates.pages, fill_rate: dates.fill_rate, accuracy: dates.accuracy },
+    boilerplate_auto: { removals_judged: auto.removals_judged, precision: auto.precision, edge_lines_judged: auto.edge_lines_judged, edge_chrome_share: auto.edge_chrome_share },
+    boilerplate_hand: { removals_labelled: hand.removals_labelled, precision: hand.precision, removals_unlabelled: hand.removals_unlabelled, edge_lines_labelled: hand.edge_lines_labelled, edge_boilerplate_share: hand.edge_boilerplate_share, edge_lines_unlabelled: hand.edge_lines_unlabelled },
+    pii_left: { items: pii.items, documents_with_pii: pii.documents_with_pii, by_kind: pii.by_kind },
+  } as Record<string, unknown>;
+
+  await mkdir(OUT, { recursive: true });
+  const write = (name: string, v: unknown) => writeFile(path.join(OUT, name), JSON.stringify(v, null, 2) + '\n');
+  await write('html.json', { metric: 'published main text (documents of the page in order, later documents with their title) vs gold: LCS of code points, whitespace removed; extract_f1: the extract stage alone', ...html });
+  await write('segmentation.json', { ...segmentation, word });
+  await write('titles.json', titles);
+  await write('dates.json', dates);
+  await write('boilerplate.json', { auto, hand });
+  await write('pii.json', pii);
+
+  const extra: string[] = [];
+  for (const m of MODULES) {
+    const res = await m.run({ set: SET, raw, out, docs, removals });
+    await write(`${m.name}.json`, res.json);
+    summary[m.name] = res.json;
+    extra.push(...res.lines);
+  }
+  await write('summary.json', summary);
+
+  if (SAMPLE > 0) {
+    const known = new Set(labels.map((l) => `${l.type}\u0000${l.key}`));
+    const c = candidates(docs, removals);
+    const rand = mulberry32(SEED);
+    const draw = <T>(xs: T[]) => {
+      const a = [...xs];
+      for (let i = a.length - 1; i > 0; i--) { const j = Math.floor(rand() * (i + 1)); [a[i], a[j]] = [a[j]!, a[i]!]; }
+      return a.slice(0, SAMPLE);
     };
-    rows.push(row);
-    console.log(`${pad(key.slice(0, 10), 12)} ${pad(new URL(row.url).hostname, 24)} ${row.precision.toFixed(3).padStart(6)} ${row.recall.toFixed(3).padStart(6)} ${row.f1.toFixed(3).padStart(6)} ${String(row.extracted_chars).padStart(7)} ${String(row.gold_chars).padStart(7)}  ${row.encoding}/${row.encoding_method}${row.reason ? ' ' + row.reason : ''}`);
+    const toLabel = [
+      ...draw([...c.removal].filter(([k]) => !known.has(`removal\u0000${k}`)).sort(([a], [b]) => a.localeCompare(b))).map(([key, v]) => ({ key, type: 'removal', label: null, ...v })),
+      ...draw([...c.edge].filter(([k]) => !known.has(`edge\u0000${k}`)).sort(([a], [b]) => a.localeCompare(b))).map(([key, v]) => ({ key, type: 'edge', label: null, ...v })),
+    ];
+    await write('to-label.json', { seed: SEED, labels: toLabel });
   }
-  const mean = (k: 'precision' | 'recall' | 'f1') => r3(rows.reduce((a, r) => a + r[k], 0) / rows.length);
-  const summary = { pages: rows.length, precision: mean('precision'), recall: mean('recall'), f1: mean('f1'), min_f1: Math.min(...rows.map((r) => r.f1)) };
-  console.log(`${pad('mean', 37)} ${summary.precision.toFixed(3).padStart(6)} ${summary.recall.toFixed(3).padStart(6)} ${summary.f1.toFixed(3).padStart(6)}   (min F1 ${summary.min_f1.toFixed(3)}, ${rows.length} pages)`);
-  const metric = 'LCS of code points with whitespace removed: precision = LCS/extracted, recall = LCS/gold, F1 harmonic mean (pipeline/eval/metric.ts)';
-  await writeFile(path.join(OUT, 'html.json'), JSON.stringify({ metric, gold: goldFile, mean: summary, pages: rows }, null, 2) + '\n');
-  return true;
+  if (!KEEP) await rm(tmp, { recursive: true, force: true });
+  else console.log(`kept the run in ${tmp}`);
+
+  const f = (x: number | null | undefined) => (x === null || x === undefined ? 'n/a' : x.toFixed(3));
+  const rows: [string, string][] = [
+    ['set', `${manifest.pages.length} pages from ${sitesOf(manifest).size} sites (${html.pages} with gold) + ${members} Word files; ${labels.length} hand labels; run ${Math.round(runSeconds)} s, ${docs.length} documents`],
+    ['HTML main-text F1', `mean ${f(html.f1_mean)}, min ${f(html.f1_min)}, ${html.below_0_6.length} pages below 0.6 (${html.pages} gold pages)`],
+    ['  worst pages', html.worst.slice(0, 5).map((w) => `${w.id} ${f(w.f1)}`).join(', ')],
+    ['docs / single-article page', `${segmentation.documents} documents from ${segmentation.single_article_pages} pages; ${segmentation.more_than_one.length} pages gave >1, ${segmentation.none.length} gave none`],
+    ['  pages with >1', segmentation.more_than_one.map((p) => `${p.id}(${p.documents})`).join(', ') || '-'],
+    ['  Word files', `${word.documents} documents from ${word.files} files; ${word.more_than_one.length} gave >1, ${word.none} gave none`],
+    ['title accuracy', `${f(titles.accuracy)} (${titles.right}/${titles.pages}); gov.cn-style ${f(titles.gov_accuracy)} (${titles.gov_right}/${titles.gov_pages})`],
+    ['published (page gives a date)', `fill rate ${f(dates.fill_rate)}, accuracy ${f(dates.accuracy)} (${dates.right}/${dates.pages})`],
+    ['removals boilerplate (vs gold)', `precision ${f(auto.precision)} (${auto.removals_judged - auto.removals_in_gold}/${auto.removals_judged} line removals on gold pages)`],
+    ['kept edge lines chrome (vs gold)', `${f(auto.edge_chrome_share)} (${auto.edge_lines_chrome}/${auto.edge_lines_judged})`],
+    ['removals boilerplate (hand)', `precision ${f(hand.precision)} (${hand.removals_boilerplate}/${hand.removals_labelled} labelled; ${hand.removals_unlabelled} of ${hand.removals} removals unlabelled)`],
+    ['kept edge lines boilerplate (hand)', `${f(hand.edge_boilerplate_share)} (${hand.edge_lines_boilerplate}/${hand.edge_lines_labelled} labelled; ${hand.edge_lines_unlabelled} of ${hand.edge_lines} unlabelled)`],
+    ['personal data left', `${pii.items} items in ${pii.documents_with_pii} of ${docs.length} documents (clean's own detector)${pii.items ? ': ' + JSON.stringify(pii.by_kind) : ''}`],
+  ];
+  const w = Math.max(...rows.map(([k]) => k.length));
+  console.log(`\njingwen eval — ${SET}\n`);
+  for (const [k, v] of rows) console.log(`${k.padEnd(w)}  ${v}`);
+  for (const l of extra) console.log(l);
+  console.log(`\nwrote ${OUT}/{summary,html,segmentation,titles,dates,boilerplate,pii}.json${SAMPLE > 0 ? ' and to-label.json' : ''}`);
+  return 0;
 }
 
-/** A unit through segment → normalize → clean, with the default configuration of each stage. */
-function throughStages(u: ExtractRecord): { docs: Doc[]; removed: Record<string, number> } {
-  const removed: Record<string, number> = {};
-  let docs: Doc[] = segment.process(u, segment.defaults).out;
-  for (const stage of [normalize, clean]) {
-    const next: Doc[] = [];
-    for (const d of docs) {
-      const r = stage.process(d, stage.defaults as never);
-      for (const x of r.removed) removed[`${stage.name}.${x.rule}`] = (removed[`${stage.name}.${x.rule}`] ?? 0) + x.chars;
-      if (r.dropped) removed[`${stage.name}.drop_${r.dropped.reason}`] = (removed[`${stage.name}.drop_${r.dropped.reason}`] ?? 0) + 1;
-      next.push(...r.out);
-    }
-    docs = next;
-  }
-  return { docs, removed };
-}
-
-async function evalDocx(): Promise<boolean> {
-  const dir = path.join(EVAL, 'docx');
-  if (!existsSync(dir)) {
-    console.log(`docx: no ${dir}: skipped`);
-    return false;
-  }
-  const files = [];
-  let documents = 0;
-  let units = 0;
-  for (const name of (await readdir(dir)).filter((f) => /\.(zip|docx)$/i.test(f)).sort()) {
-    const bytes = await readFile(path.join(dir, name));
-    const r = await extractFile({ path: name, bytes });
-    console.log(`\nWord files in ${name}: ${r.info.status}${r.info.reason ? ' ' + r.info.reason : ''} (${r.info.detail ?? ''})\n`);
-    console.log(`${pad('member', 34)} ${'docs'.padStart(4)}  title after clean | first kept paragraph`);
-    for (const u of r.units) {
-      units++;
-      const { docs, removed } = throughStages(u);
-      documents += docs.length;
-      const row = {
-        member: u.source_member ?? name, extract_title: u.title, documents: docs.length,
-        titles: docs.map((d) => d.title), subtitles: docs.map((d) => d.subtitle),
-        source_site: docs[0]?.source_site ?? null, published: docs[0]?.published ?? null,
-        first_paragraphs: (docs[0]?.paragraphs ?? []).slice(0, 3).map((p) => p.slice(0, 80)),
-        paragraphs: docs.reduce((a, d) => a + d.paragraphs.length, 0), removed,
-      };
-      files.push(row);
-      console.log(`${pad(row.member, 34)} ${String(row.documents).padStart(4)}  ${row.titles.join(' ; ')} | ${(row.first_paragraphs[0] ?? '').slice(0, 40)}`);
-    }
-  }
-  console.log(`\n${units} Word files → ${documents} documents`);
-  await writeFile(path.join(OUT, 'docx.json'), JSON.stringify({ units, documents, files }, null, 2) + '\n');
-  return true;
-}
-
-if (!existsSync(EVAL)) {
-  console.log(`eval: the evaluation folder ${EVAL} does not exist; nothing to measure (pass EVAL=<dir>, see ../shared/eval/README.md).`);
-  process.exit(0);
-}
-await mkdir(OUT, { recursive: true });
-const didHtml = await evalHtml();
-const didDocx = await evalDocx();
-console.log(`\nwrote ${[didHtml && 'html.json', didDocx && 'docx.json'].filter(Boolean).join(', ') || 'nothing'} to ${OUT}/`);
+process.exitCode = await main();
