@@ -24,9 +24,9 @@ import { unitId } from '../lib/ids.js';
 import { countChars } from '../lib/stage.js';
 import type { RawFileInfo } from '../lib/types.js';
 import type { ExtractConfig, ExtractResult, RawInput } from '../stages/extract.js';
-import { BLOCK_ELEMENTS, CELL_ELEMENTS, IMPLIED_END, RAW_TEXT_ELEMENTS, SKIP_ELEMENTS, VOID_ELEMENTS } from '../rules/html-dom.js';
-import { BARE_DASH_SUFFIX, SITE_BRACKETS, SITE_WORD, TITLE_SEPARATOR } from '../rules/html-title.js';
-import { BYLINE_DATE, DATE_IN_TEXT, PUBLISHED_META, SITE_META, SOURCE_LINE } from '../rules/html-meta.js';
+import { ARTICLE_NODE_SELECTORS, BLOCK_ELEMENTS, CELL_ELEMENTS, IMPLIED_END, RAW_TEXT_ELEMENTS, SKIP_ELEMENTS, VOID_ELEMENTS } from '../rules/html-dom.js';
+import { BARE_DASH_SUFFIX, SITE_BRACKETS, SITE_WORD, TITLE_SEPARATOR, TITLE_STUB_MAX_CHARS } from '../rules/html-title.js';
+import { BYLINE_DATE, DATE_IN_TEXT, PUBLISHED_META, PUBLISHED_NODE_SELECTORS, SITE_META, SOURCE_LINE } from '../rules/html-meta.js';
 import { CHROME_SELECTORS, CONTROL_LINE, FOOTER_LINE, LEADING_COUNTER, TAIL_MARKER } from '../rules/html-chrome.js';
 import { isoDate as calendarDate } from '../lib/unicode.js';
 
@@ -251,22 +251,36 @@ export function isoDate(s: string | null | undefined): string | null {
   return calendarDate(m.groups['y']!, m.groups['m']!, m.groups['d']!);
 }
 
-/** A `<title>` cut into article title and site name (pipeline/rules/html-title.ts). */
-export function splitTitle(raw: string): { title: string | null; site: string | null } {
+/** The segments of a `<title>` between its separators (TITLE_SEPARATOR); none for an empty title. */
+function titleSegments(raw: string): string[] {
   const t = oneLine(raw);
-  if (!t) return { title: null, site: null };
-  const segs = t.split(TITLE_SEPARATOR).map((s) => s.trim());
-  let title = segs[0] ?? '';
+  return t ? t.split(TITLE_SEPARATOR).map((s) => s.trim()) : [];
+}
+
+/**
+ * A `<title>` cut into article title and site name (pipeline/rules/html-title.ts). The title is the first segment
+ * with every bare-dash site suffix stripped (`标题-股票频道-和讯网`), unless a later segment is one of the page's
+ * `headings` (its `<h1>`: `栏目--标题` titles) or the first segment is a stub of at most TITLE_STUB_MAX_CHARS before
+ * a longer segment (`棱镜|数据业大整顿：…`: a column name, not the title).
+ */
+export function splitTitle(raw: string, headings: readonly string[] = []): { title: string | null; site: string | null } {
+  const segs = titleSegments(raw);
+  if (segs.length === 0) return { title: null, site: null };
   // The site is the last suffix segment that reads as a site name (`_39健康网_饮食`: not the column), else the last.
   const tail = segs.slice(1).filter(Boolean).map((x) => SITE_BRACKETS.exec(x)?.groups?.['name']?.trim() ?? x);
   let site: string | null = [...tail].reverse().find((x) => SITE_WORD.test(x)) ?? tail[tail.length - 1] ?? null;
-  if (segs.length === 1) {
-    const m = BARE_DASH_SUFFIX.exec(t);
-    if (m?.groups && SITE_WORD.test(m.groups['site']!)) {
-      title = t.slice(0, m.index).trim();
-      site = m.groups['site']!;
+  const stripDash = (s: string) => {
+    for (let m = BARE_DASH_SUFFIX.exec(s); m?.groups && SITE_WORD.test(m.groups['site']!); m = BARE_DASH_SUFFIX.exec(s)) {
+      if (segs.length === 1) site ??= m.groups['site']!;
+      s = s.slice(0, m.index).trim();
     }
-  }
+    return s;
+  };
+  let title = stripDash(segs[0] ?? '');
+  const heads = new Set(headings.map(squash).filter(Boolean));
+  const named = segs.slice(1).find((x) => heads.has(squash(x)));
+  if (named && !heads.has(squash(title))) title = named;
+  else if (segs.length > 1 && [...title].length <= TITLE_STUB_MAX_CHARS && [...(segs[1] ?? '')].length > TITLE_STUB_MAX_CHARS) title = stripDash(segs[1]!);
   return { title: title || null, site: site || null };
 }
 
@@ -292,9 +306,9 @@ export interface PageMeta {
 
 /** Title, site and date from the head and the lines around the heading; call before Readability changes `doc`. */
 export function pageMeta(doc: Document, pageLines: string[], cfg: HtmlConfig): PageMeta {
-  const fromTitle = splitTitle(doc.querySelector('title')?.textContent ?? '');
-  const og = splitTitle(metaContent(doc, ['og:title', 'twitter:title']) ?? '');
   const h1s = Array.from(doc.querySelectorAll('h1')).slice(0, 5).map((h) => oneLine(h.textContent)).filter(Boolean);
+  const fromTitle = splitTitle(doc.querySelector('title')?.textContent ?? '', h1s);
+  const og = splitTitle(metaContent(doc, ['og:title', 'twitter:title']) ?? '', h1s);
   const title = fromTitle.title ?? og.title ?? h1s[0] ?? null;
   const headings = [...new Set([...h1s, og.title, fromTitle.title].filter((s): s is string => !!s))];
 
@@ -310,7 +324,8 @@ export function pageMeta(doc: Document, pageLines: string[], cfg: HtmlConfig): P
     sourceLine ??= SOURCE_LINE.exec(l)?.groups?.['site'] ?? null;
   }
   const site = metaContent(doc, SITE_META) ?? fromTitle.site ?? og.site ?? sourceLine;
-  const published = isoDate(metaContent(doc, PUBLISHED_META)) ?? bylineDate;
+  const node = PUBLISHED_NODE_SELECTORS.map((sel) => doc.querySelector(sel)?.textContent).find((t) => isoDate(t));
+  const published = isoDate(metaContent(doc, PUBLISHED_META)) ?? isoDate(node) ?? bylineDate;
   return { title, headings, site, published };
 }
 
@@ -343,8 +358,11 @@ export function trimChrome(lines: string[], cfg: HtmlConfig): string[] {
 export interface HtmlText {
   lines: string[];
   meta: PageMeta;
-  /** `readability`, or `body` when Readability found no article and the page's whole text was kept. */
-  method: 'readability' | 'body';
+  /**
+   * `readability`; `article_node` when a known article node (rules/html-dom.ts ARTICLE_NODE_SELECTORS) was taken
+   * directly; `body` when Readability found no article and the page's whole text was kept.
+   */
+  method: 'readability' | 'article_node' | 'body';
 }
 
 /** Main text and metadata of a decoded page, or a reject reason. Pure. */
@@ -361,19 +379,33 @@ export function htmlToText(html: string, cfg: HtmlConfig = HTML_DEFAULTS): HtmlT
   for (const el of Array.from(document.querySelectorAll(CHROME_SELECTORS))) el.remove();
   let method: HtmlText['method'] = 'readability';
   let article: ReturnType<Readability<Node>['parse']> = null;
-  try {
-    article = new (readability().Readability)<Node>(document, { charThreshold: cfg.charThreshold, maxElemsToParse: cfg.maxElems, keepClasses: false, serializer: (n) => n }).parse();
-  } catch (err) {
-    // Readability throws when a page has more elements than maxElemsToParse: fall back to the page text.
-    if (!/Aborting parsing document/.test(String(err))) throw err;
+  // A known article node (WeChat's #js_content, hidden until a script runs) is taken directly.
+  const node = ARTICLE_NODE_SELECTORS.map((sel) => document.querySelector(sel)).find((el) => el && countChars(el.textContent ?? '') > 0);
+  let lines = node ? trimChrome(blockLines(node), cfg) : [];
+  if (countChars(lines.join('')) > 0) method = 'article_node';
+  else {
+    try {
+      article = new (readability().Readability)<Node>(document, { charThreshold: cfg.charThreshold, maxElemsToParse: cfg.maxElems, keepClasses: false, serializer: (n) => n }).parse();
+    } catch (err) {
+      // Readability throws when a page has more elements than maxElemsToParse: fall back to the page text.
+      if (!/Aborting parsing document/.test(String(err))) throw err;
+    }
+    lines = article?.content ? trimChrome(blockLines(article.content), cfg) : [];
   }
-  let lines = article?.content ? trimChrome(blockLines(article.content), cfg) : [];
   if (countChars(lines.join('')) === 0) {
     lines = pageLines;
     method = 'body';
   }
   // Readability's JSON-LD date when no meta tag or byline gave one.
   if (!meta.published) meta.published = isoDate(article?.publishedTime);
+  // `栏目--标题` titles: the article's first line is a later segment of the <title> (a page that prints its heading
+  // in no <h1>): that segment is the title, and it is not the site.
+  const first = lines[0] !== undefined ? squash(lines[0]) : '';
+  const named = first ? titleSegments(document.querySelector('title')?.textContent ?? '').slice(1).find((x) => squash(x) === first) : undefined;
+  if (named && meta.title !== named) {
+    meta.title = named;
+    if (meta.site === named) meta.site = null;
+  }
   // The heading repeated at the top of the text: it is the unit's title, not body.
   const heads = new Set([meta.title, ...meta.headings].filter((s): s is string => !!s).map(squash));
   while (lines.length > 0 && heads.has(squash(lines[0]!))) lines = lines.slice(1);

@@ -36,3 +36,12 @@ export const VOID_ELEMENTS = new Set([
 
 /** Elements whose content is raw text up to their own end tag: the nesting estimate skips over it. */
 export const RAW_TEXT_ELEMENTS = ['script', 'style', 'textarea', 'title', 'xmp', 'noscript', 'iframe', 'noembed', 'noframes', 'plaintext'];
+
+/**
+ * Article nodes taken directly, before and instead of Readability: a page whose body a script reveals. WeChat
+ * official-account articles (mp.weixin.qq.com) are served with the body in `<div class="rich_media_content"
+ * id="js_content" style="visibility: hidden;">` until a script runs; Readability skips hidden nodes, and a page
+ * saved as served became a 4-character document (issue 21). The selector is the one every WeChat scraper keys on
+ * (the served markup: `<h1 id="activity-name">`, `<em id="publish_time">`, `#js_content`).
+ */
+export const ARTICLE_NODE_SELECTORS = ['#js_content'];

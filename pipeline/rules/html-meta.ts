@@ -39,3 +39,6 @@ export const BYLINE_DATE = [
 
 /** A source line: `来源：人民网`, `来源: 新华社`, `稿源：`, `出处：`. Group `site`: up to the next space or `|`. */
 export const SOURCE_LINE = /(?:^|\s)(?:来源|稿源|出处|来自)\s*[:：]\s*(?:来源[:：])?(?<site>[^\s|｜　:：]{2,30})/u;
+
+/** Elements whose text is the publication date: WeChat's `<em id="publish_time">2018年7月11日 23:46</em>`. */
+export const PUBLISHED_NODE_SELECTORS = ['#publish_time'];

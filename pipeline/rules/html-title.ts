@@ -28,4 +28,12 @@ export const SITE_BRACKETS = /^[【\[［〔(（](?<name>[^】\]］〕)）]+)[】
  * A suffix segment that names a site rather than a column: it ends in a word Chinese site names end in
  * (`人民网`, `新浪新闻`, `百度百科`, `博客园`, `起点中文网`) or is a Latin domain-like brand.
  */
-export const SITE_WORD = /(?:网|报|台|网站|新闻|资讯|百科|社|在线|客户端|门户|园|百科全书|[A-Za-z]\.(?:com|cn|net|org))$/u;
+export const SITE_WORD = /(?:网|报|台|网站|新闻|资讯|百科|社|在线|客户端|门户|园|百科全书|头条|博客|频道|[A-Za-z]\.(?:com|cn|net|org))$/u;
+// 头条, 博客, 频道 (issue 21): `标题-今日头条`, `标题-CSDN博客`, `标题-股票频道-和讯网` (hexun page in ../shared/eval/real/news/).
+
+/**
+ * A first `<title>` segment this short before a longer one is a column name, not the title: `棱镜|数据业大整顿：…_财经_腾讯网`
+ * (腾讯 棱镜 column, ../shared/eval/real/news/qq_2.html). Real titles of two characters exist but are rare next to a
+ * longer segment.
+ */
+export const TITLE_STUB_MAX_CHARS = 2;

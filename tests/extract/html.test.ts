@@ -48,8 +48,18 @@ describe('splitTitle: column and site suffixes', () => {
     ['-铜雀历史网', null, '铜雀历史网'],
     ['COVID-19疫情防控工作的几点体会', 'COVID-19疫情防控工作的几点体会', null],
     ['只有标题', '只有标题', null],
+    // Issue 21: site suffixes after a bare dash, repeated; a 2-character column stub before the title.
+    ['标题文字-今日头条', '标题文字', '今日头条'],
+    ['标题文字-CSDN博客', '标题文字', 'CSDN博客'],
+    ['交通运输部：着力打造京津冀区域综合立体交通网络-股票频道-和讯网', '交通运输部：着力打造京津冀区域综合立体交通网络', '和讯网'],
+    ['棱镜|数据业大整顿：爬虫与现金贷共生共荣，用户信息几元不等_财经_腾讯网', '数据业大整顿：爬虫与现金贷共生共荣，用户信息几元不等', '腾讯网'],
+    ['标题|香港_新浪新闻', '标题', '新浪新闻'],
   ])('%s', (raw, title, site) => {
     expect(splitTitle(raw)).toEqual({ title, site });
+  });
+  it('a later segment that is the page heading (<h1>) is the title: `栏目--标题`', () => {
+    expect(splitTitle('明日股市预测--联合国贸发报告：全球经济增长率降至2.3%', ['联合国贸发报告：全球经济增长率降至2.3%']).title).toBe('联合国贸发报告：全球经济增长率降至2.3%');
+    expect(splitTitle('标题文字_栏目_某某网', ['标题文字']).title).toBe('标题文字');
   });
 });
 
@@ -104,6 +114,28 @@ describe('extractFile on HTML: text or a clear reason, never a crash', () => {
     expect(r.info.status).toBe('ok');
     expect(r.units[0]!.title).toBe('测试页面');
     expect(r.units[0]!.text).toContain('第三段作出总结');
+  });
+
+  it('`栏目--标题` whose article opens with the later segment: that segment is the title (not the site), its line goes', async () => {
+    const heading = '联合国贸发报告：全球经济增长率降至2.3%';
+    const r = await extractFile({ path: 'p.html', bytes: utf8(page(`<title>明日股市预测--${heading}</title>`, `<div><p>${heading}</p>${ARTICLE}</div>`)) });
+    expect([r.units[0]!.title, r.units[0]!.source_site]).toEqual([heading, null]);
+    expect(r.units[0]!.text.split('\n')[0]).toContain('这是一篇测试文章');
+  });
+
+  it('a WeChat article saved as served (#js_content hidden until a script runs): its body, title and date', async () => {
+    // The served markup of mp.weixin.qq.com article pages (h1#activity-name, em#publish_time, div#js_content).
+    const wx = page('<meta property="og:title" content="基层治理的几点体会"><title></title>',
+      '<div id="js_article" class="rich_media"><div class="rich_media_inner"><h1 class="rich_media_title" id="activity-name">基层治理的几点体会</h1>'
+      + '<div id="meta_content"><span id="js_name">某某公众号</span><em id="publish_time" class="rich_media_meta">2018年7月11日 23:46</em></div>'
+      + `<div class="rich_media_content" id="js_content" style="visibility: hidden;"><section>${ARTICLE}</section></div>`
+      + '<div id="js_pc_qr_code">微信扫一扫关注该公众号</div></div></div><script>var ct = "1531324000";</script>');
+    const r = await extractFile({ path: 'wx.html', bytes: utf8(wx) });
+    const u = r.units[0]!;
+    expect([u.title, u.published]).toEqual(['基层治理的几点体会', '2018-07-11']);
+    expect(u.text.split('\n')).toHaveLength(3);
+    expect(u.text).toContain('第三段作出总结');
+    expect(u.text).not.toContain('扫一扫');
   });
 
   it('estimates nesting linearly, with implied ends and void elements', () => {
