@@ -673,7 +673,8 @@ export class ExtractOutput extends StageOutput {
   }
 }
 
-function schemasHash(dir: string): string {
+/** Fingerprint of the JSON Schemas in `dir` (every stage output is checked against one; the distributed run keys on it too). */
+export function schemasHash(dir: string): string {
   return sha(readdirSync(dir).sort().map((f) => `${f}\t${createHash('sha256').update(readFileSync(path.join(dir, f))).digest('hex')}`));
 }
 

@@ -1,0 +1,119 @@
+/**
+ * The final concatenation of a distributed run: the shards' and apply jobs' batches, in shard order and batch
+ * order, written through the runner's own writers (StageOutput, ExtractOutput, ExportOutput), exactly as a
+ * single-machine run writes the batches of its passes: `OUT/stages/*`, then the published files and the report
+ * (pipeline/stages/export.ts). Shards are consecutive runs of the sorted raw entries (jobs.ts planShards), so shard
+ * order is the single-machine input order and every file comes out byte for byte the same.
+ *
+ * Stage metas are written with a key of the distributed run (`distributed:…`), which a later `make dataset`
+ * never takes for its own: it re-runs every stage instead of trusting outputs it did not make.
+ */
+import { rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { ExtractOutput, StageOutput, type StageMeta } from '../lib/runner.js';
+import { settleAll, stableJson, writeAtomic } from '../lib/io.js';
+import { ExportOutput, type RemovedSums } from '../stages/export.js';
+import { STAGES } from '../stages/index.js';
+import { Store } from './store.js';
+import { layout, type ApplyBatch, type PlanOutput, type ShardBatch } from './jobs.js';
+
+export interface AssembleInput {
+  out: string;
+  store: Store;
+  /** Shard keys, in shard order; the plan's key; the apply jobs' keys, in shard order. */
+  shards: string[];
+  plan: string;
+  applies: string[];
+  /** The run's key (for the metas). */
+  run: string;
+  workers: number;
+}
+
+const round3 = (x: number) => Math.round(x * 1000) / 1000;
+
+/** Writes OUT from the jobs' outputs. Returns the stage metas (export's last), as runStages does. */
+export async function assemble(a: AssembleInput): Promise<StageMeta[]> {
+  const dir = path.join(a.out, 'stages');
+  const { before, global: g, after } = layout();
+  // No stale voucher while the files are rewritten (as the runner's passes do).
+  for (const n of ['extract', ...STAGES.map((s) => s.name), 'export']) await rm(path.join(dir, `${n}.meta.json`), { force: true });
+  const metas: StageMeta[] = [];
+  const removedSums: RemovedSums = { byFile: new Map(), stages: new Set() };
+  const common = { key: `distributed:${a.run}`, code_key: `distributed:${a.run}`, workers: a.workers };
+  const finish = async (outputs: [string, StageOutput][], extra: (name: string, o: StageOutput) => Partial<StageMeta>) => {
+    await settleAll(outputs.map(([, o]) => o.commit()));
+    for (const [name, o] of outputs) {
+      const m = o.log.meta({ ...common, output_sha256: o.sha256(), seconds: round3(o.ms / 1000), ...extra(name, o) });
+      await writeAtomic(path.join(dir, `${name}.meta.json`), stableJson(m));
+      metas.push(m);
+      if (name !== 'extract') {
+        for (const [f, n] of o.removedByFile) removedSums.byFile.set(f, (removedSums.byFile.get(f) ?? 0) + n);
+        removedSums.stages.add(name);
+      }
+      o.release();
+    }
+  };
+
+  // ---- Extraction and the stages before the whole-corpus one: the shards' batches -------------------------
+  const ex = new ExtractOutput(dir);
+  const first = before.map((n) => [n, new StageOutput(dir, n)] as [string, StageOutput]);
+  try {
+    for (const key of a.shards) {
+      const batches = await a.store.value<ShardBatch[]>('shard', key, 'batches.bin');
+      const input = await a.store.bytes('shard', key, 'input.jsonl');
+      let at = 0;
+      for (const b of batches) {
+        for (const f of b.files) {
+          await ex.file(f.info, f.units, f.chars);
+        }
+        ex.ms += b.extractMs;
+        for (let k = 0; k < b.steps.length; k++) {
+          const s = b.steps[k]!;
+          // The last stage's output bytes were kept once, in the shard's input.jsonl (jobs.ts ShardBatch).
+          const out = k === b.steps.length - 1 ? input.subarray(at, (at += b.lastOutBytes)) : s.out;
+          await first[k]![1].add({ ...s, out });
+        }
+      }
+    }
+  } catch (e) {
+    await ex.abort();
+    for (const [, o] of first) await o.abort();
+    throw e;
+  }
+  await finish([['extract', ex], ...first], (name, o) => (name === 'extract' ? { input_bytes: (o as ExtractOutput).inputBytes } : { longest_line_units: o.longest }));
+
+  // ---- The whole-corpus stage's reports, its apply, the later stages and the export's rows ------------------
+  const plan = await a.store.value<PlanOutput>('plan', a.plan, 'plan.bin');
+  for (const [name, rows] of Object.entries(plan.reports)) {
+    await writeAtomic(path.join(dir, `${g.name}.report.${name}.jsonl`), rows.map((r) => JSON.stringify(r) + '\n').join(''));
+  }
+  const second = [g.name, ...after].map((n) => [n, new StageOutput(dir, n)] as [string, StageOutput]);
+  const exported = new ExportOutput(a.out, true);
+  try {
+    for (const key of a.applies) {
+      for (const b of await a.store.value<ApplyBatch[]>('apply', key, 'batches.bin')) {
+        for (let k = 0; k < b.steps.length; k++) await second[k]![1].add(b.steps[k]!);
+        await exported.addDuplicates(b.duplicates);
+        await exported.add(b.export);
+      }
+    }
+    for (const [k, n] of Object.entries(plan.counts)) second[0]![1].log.tally.count(k, n);
+  } catch (e) {
+    for (const [, o] of second) await o.abort();
+    await exported.abort();
+    throw e;
+  }
+  await finish(second, (_n, o) => ({ longest_line_units: o.longest }));
+  const t0 = performance.now();
+  const stats = await exported.finish(dir, metas, async () => undefined, removedSums);
+  const n = stats['documents'] as number;
+  const exportMeta: StageMeta = { stage: 'export', ...common, output_sha256: '', in: n, out: n, dropped: {}, removed: {}, counters: {}, seconds: round3((performance.now() - t0) / 1000) };
+  await writeAtomic(path.join(dir, 'export.meta.json'), stableJson(exportMeta));
+  metas.push(exportMeta);
+  return metas;
+}
+
+/** report/timings.json of a distributed run (times vary from run to run: kept apart from stats.json, as run.ts does). */
+export async function writeTimings(out: string, facts: Record<string, unknown>): Promise<void> {
+  await writeFile(path.join(out, 'report', 'timings.json'), stableJson(facts));
+}

@@ -1,0 +1,325 @@
+#!/usr/bin/env -S npx tsx
+/**
+ * `jingwen coordinate` (`make dataset-distributed`): the coordinator of a distributed run on BullMQ and Redis.
+ *
+ *   1. walks RAW (sorted by path) and cuts it into shards, consecutive runs of about equal bytes (jobs.ts);
+ *   2. enqueues a BullMQ flow: the `plan` job with one `shard` child per shard (BullMQ runs the parent once every
+ *      child completed); waits for the plan's output in shared storage;
+ *   3. enqueues a second flow: one `apply` job per shard under a `barrier` parent; waits for their outputs;
+ *   4. concatenates everything into OUT in shard order (assemble.ts): the same bytes as `make dataset`.
+ * Any number of workers (work.ts) on any machines run the jobs. It prints progress (shards done/failed/retried,
+ * throughput, which worker holds which job) and writes report/timings.json with the run's figures.
+ *
+ * Progress is read from shared storage: a job is done when its output is there, whoever wrote it and whenever. So
+ * when Redis loses the run's jobs (restarted without persistence), the coordinator enqueues the phase again and the
+ * jobs already done return at once; when Redis stays unreachable longer than --redis-timeout, it stops with a
+ * clear message and OUT untouched (run the same command again to resume: done jobs are reused). It never writes
+ * OUT from anything but complete, content-addressed outputs.
+ *
+ *   node dist/distributed/coordinate.js --raw raw --out out --redis redis://HOST:6379 [--store DIR] [--shards N]
+ *                                       [--queue jingwen] [--redis-timeout 60] [--quiet]
+ */
+import { argv } from 'zx';
+import path from 'node:path';
+import { stat } from 'node:fs/promises';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { FlowProducer, Queue, type FlowJob } from 'bullmq';
+import { haveRedisServer, startRedis, type LocalRedis } from './local.js';
+import { walkRaw } from '../lib/walk.js';
+import { acquireLock } from '../lib/lock.js';
+import { PipelineError } from '../lib/errors.js';
+import type { StageMeta } from '../lib/runner.js';
+import { Store } from './store.js';
+import { applyKey, codeKey, planKey, planShards, shardKey, toWire, type ApplyJob, type BarrierJob, type Job, type PlanJob, type ShardJob } from './jobs.js';
+import { assemble, writeTimings } from './assemble.js';
+import type { QueuedJob } from './work.js';
+
+export const USAGE = `usage: node dist/distributed/coordinate.js --raw DIR --out DIR [--redis URL] [--workers N] [--store DIR] [--shards N] [--queue NAME] [--redis-timeout S] [--quiet]
+  --raw DIR           raw folder, on storage every worker reaches at this path (or maps: work.ts --raw)
+  --out DIR           output folder (written by this process only)
+  --redis URL         Redis the workers use (redis://host:port); without it, a redis-server of this run's own
+                      on 127.0.0.1 (Debian's redis-server), stopped at the end: for --workers on this machine
+  --workers N         also start N worker processes on this machine, stopped at the end (default 0; 2 without --redis)
+  --store DIR         shared storage for the jobs' outputs (default OUT/.distributed); every worker must reach it
+  --shards N          shards of the raw folder (default: one per 16 MB, at least 8)
+  --queue NAME        BullMQ queue (default jingwen)
+  --redis-timeout S   stop when Redis is unreachable this long (default 60)
+  --quiet             no progress lines
+`;
+
+export interface CoordinateOptions {
+  raw: string; out: string; redis: string; store?: string; shards?: number; queue?: string;
+  /** Milliseconds Redis may be unreachable before the run stops (default 60 s). */
+  redisTimeoutMs?: number;
+  /** Progress lines (default: none). */
+  log?: (line: string) => void;
+  /** Milliseconds between polls (default 250). */
+  pollMs?: number;
+}
+
+/** One job as the coordinator saw it finish (from BullMQ), for the figures. */
+export interface JobFact {
+  id: string; phase: string; worker: string | null; started: number | null; finished: number | null; ms: number | null;
+  /** Times a worker started it, and times it was found stalled (its worker gone) and put back in the queue. */
+  attempts: number; stalled: number;
+}
+
+export interface CoordinateResult {
+  metas: StageMeta[];
+  facts: {
+    shards: number; files: number; input_bytes: number; wall_seconds: number;
+    phases: Record<string, { seconds: number; jobs: number }>;
+    workers: string[]; retried: number; requeued_after_redis_loss: number;
+    /** Per job: mean seconds between its start and end on the worker that completed it, less its computation. */
+    job_overhead_seconds: number | null;
+    /** Per job: mean seconds a worker waited between finishing one job and starting its next, while jobs were queued. */
+    queue_gap_seconds: number | null;
+    jobs: JobFact[];
+  };
+}
+
+/** The longest the coordinator waits for one answer from Redis before it counts Redis as unreachable. */
+const MAX_CALL_MS = 5000;
+
+const JOB_OPTS = { attempts: 3, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: { age: 86_400 }, removeOnFail: { age: 7 * 86_400 } };
+
+function defaultShards(bytes: number, files: number): number {
+  return Math.max(1, Math.min(files, Math.max(8, Math.ceil(bytes / (16 << 20)))));
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * `p`, or a rejection after `ms`: BullMQ waits for a connection that is not ready instead of failing, and the poll
+ * loop must see the failure to judge how long Redis has been gone.
+ */
+function bounded<T>(p: Promise<T>, ms: number): Promise<T> {
+  p.catch(() => undefined);
+  let t: NodeJS.Timeout;
+  return Promise.race([p, new Promise<T>((_, reject) => { t = setTimeout(() => reject(new Error(`no answer from Redis in ${ms} ms`)), ms); })]).finally(() => clearTimeout(t));
+}
+
+/** Runs a distributed build of RAW into OUT. Workers must be running (or start later). */
+export async function coordinate(o: CoordinateOptions): Promise<CoordinateResult> {
+  const t0 = performance.now();
+  const log = o.log ?? (() => undefined);
+  const CALL_MS = Math.min(MAX_CALL_MS, o.redisTimeoutMs ?? 60_000);
+  const queueName = o.queue ?? 'jingwen';
+  const storeDir = path.resolve(o.store ?? path.join(o.out, '.distributed'));
+  const store = new Store(storeDir);
+  const raw = path.resolve(o.raw);
+  const entries = await walkRaw(raw);
+  const code = codeKey();
+  const inputBytes = entries.reduce((s, e) => s + (e.kind === 'file' ? e.size : 0), 0);
+  const shards: ShardJob[] = planShards(entries, o.shards ?? defaultShards(inputBytes, entries.length)).map((es, index) => {
+    const wire = es.map((e) => toWire(raw, e));
+    return { kind: 'shard', code, raw, index, key: shardKey(code, wire), entries: wire };
+  });
+  const shardKeys = shards.map((s) => s.key);
+  const pk = planKey(code, shardKeys);
+  const plan: PlanJob = { kind: 'plan', code, key: pk, shards: shardKeys };
+  const applies: ApplyJob[] = shards.map((s) => ({ kind: 'apply', code, index: s.index, shard: s.key, plan: pk, key: applyKey(pk, s.key, s.index) }));
+  const barrier: BarrierJob = { kind: 'barrier', code, applies: applies.map((a) => a.key) };
+  log(`jingwen coordinate: ${entries.length} raw entries (${(inputBytes / 1e6).toFixed(1)} MB) in ${shards.length} shards; run ${pk.slice(0, 12)}; store ${storeDir}`);
+
+  const connection = { url: o.redis, maxRetriesPerRequest: 1, enableOfflineQueue: false, retryStrategy: () => 500 };
+  const queue = new Queue<QueuedJob>(queueName, { connection });
+  const flows = new FlowProducer({ connection });
+  // Connection errors are the poll loop's to judge (redis_unreachable after the timeout), not crashes.
+  queue.on('error', () => undefined);
+  flows.on('error', () => undefined);
+  const node = (name: string, job: Job, id: string, children?: FlowJob[]): FlowJob => ({
+    name, queueName, data: { job, store: storeDir } satisfies QueuedJob, opts: { ...JOB_OPTS, jobId: id, ...(children ? {} : { failParentOnFailure: true }) }, ...(children ? { children } : {}),
+  });
+  const ids = { plan: `plan-${pk}`, barrier: `barrier-${pk}`, shard: (s: ShardJob) => `shard-${s.key}-${s.index}`, apply: (a: ApplyJob) => `apply-${a.key}` };
+
+  const workers = new Set<string>();
+  const retried = new Set<string>();
+  const facts: JobFact[] = [];
+  const phases: CoordinateResult['facts']['phases'] = {};
+  let requeued = 0;
+
+  /**
+   * Enqueues a flow and waits until every output it must publish is in the store (read there, not in Redis).
+   */
+  const runPhase = async (name: string, tree: FlowJob, parentId: string, outputs: { id: string; kind: 'shard' | 'plan' | 'apply'; key: string; bytes: number }[]) => {
+    const p0 = performance.now();
+    const pending = new Map(outputs.map((x) => [x.id, x]));
+    let lastContact = Date.now();
+    let added = false;
+    let doneBytes = 0;
+    let lastLine = '';
+    let lastPrint = 0;
+    const children = new Set(outputs.map((x) => x.id));
+    for (;;) {
+      for (const [id, x] of pending) if (await store.has(x.kind, x.key)) { pending.delete(id); doneBytes += x.bytes; }
+      if (pending.size === 0) break;
+      try {
+        const parent = await bounded(queue.getJob(parentId), CALL_MS);
+        if (!parent) {
+          if (added) log(`jingwen coordinate: Redis no longer has this run's jobs (restarted without persistence?): enqueued the ${name} phase again; jobs already done are reused from the store`);
+          if (added) requeued++;
+          await bounded(flows.add(tree), CALL_MS);
+          added = true;
+        } else if ((await bounded(parent.getState(), CALL_MS)) === 'failed') {
+          const reasons: string[] = [];
+          for (const id of children) {
+            const j = await queue.getJob(id);
+            if (j && (await j.getState()) === 'failed') reasons.push(`${id.slice(0, 24)}…: ${j.failedReason}`);
+          }
+          throw new PipelineError('job_failed', `the ${name} phase failed after ${JOB_OPTS.attempts} attempts: ${reasons.join('; ') || parent.failedReason}`);
+        }
+        const active = (await bounded(queue.getActive(), CALL_MS)).filter((j) => children.has(j.id!) || j.id === parentId);
+        for (const j of active) {
+          const w = (j.progress as { worker?: string } | undefined)?.worker;
+          if (w) workers.add(w);
+          if (j.attemptsStarted > 1 || j.stalledCounter > 0) retried.add(j.id!);
+        }
+        const failedNow = (await bounded(queue.getDelayed(), CALL_MS)).filter((j) => children.has(j.id!)).length;
+        lastContact = Date.now();
+        const s = (performance.now() - p0) / 1000;
+        const holders = active.map((j) => `${(j.progress as { worker?: string } | undefined)?.worker ?? '?'}→${j.name}${j.name === 'plan' ? '' : ` ${(j.data.job as ShardJob | ApplyJob).index}`}`).join(', ');
+        const line = `  ${name.padEnd(6)} ${outputs.length - pending.size}/${outputs.length} done, ${failedNow} failed (retrying), ${retried.size} retried, ${(doneBytes / 1e6 / Math.max(s, 1e-3)).toFixed(1)} MB/s; ${holders || 'waiting for workers'}`;
+        if (line !== lastLine && Date.now() - lastPrint > 1000) { log(line); lastLine = line; lastPrint = Date.now(); }
+      } catch (e) {
+        if (e instanceof PipelineError) throw e;
+        const down = Date.now() - lastContact;
+        if (down > (o.redisTimeoutMs ?? 60_000)) {
+          throw new PipelineError('redis_unreachable', `Redis at ${o.redis} unreachable for ${Math.round(down / 1000)} s (${(e as Error).message.split('\n')[0]}): the run stops, OUT was not written; the jobs done so far are kept in ${storeDir}: run the same command again to resume`);
+        }
+      }
+      await sleep(o.pollMs ?? 250);
+    }
+    // The figures of the jobs that completed (BullMQ keeps them a day).
+    for (const id of [...children, parentId]) {
+      const j = await bounded(queue.getJob(id), CALL_MS).catch(() => undefined);
+      if (!j) continue;
+      const rv = j.returnvalue as { ms?: number; worker?: string } | null;
+      if (rv?.worker) workers.add(rv.worker);
+      if (j.attemptsStarted > 1 || j.stalledCounter > 0) retried.add(id);
+      facts.push({ id, phase: name, worker: rv?.worker ?? j.processedBy ?? null, started: j.processedOn ?? null, finished: j.finishedOn ?? null, ms: rv?.ms ?? null, attempts: j.attemptsStarted, stalled: j.stalledCounter });
+    }
+    phases[name] = { seconds: Math.round(performance.now() - p0) / 1000, jobs: outputs.length };
+    log(`  ${name.padEnd(6)} ${outputs.length}/${outputs.length} done in ${phases[name]!.seconds.toFixed(1)} s`);
+  };
+
+  try {
+    const bytesOf = (s: ShardJob) => s.entries.reduce((a, e) => a + (e.kind === 'file' ? e.size : 0), 0);
+    await runPhase(
+      'shard',
+      node('plan', plan, ids.plan, shards.map((s) => node('shard', s, ids.shard(s)))),
+      ids.plan,
+      [...shards.map((s) => ({ id: ids.shard(s), kind: 'shard' as const, key: s.key, bytes: bytesOf(s) })), { id: ids.plan, kind: 'plan' as const, key: pk, bytes: 0 }],
+    );
+    await runPhase(
+      'apply',
+      node('barrier', barrier, ids.barrier, applies.map((a) => node('apply', a, ids.apply(a)))),
+      ids.barrier,
+      applies.map((a, k) => ({ id: ids.apply(a), kind: 'apply' as const, key: a.key, bytes: bytesOf(shards[k]!) })),
+    );
+  } finally {
+    // A close waits for pending commands, forever when Redis is gone: bounded, then the sockets are dropped.
+    await bounded(queue.close(), CALL_MS).catch(() => undefined);
+    await bounded(flows.close(), CALL_MS).catch(() => undefined);
+    await queue.disconnect().catch(() => undefined);
+    await flows.disconnect().catch(() => undefined);
+  }
+  const a0 = performance.now();
+  const metas = await assemble({ out: o.out, store, shards: shardKeys, plan: pk, applies: applies.map((a) => a.key), run: pk, workers: workers.size });
+  phases['assemble'] = { seconds: Math.round(performance.now() - a0) / 1000, jobs: 0 };
+  log(`  assemble done in ${phases['assemble'].seconds.toFixed(1)} s`);
+
+  const done = facts.filter((f) => f.started !== null && f.finished !== null && f.ms !== null);
+  const overhead = done.length ? done.reduce((s, f) => s + (f.finished! - f.started! - f.ms!), 0) / done.length / 1000 : null;
+  const gaps: number[] = [];
+  const byWorker = new Map<string, JobFact[]>();
+  for (const f of done) if (f.worker) (byWorker.get(f.worker) ?? byWorker.set(f.worker, []).get(f.worker)!).push(f);
+  for (const list of byWorker.values()) {
+    list.sort((x, y) => x.started! - y.started!);
+    for (let k = 1; k < list.length; k++) if (list[k]!.phase === list[k - 1]!.phase && list[k]!.started! >= list[k - 1]!.finished!) gaps.push(list[k]!.started! - list[k - 1]!.finished!);
+  }
+  return {
+    metas,
+    facts: {
+      shards: shards.length, files: entries.length, input_bytes: inputBytes, wall_seconds: Math.round(performance.now() - t0) / 1000, phases,
+      workers: [...workers].sort(), retried: retried.size, requeued_after_redis_loss: requeued,
+      job_overhead_seconds: overhead === null ? null : Math.round(overhead * 1e4) / 1e4,
+      queue_gap_seconds: gaps.length ? Math.round(gaps.reduce((a, b) => a + b, 0) / gaps.length) / 1000 : null,
+      jobs: facts,
+    },
+  };
+}
+
+async function main(): Promise<number> {
+  if (argv.help || argv.h) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const known = new Set(['_', 'raw', 'out', 'redis', 'workers', 'store', 'shards', 'queue', 'redis-timeout', 'redisTimeout', 'quiet', 'help', 'h']);
+  const unknown = Object.keys(argv).filter((k) => !known.has(k));
+  if (unknown.length || argv._.length) throw new PipelineError('config', `unknown argument ${unknown.length ? '--' + unknown[0] : String(argv._[0])}\n${USAGE}`);
+  const raw = path.resolve(String(argv.raw ?? 'raw'));
+  const out = path.resolve(String(argv.out ?? 'out'));
+  let redis = String(argv.redis ?? process.env.JINGWEN_REDIS ?? '');
+  const local = Number(argv.workers ?? (redis ? 0 : 2));
+  if (!Number.isInteger(local) || local < 0 || local > 64) throw new PipelineError('config', `--workers must be an integer from 0 to 64, got ${String(argv.workers)}`);
+  const queue = argv.queue === undefined ? undefined : String(argv.queue);
+  const shards = argv.shards === undefined ? undefined : Number(argv.shards);
+  if (shards !== undefined && (!Number.isInteger(shards) || shards < 1)) throw new PipelineError('config', `--shards must be a positive integer, got ${String(argv.shards)}`);
+  const timeout = Number(argv['redis-timeout'] ?? 60);
+  if (!(timeout > 0)) throw new PipelineError('config', '--redis-timeout must be a positive number of seconds');
+  if (!(await stat(raw).catch(() => null))?.isDirectory()) throw new PipelineError('config', `raw folder not found: ${raw}`);
+  if (out === raw || out.startsWith(raw + path.sep)) throw new PipelineError('config', `OUT (${out}) must not be inside RAW (${raw})`);
+  const release = await acquireLock(out);
+  let server: LocalRedis | null = null;
+  let procs: ChildProcess[] = [];
+  try {
+    if (!redis) {
+      if (!haveRedisServer()) throw new PipelineError('config', 'no --redis URL and no redis-server to start one (apt-get install redis-server)');
+      server = await startRedis();
+      redis = server.url;
+      process.stderr.write(`jingwen coordinate: started redis-server on ${redis}\n`);
+    }
+    procs = startLocalWorkers(local, redis, queue, Boolean(argv.quiet));
+    const r = await coordinate({
+      raw, out, redis, shards, queue, redisTimeoutMs: timeout * 1000,
+      ...(argv.store ? { store: String(argv.store) } : {}),
+      log: argv.quiet ? undefined : (l) => process.stderr.write(l + '\n'),
+    });
+    await writeTimings(out, { distributed: { ...r.facts, jobs: undefined } });
+    const stats = r.metas[r.metas.length - 1]!;
+    process.stdout.write(`jingwen coordinate: ${stats.out} documents from ${r.facts.files} raw entries in ${r.facts.shards} shards by ${r.facts.workers.length} worker(s) in ${r.facts.wall_seconds.toFixed(1)} s (${r.facts.retried} job(s) retried) → ${out}\n`);
+    return 0;
+  } finally {
+    await stopProcs(procs);
+    await server?.stop();
+    await release();
+  }
+}
+
+/** Worker processes on this machine (work.ts, compiled or under tsx's loader), named local-1… */
+function startLocalWorkers(n: number, redis: string, queue: string | undefined, quiet: boolean): ChildProcess[] {
+  const ts = import.meta.url.endsWith('.ts');
+  const script = fileURLToPath(new URL(ts ? './work.ts' : './work.js', import.meta.url));
+  return Array.from({ length: n }, (_, k) => spawn(process.execPath, [...(ts ? ['--import', 'tsx'] : []), script, '--redis', redis, '--name', `local-${k + 1}`, ...(queue ? ['--queue', queue] : [])], { stdio: ['ignore', 'ignore', quiet ? 'ignore' : 'inherit'] }));
+}
+
+async function stopProcs(procs: ChildProcess[]): Promise<void> {
+  await Promise.all(procs.map((p) => new Promise<void>((resolve) => {
+    if (p.exitCode !== null || p.signalCode !== null) return resolve();
+    p.once('exit', () => resolve());
+    p.kill('SIGTERM');
+  })));
+}
+
+if (process.argv[1] && /distributed[/\\]coordinate\.(ts|js)$/.test(process.argv[1])) {
+  try {
+    process.exitCode = await main();
+  } catch (err) {
+    process.stderr.write(err instanceof PipelineError ? `jingwen coordinate: ${err.code}: ${err.message}\n` : `jingwen coordinate: internal error (a bug — please report it):\n${(err as Error).stack ?? String(err)}\n`);
+    process.exitCode = err instanceof PipelineError ? 2 : 1;
+  }
+  // BullMQ's connections may hold the event loop after an error.
+  process.exit();
+}

@@ -1,0 +1,324 @@
+/**
+ * The jobs of a distributed run (pipeline/distributed/README section of the main README), as plain functions over
+ * shared storage (store.ts): BullMQ (work.ts) only decides who runs them, when, and again after a crash. Each job
+ * reads its inputs from the store, runs the single-machine code on them (pipeline/lib/worker.ts's runChain and
+ * runGather, the whole-corpus stage's own `plan`), and publishes its output under a content key; a job whose
+ * output exists returns at once. Nothing here decides an output byte that the single-machine run decides
+ * differently: the assembly (assemble.ts) writes the same files through the runner's own writers.
+ *
+ *   shard  (one per shard, any worker): extraction → the per-record stages → the whole-corpus stage's `prepare`,
+ *          over the shard's raw files in batches; publishes every batch's rows, the prepared values and the last
+ *          per-record stage's output (the input of the rest);
+ *   plan   (one, any worker, after every shard): the whole-corpus stage's `plan` over the prepared values of all
+ *          shards in shard order (= the single-machine input order), fetching from the shards only the records it
+ *          asks about (`gather`); publishes each shard's slice of the decisions and the stage's reports;
+ *   apply  (one per shard, any worker, after the plan): `apply` with the shard's decisions → the later per-record
+ *          stages → the export's per-batch formatting.
+ */
+import path from 'node:path';
+import { createHash } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { STAGES } from '../stages/index.js';
+import { EXTRACT_DEFAULTS } from '../stages/extract.js';
+import { codeHash } from '../lib/codehash.js';
+import { localInfo, schemasHash, withNameEncoding } from '../lib/runner.js';
+import { runChain, runGather, type ChainResult, type ChainStep, type FileResult, type StepResult } from '../lib/worker.js';
+import type { RawEntry } from '../lib/walk.js';
+import type { GlobalStage } from '../lib/stage.js';
+import { PipelineError } from '../lib/errors.js';
+import { Store, ser } from './store.js';
+
+/** The repository root (this file is pipeline/distributed/jobs.ts, or dist/distributed/jobs.js once built). */
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** Raw files per extraction batch inside a shard job, and bytes (as the runner batches; batches change no byte). */
+const BATCH_FILES = 16;
+const BATCH_BYTES = 4 << 20;
+/** Bytes of input JSON lines per batch of an apply job. */
+const APPLY_BATCH_BYTES = 1 << 20;
+
+export function sha(parts: string[]): string {
+  const h = createHash('sha256');
+  for (const p of parts) h.update(p + '\0');
+  return h.digest('hex');
+}
+
+let codeKeyMemo: string | undefined;
+/**
+ * The fingerprint of the code and configuration every job runs: this file and what it imports (the stages, the
+ * worker, the runner's plumbing), the lockfile, Node and ICU (lib/codehash.ts), the schemas and the stages'
+ * defaults. A job carries the coordinator's; a worker whose own differs refuses it (`code_mismatch`): its outputs
+ * would not be the single-machine run's of the coordinator's code.
+ */
+export function codeKey(): string {
+  codeKeyMemo ??= sha([
+    codeHash(path.join(ROOT, 'pipeline/distributed/jobs.ts'), ROOT),
+    schemasHash(path.join(ROOT, 'schemas')),
+    JSON.stringify(EXTRACT_DEFAULTS),
+    ...STAGES.map((s) => `${s.name}\t${JSON.stringify(s.defaults ?? null)}`),
+  ]);
+  return codeKeyMemo;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyGlobal = GlobalStage<any, any, any, any, any, any, any>;
+
+/**
+ * The stages around the one whole-corpus stage: the per-record stages before it (shard jobs), it, and those after
+ * it (apply jobs). The distributed run supports exactly one whole-corpus stage (dedupe), as the pipeline has.
+ */
+export function layout(): { before: string[]; global: AnyGlobal; after: string[] } {
+  const g = STAGES.findIndex((s) => s.kind === 'global');
+  if (g < 0 || STAGES.slice(g + 1).some((s) => s.kind === 'global')) throw new PipelineError('config', 'the distributed run needs exactly one whole-corpus stage');
+  return { before: STAGES.slice(0, g).map((s) => s.name), global: STAGES[g] as AnyGlobal, after: STAGES.slice(g + 1).map((s) => s.name) };
+}
+
+// ---- Shards -------------------------------------------------------------------------------------------------
+
+/** A raw entry as a job carries it (JSON): the walk's facts, the path's bytes relative to the raw folder. */
+export interface WireEntry {
+  rel: string;
+  /** base64 of the path's bytes under the raw folder (a name that is not UTF-8 still opens). */
+  name: string;
+  kind: RawEntry['kind'];
+  size: number;
+  mtimeMs: number;
+  mode: number;
+  nameEncoding: string | null;
+  error: string | null;
+}
+
+export interface ShardJob {
+  kind: 'shard';
+  code: string;
+  /** The raw folder (as the coordinator sees it; a worker may map it: work.ts --raw). */
+  raw: string;
+  index: number;
+  key: string;
+  entries: WireEntry[];
+}
+
+export function toWire(raw: string, e: RawEntry): WireEntry {
+  const root = Buffer.from(path.resolve(raw));
+  const rel = e.abs.subarray(0, root.length).equals(root) ? e.abs.subarray(root.length + 1) : Buffer.from(e.rel);
+  return { rel: e.rel, name: rel.toString('base64'), kind: e.kind, size: e.size, mtimeMs: e.mtimeMs, mode: e.mode, nameEncoding: e.nameEncoding, error: e.error };
+}
+
+function fromWire(raw: string, w: WireEntry): RawEntry {
+  const abs = Buffer.concat([Buffer.from(path.resolve(raw)), Buffer.from(path.sep), Buffer.from(w.name, 'base64')]);
+  return { rel: w.rel, abs, kind: w.kind, size: w.size, mtimeMs: w.mtimeMs, mode: w.mode, nameEncoding: w.nameEncoding, error: w.error };
+}
+
+/**
+ * Shards of the raw entries (the walk's order: sorted by path): `count` runs of consecutive entries of about equal
+ * bytes (each at least one entry). Consecutive, so that the shards' outputs concatenated in shard order are the
+ * single-machine run's, in its order; by bytes, so that shards cost about the same. A function of the sorted
+ * entries and `count` only.
+ */
+export function planShards(entries: readonly RawEntry[], count: number): RawEntry[][] {
+  const n = Math.max(1, Math.min(count, entries.length));
+  const weight = (e: RawEntry) => (e.kind === 'file' ? e.size : 0) + 1;
+  let total = 0;
+  for (const e of entries) total += weight(e);
+  const shards: RawEntry[][] = [];
+  let cur: RawEntry[] = [];
+  let acc = 0;
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i]!;
+    cur.push(e);
+    acc += weight(e);
+    const left = entries.length - i - 1;
+    const need = n - shards.length - 1; // shards still to fill after this one
+    if (need > 0 && (acc >= (total * (shards.length + 1)) / n || left === need)) {
+      shards.push(cur);
+      cur = [];
+    }
+  }
+  if (cur.length || shards.length === 0) shards.push(cur);
+  return shards;
+}
+
+export function shardKey(code: string, entries: readonly WireEntry[]): string {
+  return sha([code, 'shard', ...entries.map((e) => `${e.rel}\t${e.name}\t${e.kind}\t${e.size}\t${e.mtimeMs}\t${e.mode}\t${e.error ?? ''}`)]);
+}
+
+/** One batch of a shard: the files extracted (in order; a file answered without reading has no units) and the
+ *  per-record stages' rows. The last stage's output bytes are left out (`outBytes` says how many): they are in
+ *  the shard's `input.jsonl`, read again by the plan and the apply job. */
+export interface ShardBatch { files: FileResult[]; steps: StepResult[]; extractMs: number; lastOutBytes: number }
+export interface ShardSummary { index: number; files: number; bytes: number; records: number; cached: boolean }
+
+/** Runs a shard job: extraction → per-record stages → the whole-corpus stage's prepare. */
+export async function runShard(job: ShardJob, store: Store, raw = job.raw): Promise<ShardSummary> {
+  checkCode(job.code);
+  const bytesIn = job.entries.reduce((s, e) => s + (e.kind === 'file' ? e.size : 0), 0);
+  if (await store.has('shard', job.key)) {
+    const meta = await store.value<{ records: number }>('shard', job.key, 'meta.bin');
+    return { index: job.index, files: job.entries.length, bytes: bytesIn, records: meta.records, cached: true };
+  }
+  const { before, global } = layout();
+  const steps: ChainStep[] = [...before.map((s) => ({ stage: s, op: 'map' as const })), { stage: global.name, op: 'prepare' }];
+  const batches: ShardBatch[] = [];
+  const input: Uint8Array[] = [];
+  const prepared: unknown[] = [];
+  let cur: RawEntry[] = [];
+  let curBytes = 0;
+  const flush = async () => {
+    if (!cur.length) return;
+    const r: ChainResult = await runChain({ kind: 'chain', files: cur.map((e) => ({ rel: e.rel, abs: new Uint8Array(e.abs) })), steps });
+    r.files!.forEach((f, i) => { f.info = withNameEncoding(f.info, cur[i]!.nameEncoding); });
+    const last = r.steps[r.steps.length - 1]!;
+    input.push(last.out);
+    batches.push({ files: r.files!, steps: r.steps.map((s, k) => (k === r.steps.length - 1 ? { ...s, out: new Uint8Array(0) } : s)), extractMs: r.extractMs ?? 0, lastOutBytes: last.out.length });
+    for (const v of r.prepared ?? []) prepared.push(v);
+    cur = [];
+    curBytes = 0;
+  };
+  for (const w of job.entries) {
+    const e = fromWire(raw, w);
+    const info = localInfo(e);
+    if (info) {
+      await flush();
+      batches.push({ files: [{ info, units: new Uint8Array(0), chars: [] }], steps: [], extractMs: 0, lastOutBytes: 0 });
+      continue;
+    }
+    cur.push(e);
+    curBytes += e.size;
+    if (cur.length >= BATCH_FILES || curBytes >= BATCH_BYTES) await flush();
+  }
+  await flush();
+  await store.publish('shard', job.key, {
+    'batches.bin': ser(batches),
+    'input.jsonl': Buffer.concat(input),
+    'prepared.bin': ser(prepared),
+    'meta.bin': ser({ records: prepared.length }),
+  });
+  return { index: job.index, files: job.entries.length, bytes: bytesIn, records: prepared.length, cached: false };
+}
+
+// ---- Plan ---------------------------------------------------------------------------------------------------
+
+export interface PlanJob { kind: 'plan'; code: string; key: string; shards: string[] }
+export interface PlanOutput { counts: Record<string, number>; reports: Record<string, Record<string, unknown>[]>; records: number[] }
+
+export function planKey(code: string, shards: readonly string[]): string {
+  return sha([code, 'plan', ...shards]);
+}
+
+/**
+ * Records (non-empty lines) of a buffer of JSON lines, as the worker's recordsOf and the runner's lineCount count
+ * them: the offset of each line's start and end.
+ */
+function lineSpans(bytes: Uint8Array): { starts: number[]; ends: number[] } {
+  const starts: number[] = [], ends: number[] = [];
+  for (let s = 0; s < bytes.length;) {
+    let e = bytes.indexOf(0x0a, s);
+    if (e < 0) e = bytes.length;
+    if (e > s) { starts.push(s); ends.push(e); }
+    s = e + 1;
+  }
+  return { starts, ends };
+}
+
+/**
+ * Runs the plan job: the whole-corpus stage's own `plan` (for dedupe: exact groups, LSH candidates, exact-Jaccard
+ * verification, clustering in keeper order) over every shard's prepared values, concatenated in shard order, which
+ * is the single-machine input order: the same decisions, counts and reports, by the same code. Its `gather` reads
+ * a shard's records only when the plan asks about one of them (dedupe: candidate documents and boilerplate
+ * excerpts), and parses only those lines (worker.ts runGather).
+ */
+export async function runPlan(job: PlanJob, store: Store): Promise<{ records: number; cached: boolean }> {
+  checkCode(job.code);
+  if (await store.has('plan', job.key)) return { records: (await store.value<PlanOutput>('plan', job.key, 'plan.bin')).records.reduce((a, b) => a + b, 0), cached: true };
+  const { global: g } = layout();
+  const prepared: unknown[] = [];
+  const records: number[] = [];
+  for (const s of job.shards) {
+    const p = await store.value<unknown[]>('shard', s, 'prepared.bin');
+    records.push(p.length);
+    for (const v of p) prepared.push(v);
+  }
+  const plan = await g.plan(prepared, g.defaults, {
+    gather: async (asks, each) => {
+      let base = 0;
+      for (let k = 0; k < job.shards.length; k++) {
+        const n = records[k]!;
+        const wanted: unknown[] = new Array(n);
+        let any = false;
+        for (const [i, a] of asks) if (i >= base && i < base + n) { wanted[i - base] = a; any = true; }
+        if (any) {
+          const r = runGather({ kind: 'gather', stage: g.name, bytes: await store.bytes('shard', job.shards[k]!, 'input.jsonl'), asks: wanted });
+          for (let j = 0; j < r.at.length; j++) each(base + r.at[j]!, r.values[j]);
+        }
+        base += n;
+      }
+    },
+  });
+  const files: Record<string, Uint8Array> = {
+    'plan.bin': ser({ counts: plan.counts, reports: plan.reports, records } satisfies PlanOutput),
+  };
+  let at = 0;
+  records.forEach((n, k) => {
+    files[`decisions-${k}.bin`] = ser(plan.decisions.slice(at, at + n));
+    at += n;
+  });
+  await store.publish('plan', job.key, files);
+  return { records: prepared.length, cached: false };
+}
+
+// ---- Apply --------------------------------------------------------------------------------------------------
+
+export interface ApplyJob { kind: 'apply'; code: string; key: string; index: number; shard: string; plan: string }
+/** One batch of an apply job: the later stages' rows, the export's formatted rows and report/duplicates.jsonl's. */
+export interface ApplyBatch { steps: StepResult[]; export: NonNullable<ChainResult['export']>; duplicates: Uint8Array }
+
+export function applyKey(plan: string, shard: string, index: number): string {
+  return sha([plan, 'apply', shard, String(index)]);
+}
+
+/** Runs an apply job: the shard's decisions applied, the later per-record stages, the export's batch formatting. */
+export async function runApply(job: ApplyJob, store: Store): Promise<{ index: number; records: number; cached: boolean }> {
+  checkCode(job.code);
+  if (await store.has('apply', job.key)) return { index: job.index, records: -1, cached: true };
+  const { global: g, after } = layout();
+  const input = await store.bytes('shard', job.shard, 'input.jsonl');
+  const decisions = await store.value<unknown[]>('plan', job.plan, `decisions-${job.index}.bin`);
+  const { starts, ends } = lineSpans(input);
+  if (starts.length !== decisions.length) throw new PipelineError('internal', `apply ${job.index}: ${decisions.length} decisions for ${starts.length} records`);
+  const batches: ApplyBatch[] = [];
+  for (let i = 0; i < starts.length;) {
+    let j = i + 1;
+    while (j < starts.length && ends[j]! + 1 - starts[i]! <= APPLY_BATCH_BYTES) j++;
+    const steps: ChainStep[] = [
+      { stage: g.name, op: 'apply', decisions: decisions.slice(i, j) },
+      ...after.map((s) => ({ stage: s, op: 'map' as const })),
+      { stage: 'export', op: 'export', duplicatesOf: g.name },
+    ];
+    const r = await runChain({ kind: 'chain', bytes: input.subarray(starts[i]!, ends[j - 1]! + 1), steps });
+    batches.push({ steps: r.steps, export: r.export!, duplicates: r.duplicates ?? new Uint8Array(0) });
+    i = j;
+  }
+  await store.publish('apply', job.key, { 'batches.bin': ser(batches) });
+  return { index: job.index, records: starts.length, cached: false };
+}
+
+function checkCode(code: string): void {
+  if (code !== codeKey()) {
+    throw new PipelineError('code_mismatch', `this worker runs other code or configuration than the coordinator (code key ${codeKey().slice(0, 12)} ≠ ${code.slice(0, 12)}): run the same commit, lockfile and Node on every machine`);
+  }
+}
+
+/** The parent of the apply jobs in their flow: runs once they all completed, and checks their outputs are there. */
+export interface BarrierJob { kind: 'barrier'; code: string; applies: string[] }
+
+export type Job = ShardJob | PlanJob | ApplyJob | BarrierJob;
+
+/** Runs any job (work.ts's processor, and the in-process runs of the tests). */
+export async function runJob(job: Job, store: Store, raw?: string): Promise<unknown> {
+  if (job.kind === 'shard') return runShard(job, store, raw ?? job.raw);
+  if (job.kind === 'plan') return runPlan(job, store);
+  if (job.kind === 'apply') return runApply(job, store);
+  checkCode(job.code);
+  for (const k of job.applies) if (!(await store.has('apply', k))) throw new PipelineError('internal', `apply output ${k.slice(0, 12)} missing in the shared storage after its job completed`);
+  return { applies: job.applies.length };
+}

@@ -1,0 +1,120 @@
+#!/usr/bin/env -S npx tsx
+/**
+ * `jingwen work`: a worker process of a distributed run. Takes jobs from the BullMQ queue on Redis and runs them
+ * (jobs.ts) in its own thread (thread.ts), `--concurrency` at a time; start as many as you like, on any machine
+ * that reaches Redis and the shared storage. Stop it with SIGTERM or Ctrl-C: it finishes its jobs first. A worker
+ * killed outright (SIGKILL, a lost machine) stops renewing its job's lock; after `--lock-ms` another worker's
+ * stalled-job check puts the job back in the queue, and it runs again (its output is content-addressed: the same
+ * bytes, whoever writes them).
+ *
+ *   node dist/distributed/work.js --redis redis://HOST:6379 [--queue jingwen] [--concurrency 1]
+ *                                 [--store DIR] [--raw DIR] [--lock-ms 30000] [--name NAME]
+ *
+ * --store and --raw map the shared storage and the raw folder when this machine mounts them elsewhere than the
+ * coordinator (by default the paths in the job). Exit codes: 0 after a clean stop; 2 for a configuration error.
+ */
+import { argv } from 'zx';
+import path from 'node:path';
+import { hostname } from 'node:os';
+import { Worker, UnrecoverableError, type Job as BullJob } from 'bullmq';
+import { Piscina } from 'piscina';
+import { PipelineError } from '../lib/errors.js';
+import type { ThreadResult, ThreadTask } from './thread.js';
+import type { Job } from './jobs.js';
+
+export const USAGE = `usage: node dist/distributed/work.js --redis URL [--queue NAME] [--concurrency N] [--store DIR] [--raw DIR] [--lock-ms MS] [--name NAME]
+  --redis URL        Redis of the run (redis://host:port), as given to the coordinator
+  --queue NAME       BullMQ queue (default jingwen)
+  --concurrency N    jobs at a time, each on its own thread (default 1)
+  --store DIR        shared storage, if mounted elsewhere here than on the coordinator
+  --raw DIR          the raw folder, if mounted elsewhere here than on the coordinator
+  --lock-ms MS       a job's lock; a killed worker's job is taken over after about this long (default 30000)
+  --name NAME        this worker's name in the coordinator's progress (default host:pid)
+`;
+
+/** What a BullMQ job of a distributed run carries: the job, and where the coordinator's shared storage is. */
+export interface QueuedJob { job: Job; store: string }
+
+/** Reason codes that no retry can cure: the job fails at once (the coordinator reports it). */
+const FATAL = new Set(['code_mismatch', 'config', 'schema_violation', 'duplicate_id']);
+
+export interface WorkerOptions { redis: string; queue: string; concurrency: number; store?: string; raw?: string; lockMs: number; name: string }
+
+/** Starts a worker; returns a function that stops it (after its running jobs). */
+export function startWorker(o: WorkerOptions): { worker: Worker; stop: () => Promise<void> } {
+  const pool = new Piscina({
+    filename: new URL(import.meta.url.endsWith('.ts') ? './thread.ts' : './thread.js', import.meta.url).href,
+    minThreads: o.concurrency,
+    maxThreads: o.concurrency,
+    idleTimeout: 60_000,
+  });
+  const worker = new Worker<QueuedJob>(
+    o.queue,
+    async (job: BullJob<QueuedJob>) => {
+      await job.updateProgress({ worker: o.name, started: Date.now() });
+      const task: ThreadTask = { job: job.data.job, store: o.store ?? job.data.store, ...(o.raw ? { raw: o.raw } : {}) };
+      const r = (await pool.run(task)) as ThreadResult;
+      if (r.ok) return { value: r.value, ms: r.ms, worker: o.name };
+      const msg = `${r.code}: ${r.message}`;
+      if (FATAL.has(r.code)) throw new UnrecoverableError(msg);
+      throw new Error(msg);
+    },
+    {
+      connection: { url: o.redis, maxRetriesPerRequest: null },
+      concurrency: o.concurrency,
+      name: o.name,
+      lockDuration: o.lockMs,
+      stalledInterval: Math.max(500, Math.floor(o.lockMs / 2)),
+      // A job is taken over after a crash once or twice; a job that kills its worker every time fails then.
+      maxStalledCount: 2,
+    },
+  );
+  // Lost connections are retried by ioredis; say so once per error instead of crashing the process.
+  worker.on('error', (e) => process.stderr.write(`jingwen work (${o.name}): ${e.message.split('\n')[0]}\n`));
+  return {
+    worker,
+    async stop() {
+      await worker.close();
+      await pool.destroy();
+    },
+  };
+}
+
+async function main(): Promise<number> {
+  if (argv.help || argv.h) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const known = new Set(['_', 'redis', 'queue', 'concurrency', 'store', 'raw', 'lock-ms', 'lockMs', 'name', 'help', 'h']);
+  const unknown = Object.keys(argv).filter((k) => !known.has(k));
+  if (unknown.length || argv._.length) throw new PipelineError('config', `unknown argument ${unknown.length ? '--' + unknown[0] : String(argv._[0])}\n${USAGE}`);
+  const redis = String(argv.redis ?? process.env.JINGWEN_REDIS ?? '');
+  if (!redis) throw new PipelineError('config', `--redis URL is required\n${USAGE}`);
+  const concurrency = Number(argv.concurrency ?? 1);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) throw new PipelineError('config', '--concurrency must be an integer from 1 to 256');
+  const lockMs = Number(argv['lock-ms'] ?? 30_000);
+  if (!Number.isFinite(lockMs) || lockMs < 1000) throw new PipelineError('config', '--lock-ms must be at least 1000');
+  const name = String(argv.name ?? `${hostname()}:${process.pid}`);
+  const w = startWorker({
+    redis, queue: String(argv.queue ?? 'jingwen'), concurrency, lockMs, name,
+    ...(argv.store ? { store: path.resolve(String(argv.store)) } : {}),
+    ...(argv.raw ? { raw: path.resolve(String(argv.raw)) } : {}),
+  });
+  await w.worker.waitUntilReady();
+  process.stderr.write(`jingwen work: ${name} ready (${redis}, queue ${String(argv.queue ?? 'jingwen')})\n`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGTERM', resolve);
+    process.once('SIGINT', resolve);
+  });
+  await w.stop();
+  return 0;
+}
+
+if (process.argv[1] && /distributed[/\\]work\.(ts|js)$/.test(process.argv[1])) {
+  try {
+    process.exitCode = await main();
+  } catch (err) {
+    process.stderr.write(err instanceof PipelineError ? `jingwen work: ${err.code}: ${err.message}\n` : `jingwen work: internal error: ${(err as Error).stack ?? String(err)}\n`);
+    process.exitCode = err instanceof PipelineError ? 2 : 1;
+  }
+}

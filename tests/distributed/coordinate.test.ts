@@ -1,0 +1,121 @@
+/**
+ * A distributed build on BullMQ and a real redis-server (127.0.0.1, a free port), with worker processes: byte for
+ * byte the single-machine run, a worker SIGKILLed in the middle of a job (its job is taken over), Redis restarted
+ * empty mid-run (the coordinator enqueues again and finishes with the same bytes), Redis gone (a clear failure,
+ * OUT untouched). Skipped, saying so, only when redis-server is not installed (.ci/run installs it).
+ */
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { existsSync } from 'node:fs';
+import { Queue } from 'bullmq';
+import { haveRedisServer, startRedis, type LocalRedis } from '../../pipeline/distributed/local.js';
+import { coordinate } from '../../pipeline/distributed/coordinate.js';
+import { ROOT, tempDir, readLines } from '../helpers.js';
+import { differing, singleRun, smallRaw } from './helpers.js';
+
+const HAVE = haveRedisServer();
+if (!HAVE) process.stderr.write('tests/distributed/coordinate.test.ts: SKIPPED: redis-server is not installed (apt-get install redis-server; .ci/run installs it)\n');
+
+/** A lock of 2 s: a killed worker's job is taken over within a few seconds. */
+const LOCK_MS = 2000;
+
+function startWorkers(url: string, queue: string, names: string[]): Map<string, ChildProcess> {
+  const procs = new Map<string, ChildProcess>();
+  for (const name of names) {
+    // node itself with tsx's loader (not the tsx wrapper, which runs node as its child: a SIGKILL would miss it).
+    const p = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'pipeline/distributed/work.ts'), '--redis', url, '--queue', queue, '--name', name, '--lock-ms', String(LOCK_MS)], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+    p.stderr!.resume();
+    procs.set(name, p);
+  }
+  return procs;
+}
+
+async function stopWorkers(procs: Map<string, ChildProcess>): Promise<void> {
+  await Promise.all([...procs.values()].map((p) => new Promise<void>((resolve) => {
+    if (p.exitCode !== null || p.signalCode !== null) return resolve();
+    p.once('exit', () => resolve());
+    p.kill('SIGTERM');
+  })));
+}
+
+describe.skipIf(!HAVE)('a distributed build on BullMQ and Redis', () => {
+  let redis: LocalRedis;
+  let raw = '';
+  let single = '';
+  let workers: Map<string, ChildProcess>;
+  const queue = 'test';
+  beforeAll(async () => {
+    redis = await startRedis();
+    // The workers load while the reference run and the raw folder are made.
+    workers = startWorkers(redis.url, queue, ['w1', 'w2', 'w3']);
+    raw = await smallRaw();
+    single = await singleRun(raw);
+  }, 120_000);
+  afterAll(async () => {
+    if (workers) await stopWorkers(workers);
+    await redis?.stop();
+  });
+
+  it('3 workers over 9 shards, one SIGKILLed mid-job: the single-machine bytes; bad files are ledger rows', async () => {
+    const watch = new Queue(queue, { connection: { url: redis.url } });
+    let killed: string | null = null;
+    // Kill the first worker seen holding a shard job, while it holds it.
+    const spy = setInterval(() => {
+      void watch.getActive().then((jobs) => {
+        if (killed) return;
+        const j = jobs.find((x) => x.name === 'shard' && (x.progress as { worker?: string })?.worker === 'w2');
+        if (j && !killed) { killed = j.id!; workers.get('w2')!.kill('SIGKILL'); }
+      }, () => undefined);
+    }, 20);
+    try {
+      const out = await tempDir('jw-dist-out-');
+      const r = await coordinate({ raw, out, redis: redis.url, queue, shards: 9 });
+      expect(killed, 'w2 was killed while it held a shard job').not.toBeNull();
+      expect(r.facts.shards).toBe(9);
+      expect(await differing(single, out)).toEqual([]);
+      // The killed worker's job was taken over: started more than once, completed by another worker.
+      const fact = r.facts.jobs.find((f) => f.id === killed)!;
+      expect(fact.stalled, JSON.stringify(fact)).toBeGreaterThanOrEqual(1);
+      expect(fact.worker).toMatch(/^w[13]$/);
+      expect(r.facts.retried).toBeGreaterThanOrEqual(1);
+      expect(r.facts.workers).toEqual(expect.arrayContaining(['w1', 'w3']));
+      const ledger = await readLines<{ path: string; status: string; reason: string | null }>(path.join(out, 'report/ledger.jsonl'));
+      expect(ledger.find((x) => x.path === 'bad/broken.docx')).toMatchObject({ status: 'rejected', reason: 'corrupt_docx' });
+      expect(ledger.find((x) => x.path === 'bad/empty.txt')).toMatchObject({ status: 'rejected', reason: 'empty' });
+    } finally {
+      clearInterval(spy);
+      await watch.close();
+    }
+  }, 120_000);
+
+  it('Redis restarted empty mid-run: the coordinator enqueues again, done jobs are reused, the bytes are the same', async () => {
+    const out = await tempDir('jw-dist-out-');
+    const store = await tempDir('jw-store-');
+    let restarted = false;
+    try {
+      const r = await coordinate({
+        raw, out, redis: redis.url, queue, shards: 8, store,
+        log: (line) => {
+          // Once a few shards are done (the progress line says so), Redis goes down and comes back empty.
+          const m = /shard\s+(\d+)\/\d+ done/.exec(line);
+          if (!restarted && m && Number(m[1]) >= 2) { restarted = true; void redis.restart(); }
+        },
+      });
+      expect(restarted).toBe(true);
+      expect(r.facts.requeued_after_redis_loss).toBeGreaterThanOrEqual(1);
+      expect(await differing(single, out)).toEqual([]);
+    } finally {
+      restarted = true;
+    }
+  }, 120_000);
+
+  it('Redis gone: fails with redis_unreachable after the timeout and leaves OUT unwritten', async () => {
+    const gone = await startRedis();
+    const url = gone.url;
+    await gone.stop();
+    const out = await tempDir('jw-dist-out-');
+    await expect(coordinate({ raw, out, redis: url, queue: 'gone', shards: 8, redisTimeoutMs: 1500 })).rejects.toMatchObject({ code: 'redis_unreachable' });
+    expect(existsSync(path.join(out, 'documents.jsonl'))).toBe(false);
+  }, 60_000);
+});

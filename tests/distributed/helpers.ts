@@ -1,0 +1,54 @@
+/** Shared by the distributed tests: a small generated raw folder with bad files, and output comparison. */
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { ROOT, runCli, tempDir } from '../helpers.js';
+import { generateCorpus } from '../../pipeline/bench/generate.js';
+import { runStages } from '../../pipeline/lib/runner.js';
+import { makeProgress } from '../../pipeline/lib/progress.js';
+
+/**
+ * A raw folder of about `bytes` (the benchmark's generator: exact and near copies across files, legacy encodings,
+ * Traditional script) plus a corrupt Word file and an empty file, which must become ledger rows.
+ */
+export async function smallRaw(bytes = 600 << 10, seed = 11): Promise<string> {
+  const dir = await tempDir('jw-dist-');
+  generateCorpus({ raw: path.join(ROOT, 'raw'), out: path.join(dir, 'gen'), bytes, seed });
+  const raw = path.join(dir, 'gen', 'corpus');
+  await mkdir(path.join(raw, 'bad'), { recursive: true });
+  await writeFile(path.join(raw, 'bad', 'broken.docx'), Buffer.concat([Buffer.from('PK\x03\x04'), Buffer.alloc(200, 7)]));
+  await writeFile(path.join(raw, 'bad', 'empty.txt'), '');
+  return raw;
+}
+
+/** A single-machine run (the reference): in this process with one worker, or with more through the CLI
+ *  (`tsx pipeline/run.ts`: worker threads need tsx's loader, which this process does not have). */
+export async function singleRun(raw: string, workers = 1): Promise<string> {
+  const out = await tempDir('jw-single-');
+  if (workers === 1) {
+    await runStages({ raw, out, root: ROOT, progress: makeProgress(process.stderr, true), workers });
+    return out;
+  }
+  const r = await runCli(['--raw', raw, '--out', out, '--quiet', '--workers', String(workers)]);
+  if (r.code !== 0) throw new Error(`single-machine run failed: ${r.stderr}`);
+  return out;
+}
+
+/** The files of OUT: the published ones (documents.* and report/*, the run's own timings aside) and the stage
+ *  outputs (stages/*.jsonl; the metas hold times and keys), by path. */
+export async function published(out: string): Promise<Map<string, Buffer>> {
+  const res = new Map<string, Buffer>();
+  for (const f of await readdir(out, { recursive: true, withFileTypes: true })) {
+    if (!f.isFile()) continue;
+    const rel = path.relative(out, path.join(f.parentPath, f.name));
+    if (rel.startsWith('.') || rel.endsWith('.meta.json') || rel === path.join('report', 'timings.json')) continue;
+    res.set(rel, await readFile(path.join(out, rel)));
+  }
+  return res;
+}
+
+/** The paths whose bytes differ between two outputs (missing on either side included). */
+export async function differing(a: string, b: string): Promise<string[]> {
+  const x = await published(a), y = await published(b);
+  const names = new Set([...x.keys(), ...y.keys()]);
+  return [...names].filter((n) => !x.get(n) || !y.get(n) || !x.get(n)!.equals(y.get(n)!)).sort();
+}

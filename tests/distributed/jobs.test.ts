@@ -1,0 +1,105 @@
+/**
+ * The jobs of a distributed run, run in this process without Redis: shard planning, idempotent content-addressed
+ * outputs, and the core promise: for any number of shards, the assembled OUT is byte for byte the single-machine
+ * run's (tests/distributed/coordinate.test.ts runs the same through BullMQ with worker processes).
+ */
+import { describe, it, expect, beforeAll } from 'vitest';
+import path from 'node:path';
+import { readdir, readFile } from 'node:fs/promises';
+import { walkRaw, type RawEntry } from '../../pipeline/lib/walk.js';
+import { Store } from '../../pipeline/distributed/store.js';
+import { applyKey, codeKey, planKey, planShards, runApply, runJob, runPlan, runShard, shardKey, toWire, type ShardJob } from '../../pipeline/distributed/jobs.js';
+import { assemble } from '../../pipeline/distributed/assemble.js';
+import { tempDir, readLines } from '../helpers.js';
+import { differing, singleRun, smallRaw } from './helpers.js';
+
+const entry = (rel: string, size: number, kind: RawEntry['kind'] = 'file'): RawEntry => ({ rel, abs: Buffer.from('/r/' + rel), kind, size, mtimeMs: 0, mode: 0o644, nameEncoding: null, error: null });
+
+describe('planShards', () => {
+  const entries = Array.from({ length: 30 }, (_, i) => entry(`f${String(i).padStart(2, '0')}`, (i * 7919) % 1000 + 10));
+
+  it('cuts the sorted entries into consecutive runs that cover every entry once, in order', () => {
+    for (const n of [1, 2, 3, 8, 29, 30, 31, 100]) {
+      const shards = planShards(entries, n);
+      expect(shards.length).toBe(Math.min(n, entries.length));
+      expect(shards.every((s) => s.length > 0)).toBe(true);
+      expect(shards.flat().map((e) => e.rel)).toEqual(entries.map((e) => e.rel));
+    }
+  });
+
+  it('balances bytes: no shard much over its share but for one entry', () => {
+    const shards = planShards(entries, 5);
+    const total = entries.reduce((s, e) => s + e.size + 1, 0);
+    const biggest = Math.max(...entries.map((e) => e.size + 1));
+    for (const s of shards) expect(s.reduce((a, e) => a + e.size + 1, 0)).toBeLessThanOrEqual(total / 5 + biggest);
+  });
+
+  it('depends on the entries and the count only', () => {
+    expect(planShards(entries, 7).map((s) => s.map((e) => e.rel))).toEqual(planShards([...entries], 7).map((s) => s.map((e) => e.rel)));
+    expect(planShards([], 4)).toEqual([[]]);
+  });
+});
+
+describe('jobs without Redis', () => {
+  let raw = '';
+  let single = '';
+  let entries: RawEntry[] = [];
+  beforeAll(async () => {
+    raw = await smallRaw(400 << 10, 5);
+    single = await singleRun(raw);
+    entries = await walkRaw(raw);
+  }, 120_000);
+
+  async function distributed(n: number, store: Store): Promise<{ out: string; shards: ShardJob[] }> {
+    const code = codeKey();
+    const shards: ShardJob[] = planShards(entries, n).map((es, index) => {
+      const wire = es.map((e) => toWire(raw, e));
+      return { kind: 'shard', code, raw, index, key: shardKey(code, wire), entries: wire };
+    });
+    // Shards in reverse order: the order jobs run in changes nothing.
+    for (const s of [...shards].reverse()) await runShard(s, store);
+    const pk = planKey(code, shards.map((s) => s.key));
+    await runPlan({ kind: 'plan', code, key: pk, shards: shards.map((s) => s.key) }, store);
+    const applies = shards.map((s) => ({ kind: 'apply' as const, code, index: s.index, shard: s.key, plan: pk, key: applyKey(pk, s.key, s.index) }));
+    for (const a of [...applies].reverse()) await runApply(a, store);
+    const out = await tempDir('jw-dist-out-');
+    await assemble({ out, store, shards: shards.map((s) => s.key), plan: pk, applies: applies.map((a) => a.key), run: pk, workers: 1 });
+    return { out, shards };
+  }
+
+  it('writes the single-machine bytes with 1, 4 and 13 shards', async () => {
+    for (const n of [1, 4, 13]) {
+      const { out } = await distributed(n, new Store(await tempDir('jw-store-')));
+      expect(await differing(single, out), `${n} shards`).toEqual([]);
+    }
+    // The comparison sees every published file, and the bad files are ledger rows.
+    const ledger = await readLines<{ path: string; status: string; reason: string | null }>(path.join(single, 'report/ledger.jsonl'));
+    expect(ledger.find((r) => r.path === 'bad/broken.docx')).toMatchObject({ status: 'rejected', reason: 'corrupt_docx' });
+    expect(ledger.find((r) => r.path === 'bad/empty.txt')).toMatchObject({ status: 'rejected', reason: 'empty' });
+  }, 180_000);
+
+  it('is idempotent: a job run again (at-least-once) finds its output and rewrites nothing', async () => {
+    const store = new Store(await tempDir('jw-store-'));
+    const { shards } = await distributed(3, store);
+    const dir = store.dir('shard', shards[1]!.key);
+    const before = await readFile(path.join(dir, 'batches.bin'));
+    const again = await runJob(shards[1]!, store);
+    expect(again).toMatchObject({ index: 1, cached: true });
+    expect((await readFile(path.join(dir, 'batches.bin'))).equals(before)).toBe(true);
+    // Only complete outputs and no temporary folders.
+    expect((await readdir(path.join(store.root, 'shard'))).filter((f) => f.startsWith('.'))).toEqual([]);
+  }, 120_000);
+
+  it('refuses a job made by other code (code_mismatch)', async () => {
+    const store = new Store(await tempDir('jw-store-'));
+    const s: ShardJob = { kind: 'shard', code: 'f'.repeat(64), raw, index: 0, key: 'k', entries: [] };
+    await expect(runShard(s, store)).rejects.toMatchObject({ code: 'code_mismatch' });
+  });
+
+  it('a second publisher of the same output leaves the first one in place', async () => {
+    const store = new Store(await tempDir('jw-store-'));
+    expect(await store.publish('plan', 'abc', { 'x.bin': Buffer.from('one') })).toBe(true);
+    expect(await store.publish('plan', 'abc', { 'x.bin': Buffer.from('one') })).toBe(false);
+    expect((await store.bytes('plan', 'abc', 'x.bin')).toString()).toBe('one');
+  });
+});
