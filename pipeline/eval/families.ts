@@ -140,10 +140,26 @@ export function dateFamily(pages: PageRun[], docs: PubDoc[]) {
   };
 }
 
-/** Removals and kept edge lines judged against the gold texts of the pages that have one. */
+/** Non-overlapping occurrences of `needle` in `hay`. */
+function occurrences(hay: string, needle: string): number {
+  let n = 0;
+  for (let i = hay.indexOf(needle); i >= 0; i = hay.indexOf(needle, i + needle.length)) n++;
+  return n;
+}
+
+/**
+ * Removals and kept edge lines judged against the gold texts of the pages that have one. A removed line is a wrong
+ * removal when the gold holds it more often than the page's published text still does (a contents entry whose
+ * heading stays in the body, or one copy of a paragraph the page repeats and the gold has once, is a right removal;
+ * a repeated table cell or caption that the gold has in every row is not); a line that matches the gold only
+ * loosely (inGold's fuzzy match) is wrong when the published text does not also match it.
+ */
 export function boilerplateAuto(pages: PageRun[], docs: PubDoc[], removals: Removal[]) {
   const goldKey = new Map<string, string>();
   for (const p of pages) if (p.gold !== null) goldKey.set(p.rawFile, lineKey(p.gold + '\n' + (p.page.title ?? '')));
+  const byFile = docsByFile(docs);
+  const pubKey = new Map<string, string>();
+  const pubKeyOf = (file: string) => pubKey.get(file) ?? pubKey.set(file, lineKey(publishedText(byFile.get(file) ?? []))).get(file)!;
   const byRule = new Map<string, { judged: number; wrong: number; undecided: number }>();
   const wrongRemovals: { file: string; rule: string; text: string }[] = [];
   let judged = 0;
@@ -153,10 +169,12 @@ export function boilerplateAuto(pages: PageRun[], docs: PubDoc[], removals: Remo
     if (g === undefined || !isLineRemoval(r)) continue;
     const rule = `${r.stage}.${r.rule}`;
     const b = byRule.get(rule) ?? byRule.set(rule, { judged: 0, wrong: 0, undecided: 0 }).get(rule)!;
-    const hit = inGold(lineKey(r.text!), g);
+    const key = lineKey(r.text!);
+    const hit = inGold(key, g);
     if (hit === null) { b.undecided++; continue; }
     b.judged++; judged++;
-    if (hit) { b.wrong++; wrong++; wrongRemovals.push({ file: r.source_file, rule, text: r.text!.slice(0, 80) }); }
+    const isWrong = hit && (g.includes(key) ? occurrences(g, key) > occurrences(pubKeyOf(r.source_file), key) : !inGold(key, pubKeyOf(r.source_file)));
+    if (isWrong) { b.wrong++; wrong++; wrongRemovals.push({ file: r.source_file, rule, text: r.text!.slice(0, 80) }); }
   }
   let edges = 0;
   let chrome = 0;

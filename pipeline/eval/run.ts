@@ -19,7 +19,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { findPII } from '../lib/pii.js';
 import { mulberry32 } from '../lib/random.js';
-import { extractFile } from '../stages/extract.js';
 import { checkManifest, sitesOf, type EvalManifest } from './manifest.js';
 import { score } from './metric.js';
 import { intValue, parseCommandLine, pathValue, usage, type Options, type Parsed } from '../lib/cli.js';
@@ -110,13 +109,12 @@ async function main(): Promise<number> {
   const docs = await readJsonl<PubDoc>(path.join(out, 'documents.jsonl'));
   const removals = await readJsonl<Removal>(path.join(out, 'report/removed.jsonl'));
 
-  // Extraction alone (the extract stage's unit text vs gold), to tell extraction losses from later stages' losses.
+  // Extraction alone (the extract stage's unit text, from the run's own stages/extract.jsonl, vs gold), to tell
+  // extraction losses from later stages' losses.
+  const units = await readJsonl<{ source_file: string; source_member: string | null; text: string }>(path.join(out, 'stages/extract.jsonl'));
+  const unitText = new Map(units.filter((u) => u.source_member === null).map((u) => [u.source_file, u.text]));
   const extractF1 = new Map<string, number>();
-  for (const p of pages) {
-    if (p.gold === null) continue;
-    const x = await extractFile({ path: p.rawFile, bytes: await readFile(path.join(raw, p.rawFile)) });
-    extractF1.set(p.page.id, Math.round(score(x.units[0]?.text ?? '', p.gold).f1 * 1000) / 1000);
-  }
+  for (const p of pages) if (p.gold !== null) extractF1.set(p.page.id, Math.round(score(unitText.get(p.rawFile) ?? '', p.gold).f1 * 1000) / 1000);
 
   const html = htmlFamily(pages, docs);
   for (const row of html.rows) Object.assign(row, { extract_f1: extractF1.get(row.id) ?? null });

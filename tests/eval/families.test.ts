@@ -88,21 +88,37 @@ describe('families over a made-up run', () => {
     expect(d2.wrong).toEqual([{ id: 'b', gold: '2004-04-17', published: '2018-12-24' }]);
   });
 
-  it('boilerplate vs gold: a removed line found in the gold is wrong; a kept edge line not in the gold is chrome', () => {
+  it('boilerplate vs gold: a removed line the gold holds more often than the published text is wrong; a kept edge line not in the gold is chrome', () => {
+    const pages2 = [
+      run('a', '第一段正文内容。\n第二段正文内容。'),
+      run('b', '政府文件的正文。', { site: 'gov.cn' }),
+      run('e', '一、总体要求\n正文第一部分。\n二、工作职责\n正文第二部分。'),
+      run('f', '票价：30元\n景点甲。\n票价：30元\n景点乙。'),
+    ];
+    const docs2 = [
+      doc('a.html', 1, '第一段正文内容。'),
+      doc('b.html', 1, '政府文件的正文。\n扫一扫在手机打开当前页'),
+      doc('e.html', 1, '一、总体要求\n正文第一部分。\n二、工作职责\n正文第二部分。'),
+      doc('f.html', 1, '票价：30元\n景点甲。\n景点乙。'),
+    ];
     const removals = [
-      rm('a.html', '第二段正文内容。', { stage: 'segment', rule: 'article_separator' }),
-      rm('a.html', '责任编辑：某某'),
+      rm('a.html', '第二段正文内容。', { stage: 'segment', rule: 'article_separator' }), // lost: wrong
+      rm('a.html', '责任编辑：某某'), // not in the gold: right
       rm('a.html', null, { rule: 'pii_line' }),
       rm('a.html', '<PHONE>', { rule: 'pii_mobile', kind: 'phone' }),
       rm('a.html', '　', { stage: 'normalize', rule: 'invisible_char' }),
       rm('c.html', '没有金标准的页面'),
+      rm('e.html', '一、总体要求', { stage: 'segment', rule: 'toc' }), // a contents entry; the heading stays: right
+      rm('f.html', '票价：30元', { stage: 'dedupe', rule: 'repeated_paragraph' }), // the gold has it twice, one kept: wrong
     ];
-    expect(removals.map(isLineRemoval)).toEqual([true, true, false, false, false, true]);
-    const b = boilerplateAuto(pages, docs, removals);
-    expect([b.removals_judged, b.removals_in_gold, b.precision]).toEqual([2, 1, 0.5]);
+    expect(removals.map(isLineRemoval)).toEqual([true, true, false, false, false, true, true, true]);
+    const b = boilerplateAuto(pages2, docs2, removals);
+    expect([b.removals_judged, b.removals_in_gold, b.precision]).toEqual([4, 2, 0.5]);
     expect(b.by_rule['segment.article_separator']).toEqual({ judged: 1, wrong: 1, undecided: 0 });
-    // a: 第一段正文内容。 (in gold), 正文内容。 (in gold); b: 政府文件的正文。 (in gold), 扫一扫… (chrome)
-    expect([b.edge_lines_judged, b.edge_lines_chrome]).toEqual([4, 1]);
+    expect(b.by_rule['segment.toc']).toEqual({ judged: 1, wrong: 0, undecided: 0 });
+    expect(b.by_rule['dedupe.repeated_paragraph']).toEqual({ judged: 1, wrong: 1, undecided: 0 });
+    // edges: a 第一段… (one line), b 政府文件的正文。 + 扫一扫… (chrome), e 一、总体要求 + 正文第二部分。, f 票价 + 景点乙。
+    expect([b.edge_lines_judged, b.edge_lines_chrome]).toEqual([7, 1]);
     expect(b.chrome_kept).toEqual([{ file: 'b.html', text: '扫一扫在手机打开当前页' }]);
   });
 

@@ -32,13 +32,16 @@ describe('the evaluation set of real pages (tests/fixtures/eval-real/manifest.js
 
   it('the hand labels are keyed by lineKey and say boilerplate or content', async () => {
     const { lineKey } = await import('../../pipeline/eval/lines.js');
-    if (!exists('labels.json')) return;
     const labels = (JSON.parse(read('labels.json')) as { labels: { key: string; text: string; type: string; label: string }[] }).labels;
     for (const l of labels) {
       expect(['boilerplate', 'content'], l.text).toContain(l.label);
       expect(['removal', 'edge'], l.text).toContain(l.type);
       expect(l.key, l.text).toBe(lineKey(l.text));
     }
+    const keys = labels.map((l) => `${l.type}:${l.key}`);
+    expect(new Set(keys).size, 'one label per type and key').toBe(keys.length);
+    expect(labels.filter((l) => l.type === 'removal').length, 'labelled removals').toBeGreaterThanOrEqual(100);
+    expect(labels.filter((l) => l.type === 'edge').length, 'labelled edge lines').toBeGreaterThanOrEqual(100);
   });
 });
 
