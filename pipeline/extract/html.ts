@@ -26,7 +26,7 @@ import type { RawFileInfo } from '../lib/types.js';
 import type { ExtractConfig, ExtractResult, RawInput } from '../stages/extract.js';
 import { ARTICLE_NODE_SELECTORS, BLOCK_ELEMENTS, CELL_ELEMENTS, IMPLIED_END, RAW_TEXT_ELEMENTS, SKIP_ELEMENTS, VOID_ELEMENTS } from '../rules/html-dom.js';
 import { BARE_DASH_SUFFIX, SITE_BRACKETS, SITE_WORD, TITLE_SEPARATOR, TITLE_STUB_MAX_CHARS } from '../rules/html-title.js';
-import { BYLINE_DATE, DATE_IN_TEXT, PUBLISHED_META, PUBLISHED_NODE_SELECTORS, SITE_META, SOURCE_LINE } from '../rules/html-meta.js';
+import { BYLINE_DATE, DATE_FIELD_LINE, DATE_FIELDS, DATE_IN_TEXT, PUBLISHED_META, PUBLISHED_NODE_SELECTORS, SITE_META, SOURCE_LINE } from '../rules/html-meta.js';
 import { CHROME_SELECTORS, CONTROL_LINE, FOOTER_LINE, LEADING_COUNTER, TAIL_MARKER } from '../rules/html-chrome.js';
 import { isoDate as calendarDate } from '../lib/unicode.js';
 
@@ -325,8 +325,20 @@ export function pageMeta(doc: Document, pageLines: string[], cfg: HtmlConfig): P
   }
   const site = metaContent(doc, SITE_META) ?? fromTitle.site ?? og.site ?? sourceLine;
   const node = PUBLISHED_NODE_SELECTORS.map((sel) => doc.querySelector(sel)?.textContent).find((t) => isoDate(t));
-  const published = isoDate(metaContent(doc, PUBLISHED_META)) ?? isoDate(node) ?? bylineDate;
+  const published = isoDate(metaContent(doc, PUBLISHED_META)) ?? isoDate(node) ?? dateField(pageLines) ?? bylineDate;
   return { title, headings, site, published };
+}
+
+/** The date of the strongest date field of a header table (DATE_FIELDS), its value in the same or the next cell. */
+function dateField(pageLines: string[]): string | null {
+  const found = new Map<string, string>();
+  pageLines.forEach((l, i) => {
+    const m = DATE_FIELD_LINE.exec(l);
+    if (!m?.groups || found.has(m.groups['label']!)) return;
+    const d = isoDate(m.groups['value']) ?? (m.groups['value'] ? null : isoDate(pageLines[i + 1]));
+    if (d) found.set(m.groups['label']!, d);
+  });
+  return DATE_FIELDS.map((f) => found.get(f)).find((d) => d !== undefined) ?? null;
 }
 
 /* ---------- page furniture ---------- */

@@ -42,3 +42,11 @@ export const SOURCE_LINE = /(?:^|\s)(?:来源|稿源|出处|来自)\s*[:：]\s*(
 
 /** Elements whose text is the publication date: WeChat's `<em id="publish_time">2018年7月11日 23:46</em>`. */
 export const PUBLISHED_NODE_SELECTORS = ['#publish_time'];
+
+/**
+ * Date fields of a document header table (gov.cn and provincial portals' 政府信息公开 pages: `发布日期：` and its
+ * value in the next cell, `成文日期：2004年04月17日`), strongest first: the page's publication date, then the date the
+ * document was signed. Group `label`, and `value` when the date is in the same cell.
+ */
+export const DATE_FIELDS = ['发布日期', '发布时间', '成文日期', '印发日期', '发文日期'];
+export const DATE_FIELD_LINE = new RegExp(`^(?<label>${DATE_FIELDS.join('|')})\\s*[:：]\\s*(?<value>.*)$`, 'u');

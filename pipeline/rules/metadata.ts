@@ -39,6 +39,9 @@ export const META_KEYS: [string, MetaKey][] = ([
   ['发布机构', { field: 'author_affiliation', strong: true }], ['单位', { field: 'author_affiliation', strong: false }],
   // publication date → published
   ['发布时间', { field: 'published', strong: true }], ['发布日期', { field: 'published', strong: true }],
+  // gov.cn and provincial portals' document header: 成文日期 (signed), 印发日期, 发文日期 (issue 21)
+  ['成文日期', { field: 'published', strong: true }], ['印发日期', { field: 'published', strong: true }],
+  ['发文日期', { field: 'published', strong: true }],
   ['发表时间', { field: 'published', strong: true }], ['发表日期', { field: 'published', strong: true }],
   ['更新时间', { field: 'published', strong: true }], ['更新日期', { field: 'published', strong: true }],
   ['刊发时间', { field: 'published', strong: true }], ['发稿时间', { field: 'published', strong: true }],
@@ -76,3 +79,54 @@ export const DATE = /((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,
 
 /** A date in a page URL: /2020/0210/, /20200210/, /2020-02/10/, /2020/02/10/ (CMS article paths). */
 export const URL_DATE = /\/((?:19|20)\d{2})[-/]?(\d{2})[-/]?(\d{2})(?=[/_.-])/;
+
+/** Chinese numerals of a written-out date: `二〇〇四年十月十五日` (signatures of official documents). */
+const CN_DATE = '(?<cy>[〇○零一二三四五六七八九]{4})\\s*年\\s*(?<cm>[一二三四五六七八九十]{1,3})\\s*月\\s*(?<cd>[一二三四五六七八九十]{1,3})\\s*日';
+const AR_DATE = '(?<y>(?:19|20)\\d{2})\\s*(?:年\\s*(?<m>\\d{1,2})\\s*月\\s*(?<d>\\d{1,2})\\s*日|[-/.]\\s*(?<m2>\\d{1,2})\\s*[-/.]\\s*(?<d2>\\d{1,2}))';
+
+/**
+ * A line that is only a date, optionally in brackets: the signature date of an official document or a letter
+ * (`二〇〇四年十月十五日`, `2018年12月30日` under the signing office on gov.cn pages, ../shared/eval/real/govcn/),
+ * a dateline kept as its own line at the end of a news item or under a title (`（2019年9月26日）`). The clean stage
+ * takes it as `published` (when nothing gave a date before) and removes it (rule `date_line`) when it is among the
+ * first or last DATE_LINE_EDGE paragraphs.
+ */
+export const DATE_ONLY_LINE = new RegExp(`^[（(]?\\s*(?:${CN_DATE}|${AR_DATE})\\s*[）)]?$`, 'u');
+/** How many paragraphs at each end of a document a date line may sit in to be removed as one. */
+export const DATE_LINE_EDGE = 3;
+
+/**
+ * The print-edition line of a newspaper article reposted on its site: `《人民日报》（ 2020年05月19日 01 版）`,
+ * `《光明日报》（2021年03月02日 11版）` (people.cn, gmw.cn). The paper is `source_site`, the date `published`; the
+ * line goes (rule `print_edition`).
+ */
+export const PRINT_EDITION = new RegExp(`^[（(]?\\s*《(?<site>[^《》]{2,20})》\\s*[（(]\\s*${AR_DATE}\\s*(?:第?\\s*[0-9０-９]{1,3}\\s*版)?\\s*[）)]\\s*[）)]?$`, 'u');
+
+/** `YYYY-MM-DD` of a DATE_ONLY_LINE / PRINT_EDITION match (Arabic or Chinese numerals), else null. */
+export function dateOfMatch(g: Record<string, string | undefined>): { y: number; m: number; d: number } | null {
+  if (g['cy']) {
+    const y = Number([...g['cy']].map((c) => CN_NUM[c]).join(''));
+    return { y, m: cnInt(g['cm']!), d: cnInt(g['cd']!) };
+  }
+  if (g['y']) return { y: Number(g['y']), m: Number(g['m'] ?? g['m2']), d: Number(g['d'] ?? g['d2']) };
+  return null;
+}
+const CN_NUM: Record<string, number> = { '〇': 0, '○': 0, 零: 0, 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
+/** 一..三十一 → number (十 = 10, 十五 = 15, 二十 = 20, 二十三 = 23); NaN for anything else. */
+function cnInt(s: string): number {
+  const i = s.indexOf('十');
+  if (i < 0) return s.length === 1 ? CN_NUM[s] ?? NaN : NaN;
+  const tens = i === 0 ? 1 : CN_NUM[s[0]!] ?? NaN;
+  const ones = i === s.length - 1 ? 0 : CN_NUM[s[i + 1]!] ?? NaN;
+  return tens * 10 + ones;
+}
+
+/**
+ * An author's affiliation stated with 系 (`（作者张三系中国社会科学院世界经济与政治研究所研究员）`, `（作者系某某大学教授、
+ * 博士生导师）`: the closing note of articles in 人民日报, 光明日报, 求是网): group `who` is the name (not kept),
+ * `what` the organisation and position. The position words at the end (POSITION_SUFFIX) are cut off and the rest
+ * is kept as `author_affiliation` when it ends like an organisation (ORG_SUFFIX).
+ */
+export const AUTHOR_IS = /[（(]\s*作者\s*(?<who>[\p{Script=Han}·]{0,8}?)\s*(?:系|为|是)\s*(?<what>[^（）()]{2,60})[）)]/gu;
+/** Position words after an organisation: 研究员, 教授, 博士生导师, 主任, 院长… (repeatable: `研究所副所长、研究员`). */
+export const POSITION_SUFFIX = /(?:特约|首席|高级|副|助理|兼职)?(?:研究员|教授|讲师|博士生导师|博士后|博士生|博士|硕士生|院士|主任|所长|院长|部长|处长|科长|局长|厅长|书记|秘书长|理事长|会长|社长|总编辑|编辑|记者|学者|专家|成员|委员|干部|负责人|主编|评论员|分析师|研究人员|工作人员)$/u;

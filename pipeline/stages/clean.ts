@@ -25,7 +25,10 @@ import type { Doc, Removal } from '../lib/types.js';
 import { NAME_PLACEHOLDER, redactForReport } from '../lib/redact.js';
 import { BYLINE, ELLIPSIS_END, INLINE_RULES, lineRuleFor, SNIPPET_MIN_CHARS } from '../rules/boilerplate.js';
 import { CONTACT_LABELS, CONTACT_LINE_SLACK, PLACEHOLDER_RE } from '../rules/pii.js';
-import { DATE, META_KEYS, META_VALUE_MAX, NOT_A_SITE, ORG_SUFFIX, SITE_IN_NOTICE, URL_DATE, type MetaKey } from '../rules/metadata.js';
+import {
+  AUTHOR_IS, DATE, DATE_LINE_EDGE, DATE_ONLY_LINE, dateOfMatch, META_KEYS, META_VALUE_MAX, NOT_A_SITE, ORG_SUFFIX, POSITION_SUFFIX, PRINT_EDITION,
+  SITE_IN_NOTICE, URL_DATE, type MetaKey,
+} from '../rules/metadata.js';
 import { ENTITIES, ENTITY, HTML_TAG } from '../rules/markup.js';
 import { repeatsTitle, SUBTITLE_LINE } from '../rules/segment-lines.js';
 import { guessGenre } from './segment.js';
@@ -119,6 +122,25 @@ function orgIn(value: string): string | null {
   return null;
 }
 
+/**
+ * The organisation in `某某研究所研究员、博士生导师` (the `what` of AUTHOR_IS): the first part (before `、`, `，`)
+ * without its position words (POSITION_SUFFIX), when it ends like an organisation; else null.
+ */
+function orgOfRole(what: string): string | null {
+  for (const part of what.split(/[、，,；;]/)) {
+    let p = part.trim();
+    for (let q = p.replace(POSITION_SUFFIX, ''); q !== p && q !== ''; q = q.replace(POSITION_SUFFIX, '')) p = q;
+    if ([...p].length >= 4 && ORG_SUFFIX.test(p)) return orgName(p);
+  }
+  return null;
+}
+
+/** A `published` date from a DATE_ONLY_LINE or PRINT_EDITION match's groups (calendar-checked), else null. */
+function dateOf(m: RegExpExecArray): string | null {
+  const d = dateOfMatch(m.groups ?? {});
+  return d ? isoDate(d.y, d.m, d.d) : null;
+}
+
 // ---- inline spans ------------------------------------------------------------------------------------
 
 function decodeEntity(all: string, name?: string, dec?: string, hex?: string): string {
@@ -157,6 +179,10 @@ function cleanInline(text: string, loc: Loc, ctx: Ctx): string {
     t = replaceAll(t, ENTITY, 'html_entity', loc, ctx, (m) => decodeEntity(m[0]!, m[1], m[2], m[3]));
     t = replaceAll(t, HTML_TAG, 'html_tag', loc, ctx, () => '');
     for (const r of INLINE_RULES) t = replaceAll(t, r.re, r.rule, loc, ctx, () => '');
+    t = replaceAll(t, AUTHOR_IS, 'metadata_inline', loc, ctx, (m) => {
+      setField(ctx, 'author_affiliation', orgOfRole(m.groups!['what']!));
+      return '';
+    });
     t = replaceAll(t, INLINE_META, 'metadata_inline', loc, ctx, (m) => {
       const org = m[1] === '作者单位' ? orgName(m[2]!) : orgIn(m[2]!);
       setField(ctx, 'author_affiliation', org);
@@ -177,7 +203,13 @@ const KEYS = new Map<string, MetaKey>(META_KEYS);
 /** A line made only of `key：value` pairs with at least one strong key, as [key, value] pairs; else null. */
 export function parseMetaLine(line: string): [string, string][] | null {
   // Outer brackets go only in pairs: "【来源：某某网】", not the ")" that closes "作者：李某（某某大学）".
-  const s = /^[【\[（(「].*[】\]）)」]$/u.test(line.trim()) ? line.trim().slice(1, -1).trim() : line.trim();
+  let s = /^[【\[（(「].*[】\]）)」]$/u.test(line.trim()) ? line.trim().slice(1, -1).trim() : line.trim();
+  // A byline that opens with its date and time: `2019年9月26日 15:10 来源：天天基金网` (the date is a field too).
+  const lead = LEADING_DATE.exec(s);
+  if (lead && lead[0].length < s.length) {
+    const rest = parseMetaLine(s.slice(lead[0].length));
+    return rest ? [['发布时间', lead[1]!], ...rest] : null;
+  }
   KEY_AT_START.lastIndex = 0;
   if (!KEY_AT_START.test(s)) return null;
   const hits = [...s.matchAll(KEY_RE)];
@@ -191,8 +223,12 @@ export function parseMetaLine(line: string): [string, string][] | null {
     if ([...value].length > META_VALUE_MAX || /[。！？!?]/.test(value)) return null;
     pairs.push([h[1]!, value]);
   }
-  return pairs.some(([k]) => KEYS.get(k)!.strong) ? pairs : null;
+  // One strong key, or two keys of any strength keeping each other company (`时间：… 浏览：33`).
+  return pairs.some(([k]) => KEYS.get(k)!.strong) || pairs.length >= 2 ? pairs : null;
 }
+
+/** A date and time opening a byline line (`2019年9月26日 15:10 `, `2024-05-10 08:30:12 `). Group 1: the date. */
+const LEADING_DATE = /^((?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?)\s*(?:\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?\s+/u;
 
 function harvestMeta(pairs: [string, string][], ctx: Ctx): void {
   for (const [k, v] of pairs) {
@@ -263,6 +299,13 @@ function cleanLine(text: string, loc: Loc, ctx: Ctx, whole = true): string | nul
     // number on the line never reaches a published column.
     harvestMeta(meta, ctx);
     ctx.removed.push({ rule: 'metadata_line', chars: countChars(t), ...loc, text: excerpt(t) });
+    return null;
+  }
+  const pe = PRINT_EDITION.exec(masked);
+  if (pe) {
+    setField(ctx, 'source_site', siteName(pe.groups!['site']!));
+    setField(ctx, 'published', dateOf(pe));
+    ctx.removed.push({ rule: 'print_edition', chars: countChars(t), ...loc, text: excerpt(t) });
     return null;
   }
   const rule = lineRuleFor(masked)?.rule;
@@ -438,6 +481,17 @@ export const clean = defineStage<Doc, Doc, CleanConfig>({
       if (sd) setField(ctx, 'published', isoDate(sd[1]!, sd[2]!, sd[3]!));
       paras = cleanHeader(paras, title, ctx);
     }
+
+    // A date alone on a line near either end (a signature date, a dateline): `published`, and the line goes.
+    paras = paras.filter((p, k) => {
+      if (paras.length <= 1 || (k >= DATE_LINE_EDGE && k < paras.length - DATE_LINE_EDGE)) return true;
+      const m = DATE_ONLY_LINE.exec(p.text);
+      const date = m ? dateOf(m) : null;
+      if (!date) return true;
+      setField(ctx, 'published', date);
+      ctx.removed.push({ rule: 'date_line', chars: countChars(p.text), line: p.line, paragraph: p.index, text: excerpt(p.text) });
+      return false;
+    });
 
     const out: Doc = {
       ...doc,

@@ -138,6 +138,14 @@ describe('extractFile on HTML: text or a clear reason, never a crash', () => {
     expect(u.text).not.toContain('扫一扫');
   });
 
+  it('a header table of date fields (gov.cn: label and value in separate cells): 发布日期 before 成文日期', async () => {
+    const bytes = readFileSync(path.join(ROOT, 'tests/fixtures/real/govcn-5351624.html'));
+    expect((await extractFile({ path: 'p.html', bytes })).units[0]!.published).toBe('2018-12-24');
+    const table = (rows: string) => utf8(page('<title>关于某事的通知_某某网</title>', `<table>${rows}</table>${ARTICLE}`));
+    const r = await extractFile({ path: 'p.html', bytes: table('<tr><td>成文日期：</td><td>2004年04月17日</td></tr>') });
+    expect(r.units[0]!.published).toBe('2004-04-17');
+  });
+
   it('estimates nesting linearly, with implied ends and void elements', () => {
     expect(nestingEstimate('<p>a<p>b<p>c<br><img src=x><li>d<li>e')).toBe(1);
     expect(nestingEstimate('<ul><li>a<li>b<ul><li>c</ul></ul>')).toBe(4);

@@ -146,7 +146,8 @@ describe('metadata columns', () => {
     [['作者：王某'], { author_affiliation: null }],
     [[BODY1 + '（作者单位：某某县委党校）'], { author_affiliation: '某某县委党校' }],
     [['原文链接：https://www.example.cn/n1/2021/0305/c1001-123.html'], { published: '2021-03-05' }],
-    [['（作者系某某市委党校教授）' + BODY2], { author_affiliation: null }],
+    // Issue 21: `（作者系Y教授）` names the organisation Y (before, the position word kept it from being one).
+    [['（作者系某某市委党校教授）' + BODY2], { author_affiliation: '某某市委党校' }],
     [['发布时间：2021-02-30'], { published: null }],
     // Personal data on a metadata line never reaches a column (review finding 1): cut, or no value.
     [['作者单位：某某县委办公室 电话13912345678'], { author_affiliation: '某某县委办公室' }],
@@ -413,5 +414,42 @@ describe('the header block under a report title (issue 8): byline, repeated titl
   it('a byline with nothing after it stays (the document keeps its only paragraph)', () => {
     const res = run(makeDoc(['省长 某某某'], { title: TITLE, subtitle: SUB }), NO_GATE);
     expect(res.out[0]!.paragraphs).toEqual(['省长 某某某']);
+  });
+});
+
+describe('dates and metadata of real pages (issue 21)', () => {
+  it.each([
+    ['a Chinese-numeral signature date at the end (gov.cn 国办函〔2004〕71号)', [BODY1, BODY2, '国务院办公厅', '二〇〇四年十月十五日'], '2004-10-15', 'date_line'],
+    ['an Arabic signature date', [BODY1, BODY2, '国务院办公厅', '2018年12月30日'], '2018-12-30', 'date_line'],
+    ['a bracketed dateline kept as its own last line', [BODY1, BODY2, '（2019年9月26日）'], '2019-09-26', 'date_line'],
+    ['a print-edition line (people.cn)', [BODY1, BODY2, '《 人民日报 》（ 2024年05月10日   04 版）'], '2024-05-10', 'print_edition'],
+    ['a byline that opens with date and time (天天基金网)', ['2019年9月26日 15:10 来源：天天基金网收盘播报', BODY1, BODY2], '2019-09-26', 'metadata_line'],
+    ['two weak keys keep each other company (时间 + 浏览)', ['时间：2019年10月31日 23:00 浏览： 33', BODY1, BODY2], '2019-10-31', 'metadata_line'],
+  ])('%s: published, the line goes', (_name, paras, date, rule) => {
+    const res = run(makeDoc(paras, { title: '关于某事的通知' }));
+    const out = res.out[0]!;
+    expect(out.published).toBe(date);
+    expect(res.removed.map((r) => r.rule)).toEqual([rule]);
+    expect(out.paragraphs).toContain(BODY1);
+  });
+  it('the print edition names the paper as source_site; a date the page gave first is kept', () => {
+    const res = run(makeDoc([BODY1, BODY2, '《人民日报》（2020年05月19日 01 版）'], { published: '2020-05-20' }));
+    expect([res.out[0]!.source_site, res.out[0]!.published]).toEqual(['人民日报', '2020-05-20']);
+  });
+  it('a date in the middle of a document, or in a sentence, stays', () => {
+    const paras = [BODY1, BODY2, BODY1 + '了', '2019年9月26日', BODY2 + '了', BODY1 + '呢', '截至2019年9月26日，共完成投资246.79亿元。'];
+    const res = run(makeDoc(paras));
+    expect(res.out[0]!.paragraphs).toEqual(paras);
+    expect(res.out[0]!.published).toBeNull();
+  });
+  it.each([
+    ['（作者张三系中国社会科学院世界经济与政治研究所研究员）', '中国社会科学院世界经济与政治研究所'],
+    ['（作者系某某大学马克思主义学院教授、博士生导师）', '某某大学马克思主义学院'],
+    ['（作者李四为中共某某市委党校副教授）', '中共某某市委党校'],
+  ])('%s → author_affiliation %s, the note goes, the name is not kept', (note, org) => {
+    const res = run(makeDoc([BODY1, BODY2 + note]));
+    expect(res.out[0]!.author_affiliation).toBe(org);
+    expect(res.out[0]!.paragraphs[1]).toBe(BODY2);
+    expect(res.removed.map((r) => r.rule)).toEqual(['metadata_inline']);
   });
 });
