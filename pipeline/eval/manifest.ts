@@ -20,7 +20,7 @@ export interface EvalPage {
   /** The site (registrable domain, or the product host for baidu/WeChat). */
   site: string;
   kind: PageKind;
-  url: string;
+  url: string | null;
   source: EvalSource;
   licence: string;
   /** Gold title: the headline the page shows, without a site suffix; null when not labelled (list pages). */
