@@ -95,4 +95,4 @@ EVALSET ?= tests/fixtures/eval-real
 ## gold and on the hand-labelled sample) and personal data left. Writes out/eval/*.json. EVAL_ARGS="--sample 60"
 ## also writes out/eval/to-label.json (unlabelled removals and edge lines, seeded) for extending the labels.
 eval: build
-	npx tsx pipeline/eval/run.ts --set "$(EVALSET)" --out out/eval $(EVAL_ARGS)
+	npx tsx pipeline/eval/run.ts --entry dist --set "$(EVALSET)" --out out/eval $(EVAL_ARGS)

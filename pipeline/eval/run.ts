@@ -21,7 +21,7 @@ import { findPII } from '../lib/pii.js';
 import { mulberry32 } from '../lib/random.js';
 import { checkManifest, sitesOf, type EvalManifest } from './manifest.js';
 import { score } from './metric.js';
-import { intValue, parseCommandLine, pathValue, usage, type Options, type Parsed } from '../lib/cli.js';
+import { intValue, parseCommandLine, pathValue, textValue, usage, type Options, type Parsed } from '../lib/cli.js';
 import {
   boilerplateAuto, boilerplateHand, candidates, dateFamily, htmlFamily, segmentationFamily, titleFamily,
   type Label, type PageRun, type PubDoc, type Removal,
@@ -35,6 +35,8 @@ const OPTIONS = {
   sample: { type: 'string', arg: 'N', help: 'also write to-label.json: N unlabelled removals and N unlabelled edge lines (default 0)', check: intValue(0, 100000), default: 0 },
   seed: { type: 'string', arg: 'S', help: 'seed of the --sample draw (default 21)', check: intValue(0, 2 ** 31 - 1), default: 21 },
   keep: { type: 'boolean', help: 'keep the temporary raw and out folders of the run (their path is printed)' },
+  only: { type: 'string', arg: 'IDS', help: 'run only these pages (comma-separated ids; the Word reports are left out), e.g. to look at the worst pages', check: textValue },
+  entry: { type: 'string', arg: 'dist|src', help: 'run the compiled pipeline (dist/run.js, what make eval builds first) or the sources under tsx (default src)', check: (t: string) => { if (t !== 'dist' && t !== 'src') throw new Error(`must be dist or src, got ${JSON.stringify(t)}`); return t; }, default: 'src' },
 } as const satisfies Options;
 
 let args: Parsed<typeof OPTIONS> | null;
@@ -54,6 +56,8 @@ const WORKERS = String(args.workers);
 const SAMPLE = args.sample;
 const SEED = args.seed;
 const KEEP = args.keep;
+const ONLY = args.only === undefined ? null : new Set(args.only.split(',').map((x) => x.trim()).filter(Boolean));
+const ENTRY = args.entry;
 
 const readJsonl = async <T>(file: string): Promise<T[]> =>
   (await readFile(file, 'utf8')).split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as T);
@@ -90,15 +94,26 @@ async function main(): Promise<number> {
   const out = path.join(tmp, 'out');
   await mkdir(path.join(raw, 'docx'), { recursive: true });
   const pages: PageRun[] = [];
+  const unknown = [...(ONLY ?? [])].filter((id) => !manifest.pages.some((p) => p.id === id));
+  if (unknown.length) {
+    console.error(`eval: --only names pages the manifest does not have: ${unknown.join(', ')}`);
+    return 2;
+  }
   for (const p of manifest.pages) {
+    if (ONLY && !ONLY.has(p.id)) continue;
     const rawFile = path.basename(p.file);
     await copyFile(path.join(SET, p.file), path.join(raw, rawFile));
     pages.push({ page: p, rawFile, gold: p.gold ? await readFile(path.join(SET, p.gold), 'utf8') : null });
   }
-  for (const c of manifest.corpora ?? []) await copyFile(path.join(SET, c.file), path.join(raw, 'docx', path.basename(c.file)));
+  const corpora = ONLY ? [] : manifest.corpora ?? [];
+  for (const c of corpora) await copyFile(path.join(SET, c.file), path.join(raw, 'docx', path.basename(c.file)));
 
   const started = Date.now();
-  const entry = existsSync('dist/run.js') ? ['node', ['dist/run.js']] as const : ['npx', ['tsx', 'pipeline/run.ts']] as const;
+  if (ENTRY === 'dist' && !existsSync('dist/run.js')) {
+    console.error('eval: --entry dist needs dist/run.js (make build)');
+    return 2;
+  }
+  const entry = ENTRY === 'dist' ? ['node', ['dist/run.js']] as const : [process.execPath, ['--import', 'tsx', 'pipeline/run.ts']] as const;
   const r = spawnSync(entry[0], [...entry[1], '--raw', raw, '--out', out, '--workers', WORKERS, '--quiet'], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
   if (r.status !== 0) {
     console.error(r.stdout);
@@ -121,7 +136,7 @@ async function main(): Promise<number> {
   const segmentation = segmentationFamily(pages, docs);
   const wordFiles = new Map<string, number>();
   for (const d of docs) if (d.source_file.startsWith('docx/')) wordFiles.set(`${d.source_file}::${d.source_member}`, (wordFiles.get(`${d.source_file}::${d.source_member}`) ?? 0) + 1);
-  const members = (manifest.corpora ?? []).reduce((a, c) => a + c.members, 0);
+  const members = corpora.reduce((a, c) => a + c.members, 0);
   const word = { files: members, documents: [...wordFiles.values()].reduce((a, b) => a + b, 0), more_than_one: [...wordFiles].filter(([, n]) => n > 1).map(([m, n]) => ({ member: m, documents: n })), none: members - wordFiles.size };
   const titles = titleFamily(pages, docs);
   const dates = dateFamily(pages, docs);
@@ -137,7 +152,7 @@ async function main(): Promise<number> {
   const pii = { documents: docs.length, documents_with_pii: piiDocs, items: Object.values(piiKinds).reduce((a, b) => a + b, 0), by_kind: piiKinds };
 
   const summary = {
-    set: { pages: manifest.pages.length, sites: sitesOf(manifest).size, gold_pages: html.pages, word_files: members, labels: labels.length },
+    set: { pages: pages.length, sites: new Set(pages.map((p) => p.page.site)).size, gold_pages: html.pages, word_files: members, labels: labels.length },
     run: { documents: docs.length, removed_rows: removals.length, seconds: Math.round(runSeconds * 10) / 10, workers: Number(WORKERS) },
     html: { pages: html.pages, f1_mean: html.f1_mean, f1_min: html.f1_min, below_0_6: html.below_0_6.length, worst: html.worst.slice(0, 5).map((w) => `${w.id} ${w.f1}`) },
     segmentation: { single_article_pages: segmentation.single_article_pages, documents: segmentation.documents, pages_more_than_one: segmentation.more_than_one.length, pages_none: segmentation.none.length, word_files: word.files, word_documents: word.documents, word_more_than_one: word.more_than_one.length },
@@ -186,7 +201,7 @@ async function main(): Promise<number> {
 
   const f = (x: number | null | undefined) => (x === null || x === undefined ? 'n/a' : x.toFixed(3));
   const rows: [string, string][] = [
-    ['set', `${manifest.pages.length} pages from ${sitesOf(manifest).size} sites (${html.pages} with gold) + ${members} Word files; ${labels.length} hand labels; run ${Math.round(runSeconds)} s, ${docs.length} documents`],
+    ['set', `${pages.length} pages from ${new Set(pages.map((p) => p.page.site)).size} sites (${html.pages} with gold) + ${members} Word files; ${labels.length} hand labels; run ${Math.round(runSeconds)} s, ${docs.length} documents`],
     ['HTML main-text F1', `mean ${f(html.f1_mean)}, min ${f(html.f1_min)}, ${html.below_0_6.length} pages below 0.6 (${html.pages} gold pages)`],
     ['  worst pages', html.worst.slice(0, 5).map((w) => `${w.id} ${f(w.f1)}`).join(', ')],
     ['docs / single-article page', `${segmentation.documents} documents from ${segmentation.single_article_pages} pages; ${segmentation.more_than_one.length} pages gave >1, ${segmentation.none.length} gave none`],
