@@ -24,18 +24,28 @@ export interface ExportChunk {
   /** The batch's CSV rows, UTF-8 (encoded where they were made, so the main thread only copies bytes). */
   csv: { bytes: Uint8Array; rows: number; formulaLike: number };
   arrow: ArrowChunk;
-  /** [source_file, documents, characters as the ledger counts them], in order of first appearance. */
+  /**
+   * [key, documents, characters as the ledger counts them], in order of first appearance; the key is
+   * keptKey(published source_file, source_sha256): the rows hold published paths (personal data masked), which two
+   * raw files may share, so the content hash comes with it.
+   */
   kept: [string, number, number][];
   /** Sum of n_chars. */
   chars: number;
+}
+
+/** The ledger's key of a raw file's kept counts: its published path and its sha256. */
+export function keptKey(publishedPath: string, sha256: string): string {
+  return `${publishedPath}\0${sha256}`;
 }
 
 export function exportBatch(rows: DocumentRow[]): ExportChunk {
   const kept = new Map<string, [string, number, number]>();
   let chars = 0;
   for (const r of rows) {
-    let k = kept.get(r.source_file);
-    if (!k) kept.set(r.source_file, (k = [r.source_file, 0, 0]));
+    const key = keptKey(r.source_file, r.source_sha256);
+    let k = kept.get(key);
+    if (!k) kept.set(key, (k = [key, 0, 0]));
     k[1]++;
     k[2] += rowChars(r);
     chars += r.n_chars;

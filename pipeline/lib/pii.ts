@@ -6,7 +6,11 @@
  * typed placeholder (`<EMAIL>`, `<PHONE>`, `<QQ>`, `<WECHAT>`, `<ID>`, `<IP>`, `<URL>`). The patterns
  * are data in pipeline/rules/pii.ts; this module adds the checks a regex cannot make.
  */
-import { PII_RULES, PLACEHOLDER, PLACEHOLDER_RE, QUANTITY_BEFORE, UNIT_AFTER, VERSION_BEFORE, type PIIKind } from '../rules/pii.js';
+import { createHmac } from 'node:crypto';
+import {
+  CHINESE_DIGIT_RUN, CHINESE_DIGITS, CREDITED_NAME, ID_PROVINCES, PII_RULES, PLACEHOLDER, PLACEHOLDER_RE, QUANTITY_BEFORE, UNIT_AFTER,
+  VERSION_BEFORE, type PIICheck, type PIIKind, type PIIRule,
+} from '../rules/pii.js';
 
 export interface PIIMatch { kind: string; rule: string; start: number; end: number }
 
@@ -17,6 +21,38 @@ export function idChecksumOk(id: string): boolean {
   let sum = 0;
   for (let i = 0; i < 17; i++) sum += Number(id[i]) * weights[i]!;
   return '10X98765432'[sum % 11] === id[17]!.toUpperCase();
+}
+
+/** ISO/IEC 7812 (Luhn) check digit of a payment card number. */
+export function luhnOk(digits: string): boolean {
+  let sum = 0;
+  for (let i = digits.length - 1, even = false; i >= 0; i--, even = !even) {
+    let d = digits.charCodeAt(i) - 48;
+    if (even) { d *= 2; if (d > 9) d -= 9; }
+    sum += d;
+  }
+  return sum % 10 === 0;
+}
+
+/** A real calendar date (years 1800–2099 for `yyyy`). */
+function dateOk(y: number, m: number, d: number): boolean {
+  if (m < 1 || m > 12 || d < 1) return false;
+  const days = [31, (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+  return d <= days[m - 1]!;
+}
+
+/**
+ * The text rules are matched on: same length, full-width digits, letters and `＠．－＋＿` as ASCII, and each Chinese
+ * numeral of a run of five or more as its digit (rules/pii.ts, CHINESE_DIGITS). The text itself when nothing folds.
+ */
+export function foldForMatch(text: string): string {
+  let t = text;
+  if (/[\uff0b\uff0d\uff0e\uff10-\uff3a\uff3f\uff41-\uff5a]/.test(t)) {
+    t = t.replace(/[\uff0b\uff0d\uff0e\uff10-\uff3a\uff3f\uff41-\uff5a]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0));
+  }
+  CHINESE_DIGIT_RUN.lastIndex = 0;
+  if (CHINESE_DIGIT_RUN.test(t)) t = t.replace(CHINESE_DIGIT_RUN, (run) => run.replace(/./g, (c) => CHINESE_DIGITS[c] ?? c));
+  return t;
 }
 
 // Trailing ASCII punctuation is sentence punctuation, not part of a URL; a closing bracket stays only
@@ -33,18 +69,74 @@ function trimUrl(url: string): string {
   }
 }
 
+/** Non-whitespace code points, as the ledger counts characters (lib/stage.ts countChars). */
+function countNonSpace(s: string): number {
+  let n = 0;
+  for (const c of s) if (!/\s/.test(c)) n++;
+  return n;
+}
+
 /** A bare number that reads as a quantity (`GDP达13500000000元`) rather than a phone number. */
 function isQuantity(text: string, start: number, end: number): boolean {
   return QUANTITY_BEFORE.test(text.slice(Math.max(0, start - 8), start)) || UNIT_AFTER.test(text.slice(end, end + 4));
 }
 
-function accept(kind: PIIKind, rule: string, value: string, text: string, start: number, end: number): boolean {
-  if (kind === 'id') return idChecksumOk(value);
-  if (kind === 'email') return value.length >= PLACEHOLDER.email.length;
+// Separators between the digits of a number: the runs of anything but digits and X after the prefix (`+86`, `(0571)`).
+const PREFIX = /^(?:[+＋]?86[-\s－–—]?\s?(?=1)|[（(]0\d{2,3}[）)])/;
+const EXTENSION = /\s*(?:转|-|－)\s*\d{1,5}$/;
+function separators(value: string): string[] {
+  return value.replace(PREFIX, '').match(/[^\dXx]+/g) ?? [];
+}
+
+/** The separator of a separated number (`' '` for `139 1234 5678`), '' for none. */
+function separatorOf(value: string): string {
+  return separators(value)[0] ?? '';
+}
+
+function check(c: PIICheck, kind: PIIKind, value: string, text: string, start: number, end: number): boolean {
+  switch (c) {
+    case 'minlen': return countNonSpace(value) >= PLACEHOLDER[kind].length;
+    case 'quantity': return !isQuantity(text, start, end);
+    case 'version': return !VERSION_BEFORE.test(text.slice(Math.max(0, start - 10), start));
+    case 'seps1': return new Set(separators(value)).size <= 1;
+    case 'seps2': {
+      // A landline's area code may have its own separator (`0571-8765 4321`); the extension is not a separator.
+      const seps = separators(value.replace(EXTENSION, ''));
+      return new Set(seps.slice(/^0/.test(value) ? 1 : 0)).size <= 1;
+    }
+    case 'isolated': {
+      // `5 1 3 9 1 2 3 4 5 6 7 8`: the run goes on before or after with the same separator.
+      const sep = separatorOf(value);
+      if (sep === '') return true;
+      const from = start - sep.length - 1;
+      if (from >= 0 && /\d/.test(text[from]!) && text.slice(from + 1, start) === sep) return false;
+      const after = text.slice(end, end + sep.length + 1);
+      return !(after.length === sep.length + 1 && after.startsWith(sep) && /\d$/.test(after));
+    }
+    case 'id18': {
+      const d = value.replace(/[^\dXx]/g, '');
+      return d.length === 18 && ID_PROVINCES.has(d.slice(0, 2)) && idChecksumOk(d) && dateOk(+d.slice(6, 10), +d.slice(10, 12), +d.slice(12, 14))
+        && +d.slice(6, 10) >= 1880 && +d.slice(6, 10) <= 2099;
+    }
+    case 'id15': {
+      const d = value.replace(/\D/g, '');
+      return d.length === 15 && ID_PROVINCES.has(d.slice(0, 2)) && dateOk(1900 + +d.slice(6, 8), +d.slice(8, 10), +d.slice(10, 12));
+    }
+    case 'luhn': {
+      const d = value.replace(/\D/g, '');
+      return d.length >= 16 && d.length <= 19 && luhnOk(d);
+    }
+    case 'plate': {
+      const tail = value.slice(2).replace(/^[\s·•・-]/, '');
+      return (tail.match(/\d/g)?.length ?? 0) >= 3;
+    }
+  }
+}
+
+function accept(r: PIIRule, value: string, text: string, start: number, end: number): boolean {
   // A URL needs a host character after its scheme or `www.` ("www...." is not one).
-  if (kind === 'url') return value.length >= PLACEHOLDER.url.length && /^(?:[A-Za-z][A-Za-z0-9+.-]*:\/\/|www\.)[A-Za-z0-9\p{Script=Han}]/iu.test(value);
-  if (rule === 'pii_mobile' || rule === 'pii_landline' || rule === 'pii_qq_group') return !isQuantity(text, start, end);
-  if (rule === 'pii_ipv4') return !VERSION_BEFORE.test(text.slice(Math.max(0, start - 10), start));
+  if (r.kind === 'url') return value.length >= PLACEHOLDER.url.length && /^(?:[A-Za-z][A-Za-z0-9+.-]*:\/\/|www\.)[A-Za-z0-9\p{Script=Han}]/iu.test(value);
+  for (const c of r.checks ?? []) if (!check(c, r.kind, value, text, start, end)) return false;
   return true;
 }
 
@@ -68,12 +160,13 @@ function overlapsHeld(held: [number, number][], start: number, end: number): boo
 const ANY_NEEDS = new RegExp(PII_RULES.map((r) => `(?:${r.needs.source})`).join('|'), 'i');
 
 /** Every personal-data item in `text`, non-overlapping (earliest, then longest wins), placeholders skipped. */
-export function findPII(text: string): PIIMatch[] {
+export function findPII(original: string, rules: readonly PIIRule[] = PII_RULES): PIIMatch[] {
+  const text = foldForMatch(original);
   if (!ANY_NEEDS.test(text)) return [];
   const found: PIIMatch[] = [];
   const held: [number, number][] = [];
   for (const m of text.matchAll(PLACEHOLDER_RE)) held.push([m.index, m.index + m[0].length]);
-  for (const r of PII_RULES) {
+  for (const r of rules) {
     if (!r.needs.test(text)) continue;
     r.re.lastIndex = 0;
     for (const m of text.matchAll(r.re)) {
@@ -84,7 +177,7 @@ export function findPII(text: string): PIIMatch[] {
       const start = g === 0 ? m.index : m.index + m[0].length - value.length;
       if (r.kind === 'url') value = trimUrl(value);
       const end = start + value.length;
-      if (end <= start || !accept(r.kind, r.rule, value, text, start, end)) continue;
+      if (end <= start || !accept(r, value, text, start, end)) continue;
       if (overlapsHeld(held, start, end)) continue;
       found.push({ kind: r.kind, rule: r.rule, start, end });
     }
@@ -124,4 +217,76 @@ export function maskPII(text: string): string {
   let t = text;
   for (let items = findPII(t); items.length > 0; items = findPII(t)) t = maskOnce(t, items);
   return t;
+}
+
+// ---- names and paths -----------------------------------------------------------------------------------------
+
+/** Credited names (`记者张三`, `摄影/李四`, `联系人：王五`) as `<NAME>`, their keys kept: for excerpts and paths. */
+export function maskNames(text: string): string {
+  if (!/[人者讯记通摄编图文整审责校撰供采制配口经生视]/.test(text)) return text;
+  return text.replace(CREDITED_NAME, `$1${PLACEHOLDER.name}`);
+}
+
+/** Every rule but `url`: a published path or URL is an address itself, only the personal data inside it goes. */
+const PATH_RULES = PII_RULES.filter((r) => r.kind !== 'url');
+/** A file extension kept as it is (`.docx`, `.html`, `.txt`): letters and digits, at least one letter. */
+const EXTENSION_RE = /\.(?=[A-Za-z0-9]{0,4}[A-Za-z])[A-Za-z0-9]{1,5}$/;
+
+function maskSegment(seg: string): string {
+  const ext = EXTENSION_RE.exec(seg);
+  const stem = ext ? seg.slice(0, ext.index) : seg;
+  let t = stem;
+  for (let items = findPII(t, PATH_RULES); items.length > 0; items = findPII(t, PATH_RULES)) t = maskOnce(t, items);
+  t = maskNames(t);
+  return t === stem ? seg : t + (ext ? ext[0] : '');
+}
+
+/**
+ * A path as it may be published (`source_file`, `source_member`, a page's URL, the ledger's `path`, a release's
+ * card): personal data in each `/`-separated part of it replaced by the placeholders text gets (`<PHONE>`,
+ * `<ID>`, `<EMAIL>`…; credited names by `<NAME>`), the extension kept: `材料/张三13912345678.docx` →
+ * `材料/张三<PHONE>.docx`. A path without personal data comes back as it is (the same string).
+ * Ids are derived from the raw path, never from this.
+ */
+export function maskPath(p: string): string {
+  const known = MASKED_PATHS.get(p);
+  if (known !== undefined) return known;
+  const m = maskPathOnce(p);
+  if (MASKED_PATHS.size >= 4096) MASKED_PATHS.clear();
+  MASKED_PATHS.set(p, m);
+  return m;
+}
+
+/** maskPath's answers: a run's rows name few distinct paths, each many times (every removal row carries its path). */
+const MASKED_PATHS = new Map<string, string>();
+
+function maskPathOnce(p: string): string {
+  if (!/[\d@＠０-９一二三四五六七八九〇零壹贰叁肆伍陆柒捌玖幺洞人者讯记通摄编图文整审责校撰供采制配口经生视]/.test(p)) return p;
+  const parts = p.split('/');
+  let changed = false;
+  for (let i = 0; i < parts.length; i++) {
+    const m = maskSegment(parts[i]!);
+    if (m !== parts[i]) { parts[i] = m; changed = true; }
+  }
+  return changed ? parts.join('/') : p;
+}
+
+/** `maskPath` for a nullable value (`source_member`). */
+export function maskPathOrNull(p: string | null): string | null {
+  return p === null ? null : maskPath(p);
+}
+
+/**
+ * Where the key of keyed fingerprints comes from: the environment variable JINGWEN_PII_KEY (a secret the maintainer
+ * keeps; never written to any output). Unset or empty: null, and no fingerprint is written — a plain hash of a
+ * phone or ID number can be reversed by trying every number.
+ */
+export function piiKey(env: NodeJS.ProcessEnv = process.env): string | null {
+  const k = env['JINGWEN_PII_KEY'];
+  return k ? k : null;
+}
+
+/** HMAC-SHA256 of `value` under `key`, first 16 hex: the same fingerprint clean writes for removed values. */
+export function fingerprint(value: string, key: string): string {
+  return createHmac('sha256', key).update(value).digest('hex').slice(0, 16);
 }

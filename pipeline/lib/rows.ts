@@ -3,6 +3,7 @@
  * its meta. Shared by the worker threads (per-record stages build their rows where the records are) and the main
  * thread (whole-corpus stages), so both write exactly the same rows.
  */
+import { maskPathOrNull } from './pii.js';
 import { redactForReport } from './redact.js';
 import type { Drop, Removal } from './types.js';
 
@@ -27,9 +28,13 @@ export function excerpt(text: string | null | undefined): string | null {
   return text ? redactForReport(text, EXCERPT) : null;
 }
 
+/**
+ * A removal's report row. Its paths are as published (lib/pii.ts maskPath: personal data in file and member names
+ * masked), here where the row is made, so the stage's removed file is copied to report/removed.jsonl byte for byte.
+ */
 export function removalRow(stage: string, ref: RecordRef, r: Removal): Record<string, unknown> {
   return {
-    stage, rule: r.rule, id: ref.id, source_file: ref.source_file, source_member: ref.source_member,
+    stage, rule: r.rule, id: ref.id, source_file: maskPathOrNull(ref.source_file), source_member: maskPathOrNull(ref.source_member),
     line: r.line ?? null, paragraph: r.paragraph ?? null, chars: r.chars, kind: r.kind ?? null, hash: r.hash ?? null,
     text: excerpt(r.text),
   };
@@ -86,7 +91,7 @@ function jsonStringAt(s: string, at: number): string | null {
 export function dropRows(stage: string, ref: RecordRef, record: unknown, d: Drop, chars: number): { removed: Record<string, unknown>; dropped: Record<string, unknown> } {
   return {
     removed: {
-      stage, rule: `drop_${d.reason}`, id: ref.id, source_file: ref.source_file, source_member: ref.source_member,
+      stage, rule: `drop_${d.reason}`, id: ref.id, source_file: maskPathOrNull(ref.source_file), source_member: maskPathOrNull(ref.source_member),
       line: ref.line_start, paragraph: null, chars, kind: null, hash: null, text: null,
     },
     dropped: { stage, reason: d.reason, detail: d.detail ?? null, id: ref.id, chars, extra: d.extra ?? null, record },

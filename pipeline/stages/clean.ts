@@ -24,7 +24,7 @@ import { findPII, maskPII, placeholderFor, type PIIMatch } from '../lib/pii.js';
 import type { Doc, Removal } from '../lib/types.js';
 import { NAME_PLACEHOLDER, redactForReport } from '../lib/redact.js';
 import { BYLINE, ELLIPSIS_END, INLINE_RULES, lineRuleFor, SNIPPET_MIN_CHARS } from '../rules/boilerplate.js';
-import { CONTACT_LABELS, CONTACT_LINE_SLACK, PLACEHOLDER_RE } from '../rules/pii.js';
+import { CONTACT_LABELS, CONTACT_LINE_SLACK, CONTACT_NAME, CREDIT_BRACKET, CREDIT_LINE, PLACEHOLDER_RE } from '../rules/pii.js';
 import {
   AUTHOR_IS, DATE, DATE_LINE_EDGE, DATE_ONLY_LINE, dateOfMatch, META_KEYS, META_VALUE_MAX, NOT_A_SITE, ORG_SUFFIX, POSITION_SUFFIX, PRINT_EDITION,
   SITE_IN_NOTICE, URL_DATE, type MetaKey,
@@ -314,7 +314,13 @@ function cleanLine(text: string, loc: Loc, ctx: Ctx, whole = true): string | nul
     ctx.removed.push({ rule, chars: countChars(t), ...loc, text: excerpt(t) });
     return null;
   }
-  if (items.length === 0) return t;
+  // A line of credits alone (`记者 张三 通讯员 李四`, `材料整理：王五`, `摄影/张三 编辑/李四`): the names are personal
+  // data and the line exists only to carry them (rules/pii.ts, CREDIT_LINE). No excerpt: it would be the names.
+  if (whole && CREDIT_LINE.test(masked)) {
+    ctx.removed.push({ rule: 'pii_name_line', kind: 'name', chars: countChars(t), ...loc });
+    return null;
+  }
+  if (items.length === 0) return removeNames(t, loc, ctx);
   if (whole && isContactLine(t, items)) {
     let held = 0;
     for (const m of items) {
@@ -328,7 +334,41 @@ function cleanLine(text: string, loc: Loc, ctx: Ctx, whole = true): string | nul
   // Masking can expose another item next to a placeholder: repeat until none is left (see maskPII).
   let out = t;
   for (let found = items; found.length > 0; found = findPII(out)) out = maskInline(out, found, loc, ctx);
-  return out;
+  return removeNames(out, loc, ctx);
+}
+
+/**
+ * Credited names inside a paragraph: a bracketed credit goes whole (`本报讯（记者 张三 通讯员 李四）…`, rule
+ * `pii_name_credit`), a contact person's name goes and its key stays (`请与联系人张三联系` → `请与联系人联系`, rule
+ * `pii_name`). Names are removed, not replaced: a name is shorter than any placeholder. Null when nothing is left.
+ */
+function removeNames(t: string, loc: Loc, ctx: Ctx): string | null {
+  if (!/[人者讯记通摄编图文整审责校撰供采制配口经生视]/.test(t)) return t;
+  let out = t;
+  if (/[（(【[]/.test(out)) {
+    out = out.replace(CREDIT_BRACKET, (m) => {
+      ctx.removed.push({ rule: 'pii_name_credit', kind: 'name', chars: countChars(m), ...loc });
+      return '';
+    });
+  }
+  // `联系人：李四，电话…`: the key, its colon and the name go with the comma after them; `请与联系人张三联系`: the name.
+  let kept = '';
+  let pos = 0;
+  for (const m of out.matchAll(CONTACT_NAME)) {
+    const name = m[1]!;
+    let from = m.index + m[0].length - name.length;
+    let to = m.index + m[0].length;
+    if (/[：:]/.test(m[0])) {
+      from = m.index;
+      if (/[，,、；;]/.test(out[to] ?? '')) to++;
+    }
+    ctx.removed.push({ rule: 'pii_name', kind: 'name', chars: countChars(out.slice(from, to)), ...loc });
+    kept += out.slice(pos, from);
+    pos = to;
+  }
+  out = kept + out.slice(pos);
+  out = out.trim();
+  return out === '' ? null : out;
 }
 
 // ---- preview snippet ---------------------------------------------------------------------------------

@@ -7,12 +7,12 @@ import { copyFile, readdir, rename, mkdir } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import path from 'node:path';
-import { DOCUMENT_COLUMNS, type ExportChunk } from '../export/batch.js';
+import { DOCUMENT_COLUMNS, keptKey, type ExportChunk } from '../export/batch.js';
 
 export { DOCUMENT_COLUMNS, exportBatch, rowChars, type ExportChunk } from '../export/batch.js';
 import { readJsonl, writeAtomic, stableJson, JsonlWriter, tempName } from '../lib/io.js';
 import { CsvFileWriter, ArrowFileWriter, writeParquetFromJsonl } from '../lib/writers.js';
-import { maskPII } from '../lib/pii.js';
+import { fingerprint, maskNames, maskPath, maskPathOrNull, maskPII, piiKey } from '../lib/pii.js';
 import { trace } from '../lib/trace.js';
 import { DUPLICATES_FROM } from '../lib/duplicates.js';
 import { removedFileAndChars } from '../lib/rows.js';
@@ -173,20 +173,23 @@ export async function writeReport(
   const dups = source && metas.some((m) => m.stage === DUPLICATES_FROM) ? source((rows) => duplicates.writeBytes(rows)) : Promise.resolve();
   dups.catch(() => undefined);
 
-  // removed.jsonl: every span every stage removed, in stage order.
-  const removedBy = new Map(removedSums.byFile);
+  // removed.jsonl: every span every stage removed, in stage order. Its rows hold published paths (lib/rows.ts), so
+  // the sums of stages that did not run now are keyed by published path (`cachedBy`), the run's own by raw path.
+  const removedBy = removedSums.byFile;
+  const cachedBy = new Map<string, number>();
   const removedOut = new JsonlWriter(path.join(rep, 'removed.jsonl'));
   const dropped = new JsonlWriter(path.join(rep, 'dropped.jsonl'));
   for (const m of metas) {
     if (m.stage === 'extract') continue;
     await copyRemoved(path.join(stagesDir, `${m.stage}.removed.jsonl`), removedOut, removedSums.stages.has(m.stage) ? undefined : (r) => {
-      if (r.rule !== 'unaccounted' && r.source_file) removedBy.set(r.source_file, (removedBy.get(r.source_file) ?? 0) + r.chars);
+      if (r.rule !== 'unaccounted' && r.source_file) cachedBy.set(r.source_file, (cachedBy.get(r.source_file) ?? 0) + r.chars);
     });
     for await (const d of readJsonl<DroppedRow>(path.join(stagesDir, `${m.stage}.dropped.jsonl`))) {
       const rec = d.record as Partial<Doc>;
       await dropped.write({
-        stage: d.stage, reason: d.reason, detail: d.detail, id: d.id, source_file: rec.source_file ?? null,
-        source_member: rec.source_member ?? null, segment: rec.segment ?? null, title: rec.title ? maskPII(rec.title) : null,
+        stage: d.stage, reason: d.reason, detail: d.detail === null ? null : maskPath(d.detail), id: d.id,
+        source_file: maskPathOrNull(rec.source_file ?? null), source_member: maskPathOrNull(rec.source_member ?? null),
+        segment: rec.segment ?? null, title: rec.title ? maskNames(maskPII(rec.title)) : null,
         chars: d.chars, ...(d.extra ?? {}),
       });
     }
@@ -204,20 +207,29 @@ export async function writeReport(
     }
   }
 
-  // The ledger: one row per raw file; characters in = kept + removed (+ unaccounted, which must be 0).
+  // The ledger: one row per raw file; characters in = kept + removed (+ unaccounted, which must be 0). Paths and
+  // details are published ones (maskPath); a masked path gets `path_fingerprint`, the HMAC of the raw path under
+  // JINGWEN_PII_KEY (null without a key), never the raw name. Kept and cached-removed counts are keyed by published
+  // path: should two raw files share one (names that differ only in personal data, same content), the first takes them.
+  const key = piiKey();
+  const take = <V>(m: Map<string, V>, k: string): V | undefined => { const v = m.get(k); m.delete(k); return v; };
   const ledger = new JsonlWriter(path.join(rep, 'ledger.jsonl'));
   const rejects = new JsonlWriter(path.join(rep, 'rejects.jsonl'));
   const files = { total: 0, ok: 0, rejected: 0, skipped: 0, by_reason: {} as Record<string, number>, bytes: 0, chars_in: 0, chars_kept: 0, chars_removed: 0, chars_unaccounted: 0 };
   for await (const f of readJsonl<FileRow>(path.join(stagesDir, 'extract.files.jsonl'))) {
-    const k = kept.get(f.path) ?? { docs: 0, chars: 0 };
-    const removed = removedBy.get(f.path) ?? 0;
+    const published = maskPath(f.path);
+    const masked = published !== f.path;
+    const detail = f.detail === null ? null : maskPath(f.detail);
+    const k = take(kept, keptKey(published, f.sha256)) ?? { docs: 0, chars: 0 };
+    const removed = (removedBy.get(f.path) ?? 0) + (take(cachedBy, published) ?? 0);
     const row = {
-      path: f.path, bytes: f.bytes, sha256: f.sha256, format: f.format, encoding: f.encoding, encoding_method: f.encoding_method,
-      status: f.status, reason: f.reason, detail: f.detail, units: f.units, documents: k.docs,
+      path: published, ...(masked ? { path_fingerprint: key === null ? null : fingerprint(f.path, key) } : {}),
+      bytes: f.bytes, sha256: f.sha256, format: f.format, encoding: f.encoding, encoding_method: f.encoding_method,
+      status: f.status, reason: f.reason, detail, units: f.units, documents: k.docs,
       chars_in: f.chars_in, chars_kept: k.chars, chars_removed: removed, chars_unaccounted: f.chars_in - k.chars - removed,
     };
     await ledger.write(row);
-    if (f.status === 'rejected') await rejects.write({ path: f.path, bytes: f.bytes, sha256: f.sha256, format: f.format, reason: f.reason, detail: f.detail });
+    if (f.status === 'rejected') await rejects.write({ path: published, bytes: f.bytes, sha256: f.sha256, format: f.format, reason: f.reason, detail });
     files.total++;
     files[f.status]++;
     if (f.reason) files.by_reason[f.reason] = (files.by_reason[f.reason] ?? 0) + 1;

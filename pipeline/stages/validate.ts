@@ -5,6 +5,7 @@
 import { defineStage } from '../lib/stage.js';
 import { countCodePoints, countSentences, countWords } from '../lib/text.js';
 import { warmJieba } from '../lib/jieba.js';
+import { maskPath, maskPathOrNull } from '../lib/pii.js';
 import type { Doc, DocumentRow } from '../lib/types.js';
 
 /** Column order of the published files (documents.jsonl / .csv / .arrow / .parquet). */
@@ -17,6 +18,10 @@ export const COLUMNS: (keyof DocumentRow)[] = [
 /** Columns that hold integers; every other column is a (nullable) string. */
 export const INT_COLUMNS = new Set<keyof DocumentRow>(['segment', 'line_start', 'line_end', 'n_chars', 'n_paragraphs', 'n_sentences', 'n_words', 'n_masks', 'duplicates']);
 
+/**
+ * The published row of a document. `source_file` and `source_member` are published paths (lib/pii.ts maskPath):
+ * personal data in a file or member name is masked; the id stays the one derived from the raw path.
+ */
 export function toRow(doc: Doc): DocumentRow {
   const text = doc.paragraphs.join('\n');
   let n_sentences = 0;
@@ -25,7 +30,7 @@ export function toRow(doc: Doc): DocumentRow {
   // it): building the row and then re-keying it by COLUMNS cost a second object and an array per column per row.
   return {
     id: doc.id, title: doc.title, subtitle: doc.subtitle, text, genre: doc.genre,
-    source_file: doc.source_file, source_member: doc.source_member, source_sha256: doc.source_sha256,
+    source_file: maskPath(doc.source_file), source_member: maskPathOrNull(doc.source_member), source_sha256: doc.source_sha256,
     source_encoding: doc.source_encoding, source_format: doc.source_format, segment: doc.segment,
     line_start: doc.line_start, line_end: doc.line_end, script_original: doc.script_original ?? 'Hans',
     source_site: doc.source_site, author_affiliation: doc.author_affiliation, published: doc.published,

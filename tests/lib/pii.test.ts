@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { findPII, idChecksumOk, maskPII } from '../../pipeline/lib/pii.js';
+import { findPII, fingerprint, foldForMatch, idChecksumOk, luhnOk, maskNames, maskPath, maskPathOrNull, maskPII, piiKey } from '../../pipeline/lib/pii.js';
+import { FORMS, ORDINARY } from '../fixtures/pii/forms.js';
 
 describe('maskPII: every kind, inside a sentence', () => {
   it.each([
@@ -135,5 +136,101 @@ describe('data-juicer clean_email / clean_links / clean_ip cases through maskPII
   it('covers all 59 cases', () => expect(rows.length).toBe(59));
   it.each(rows)('%s: %s', (_op, input, _theirs, ours) => {
     expect(maskPII(input)).toBe(ours);
+  });
+});
+
+// Issue 23's list of 57 forms (tests/fixtures/pii/forms.ts): the last 21 stayed in the text before its rules.
+describe('the 57 forms of issue 23, and ordinary text that stays', () => {
+  it.each(FORMS)('%s', (_form, input, masked) => {
+    expect(maskPII(input)).toBe(masked);
+  });
+  it.each(ORDINARY)('%s stays', (_why, input) => {
+    expect(findPII(input)).toEqual([]);
+  });
+  it.each([
+    ['mobile with dots', 'pii_mobile'], ['mobile in Chinese numerals', 'pii_mobile'], ['landline 0571 8765 4321', 'pii_landline'],
+    ['400 unseparated', 'pii_service_number'], ['email on a Chinese domain', 'pii_email'], ['ID number, 15 digits', 'pii_id_card_15'],
+    ['ID number with spaces', 'pii_id_card'], ['企鹅号', 'pii_qq'], ['加V', 'pii_wechat'], ['威信', 'pii_wechat'],
+    ['bank card, spaced', 'pii_bank_card'], ['licence plate', 'pii_licence_plate'], ['street address with a house number', 'pii_address'],
+  ])('%s is found by %s', (form, rule) => {
+    expect(findPII(FORMS.find((f) => f[0] === form)![1]).map((m) => m.rule)).toContain(rule);
+  });
+});
+
+describe('checks a regex cannot make', () => {
+  it('Luhn', () => {
+    expect(luhnOk('4111111111111111')).toBe(true);
+    expect(luhnOk('6222021234567890128')).toBe(true);
+    expect(luhnOk('4111111111111112')).toBe(false);
+    expect(maskPII('卡号4111111111111112')).toBe('卡号4111111111111112');
+  });
+  it('an ID needs a real date and a province code', () => {
+    expect(maskPII('编号110105491331002')).toBe('编号110105491331002'); // month 13
+    expect(maskPII('编号990105491231002')).toBe('编号990105491231002'); // no province 99
+  });
+  it('separators must be the same throughout', () => {
+    expect(maskPII('数据139.1234 5678')).toBe('数据139.1234 5678');
+    expect(maskPII('数据139 1234 5678')).toBe('数据<PHONE>');
+  });
+  it('a separated run that goes on is not a number', () => {
+    expect(maskPII('5 1 3 9 1 2 3 4 5 6 7 8')).toBe('5 1 3 9 1 2 3 4 5 6 7 8');
+    expect(maskPII('1 3 9 1 2 3 4 5 6 7 8 9')).toBe('1 3 9 1 2 3 4 5 6 7 8 9');
+  });
+  it('a plate needs three digits', () => expect(maskPII('京ABCDE1')).toBe('京ABCDE1'));
+  it('an address at least as long as <ADDR>', () => expect(maskPII('幸福路1号')).toBe('幸福路1号'));
+  it('an IP address with dots is an IP, not a mobile number', () => expect(findPII('172.18.159.144').map((m) => m.rule)).toEqual(['pii_ipv4']));
+  it('folding keeps offsets: full-width and Chinese numerals fold one for one', () => {
+    const s = '手机１３９一二三四五六七八';
+    expect(foldForMatch(s)).toBe('手机13912345678');
+    expect(foldForMatch(s).length).toBe(s.length);
+    expect(foldForMatch('二〇一九年')).toBe('二〇一九年');
+  });
+  it('obfuscated addresses', () => {
+    expect(maskPII('邮箱zhang(at)163.com')).toBe('邮箱<EMAIL>');
+    expect(maskPII('邮箱zhang#163.com（#换成@）')).toBe('邮箱<EMAIL>（#换成@）');
+    expect(maskPII('会用C#.net编程')).toBe('会用C#.net编程');
+  });
+});
+
+describe('maskPath: personal data in file and member names', () => {
+  it.each([
+    ['raw/张三13912345678.docx', 'raw/张三<PHONE>.docx'],
+    ['材料/11010519491231002X.txt', '材料/<ID>.txt'],
+    ['记者张三_报道.docx', '记者<NAME>_报道.docx'],
+    ['联系人李四-心得.txt', '联系人<NAME>-心得.txt'],
+    ['zhang@example.com.docx', '<EMAIL>.docx'],
+    ['a/139_1234_5678/x.html', 'a/<PHONE>/x.html'],
+    ['京A12345.txt', '<PLATE>.txt'],
+    ['https://example.com/u/13912345678/a.html?tel=13812345678', 'https://example.com/u/<PHONE>/a.html?tel=<PHONE>'],
+    ['１３９１２３４５６７８.txt', '<PHONE>.txt'],
+  ])('%s → %s', (p, want) => expect(maskPath(p)).toBe(want));
+  it.each([
+    '000_942d9b07ec54e766.txt', '中国/2019年12月30日讲话.txt', '２０１９年工作报告.docx', 'reports/v1.2.3.4/a.txt', '编辑部/整理房间.txt', 'a/b.tar.gz',
+  ])('%s stays', (p) => expect(maskPath(p)).toBe(p));
+  it('the same answer every time (memoized)', () => expect(maskPath('张三13912345678.docx')).toBe(maskPath('张三13912345678.docx')));
+  it('maskPathOrNull', () => {
+    expect(maskPathOrNull(null)).toBe(null);
+    expect(maskPathOrNull('13912345678.txt')).toBe('<PHONE>.txt');
+  });
+});
+
+describe('maskNames: credited names in excerpts', () => {
+  it.each([
+    ['本报讯（记者张三 通讯员李四）', '本报讯（记者<NAME> 通讯员<NAME>）'],
+    ['摄影/王五', '摄影/<NAME>'],
+    ['联系人：赵六', '联系人：<NAME>'],
+    ['省委书记王某某指出', '省委书记王某某指出'],
+  ])('%s → %s', (s, want) => expect(maskNames(s)).toBe(want));
+});
+
+describe('keyed fingerprints', () => {
+  it('the key comes from JINGWEN_PII_KEY only', () => {
+    expect(piiKey({})).toBe(null);
+    expect(piiKey({ JINGWEN_PII_KEY: '' })).toBe(null);
+    expect(piiKey({ JINGWEN_PII_KEY: 's3cret' })).toBe('s3cret');
+  });
+  it('HMAC-SHA256, 16 hex, differs by key', () => {
+    expect(fingerprint('张三13912345678.docx', 'a')).toMatch(/^[0-9a-f]{16}$/);
+    expect(fingerprint('张三13912345678.docx', 'a')).not.toBe(fingerprint('张三13912345678.docx', 'b'));
   });
 });

@@ -22,6 +22,12 @@ describe('placeholders are never longer than the shortest value', () => {
     ['pii_wechat', '微信abcdef', '微信abcdef'],
     ['pii_ipv4', '1.1.1.1', '1.1.1.1'],
     ['pii_ipv6', '1:2::3', '1:2::3'],
+    ['pii_email_obfuscated', 'abc#b.cn', 'abc#b.cn'],
+    ['pii_id_card_15', '110105491231002', '110105491231002'],
+    ['pii_bank_card', '4111111111111111', '4111111111111111'],
+    ['pii_licence_plate', '京A12345', '京A12345'],
+    ['pii_address', '幸福路12号', '幸福路12号'],
+    ['pii_wechat', 'wx123456', 'wx123456'],
   ])('%s: %s', (rule, text, value) => {
     const m = findPII(text).find((x) => x.rule === rule)!;
     expect(text.slice(m.start, m.end)).toBe(value);
@@ -49,6 +55,9 @@ describe('every match of a rule passes its `needs` test', () => {
     '中', '电话', '手机', 'Tel', 'fax', '群', 'QQ', 'qq', '扣扣', '微信', 'wx', 'V信', '号', '：', ':', ' ', '-', '－', '(', '（', '）', '转',
     '0', '1', '3', '4', '8', '9', '00', '138', '0371', '1234', '5678', '400', '86', '+', 'X', '.', '::', 'a', 'f', 'www.', 'http://', 'ſ', 'K',
     '@', '＠', 'b.com', 'abc_12', '19491231', '110105', '11010519491231002X', '400-123-', '192.168.', '2001:db8', '<PHONE>',
+    // issue 23's forms: separators, numerals, plates, addresses, the dodging labels
+    '.', '·', '_', '/', '  ', '一', '三', '九', '〇', '１', '３', '京', 'A', 'D', '路', '号', '栋', '区', '幸福', '企鹅', '威信', '加V', 'V号',
+    '#', '(at)', '[dot]', '6222', '4111', '0571', '8765', '例子.', '中国', '张三', '491231', '002',
   );
   it.each(PII_RULES.map((r) => [r.rule, r] as const))('%s', (_rule, r) => {
     fc.assert(fc.property(fc.array(piece, { maxLength: 24 }).map((xs) => xs.join('')), (s) => {

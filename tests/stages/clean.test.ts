@@ -453,3 +453,40 @@ describe('dates and metadata of real pages (issue 21)', () => {
     expect(res.removed.map((r) => r.rule)).toEqual(['metadata_inline']);
   });
 });
+
+// Issue 23: names of private persons on credit and contact lines go; people the text is about, speaking in their
+// role, stay (README, "Names"). Made-up names.
+describe('credited names are removed, speakers and office-holders stay', () => {
+  it.each([
+    ['联系人：张三', [], ['pii_name_line']],
+    ['记者 张三 通讯员 李四', [], ['pii_name_line']],
+    ['（记者张三 通讯员李四）', [], ['pii_name_line']],
+    ['材料整理：王五', [], ['pii_name_line']],
+    ['摄影/张三 编辑/李四', [], ['pii_name_line']],
+    ['文/赵六', [], ['pii_name_line']],
+    ['本报讯（记者张三 通讯员李四）昨天，全市召开会议，部署下一阶段工作。', ['本报讯昨天，全市召开会议，部署下一阶段工作。'], ['pii_name_credit']],
+    ['新华社北京12月30日电（记者张三、李四）国务院新闻办公室今天举行发布会。', ['新华社北京12月30日电国务院新闻办公室今天举行发布会。'], ['pii_name_credit']],
+    ['如有疑问，请与联系人张三联系。', ['如有疑问，请与联系人联系。'], ['pii_name']],
+    ['报名事宜请咨询，联系人：李四，电话：13912345678，欢迎来电。', ['报名事宜请咨询，电话：<PHONE>，欢迎来电。'], ['pii_mobile', 'pii_name']],
+  ])('%s', (line, kept, rules) => {
+    const res = run(makeDoc([line]), NO_GATE);
+    expect(res.out[0]?.paragraphs ?? []).toEqual(kept);
+    expect(res.removed.map((r) => r.rule).sort()).toEqual([...rules].sort());
+    for (const r of res.removed) expect(JSON.stringify(r)).not.toMatch(/张三|李四|王五|赵六/);
+  });
+  it.each([
+    '省委书记王某某在全省经济工作会议上指出，要坚持稳中求进工作总基调。',
+    '王某某同志在全省组织工作会议上的讲话',
+    '主持人：张三',
+    '记者节到来之际，我们向广大新闻工作者致以节日的问候。',
+    '（记者招待会）',
+    '编辑部',
+    '整理房间',
+    '（文中数据来自统计局）',
+    '习近平总书记强调，要坚持以人民为中心。',
+  ])('stays: %s', (line) => {
+    const res = run(makeDoc([line]), NO_GATE);
+    expect(res.out[0]?.paragraphs).toEqual([line]);
+    expect(res.removed).toEqual([]);
+  });
+});

@@ -4,6 +4,7 @@
  */
 import { describe, it, expect } from 'vitest';
 import { exportBatch, DOCUMENT_COLUMNS } from '../../pipeline/stages/export.js';
+import { keptKey } from '../../pipeline/export/batch.js';
 import { objectSize, csvChunk } from '../../pipeline/lib/writers.js';
 import type { DocumentRow } from '../../pipeline/lib/types.js';
 
@@ -20,7 +21,8 @@ describe('exportBatch', () => {
     const rows = [row('a', 'x.txt', '第一 段。'), row('b', 'y.txt', '第二段\n正文𠀀', null), row('c', 'x.txt', '三')];
     const c = exportBatch(rows);
     // Ledger characters: title + subtitle + text, whitespace excluded, a surrogate pair counted once.
-    expect(c.kept).toEqual([['x.txt', 2, 2 + 4 + 2 + 1], ['y.txt', 1, 6]]);
+    // Keyed by published path and content hash (two raw files may share a published path).
+    expect(c.kept).toEqual([[keptKey('x.txt', 'ab'), 2, 2 + 4 + 2 + 1], [keptKey('y.txt', 'ab'), 1, 6]]);
     expect(c.chars).toBe(5 + 7 + 1); // the rows' n_chars (code points, newline included)
     expect(c.csv.rows).toBe(3);
     expect(new TextDecoder().decode(c.csv.bytes)).toBe(csvChunk(rows as never, DOCUMENT_COLUMNS).text);
