@@ -31,6 +31,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import * as OpenCC from 'opencc-js';
 import { generateCorpus, parseSize, sizeValue, type Manifest } from './generate.js';
 import { median } from '../lib/stats.js';
+import { distributedMd, distributedRow, type DistributedRow } from './distributed.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const MB = 2 ** 20;
@@ -434,6 +435,7 @@ const OPTIONS = {
   'no-opencc': { type: 'boolean', help: 'skip the native OpenCC baseline' },
   'no-ceiling': { type: 'boolean', help: 'skip the parallel ceiling (two 1-worker runs at once)' },
   'no-dedupe': { type: 'boolean', help: 'skip the dedupe micro-benchmark' },
+  distributed: { type: 'string', arg: 'N', help: 'worker processes of the distributed row (pipeline/bench/distributed.ts; default 2, 0 skips it)', check: intValue(0, 64), default: 2 },
 } as const satisfies Options;
 
 async function main(): Promise<number> {
@@ -493,6 +495,10 @@ async function main(): Promise<number> {
     log(`bench: round ${k}: native OpenCC ${native ?? '–'} s, pipeline ${pipeline.map((p) => `w${p.workers} ${p.wall_s} s`).join(', ')}`);
   }
   const med = medians(rounds);
+  const distributed: DistributedRow | null = args.distributed > 0
+    ? await distributedRow({ root, corpus: path.join(out, 'corpus'), out, reference: path.join(out, `run-w${runs[0]!.workers}`), workers: args.distributed, w1Wall: w1 ? (med.wall.get(1) ?? w1.pipeline_wall_s) : null, ceiling: ceiling?.ceiling ?? null, log })
+    : null;
+  if (distributed) log(`bench: distributed ${distributed.error ?? `${distributed.wall_s.toFixed(2)} s, ${distributed.identical ? 'byte-identical' : 'DIFFERENT'}`}`);
   const warm = args.warmup ? await warmupRounds(out) : null;
   const dd = args['no-dedupe'] ? null : await dedupeMicro(args['dedupe-docs']);
 
@@ -522,13 +528,15 @@ async function main(): Promise<number> {
     parallel_ceiling: ceiling,
     runs,
     dedupe_micro: dd,
+    /** The distributed row (pipeline/bench/distributed.ts). */
+    distributed,
     corpus: { ...m, config: undefined, key: undefined },
   };
   writeFileSync(path.join(out, 'report.json'), JSON.stringify(json, null, 2) + '\n');
   writeFileSync(path.join(out, `report-${size}.json`), JSON.stringify(json, null, 2) + '\n');
   const others = readdirSync(out).filter((n) => /^report-.+\.json$/.test(n)).map((n) => JSON.parse(readFileSync(path.join(out, n), 'utf8')) as Record<string, unknown>)
     .sort((a, b2) => Number(a['input_bytes']) - Number(b2['input_bytes']));
-  const md = reportMd(size, m, runs, b, dd, others, ceiling, rounds, warm);
+  const md = reportMd(size, m, runs, b, dd, others, ceiling, rounds, warm) + (distributed ? distributedMd(distributed, m.bytes, ceiling?.ceiling ?? null).join('\n') + '\n' : '');
   writeFileSync(path.join(out, 'report.md'), md);
   process.stdout.write(md);
   return 0;

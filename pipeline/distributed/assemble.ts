@@ -31,30 +31,38 @@ export interface AssembleInput {
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
 
-/** Writes OUT from the jobs' outputs. Returns the stage metas (export's last), as runStages does. */
-export async function assemble(a: AssembleInput): Promise<StageMeta[]> {
-  const dir = path.join(a.out, 'stages');
-  const { before, global: g, after } = layout();
-  // No stale voucher while the files are rewritten (as the runner's passes do).
-  for (const n of ['extract', ...STAGES.map((s) => s.name), 'export']) await rm(path.join(dir, `${n}.meta.json`), { force: true });
-  const metas: StageMeta[] = [];
-  const removedSums: RemovedSums = { byFile: new Map(), stages: new Set() };
+/** What the first half of the assembly leaves for the second: the metas so far and the removed sums. */
+export interface Assembled { metas: StageMeta[]; removedSums: RemovedSums }
+
+function metaFinisher(a: Pick<AssembleInput, 'run' | 'workers'>, dir: string, done: Assembled) {
   const common = { key: `distributed:${a.run}`, code_key: `distributed:${a.run}`, workers: a.workers };
   const finish = async (outputs: [string, StageOutput][], extra: (name: string, o: StageOutput) => Partial<StageMeta>) => {
     await settleAll(outputs.map(([, o]) => o.commit()));
     for (const [name, o] of outputs) {
       const m = o.log.meta({ ...common, output_sha256: o.sha256(), seconds: round3(o.ms / 1000), ...extra(name, o) });
       await writeAtomic(path.join(dir, `${name}.meta.json`), stableJson(m));
-      metas.push(m);
+      done.metas.push(m);
       if (name !== 'extract') {
-        for (const [f, n] of o.removedByFile) removedSums.byFile.set(f, (removedSums.byFile.get(f) ?? 0) + n);
-        removedSums.stages.add(name);
+        for (const [f, n] of o.removedByFile) done.removedSums.byFile.set(f, (done.removedSums.byFile.get(f) ?? 0) + n);
+        done.removedSums.stages.add(name);
       }
       o.release();
     }
   };
+  return { common, finish };
+}
 
-  // ---- Extraction and the stages before the whole-corpus one: the shards' batches -------------------------
+/**
+ * The first half: extraction and the stages before the whole-corpus one, from the shards' batches. Needs only the
+ * shard jobs' outputs, so the coordinator runs it while the apply jobs run.
+ */
+export async function assembleShards(a: Pick<AssembleInput, 'out' | 'store' | 'shards' | 'run' | 'workers'>): Promise<Assembled> {
+  const dir = path.join(a.out, 'stages');
+  const { before } = layout();
+  // No stale voucher while the files are rewritten (as the runner's passes do).
+  for (const n of ['extract', ...STAGES.map((s) => s.name), 'export']) await rm(path.join(dir, `${n}.meta.json`), { force: true });
+  const done: Assembled = { metas: [], removedSums: { byFile: new Map(), stages: new Set() } };
+  const { finish } = metaFinisher(a, dir, done);
   const ex = new ExtractOutput(dir);
   const first = before.map((n) => [n, new StageOutput(dir, n)] as [string, StageOutput]);
   try {
@@ -63,9 +71,7 @@ export async function assemble(a: AssembleInput): Promise<StageMeta[]> {
       const input = await a.store.bytes('shard', key, 'input.jsonl');
       let at = 0;
       for (const b of batches) {
-        for (const f of b.files) {
-          await ex.file(f.info, f.units, f.chars);
-        }
+        for (const f of b.files) await ex.file(f.info, f.units, f.chars);
         ex.ms += b.extractMs;
         for (let k = 0; k < b.steps.length; k++) {
           const s = b.steps[k]!;
@@ -81,8 +87,17 @@ export async function assemble(a: AssembleInput): Promise<StageMeta[]> {
     throw e;
   }
   await finish([['extract', ex], ...first], (name, o) => (name === 'extract' ? { input_bytes: (o as ExtractOutput).inputBytes } : { longest_line_units: o.longest }));
+  return done;
+}
 
-  // ---- The whole-corpus stage's reports, its apply, the later stages and the export's rows ------------------
+/**
+ * The second half: the whole-corpus stage's reports, its apply, the later stages and the export, from the plan's
+ * and the apply jobs' outputs. Returns the stage metas (export's last), as runStages does.
+ */
+export async function assembleApplied(a: AssembleInput, done: Assembled): Promise<StageMeta[]> {
+  const dir = path.join(a.out, 'stages');
+  const { global: g, after } = layout();
+  const { common, finish } = metaFinisher(a, dir, done);
   const plan = await a.store.value<PlanOutput>('plan', a.plan, 'plan.bin');
   for (const [name, rows] of Object.entries(plan.reports)) {
     await writeAtomic(path.join(dir, `${g.name}.report.${name}.jsonl`), rows.map((r) => JSON.stringify(r) + '\n').join(''));
@@ -105,12 +120,17 @@ export async function assemble(a: AssembleInput): Promise<StageMeta[]> {
   }
   await finish(second, (_n, o) => ({ longest_line_units: o.longest }));
   const t0 = performance.now();
-  const stats = await exported.finish(dir, metas, async () => undefined, removedSums);
+  const stats = await exported.finish(dir, done.metas, async () => undefined, done.removedSums);
   const n = stats['documents'] as number;
   const exportMeta: StageMeta = { stage: 'export', ...common, output_sha256: '', in: n, out: n, dropped: {}, removed: {}, counters: {}, seconds: round3((performance.now() - t0) / 1000) };
   await writeAtomic(path.join(dir, 'export.meta.json'), stableJson(exportMeta));
-  metas.push(exportMeta);
-  return metas;
+  done.metas.push(exportMeta);
+  return done.metas;
+}
+
+/** Writes OUT from the jobs' outputs (both halves). Returns the stage metas (export's last), as runStages does. */
+export async function assemble(a: AssembleInput): Promise<StageMeta[]> {
+  return assembleApplied(a, await assembleShards(a));
 }
 
 /** report/timings.json of a distributed run (times vary from run to run: kept apart from stats.json, as run.ts does). */

@@ -1,5 +1,5 @@
 /**
- * The jobs of a distributed run (pipeline/distributed/README section of the main README), as plain functions over
+ * The jobs of a distributed run (README, "Several machines"), as plain functions over
  * shared storage (store.ts): BullMQ (work.ts) only decides who runs them, when, and again after a crash. Each job
  * reads its inputs from the store, runs the single-machine code on them (pipeline/lib/worker.ts's runChain and
  * runGather, the whole-corpus stage's own `plan`), and publishes its output under a content key; a job whose
@@ -240,12 +240,14 @@ export async function runPlan(job: PlanJob, store: Store): Promise<{ records: nu
   }
   const plan = await g.plan(prepared, g.defaults, {
     gather: async (asks, each) => {
+      const at = [...asks.keys()].sort((x, y) => x - y);
       let base = 0;
+      let q = 0;
       for (let k = 0; k < job.shards.length; k++) {
         const n = records[k]!;
         const wanted: unknown[] = new Array(n);
         let any = false;
-        for (const [i, a] of asks) if (i >= base && i < base + n) { wanted[i - base] = a; any = true; }
+        for (; q < at.length && at[q]! < base + n; q++) { wanted[at[q]! - base] = asks.get(at[q]!); any = true; }
         if (any) {
           const r = runGather({ kind: 'gather', stage: g.name, bytes: await store.bytes('shard', job.shards[k]!, 'input.jsonl'), asks: wanted });
           for (let j = 0; j < r.at.length; j++) each(base + r.at[j]!, r.values[j]);

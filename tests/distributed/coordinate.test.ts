@@ -8,6 +8,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { Queue } from 'bullmq';
 import { haveRedisServer, startRedis, type LocalRedis } from '../../pipeline/distributed/local.js';
 import { coordinate } from '../../pipeline/distributed/coordinate.js';
@@ -108,6 +109,17 @@ describe.skipIf(!HAVE)('a distributed build on BullMQ and Redis', () => {
     } finally {
       restarted = true;
     }
+  }, 120_000);
+
+  it('a store emptied after a run: the same command finds the completed jobs in BullMQ without outputs and runs them again', async () => {
+    const store = await tempDir('jw-store-');
+    await coordinate({ raw, out: await tempDir('jw-dist-out-'), redis: redis.url, queue, shards: 8, store });
+    await rm(store, { recursive: true, force: true });
+    const out = await tempDir('jw-dist-out-');
+    const lines: string[] = [];
+    await coordinate({ raw, out, redis: redis.url, queue, shards: 8, store, log: (l) => lines.push(l) });
+    expect(lines.some((l) => /completed earlier but their outputs are not in/.test(l))).toBe(true);
+    expect(await differing(single, out)).toEqual([]);
   }, 120_000);
 
   it('Redis gone: fails with redis_unreachable after the timeout and leaves OUT unwritten', async () => {
