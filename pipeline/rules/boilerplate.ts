@@ -13,7 +13,7 @@ import { PERSON_KEYS } from './metadata.js';
 
 export interface LineRule {
   /** Rule code (removed.jsonl, stats.json). */
-  rule: 'boilerplate_banner' | 'boilerplate_footer';
+  rule: 'boilerplate_banner' | 'boilerplate_footer' | 'photo_caption';
   re: RegExp;
   /** Longest paragraph (in counted characters) the rule may remove. */
   maxChars: number;
@@ -74,10 +74,38 @@ export const LINE_RULES: LineRule[] = [
   // "扫一扫关注", "长按识别二维码", "点击阅读原文", "返回顶部", "打印本页", "关闭窗口", "【字号：大 中 小】".
   { rule: 'boilerplate_footer', maxChars: 40, re: new RegExp(String.raw`${LEAD}(?:扫一扫|扫码|长按)[^。！？]{0,16}(?:关注|二维码|识别|阅读|手机)|${LEAD}(?:点击|戳)阅读原文|^阅读原文\s*$|${LEAD}(?:返回顶部|返回首页|打印本页|打印此页|关闭窗口|关闭本页|【打印】|【关闭】)|字号${COLON}?\s*[【\[]?\s*大`) },
   // "浏览次数：123", "阅读量 1.2万", "点击数：": page counters.
-  { rule: 'boilerplate_footer', maxChars: 30, re: new RegExp(String.raw`${LEAD}(?:浏览|阅读|点击|访问)(?:次数|量|数)?${COLON}?\s*[\d.]+\s*(?:万|次)?\s*$`) },
+  { rule: 'boilerplate_footer', maxChars: 30, re: new RegExp(String.raw`${LEAD}(?:浏览|阅读|点击|访问)(?:次数|量|数)?${COLON}?\s*[（(]?\s*[\d.]+\s*(?:万|亿|次)?\+?\s*[）)]?\s*$`) },
   // "京ICP备12345678号-1", "ICP证…", "京公网安备 11010502030143号": MIIT and police registration numbers
   // every mainland site prints in its footer.
   { rule: 'boilerplate_footer', maxChars: 80, re: /ICP\s*(?:备|证)|公网安备|网安备\s*\d/i },
+  // --- issue 21: what real news pages leave in (kingname/GeneralNewsExtractor test pages and the magic-html
+  // benchmark pages in ../shared/eval/; none is one site's literal line) ----------------------------------------
+  // Self-media platform notices: "以上内容（包括图片及视频）为创作者平台“快传号”用户上传并发布，本平台仅提供信息存储服务"
+  // (360), "特别声明：以上内容…为自媒体平台“网易号”用户上传并发布…", "声明：该文观点仅代表作者本人，搜狐号系信息发布平台，搜狐仅
+  // 提供信息存储空间服务。", "本文由百家号作者上传并发布，百家号仅提供信息发布平台。"
+  { rule: 'boilerplate_banner', maxChars: 160, re: /(?:网易号|快传号|搜狐号|百家号|企鹅号|头条号|大鱼号|一点号|澎湃号|新浪号)[”"」]?\s*(?:用户|作者)[^。！？]{0,6}(?:上传|发布)|(?:仅|只)提供信息(?:存储|发布)(?:空间)?(?:服务|平台)|(?:网易号|快传号|搜狐号|百家号)系信息发布平台/ },
+  // The English version of 网易号's notice: "Notice: The content above (including the pictures and videos if any) is
+  // uploaded and posted by a user of NetEase Hao, which is a social media platform and only provides information
+  // storage services."
+  { rule: 'boilerplate_banner', maxChars: 400, re: /^(?:Notice|Disclaimer|Statement)\s*[:：]\s*The content above\b.*(?:uploaded and posted by|information storage services)/i },
+  // Wikisource's licence block at the end of a work: "本作品在全世界都属于公有领域，因为作者逝世已经超过100年…",
+  // "这部作品…在美国属于公有领域", and the template's bare cells "Public domain", "false", "true".
+  { rule: 'boilerplate_banner', maxChars: 300, re: /^(?:本|这部|该|此)作品[^。！？]{0,60}(?:属于|进入|处于)公有领域|^(?:Public domain|PD-[\w-]+|false|true)$/i },
+  // "返回腾讯网首页>>", "点击进入“文艺星青年”>>", "进入专题>>": links out of the article, with their arrows.
+  { rule: 'boilerplate_footer', maxChars: 40, re: /^(?:返回|点击进入|点击查看|进入|查看)[^。！？]{0,20}(?:>>|》》|»|→)$/ },
+  // "加载中...", "视频加载中", "您的浏览器不支持video标签", "00:00 / 03:25", "播放" / "暂停" / "全屏": video-player
+  // strings of news pages (新浪, 网易, 腾讯 players) left where the player was.
+  { rule: 'boilerplate_footer', maxChars: 30, re: /^(?:视频|图片|内容|正在)?加载(?:中|失败)[^。！？]{0,10}$|浏览器(?:暂)?不支持[^。！？]{0,16}(?:video|视频|播放|HTML5)|^\d{1,2}:\d{2}\s*\/\s*\d{1,2}:\d{2}$|^(?:播放|暂停|全屏|退出全屏|重播|静音|倍速|清晰度|关闭视频)$/iu },
+  // "图集", "组图", "+1", "＋1": gallery badges and like buttons that become lines of their own.
+  { rule: 'boilerplate_footer', maxChars: 6, re: /^(?:图集|组图|高清组图|多图|[+＋]\s*\d{1,3})$/u },
+  // A newspaper's WeChat menu: "6、回复【垃圾分类】查看投放指南", "点击菜单栏【便民服务】解锁更多服务！",
+  // "看都看完了，点【在看】试试在看", "点个“在看”", "关注公众号：人民网财经".
+  { rule: 'boilerplate_footer', maxChars: 40, re: /回复[【\[「“][^】\]」”]{1,16}[】\]」”][^。！？]{0,6}(?:查看|获取|了解|即可|可|领取)|点(?:个|击)?[【\[「“](?:在看|赞|分享|收藏|再看)[】\]」”]|^点击(?:菜单栏|底部菜单|下方菜单|公众号菜单)|^关注(?:微信)?公众号[：:]/u },
+  // A site's app plug after a news item: "（本文来自澎湃新闻，更多原创资讯请下载“澎湃新闻”APP）", "下载××客户端，看更多新闻".
+  { rule: 'boilerplate_footer', maxChars: 60, re: /(?:请|欢迎)?(?:下载|打开|安装)[^。！？]{0,12}(?:APP|App|app|客户端)/u },
+  // A photo caption on a line of its own: "图为山西品牌丝路行（南美站）启动仪式。（刘通摄）", "上图：…（新华社记者李贺摄）".
+  { rule: 'photo_caption', maxChars: 100, re: /^(?:图为|图：|图片：|上图|下图|左图|右图|组图)[^。！？]{0,80}[。]?\s*[（(][^（）()]{0,20}摄(?:影)?[）)]$|^[（(]?\s*(?:图片|图)(?:来源|来自|[:：])[^。！？]{0,20}[）)]?$/u },
+
   // "联系我们 | 关于我们 | 网站地图": site navigation bars.
   { rule: 'boilerplate_footer', maxChars: 60, re: /^(?:首页|联系我们|关于我们|网站地图|友情链接|网站声明|隐私政策|帮助中心|意见反馈)(?:\s*[|｜丨/·]\s*\S{2,8}){1,}\s*$/ },
 ];
@@ -90,7 +118,7 @@ export function lineRuleFor(line: string): LineRule | null {
 }
 
 export interface InlineRule {
-  rule: 'slide_marker' | 'boilerplate_footer';
+  rule: 'slide_marker' | 'boilerplate_footer' | 'photo_caption';
   re: RegExp;
 }
 
@@ -102,6 +130,11 @@ export const INLINE_RULES: InlineRule[] = [
   // An editor credit in brackets inside or at the end of a paragraph: "…护好“一方人”。（责编：王某某；校对：李某）"
   // (宣讲家网 and people.cn put it after the last sentence). Names are not kept.
   { rule: 'boilerplate_footer', re: /[（(]\s*(?:责编|责任编辑|编辑|校对|审核|审校|终审|初审|复审|监制|值班编辑|实习编辑|网络编辑|编审)[：:][^（）()\n]{0,40}[）)]/g },
+  // Issue 21: a link out of the article glued to its last sentence: "…整顿仍将持续。返回腾讯网首页>>" (腾讯 news pages).
+  { rule: 'boilerplate_footer', re: /(?<=[。！？”」）)])\s*返回[^。！？\s]{0,12}首页\s*(?:>>|》》|»)\s*$/g },
+  // A photo credit inside a paragraph: "（新华社记者李贺摄）", "新华社记者 王鹏/摄", "（刘通 摄）", "（摄影：张三）"
+  // (xinhuanet, people.cn, provincial portals). Only the credit goes; the caption sentence it follows stays.
+  { rule: 'photo_caption', re: /[（(]\s*(?:(?:新华社|中新社|人民网|本报|本网|央视)?(?:记者|通讯员|特约摄影|摄影记者)\s*)?[\p{Script=Han}·]{2,8}(?:\s*[、和]\s*[\p{Script=Han}·]{2,4})*\s*\/?\s*摄(?:影)?\s*[）)]|[（(]\s*摄影\s*[：:]\s*[\p{Script=Han}·]{2,8}\s*[）)]|(?:新华社|中新社|本报)?记者\s*[\p{Script=Han}·]{2,4}\s*\/\s*摄/gu },
 ];
 
 /**

@@ -31,6 +31,10 @@ export const CONTROL_LINE = [
   /^(?:收藏|分享|分享到[:：]?|点赞|赞|转发|举报|打印|打印本页|关闭|关闭窗口|返回|返回顶部|返回首页|字号[:：]?\s*[大中小\s]*|[大中小])$/u,
   /^(?:首页|上一页|下一页|尾页|\d{1,3}|[|｜\s])+$/u, // pagination
   /^(?:上一篇|下一篇)\s*[:：].*$/u,
+  // Issue 21: 百度百科's per-section "播报" / "编辑" buttons; a channel bar of six or more 1–4-character words
+  // (`视频 直播 美图 博客 看点 政务 …`, 新浪's mobile pages in ../shared/eval/html/).
+  /^(?:播报|编辑|展开|收起|查看全部|我要编辑)$/u,
+  /^(?:\p{Script=Han}{1,4}\s+){5,}\p{Script=Han}{1,4}$/u,
 ];
 
 /** Bare counters (like, comment, view counts) at the top of an article, before its first sentence. */

@@ -171,8 +171,9 @@ const INLINE_META = /[（(]\s*(作者单位|作者系|作者为|作者是|作者
  */
 function cleanInline(text: string, loc: Loc, ctx: Ctx): string {
   let t = text;
-  // Every pattern below needs one of these: `&` (references), `<` (tags), a bracket (inline rules, metadata).
-  if (!/[&<（(]/.test(t)) return t.trim();
+  // Every pattern below needs one of these: `&` (references), `<` (tags), a bracket (inline rules, metadata), an
+  // arrow (`返回…首页>>`) or a slash (`记者X/摄`).
+  if (!/[&<（(>»》/]/.test(t)) return t.trim();
   // Every change shortens the text (a reference decodes to fewer characters, a span goes), so this ends.
   for (;;) {
     const before = t;

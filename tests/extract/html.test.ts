@@ -90,6 +90,10 @@ describe('blockLines and trimChrome', () => {
     expect(trimChrome(lines, HTML_DEFAULTS)).toEqual(body);
     expect(trimChrome([...body, '联系我们 | 关于我们', 'Copyright © 2024 某网站'], HTML_DEFAULTS)).toEqual(body);
   });
+  it('drops 百科 section buttons and a channel bar (issue 21: baike.baidu.com, finance.sina.cn pages of ../shared/eval/html)', () => {
+    const body = ['雄安高新区以核心区南北为两翼，布局五大产业园区。', '床前 明月光'];
+    expect(trimChrome(['播报', '编辑', ...body, '视频 直播 美图 博客 看点 政务 搞笑 八卦'], HTML_DEFAULTS)).toEqual(body);
+  });
 });
 
 describe('extractFile on HTML: text or a clear reason, never a crash', () => {

@@ -45,6 +45,30 @@ describe('LINE_RULES: lines removed whole', () => {
     ['boilerplate_footer', '京ICP备12345678号-1'],
     ['boilerplate_footer', '沪公网安备 31010102000000号'],
     ['boilerplate_footer', '首页 | 关于我们 | 联系我们'],
+    // Issue 21: what real news pages leave (real lines from ../shared/eval/, see tests/fixtures/real/README.md)
+    ['boilerplate_banner', '以上内容（包括图片及视频）为创作者平台"快传号"用户上传并发布，本平台仅提供信息存储服务'],
+    ['boilerplate_banner', '特别声明：以上内容（如有图片或视频亦包括在内）为自媒体平台“网易号”用户上传并发布，本平台仅提供信息存储服务。'],
+    ['boilerplate_banner', 'Notice: The content above (including the pictures and videos if any) is uploaded and posted by a user of NetEase Hao, which is a social media platform and only provides information storage services.'],
+    ['boilerplate_banner', '本文由百家号作者上传并发布，百家号仅提供信息发布平台。'],
+    ['boilerplate_banner', '本作品在全世界都属于公有领域，因为作者逝世已经超过100年，并且于1930年1月1日之前出版。'],
+    ['boilerplate_banner', 'Public domain'],
+    ['boilerplate_banner', 'false'],
+    ['boilerplate_footer', '返回腾讯网首页>>'],
+    ['boilerplate_footer', '点击进入“文艺星青年”>>'],
+    ['boilerplate_footer', '加载中...'],
+    ['boilerplate_footer', '您的浏览器不支持video标签'],
+    ['boilerplate_footer', '00:00 / 03:25'],
+    ['boilerplate_footer', '阅读（177万）'],
+    ['boilerplate_footer', '浏览： 33'],
+    ['boilerplate_footer', '图集'],
+    ['boilerplate_footer', '+1'],
+    ['boilerplate_footer', '6、回复【垃圾分类】查看投放指南'],
+    ['boilerplate_footer', '看都看完了，点【在看】试试在看'],
+    ['boilerplate_footer', '点击菜单栏【便民服务】解锁更多服务！'],
+    ['boilerplate_footer', '关注公众号：人民网财经'],
+    ['boilerplate_footer', '（本文来自澎湃新闻，更多原创资讯请下载“澎湃新闻”APP）'],
+    ['photo_caption', '图为山西品牌丝路行（南美站）启动仪式。（刘通摄）'],
+    ['photo_caption', '图片来源：珠海现代有轨电车官网'],
   ])('%s: %s', (rule, line) => {
     expect(lineRuleFor(line)?.rule).toBe(rule);
   });
@@ -66,6 +90,11 @@ describe('LINE_RULES: body lines that look alike stay', () => {
     ['版权 in a long sentence over the cap', '要加强知识产权保护，' + '依法打击侵犯版权所有人合法权益的行为，'.repeat(4)],
     ['a long body paragraph that starts like a notice', '本文系统梳理了' + '新时代党的建设的基本经验和主要做法，'.repeat(8)],
     ['a lecture line', '领导干部岗位是一种能力席位。'],
+    ['公有领域 in a sentence about copyright law', '作品进入公有领域后，任何人都可以自由使用。'],
+    ['加载 in a sentence', '加载中的数据要及时保存，以免丢失。'],
+    ['回复 in a sentence', '对群众来信要及时回复，做到件件有回音。'],
+    ['a download in a long sentence', '全市政务服务事项已全部接入“一网通办”，群众可以下载APP办理，' + '实现了“最多跑一次”，'.repeat(3)],
+    ['a time of day', '10:03'],
   ])('%s', (_why, line) => {
     expect(lineRuleFor(line)).toBeNull();
   });
@@ -82,6 +111,13 @@ describe('INLINE_RULES: slide markers and editor credits inside a sentence', () 
     ['（下一页）（切换PPT）（播放视频）（掌声）讲到这里', '讲到这里'],
     ['（幻灯片3）要点如下', '要点如下'],
     ['护好“一方人”。（责编：赵某；校对：张某）', '护好“一方人”。'],
+    ['…整顿仍将持续。返回腾讯网首页>>', '…整顿仍将持续。'],
+    ['图为活动现场（新华社记者李贺摄）。会议强调，要做好工作。', '图为活动现场。会议强调，要做好工作。'],
+    ['代表们认真审议报告。（刘通 摄）', '代表们认真审议报告。'],
+    ['新华社记者 王鹏/摄', ''],
+    ['（摄影：张三）', ''],
+    ['首页的返回按钮>>不在句末', '首页的返回按钮>>不在句末'],
+    ['（新华社发）', '（新华社发）'],
     // stay
     ['（前言）', '（前言）'],
     ['（一）担当的内涵', '（一）担当的内涵'],

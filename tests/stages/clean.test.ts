@@ -490,3 +490,16 @@ describe('credited names are removed, speakers and office-holders stay', () => {
     expect(res.removed).toEqual([]);
   });
 });
+
+describe('boilerplate left in real pages (issue 21)', () => {
+  it('a link glued to the last sentence goes, the sentence stays (腾讯: `…持续。返回腾讯网首页>>`)', () => {
+    const res = run(makeDoc([BODY1, BODY2 + '返回腾讯网首页>>']));
+    expect(res.out[0]!.paragraphs[1]).toBe(BODY2);
+    expect(res.removed.map((r) => r.rule)).toEqual(['boilerplate_footer']);
+  });
+  it('a photo credit inside a paragraph goes (`（新华社记者李贺摄）`)', () => {
+    const res = run(makeDoc([BODY1, '图为会议现场（新华社记者李贺摄）。' + BODY2]));
+    expect(res.out[0]!.paragraphs[1]).toBe('图为会议现场。' + BODY2);
+    expect(res.removed.map((r) => r.rule)).toEqual(['photo_caption']);
+  });
+});
