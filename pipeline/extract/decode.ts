@@ -14,6 +14,7 @@
  * Decoding itself uses the WHATWG TextDecoder (Node's ICU), which has the strict mode iconv-lite lacks.
  */
 import { lazy } from '../lib/lazy.js';
+import { trace } from '../lib/trace.js';
 import { decodeHz, looksLikeHz } from './hz.js';
 
 const jschardet = lazy<typeof import('jschardet')>('jschardet');
@@ -141,6 +142,22 @@ function decoded(text: string, encoding: string, method: string, replaced = 0): 
   return { ok: true, text, encoding, method, replaced };
 }
 
+/**
+ * Runs `f` (synchronous) with console.warn routed to the trace. jschardet prints a warning with console.warn when
+ * nothing it may choose matches (`no_match_encoding 'cp1252' is excluded by include_encodings…`, e.g. for the bytes
+ * 81 40): that is an expected answer here (the plausibility score decides next), and printed from a worker thread it
+ * broke the progress line. Shown with JINGWEN_TRACE=1.
+ */
+export function withoutWarnings<T>(f: () => T): T {
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => trace(`jschardet: ${args.map(String).join(' ')}`);
+  try {
+    return f();
+  } finally {
+    console.warn = warn;
+  }
+}
+
 export function decodeText(bytes: Uint8Array, cfg: DecodeConfig = DECODE_DEFAULTS): Decoded | Undecodable {
   // 1. Byte-order marks.
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
@@ -201,7 +218,7 @@ export function decodeText(bytes: Uint8Array, cfg: DecodeConfig = DECODE_DEFAULT
     const [enc, s] = [...strictOk][0]!;
     return decoded(s, enc, 'only_strict');
   }
-  const guess = jschardet().detect(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { detectEncodings: ['UTF-8', 'GB2312', 'GB18030', 'Big5'] });
+  const guess = withoutWarnings(() => jschardet().detect(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { detectEncodings: ['UTF-8', 'GB2312', 'GB18030', 'Big5'] }));
   const guessed = guess.encoding ? JSCHARDET_TO_WHATWG[guess.encoding] : undefined;
   if (guessed && guessed !== 'utf-8' && guess.confidence >= cfg.detectorMinConfidence && strictOk.has(guessed)) {
     return decoded(strictOk.get(guessed)!, guessed, `detector:jschardet:${guess.confidence.toFixed(2)}`);

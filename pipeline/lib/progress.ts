@@ -1,51 +1,146 @@
 /**
- * Progress on a terminal (one updating line per stage: items, rate) and plain, quiet lines elsewhere (CI,
- * pipes). Writes to stderr so that stdout carries only the summary.
+ * Progress of a run, on stderr (stdout carries only the summary): items (raw files, or records), bytes, rate and
+ * ETA per pass.
+ *
+ * - On a terminal: one live line per pass, drawn by cli-progress (a kept library: throttled redraws, its own ETA
+ *   over a moving window), cleared at the pass's end and replaced by the pass's final line.
+ * - Elsewhere (CI logs, pipes, `CI` set): no control characters; a line every `intervalMs` (default 10 s) while a
+ *   pass runs — `  extract+segment… 300/773 items, 20.1/50.3 MB, 9.8 MB/s, ETA 3s` — and one final line per pass:
+ *   `  extract+segment  773/773 items  50.3 MB  9.8 MB/s  5.1s`. A pass shorter than the interval prints only its
+ *   final line.
+ *
+ * `note` writes a message on a line of its own (on a terminal, above the live line, which is drawn again).
+ * Messages from libraries that print on their own (jschardet's console.warn) are routed away where they are
+ * called (pipeline/extract/decode.ts: withoutWarnings), since worker threads write to stderr directly.
  */
+import cliProgress from 'cli-progress';
+
 export interface Progress {
-  start(stage: string, total?: number): void;
+  /** A pass (or a plan) starts: `total` items, `totalBytes` bytes of input when known. */
+  start(stage: string, total?: number, totalBytes?: number): void;
+  /** `n` more items done, `bytes` more bytes of input read. */
   tick(n?: number, bytes?: number): void;
   end(): void;
   skip(stage: string): void;
+  note(message: string): void;
 }
 
-export function makeProgress(stream: NodeJS.WriteStream = process.stderr, quiet = false): Progress {
-  const live = !quiet && stream.isTTY === true && !process.env.CI;
+export interface ProgressOptions {
+  /** Seconds between progress lines in logs (not on a terminal). */
+  intervalMs?: number;
+  /** Force the live line (true) or the log lines (false); default: live on a TTY unless `CI` is set. */
+  live?: boolean;
+  /** The clock, in ms (tests). */
+  now?: () => number;
+}
+
+const MB = 1024 * 1024;
+
+function mb(bytes: number): string {
+  return (bytes / MB).toFixed(1);
+}
+
+/** `75s` → `1m15s`, as cli-progress's eta_formatted writes it. */
+function duration(s: number): string {
+  if (!Number.isFinite(s)) return '?';
+  s = Math.round(s);
+  return s >= 3600 ? `${Math.floor(s / 3600)}h${Math.floor((s % 3600) / 60)}m` : s >= 60 ? `${Math.floor(s / 60)}m${s % 60}s` : `${s}s`;
+}
+
+export function makeProgress(stream: NodeJS.WriteStream = process.stderr, quiet = false, options: ProgressOptions = {}): Progress {
+  const live = !quiet && (options.live ?? (stream.isTTY === true && !process.env['CI']));
+  const now = options.now ?? (() => performance.now());
+  const intervalMs = options.intervalMs ?? 10_000;
   let stage = '';
   let total = 0;
+  let totalBytes = 0;
   let done = 0;
+  let doneBytes = 0;
   let t0 = 0;
-  let last = 0;
-  const line = (final: boolean) => {
-    const s = (performance.now() - t0) / 1000;
-    const rate = s > 0 ? Math.round(done / s) : 0;
+  let lastLog = 0;
+  let bar: cliProgress.SingleBar | null = null;
+
+  const rate = (s: number) => (s > 0 ? doneBytes / MB / s : 0);
+  const finalLine = () => {
+    const s = (now() - t0) / 1000;
     const of = total ? `/${total}` : '';
-    return `  ${stage.padEnd(10)} ${String(done).padStart(7)}${of} items  ${String(rate).padStart(6)}/s  ${s.toFixed(1)}s${final ? '\n' : ''}`;
+    const bytes = totalBytes ? `  ${mb(doneBytes)} MB  ${rate(s).toFixed(1)} MB/s` : `  ${String(s > 0 ? Math.round(done / s) : 0).padStart(6)}/s`;
+    return `  ${stage.padEnd(10)} ${String(done).padStart(7)}${of} items${bytes}  ${s.toFixed(1)}s\n`;
   };
+  const logLine = () => {
+    const s = (now() - t0) / 1000;
+    const parts = [`${done}${total ? `/${total}` : ''} items`];
+    if (totalBytes) parts.push(`${mb(doneBytes)}/${mb(totalBytes)} MB`, `${rate(s).toFixed(1)} MB/s`);
+    // The ETA from the bytes when known (files differ in size), else from the items.
+    const frac = totalBytes ? doneBytes / totalBytes : total ? done / total : 0;
+    if (frac > 0 && frac < 1) parts.push(`ETA ${duration((s * (1 - frac)) / frac)}`);
+    return `  ${stage}… ${parts.join(', ')}\n`;
+  };
+  const payload = () => ({ stage, mb: mb(doneBytes), total_mb: mb(totalBytes), rate: rate((now() - t0) / 1000).toFixed(1) });
+
   return {
-    start(name, n = 0) {
+    start(name, n = 0, bytes = 0) {
       stage = name;
       total = n;
+      totalBytes = bytes;
       done = 0;
-      t0 = performance.now();
-      last = 0;
-      if (live) stream.write(line(false));
-    },
-    tick(n = 1) {
-      done += n;
+      doneBytes = 0;
+      t0 = now();
+      lastLog = t0;
       if (!live) return;
-      const now = performance.now();
-      if (now - last > 150) {
-        last = now;
-        stream.write('\r' + line(false));
+      bar = new cliProgress.SingleBar(
+        {
+          stream,
+          format: totalBytes
+            ? '  {stage} {bar} {value}/{total} items  {mb}/{total_mb} MB  {rate} MB/s  ETA {eta_formatted}'
+            : '  {stage} {bar} {value}/{total} items  ETA {eta_formatted}',
+          barsize: 20,
+          hideCursor: false,
+          clearOnComplete: true,
+          gracefulExit: false,
+          etaBuffer: 50,
+          // Every TTY stream (a pseudo-terminal in tests too): `live` already decided.
+          noTTYOutput: true,
+          notTTYSchedule: 150,
+        },
+        cliProgress.Presets.shades_classic,
+      );
+      bar.start(Math.max(1, total), 0, payload());
+    },
+    tick(n = 1, bytes = 0) {
+      done += n;
+      doneBytes += bytes;
+      if (quiet) return;
+      if (bar) {
+        bar.update(done, payload());
+        return;
+      }
+      const t = now();
+      // Not for the last items: the final line follows at once.
+      if (t - lastLog >= intervalMs && !(total && done >= total)) {
+        lastLog = t;
+        stream.write(logLine());
       }
     },
     end() {
       if (quiet) return;
-      stream.write(live ? '\r' + line(true) : line(true));
+      if (bar) {
+        bar.update(done, payload());
+        bar.stop();
+        bar = null;
+      }
+      stream.write(finalLine());
     },
     skip(name) {
       if (!quiet) stream.write(`  ${name.padEnd(10)} unchanged (cached)\n`);
+    },
+    note(message) {
+      if (bar) {
+        // Clear the live line, write the note, and have the bar drawn again (it redraws only what changed).
+        stream.write(`\r\x1b[2K${message}\n`);
+        (bar as unknown as { lastDrawnString: string }).lastDrawnString = '';
+        bar.update(done, payload());
+      } else stream.write(`${message}\n`);
     },
   };
 }

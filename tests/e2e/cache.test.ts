@@ -1,8 +1,10 @@
 /**
- * The stage cache: a re-run redoes only the stages whose input, code or configuration changed.
+ * The stage cache: a re-run redoes only the stages whose input, code or configuration changed; the raw files count
+ * by content, and a stage file that is no longer exactly as written (size, sha256, rows) makes its stage run again.
  */
 import { describe, it, expect } from 'vitest';
-import { cp, utimes, appendFile, readFile, rm } from 'node:fs/promises';
+import { cp, utimes, appendFile, readFile, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { runCli, tempDir, ROOT, readLines } from '../helpers.js';
 
@@ -14,7 +16,7 @@ function cachedStages(stderr: string): string[] {
 }
 
 describe('stage cache', () => {
-  it('re-extracts a touched file but, its text unchanged, reuses every later stage; a real edit reruns them', async () => {
+  it('keys on content: a touched file reruns nothing; a same-size edit that keeps the mtime reruns every stage, in one first pass', async () => {
     const raw = await tempDir('jw-cache-raw-');
     const out = await tempDir('jw-cache-out-');
     for (const f of ['003_db51f0831cc1980b.txt', '004_91d04d10e2169a48.txt']) await cp(path.join(ROOT, 'raw', f), path.join(raw, f));
@@ -23,21 +25,63 @@ describe('stage cache', () => {
     expect(first.code).toBe(0);
     expect(cachedStages(first.stderr)).toEqual([]);
 
+    const file = path.join(raw, '003_db51f0831cc1980b.txt');
     const t = new Date('2020-01-01T00:00:00Z');
-    await utimes(path.join(raw, '003_db51f0831cc1980b.txt'), t, t);
+    await utimes(file, t, t);
     const touched = await runCli(['--raw', raw, '--out', out, '--workers', '1'], env);
     expect(touched.code).toBe(0);
-    expect(ranStages(touched.stderr)).toEqual(['extract']);
-    expect(cachedStages(touched.stderr)).toEqual(['segment', 'normalize', 'clean', 'dedupe', 'validate', 'export']);
+    expect(ranStages(touched.stderr)).toEqual([]);
+    expect(cachedStages(touched.stderr)).toEqual(['extract', 'segment', 'normalize', 'clean', 'dedupe', 'validate', 'export']);
 
-    await appendFile(path.join(raw, '003_db51f0831cc1980b.txt'), '\n新增的一段正文，用来检验缓存会重新运行后续各个阶段。\n');
-    const edited = await runCli(['--raw', raw, '--out', out, '--workers', '1'], env);
-    expect(edited.code).toBe(0);
-    expect(cachedStages(edited.stderr)).toEqual([]);
-    const docs = await readLines<{ text: string }>(path.join(out, 'documents.jsonl'));
-    expect(docs.some((d) => d.text.includes('新增的一段正文'))).toBe(true);
-    const ledger = await readFile(path.join(out, 'report/ledger.jsonl'), 'utf8');
-    expect(ledger.split('\n').filter(Boolean)).toHaveLength(2);
+    // The same number of bytes, the same mtime: only the content says it changed.
+    const text = await readFile(file, 'utf8');
+    const word = '坚持';
+    expect(text).toContain(word);
+    const edited = text.replace(word, '深化');
+    expect(Buffer.byteLength(edited)).toBe(Buffer.byteLength(text));
+    await writeFile(file, edited);
+    await utimes(file, t, t);
+    const again = await runCli(['--raw', raw, '--out', out, '--workers', '1'], env);
+    expect(again.code).toBe(0);
+    expect(cachedStages(again.stderr)).toEqual([]);
+    // Every stage ran, pass 1 whole (not one pass per stage).
+    const timings = JSON.parse(await readFile(path.join(out, 'report/timings.json'), 'utf8')) as { passes: { stages: string[] }[] };
+    expect(timings.passes[0]!.stages).toEqual(['extract', 'segment', 'normalize', 'clean']);
+    const ledger = await readLines<{ path: string; sha256: string }>(path.join(out, 'report/ledger.jsonl'));
+    expect(ledger.find((r) => r.path === '003_db51f0831cc1980b.txt')!.sha256).toBe(createHash('sha256').update(edited).digest('hex'));
+    const docs = await readLines<{ text: string; source_sha256: string }>(path.join(out, 'documents.jsonl'));
+    expect(docs.some((d) => d.text.includes('深化'))).toBe(true);
+
+    // And a real edit reruns them too.
+    await appendFile(file, '\n新增的一段正文，用来检验缓存会重新运行后续各个阶段。\n');
+    const appended = await runCli(['--raw', raw, '--out', out, '--workers', '1'], env);
+    expect(appended.code).toBe(0);
+    expect(cachedStages(appended.stderr)).toEqual([]);
+    const docs2 = await readLines<{ text: string }>(path.join(out, 'documents.jsonl'));
+    expect(docs2.some((d) => d.text.includes('新增的一段正文'))).toBe(true);
+    expect((await readLines(path.join(out, 'report/ledger.jsonl')))).toHaveLength(2);
+  });
+
+  it.each([
+    ['truncated', (b: Buffer) => b.subarray(0, Math.floor(b.length / 2))],
+    ['altered, same size', (b: Buffer) => { const c = Buffer.from(b); const i = c.indexOf('"text":"') + 8; c[i] = c[i] === 0x41 ? 0x42 : 0x41; return c; }],
+    ['a row removed', (b: Buffer) => b.subarray(0, b.lastIndexOf(10, b.length - 2) + 1)],
+  ])('a stage file %s is never accepted: the stage runs again and the outputs are whole', async (_n, damage) => {
+    const raw = await tempDir('jw-stale-raw-');
+    const out = await tempDir('jw-stale-out-');
+    for (const f of ['002_88c59f0990eab488.txt', '003_db51f0831cc1980b.txt']) await cp(path.join(ROOT, 'raw', f), path.join(raw, f));
+    const env = { CI: '' };
+    expect((await runCli(['--raw', raw, '--out', out, '--workers', '1'], env)).code).toBe(0);
+    const before = await Promise.all(['documents.jsonl', 'report/stats.json', 'report/ledger.jsonl'].map((f) => readFile(path.join(out, f))));
+    const file = path.join(out, 'stages/normalize.jsonl');
+    await writeFile(file, damage(await readFile(file)));
+    const again = await runCli(['--raw', raw, '--out', out, '--workers', '1'], env);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/normalize: cached output no longer as written \(stages\/normalize\.jsonl: /);
+    expect(cachedStages(again.stderr)).toEqual(['extract', 'segment', 'clean', 'dedupe', 'validate', 'export']);
+    expect(ranStages(again.stderr)).toEqual(['normalize']);
+    const after = await Promise.all(['documents.jsonl', 'report/stats.json', 'report/ledger.jsonl'].map((f) => readFile(path.join(out, f))));
+    after.forEach((b, i) => expect(b.equals(before[i]!)).toBe(true));
   });
 
   it('fuses the stages that must run into passes; a stage that must run joins the pass before it, the rest stays cached', async () => {
