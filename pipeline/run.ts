@@ -33,6 +33,7 @@ const OPTIONS = {
   workers: { type: 'string', arg: 'N', help: 'threads doing the per-record work, this one included (default: the number of cores)', check: intValue(1, 256) },
   strict: { type: 'boolean', help: 'exit 3 when any raw file was rejected' },
   quiet: { type: 'boolean', help: 'no progress lines (the summary is still printed)' },
+  'csv-bom': { type: 'boolean', help: 'start documents.csv with a UTF-8 BOM, so Excel opens it as UTF-8 (the other formats are unchanged)' },
 } as const satisfies Options;
 
 async function main(): Promise<number> {
@@ -58,21 +59,21 @@ async function main(): Promise<number> {
   });
   const pool = workers > 1 ? startPool(workers - 1) : undefined;
   try {
-    return await run({ raw, out, workers, quiet, strict: args.strict, pool });
+    return await run({ raw, out, workers, quiet, strict: args.strict, csvBom: args['csv-bom'], pool });
   } finally {
     await pool?.destroy();
     await release();
   }
 }
 
-async function run({ raw, out, workers, quiet, strict, pool }: { raw: string; out: string; workers: number; quiet: boolean; strict: boolean; pool?: Piscina }): Promise<number> {
+async function run({ raw, out, workers, quiet, strict, csvBom, pool }: { raw: string; out: string; workers: number; quiet: boolean; strict: boolean; csvBom: boolean; pool?: Piscina }): Promise<number> {
   trace('run: loading the stages');
   const { runStages } = await import('./lib/runner.js');
   trace('run: stages loaded');
   const progress = makeProgress(process.stderr, quiet);
   if (!quiet) process.stderr.write(`jingwen: ${path.relative(process.cwd(), raw) || '.'} → ${path.relative(process.cwd(), out) || '.'}\n`);
   const t0 = performance.now();
-  const metas = await runStages({ raw, out, root, progress, workers, pool });
+  const metas = await runStages({ raw, out, root, progress, workers, pool, csvBom });
   const exportMeta = metas[metas.length - 1]!;
   if (!exportMeta.cached) {
     // Times vary from run to run: they live apart from stats.json, which is byte-identical across runs.

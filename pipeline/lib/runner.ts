@@ -55,6 +55,8 @@ export interface RunOptions {
   workers: number;
   /** A pool of `workers − 1` threads already started (pipeline/lib/pool.ts); else the runner starts one. */
   pool?: Piscina;
+  /** documents.csv starts with a UTF-8 BOM (`--csv-bom`); part of the export's key. */
+  csvBom?: boolean;
 }
 
 /** Per-stage facts kept in `OUT/stages/<name>.meta.json`. */
@@ -639,7 +641,7 @@ class Runner {
     const exporting = steps.some((s) => s.op === 'export');
     // When the pass also applies dedupe, the workers build report/duplicates.jsonl's rows from the records they hold.
     const duplicatesOf = exporting && steps.some((s) => s.op === 'apply' && s.stage.name === DUPLICATES_FROM) ? DUPLICATES_FROM : undefined;
-    const exported = exporting ? { output: new ExportOutput(opts.out, duplicatesOf !== undefined), ms: 0 } : undefined;
+    const exported = exporting ? { output: new ExportOutput(opts.out, duplicatesOf !== undefined, opts.csvBom === true), ms: 0 } : undefined;
     if (exported) await rm(path.join(dir, 'export.meta.json'), { force: true });
     const chainSteps = (decisionsFrom: number, n: number): ChainStep[] =>
       steps.map((s) => ({
@@ -828,7 +830,8 @@ export async function runStages(opts: RunOptions): Promise<StageMeta[]> {
   const codeKeys = new Map<string, string>([
     ['extract', codeKey('extract', EXTRACT_DEFAULTS)],
     ...STAGES.map((s) => [s.name, codeKey(s.name, s.defaults)] as [string, string]),
-    ['export', codeKey('export', null)],
+    // The default configuration keeps the key it always had; `--csv-bom` changes the export's output, so its key.
+    ['export', codeKey('export', opts.csvBom ? { csv_bom: true } : null)],
   ]);
   // What the previous run left, read before anything is written: a stage whose meta has another code key (or no
   // meta) must run whatever its input, so it can join the pass of the stage before it.

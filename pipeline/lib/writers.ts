@@ -51,7 +51,8 @@ export class CsvFileWriter {
   private readonly back: WriteBack;
   rows = 0;
   formulaLike = 0;
-  constructor(readonly file: string, private readonly columns: ColumnSpec[]) {
+  /** `bom`: start the file with a UTF-8 byte-order mark (U+FEFF), which Excel needs to read UTF-8 (`--csv-bom`). */
+  constructor(readonly file: string, private readonly columns: ColumnSpec[], bom = false) {
     this.tmp = tempName(file);
     this.out = createWriteStream(this.tmp, { highWaterMark: WRITE_BUFFER });
     this.back = new WriteBack(() => (this.out as unknown as { fd?: number | null }).fd);
@@ -60,7 +61,7 @@ export class CsvFileWriter {
       this.out.on('error', reject);
     });
     this.finished.catch(() => undefined);
-    this.out.write(csvHeader(columns));
+    this.out.write((bom ? '\ufeff' : '') + csvHeader(columns));
   }
   /** Rows given to `write`, appended in pieces of about 64 K characters rather than one stream write a row. */
   private pending = '';

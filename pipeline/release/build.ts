@@ -10,7 +10,7 @@ import { exists, stableJson } from '../lib/io.js';
 import { check } from '../lib/schema.js';
 import { OUTPUT_FILES } from '../stages/export.js';
 import { requireSemver, previousVersion } from './semver.js';
-import { sourceCommit, isoDate } from './provenance.js';
+import { sourceCommit, isoDate, uncommitted, rawOrigin } from './provenance.js';
 import { datasetMeta } from './meta.js';
 import { collectFacts } from './facts.js';
 import { fileEntry } from './files.js';
@@ -35,17 +35,26 @@ function validated(name: string, obj: unknown): string {
   return stableJson(obj);
 }
 
-export interface BuildInput { root: string; out: string; releases: string; staging: string; version: string; epoch: number }
+export interface BuildInput { root: string; raw: string; out: string; releases: string; staging: string; version: string; epoch: number }
+
+/**
+ * The build's report files a release ships (the card cites them): from OUT/report/ to the release folder, flat.
+ * Their excerpts are already redacted (pipeline/lib/redact.ts), as in OUT/report/.
+ */
+export const REPORT_FILES: [from: string, to: string][] = [['report/ledger.jsonl', 'ledger.jsonl'], ['report/stats.json', 'stats.json'], ['report/removed.jsonl', 'removed.jsonl']];
 
 /** Returns the staged folder, the staged tarball and the number of documents. */
-export async function buildRelease({ root, out, releases, staging, version, epoch }: BuildInput): Promise<{ dir: string; tar: string; documents: number }> {
+export async function buildRelease({ root, raw, out, releases, staging, version, epoch }: BuildInput): Promise<{ dir: string; tar: string; documents: number }> {
   // 2. The release folder, in staging; its name inside the tarball is jingwen-<version>/.
   const name = tarballName(version).replace(/\.tar\.gz$/, '');
   const dir = path.join(staging, name);
   await mkdir(dir, { recursive: true });
   for (const f of OUTPUT_FILES) await copyFile(path.join(out, f), path.join(dir, f));
+  for (const [from, to] of REPORT_FILES) await copyFile(path.join(out, from), path.join(dir, to));
   const meta = datasetMeta(root);
-  const facts = await collectFacts({ version, epoch, date: isoDate(epoch), commit: sourceCommit(root), meta, out, releaseDir: dir, dataFiles: OUTPUT_FILES });
+  const facts = await collectFacts({
+    version, epoch, date: isoDate(epoch), dateFrom: process.env['SOURCE_DATE_EPOCH'] ? 'from SOURCE_DATE_EPOCH' : "the source commit's time", commit: sourceCommit(root), uncommitted: uncommitted(root), raw: rawOrigin(root, raw), meta, out, releaseDir: dir, dataFiles: OUTPUT_FILES,
+  });
 
   await writeFile(path.join(dir, HISTOGRAM_FILE), histogramSvg(facts.rows.map((r) => r.n_chars), {
     title: `Document length, jingwen ${version} (${facts.rows.length} documents)`, xLabel: 'characters per document (n_chars)', yLabel: 'documents',

@@ -61,14 +61,34 @@ function groupBy(f: ReleaseFacts, key: (r: ReleaseFacts['rows'][number]) => stri
   return [...g.entries()].sort((a, b) => b[1].docs - a[1].docs || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
 }
 
+/**
+ * Where the raw files are, said truthfully: the project's `raw/` folder only when RAW was that folder and it had
+ * no uncommitted changes; else another folder, named by its path's sha256 (the path is never published).
+ */
+export function rawWhere(f: ReleaseFacts): string {
+  const rawEdits = (f.uncommitted ?? []).filter((p) => p === 'raw' || p.startsWith('raw/'));
+  if (f.raw.inProject && rawEdits.length === 0 && f.uncommitted !== null) return 'kept byte for byte in the project\'s `raw/` folder at the commit named above.';
+  if (f.raw.inProject && f.uncommitted === null) return 'read from the project\'s `raw/` folder, outside a git checkout: no commit keeps them.';
+  if (f.raw.inProject) return `read from the project's \`raw/\` folder **with uncommitted changes** (${plural(rawEdits.length, 'path')}: ${rawEdits.slice(0, 10).map(code).join(', ')}${rawEdits.length > 10 ? ', …' : ''}): no commit keeps these files; the sha256 below are of the files as read.`;
+  return `read from a raw folder **outside the project** (not the project's \`raw/\`; its absolute path has sha256 \`${f.raw.pathSha256}\`): these files are not published with the project; the sha256 below identify them as read.`;
+}
+
+/** From what code the release was built, said truthfully: a clean commit, a commit with uncommitted changes, or no commit. */
+export function builtFrom(f: ReleaseFacts): string {
+  if (!f.commit || f.uncommitted === null) return 'built outside a git checkout (no commit to name)';
+  const code_ = f.uncommitted.filter((p) => !(p === 'raw' || p.startsWith('raw/')));
+  if (code_.length === 0) return `built from commit \`${f.commit}\``;
+  return `built from a working tree at commit \`${f.commit}\` **with uncommitted changes** (${plural(code_.length, 'path')}: ${code_.slice(0, 10).map(code).join(', ')}${code_.length > 10 ? ', …' : ''}), so not from that commit alone`;
+}
+
 function sources(f: ReleaseFacts): string {
   const rows = f.ledger.map((l) => [code(l.path), fmt(l.bytes), l.sha256 ? code(l.sha256) : '—', l.status + (l.reason ? ` (${l.reason})` : ''), fmt(l.documents), fmt(l.chars_in), fmt(l.chars_kept), fmt(l.chars_removed)]);
   const fs = f.stats.files;
   return [
     '## Where it comes from',
     '',
-    'Raw files as found on Chinese document-sharing (范文/文库) and news sites, kept byte for byte in the project\'s ' +
-      '`raw/` folder. Every raw file is accounted for below (from `report/ledger.jsonl` of the build): its sha256, ' +
+    'Raw files as found on Chinese document-sharing (范文/文库) and news sites, ' + rawWhere(f) + ' Every raw file is ' +
+      'accounted for below (from [`ledger.jsonl`](ledger.jsonl), shipped with this release): its sha256, ' +
       'whether it was used, and its characters (non-whitespace code points) in, kept and removed — for every file ' +
       '*in = kept + removed*.',
     '',
@@ -92,7 +112,7 @@ function processing(f: ReleaseFacts): string {
   return [
     '## How it was processed',
     '',
-    'The jingwen pipeline runs these stages in order; counts are this release\'s (from `report/stats.json`). ' +
+    'The jingwen pipeline runs these stages in order; counts are this release\'s (from [`stats.json`](stats.json)). ' +
       '*in*/*out* are files for `extract` and documents after it; *chars removed* counts non-whitespace characters ' +
       'taken out, including whole dropped documents.',
     '',
@@ -179,8 +199,8 @@ function limitations(f: ReleaseFacts): string {
       'political and administrative writing, not a sample of Chinese text in general. Many texts are templates or ' +
       'model essays (范文) rather than speeches as delivered.',
     '- **Automatic processing.** Segmentation, titles, genres, boilerplate and personal-data removal are rule-based; ' +
-      'expect misses and occasional over-removal. Every removal is listed with its rule in the build report ' +
-      '(`report/removed.jsonl`), so it can be audited.',
+      'expect misses and occasional over-removal. Every removal is listed with its rule in ' +
+      '[`removed.jsonl`](removed.jsonl) (shipped with this release; personal data masked), so it can be audited.',
     `- **Genre and metadata are sparse.** \`genre\` is null where the title and opening do not say (${plural(f.rows.filter((r) => r.genre === null).length, 'document')} here); ` +
       '`source_site`, `author_affiliation` and `published` are filled only where the text states them.',
     '- **Personal data.** E-mail addresses, phone numbers, QQ/WeChat ids and similar are removed by patterns; names of ' +
@@ -219,8 +239,11 @@ export function renderCard(f: ReleaseFacts): string {
     '',
     f.meta.description,
     '',
-    `- **Version** ${f.version}, dated ${f.date} (the source commit's time)${f.commit ? `, built from commit \`${f.commit}\`` : ''} with \`make release VERSION=${f.version}\`.`,
+    `- **Version** ${f.version}, dated ${f.date} (${f.dateFrom}), ${builtFrom(f)}, with \`make release VERSION=${f.version}\`.`,
+    ...(f.meta.homepagePlaceholder ? [`- **No homepage yet.** package.json sets none, so the metadata's URL is the placeholder ${f.meta.homepage}, not where this dataset lives.`] : [`- Homepage: ${f.meta.homepage}`]),
     `- **${fmt(f.stats.documents)} documents, ${fmt(f.stats.characters)} characters**, Simplified Chinese (\`zh-Hans\`).`,
+    '- Build report, shipped here: [ledger.jsonl](ledger.jsonl) (every raw file), [stats.json](stats.json) (counts), ' +
+      '[removed.jsonl](removed.jsonl) (every removed span).',
     '- Changes since the previous release: [CHANGELOG.md](CHANGELOG.md). Machine-readable metadata: ' +
       '[datapackage.json](datapackage.json) (Frictionless Data Package v2) and [croissant.json](croissant.json) (MLCommons Croissant 1.0).',
     '',

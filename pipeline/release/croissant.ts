@@ -60,7 +60,8 @@ export function buildCroissant(f: ReleaseFacts): Record<string, unknown> {
     '@type': 'sc:Dataset',
     conformsTo: 'http://mlcommons.org/croissant/1.0',
     name: f.meta.name,
-    description: f.meta.description,
+    // `url` is required here: a placeholder stays, and the description says it is one.
+    description: f.meta.description + (f.meta.homepagePlaceholder ? ` No homepage yet: the url ${f.meta.homepage} is a placeholder, not where this dataset lives.` : ''),
     license: `${f.meta.license.id}: ${f.meta.license.title} (see README.md, Licence notes)`,
     url: f.meta.homepage,
     creator: { '@type': 'sc:Organization', name: f.meta.creator },

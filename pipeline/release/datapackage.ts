@@ -16,6 +16,13 @@ export const FILE_TYPES: Record<string, { format: string; mediatype: string; tab
   json: { format: 'json', mediatype: 'application/json', tabular: false, title: 'Metadata' },
 };
 
+/** The report files a release ships (build.ts REPORT_FILES): not tables of documents. */
+const REPORT_TYPES: Record<string, (typeof FILE_TYPES)[string]> = {
+  'ledger.jsonl': { format: 'jsonl', mediatype: 'application/jsonl', tabular: false, title: 'Ledger: one row per raw file (size, sha256, status, reason, characters in, kept and removed)' },
+  'removed.jsonl': { format: 'jsonl', mediatype: 'application/jsonl', tabular: false, title: 'Every span removed, with its stage and rule (excerpts with personal data masked)' },
+  'stats.json': { format: 'json', mediatype: 'application/json', tabular: false, title: 'Counts per stage, drop reason and removal rule' },
+};
+
 const TITLES: Record<string, string> = {
   'README.md': 'Dataset card',
   'CHANGELOG.md': 'Changes since the previous release, by document id',
@@ -24,6 +31,7 @@ const TITLES: Record<string, string> = {
 };
 
 export function typeOf(file: string): (typeof FILE_TYPES)[string] {
+  if (REPORT_TYPES[file]) return REPORT_TYPES[file];
   const t = FILE_TYPES[file.slice(file.lastIndexOf('.') + 1)];
   if (!t) throw new Error(`no file type known for ${file}`);
   return t;
@@ -58,7 +66,8 @@ export function buildDataPackage(f: ReleaseFacts, files: FileEntry[]): Record<st
     description: f.meta.description,
     version: f.version,
     created: new Date(f.epoch * 1000).toISOString().replace('.000Z', 'Z'),
-    homepage: f.meta.homepage,
+    // A placeholder is no homepage: left out (the field is optional), and the card says there is none yet.
+    ...(f.meta.homepagePlaceholder ? {} : { homepage: f.meta.homepage }),
     keywords: ['chinese', 'zh-Hans', 'speeches', 'text', 'nlp'],
     licenses: [{ name: f.meta.license.name, title: f.meta.license.title }],
     contributors: [{ title: f.meta.creator, roles: ['creator'] }],

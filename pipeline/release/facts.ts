@@ -11,6 +11,7 @@ import { extractStage } from '../stages/extract.js';
 import { exportStage } from '../stages/export.js';
 import { documentColumns, type Column } from './columns.js';
 import type { DatasetMeta } from './meta.js';
+import type { RawOrigin } from './provenance.js';
 import type { DocumentRow } from '../lib/types.js';
 
 export type { FileEntry };
@@ -38,7 +39,13 @@ export interface ReleaseFacts {
   epoch: number;
   /** YYYY-MM-DD of `epoch`. */
   date: string;
+  /** Where the date comes from, as the card says it. */
+  dateFrom: string;
   commit: string | null;
+  /** Paths with uncommitted changes in the checkout that built it ([] clean; null: no git checkout). */
+  uncommitted: string[] | null;
+  /** Where the raw files came from. */
+  raw: RawOrigin;
   meta: DatasetMeta;
   columns: Column[];
   stages: { name: string; describe: string }[];
@@ -49,7 +56,7 @@ export interface ReleaseFacts {
   dataFiles: FileEntry[];
 }
 
-export interface FactsInput { version: string; epoch: number; date: string; commit: string | null; meta: DatasetMeta; out: string; releaseDir: string; dataFiles: string[] }
+export interface FactsInput { version: string; epoch: number; date: string; dateFrom: string; commit: string | null; uncommitted: string[] | null; raw: RawOrigin; meta: DatasetMeta; out: string; releaseDir: string; dataFiles: string[] }
 
 export async function collectFacts(i: FactsInput): Promise<ReleaseFacts> {
   const rows: RowFacts[] = [];
@@ -57,7 +64,7 @@ export async function collectFacts(i: FactsInput): Promise<ReleaseFacts> {
     rows.push({ id: r.id, title: r.title, genre: r.genre, source_file: r.source_file, n_chars: r.n_chars });
   }
   return {
-    version: i.version, epoch: i.epoch, date: i.date, commit: i.commit, meta: i.meta,
+    version: i.version, epoch: i.epoch, date: i.date, dateFrom: i.dateFrom, commit: i.commit, uncommitted: i.uncommitted, raw: i.raw, meta: i.meta,
     columns: documentColumns(),
     stages: [extractStage, ...STAGES, exportStage].map((s) => ({ name: s.name, describe: s.describe })),
     stats: await readJson<Stats>(path.join(i.out, 'report', 'stats.json')),

@@ -10,6 +10,8 @@ export interface DatasetMeta {
   prettyName: string;
   description: string;
   homepage: string;
+  /** `homepage` is a placeholder (none set in package.json, or an example domain): the card says so. */
+  homepagePlaceholder: boolean;
   creator: string;
   /** Licence of the data as published: see LICENCE_NOTES for why it is `other`. */
   license: { id: string; name: string; title: string };
@@ -18,6 +20,16 @@ export interface DatasetMeta {
 
 /** Placeholder used until package.json has a `homepage`; valid as a URL so the metadata validates. */
 export const FALLBACK_HOMEPAGE = 'https://example.org/jingwen';
+
+/** A URL on a domain reserved for examples (RFC 2606: example.org/.com/.net, *.example), or not a URL. */
+export function isPlaceholderUrl(url: string): boolean {
+  try {
+    const host = new URL(url).hostname.toLowerCase();
+    return /(^|\.)example\.(org|com|net)$/.test(host) || host.endsWith('.example') || host === 'example';
+  } catch {
+    return true;
+  }
+}
 
 export function datasetMeta(root: string): DatasetMeta {
   const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
@@ -33,6 +45,7 @@ export function datasetMeta(root: string): DatasetMeta {
       'decoded, segmented into single documents, converted to Simplified Chinese, cleaned of site boilerplate and ' +
       'personal data, and deduplicated, one row per document with its provenance.',
     homepage: pkg.homepage ?? FALLBACK_HOMEPAGE,
+    homepagePlaceholder: isPlaceholderUrl(pkg.homepage ?? FALLBACK_HOMEPAGE),
     creator: author ?? 'jingwen contributors',
     license: { id: 'other', name: 'upstream-rights-reserved', title: 'Texts: rights of their authors and publishers; jingwen metadata: CC-BY-4.0' },
     codeLicense: pkg.license ?? 'Apache-2.0',

@@ -3,6 +3,8 @@
  * the time comes from `SOURCE_DATE_EPOCH` (reproducible-builds.org) or the last commit, never the clock.
  */
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import path from 'node:path';
 import { PipelineError, quote } from '../lib/errors.js';
 
 function git(root: string, args: string[]): string | null {
@@ -28,6 +30,43 @@ export function sourceDateEpoch(root: string, env: NodeJS.ProcessEnv = process.e
 export function sourceCommit(root: string): string | null {
   const h = git(root, ['rev-parse', 'HEAD']);
   return h && /^[0-9a-f]{40}$/.test(h) ? h : null;
+}
+
+/**
+ * Paths (relative to the repository) with changes not committed — modified, added, deleted, untracked, never
+ * ignored files — sorted; [] for a clean tree, null outside a git checkout. A release built from such a tree was
+ * not built from its commit alone, and its card says so.
+ */
+export function uncommitted(root: string): string[] | null {
+  if (!sourceCommit(root)) return null;
+  let s: string;
+  try {
+    // Not trimmed: each entry starts with its two status letters, the first often a space.
+    s = execFileSync('git', ['status', '--porcelain=v1', '-z', '--untracked-files=all'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  } catch {
+    return null;
+  }
+  const paths: string[] = [];
+  const parts = s.split('\0').filter(Boolean);
+  for (let k = 0; k < parts.length; k++) {
+    const p = parts[k]!;
+    paths.push(p.slice(3));
+    if (p[0] === 'R' || p[0] === 'C') k++; // a rename's second path (its origin) follows
+  }
+  return paths.sort();
+}
+
+/** Where the raw files came from, as a release may say it: the project's raw/ folder, or another one by its path's hash. */
+export interface RawOrigin {
+  /** RAW is the project's own raw/ folder. */
+  inProject: boolean;
+  /** sha256 of RAW's absolute path (the path itself may name a person or a machine: never published). */
+  pathSha256: string;
+}
+
+export function rawOrigin(root: string, raw: string): RawOrigin {
+  const abs = path.resolve(raw);
+  return { inProject: abs === path.resolve(root, 'raw'), pathSha256: createHash('sha256').update(abs).digest('hex') };
 }
 
 /** `YYYY-MM-DD` (UTC) of an epoch. */

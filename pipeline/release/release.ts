@@ -23,6 +23,7 @@ import { requireSemver } from './semver.js';
 import { sourceDateEpoch } from './provenance.js';
 import { tarballName } from './names.js';
 import { fileEntry } from './files.js';
+import { datasetMeta } from './meta.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -78,7 +79,7 @@ async function main(): Promise<number> {
 
     // 2.–3. The release folder and its tarball, in staging (the heavy modules load only now).
     const { buildRelease } = await import('./build.js');
-    const { dir, tar, documents } = await buildRelease({ root, out, releases, staging, version, epoch });
+    const { dir, tar, documents } = await buildRelease({ root, raw, out, releases, staging, version, epoch });
 
     // 4. Into place: the tarball first, the folder last — the folder's existence is what makes a version exist.
     if (await exists(target)) throw refuse();
@@ -87,6 +88,8 @@ async function main(): Promise<number> {
     const sums = await fileEntry(releases, tarballName(version));
     process.stdout.write(`jingwen release ${version}: ${show(target)}/ (${(await readdir(target)).length} files, ${documents} documents)\n`);
     process.stdout.write(`  ${show(tarball)}  ${sums.bytes} bytes  sha256 ${sums.sha256}\n`);
+    const meta = datasetMeta(root);
+    if (meta.homepagePlaceholder) process.stderr.write(`jingwen release: note: no homepage in package.json (the metadata's URL is the placeholder ${meta.homepage}); the card says so — set "homepage" before publishing\n`);
     return 0;
   } finally {
     await rm(staging, { recursive: true, force: true });

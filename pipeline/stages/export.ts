@@ -66,10 +66,11 @@ export class ExportOutput {
   private readonly duplicates: JsonlWriter;
   /**
    * `duplicatesInPass`: report/duplicates.jsonl's rows arrive with the batches (`addDuplicates`), built where dedupe
-   * dropped the records; otherwise `finish` builds them from dedupe's dropped file.
+   * dropped the records; otherwise `finish` builds them from dedupe's dropped file. `csvBom`: documents.csv starts
+   * with a UTF-8 BOM (`--csv-bom`, for Excel).
    */
-  constructor(private readonly out: string, readonly duplicatesInPass = false) {
-    this.csv = new CsvFileWriter(path.join(out, 'documents.csv'), DOCUMENT_COLUMNS);
+  constructor(private readonly out: string, readonly duplicatesInPass = false, csvBom = false) {
+    this.csv = new CsvFileWriter(path.join(out, 'documents.csv'), DOCUMENT_COLUMNS, csvBom);
     this.arrow = new ArrowFileWriter(path.join(out, 'documents.arrow'), DOCUMENT_COLUMNS, ARROW_BATCH_ROWS);
     this.duplicates = new JsonlWriter(path.join(out, 'report', 'duplicates.jsonl'));
   }

@@ -72,8 +72,8 @@ describe('make release VERSION=0.1.0', () => {
     expect(results['a']!.stderr).not.toMatch(/internal error/);
     expect(results['a']!.code).toBe(0);
     expect(results['b']!.code).toBe(0);
-    expect(results['a']!.stdout).toMatch(/jingwen release 0\.1\.0: .*releases\/0\.1\.0\/ \(10 files, \d+ documents\)/);
-    expect((await readdir(relA)).sort()).toEqual(['CHANGELOG.md', 'README.md', 'SHA256SUMS', 'croissant.json', 'datapackage.json', 'documents.arrow', 'documents.csv', 'documents.jsonl', 'documents.parquet', 'length-histogram.svg']);
+    expect(results['a']!.stdout).toMatch(/jingwen release 0\.1\.0: .*releases\/0\.1\.0\/ \(13 files, \d+ documents\)/);
+    expect((await readdir(relA)).sort()).toEqual(['CHANGELOG.md', 'README.md', 'SHA256SUMS', 'croissant.json', 'datapackage.json', 'documents.arrow', 'documents.csv', 'documents.jsonl', 'documents.parquet', 'ledger.jsonl', 'length-histogram.svg', 'removed.jsonl', 'stats.json']);
     expect((await readdir(path.join(outA, 'releases'))).sort()).toEqual(['0.1.0', 'jingwen-0.1.0.tar.gz']);
   });
 
@@ -87,7 +87,7 @@ describe('make release VERSION=0.1.0', () => {
 
   it('has SHA256SUMS that sha256sum -c accepts, a tarball holding the same files, and no machine paths', async () => {
     const ok = execFileSync('sha256sum', ['-c', 'SHA256SUMS'], { cwd: relA, encoding: 'utf8' });
-    expect(ok.trim().split('\n')).toHaveLength(9);
+    expect(ok.trim().split('\n')).toHaveLength(12);
     const names = execFileSync('tar', ['-tzf', path.join(outA, 'releases', 'jingwen-0.1.0.tar.gz')], { encoding: 'utf8' }).trim().split('\n');
     expect(names).toEqual(['jingwen-0.1.0/', ...(await readdir(relA)).sort().map((n) => `jingwen-0.1.0/${n}`)]);
     for (const f of ['README.md', 'CHANGELOG.md', 'datapackage.json', 'croissant.json', 'length-histogram.svg', 'documents.jsonl']) {
@@ -126,6 +126,19 @@ describe('the dataset card', () => {
     for (const rule of Object.keys(stats.removed_by_rule)) expect(card).toContain(`| \`${rule}\` |`);
     for (const h of ['## Where it comes from', '## How it was processed', '## Columns', '## Statistics', '### By source file', '### By genre', '## How to load it', '## Known limitations', '## Licence notes']) expect(card).toContain(h);
     expect(card).toContain('](length-histogram.svg)');
+    // Every file the card links to or names as a report is shipped in the release (#25), byte for byte as built.
+    const linked = [...card.matchAll(/\]\(([^)#:]+)\)/g)].map((m) => m[1]!);
+    expect(linked).toEqual(expect.arrayContaining(['ledger.jsonl', 'stats.json', 'removed.jsonl']));
+    for (const l of linked) expect(await readdir(relA), l).toContain(l);
+    expect(card).not.toMatch(/report\//);
+    for (const [from, to] of [['report/ledger.jsonl', 'ledger.jsonl'], ['report/stats.json', 'stats.json'], ['report/removed.jsonl', 'removed.jsonl']]) {
+      expect(await sha256File(path.join(relA, to!)), to).toBe(await sha256File(path.join(outA, from!)));
+    }
+    // RAW was a folder outside the project: said so, by its path's hash, never "kept byte for byte in raw/".
+    expect(card).not.toContain('kept byte for byte');
+    expect(card).toContain('outside the project');
+    // No homepage in package.json: said plainly.
+    expect(card).toContain('No homepage yet');
     const svg = await readFile(path.join(relA, 'length-histogram.svg'), 'utf8');
     expect(svg).toMatch(/^<svg [^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"[\s\S]*<rect x=[\s\S]*<\/svg>\n$/);
   });
