@@ -17,7 +17,7 @@ import { defineStage, countChars } from '../lib/stage.js';
 import { isSpaceUnit } from '../lib/unicode.js';
 import type { Doc, Removal, Script } from '../lib/types.js';
 import {
-  detectVariant, scriptStats, addStats, textEvidence, toSimplified, isTraditionalChar,
+  detectVariant, scriptStats, addStats, textEvidence, toSimplified, isTraditionalChar, isStrongTraditionalChar,
   type ScriptStats, type ScriptThresholds, type Variant, warmScript,
 } from '../lib/script.js';
 import { INVISIBLE, SPACE_RUN } from '../rules/normalize-invisible.js';
@@ -28,6 +28,7 @@ import {
   ASCII_TO_FULLWIDTH, CJK_CONTEXT, CJK_CONTEXT_RE, FULLWIDTH_ALNUM, FULLWIDTH_NUMBER_MARKS, HAN_PAREN_GROUP,
 } from '../rules/normalize-punctuation.js';
 import { MASK_RULES, MASK_TOKEN } from '../rules/normalize-masks.js';
+import { JAPANESE_MIN_KANA, JAPANESE_MIN_SHARE, KANA } from '../rules/language.js';
 
 const pinyinPro = lazy<typeof import('pinyin-pro')>('pinyin-pro');
 
@@ -321,17 +322,41 @@ function spacing(s: string): string {
 export interface UnitPlan {
   /** Convert this unit from this OpenCC variant to Simplified (first round only), or leave its script. */
   convert: Variant | null;
+  /**
+   * A unit left in its script that still holds Traditional-only characters (outside GB2312: `会議` in Simplified
+   * text, issue 21): each of them is converted on its own (first round only), nothing else in the unit changes.
+   */
+  residual: boolean;
 }
 
 /** Steps 3–5 of one round on one unit (after steps 1–2); `fixPinyin` is the document's pinyin decision. */
-function roundUnit(u: string, fixPinyin: boolean, convert: Variant | null, r: Repairs): string {
+function roundUnit(u: string, fixPinyin: boolean, convert: Variant | null, r: Repairs, residual = false): string {
   let t = fixPinyin ? pinyinDamage(u, r) : u;
   if (convert) {
     const conv = toSimplified(t, convert);
     r.delta('script_conversion', t, conv);
     t = conv;
+  } else if (residual) {
+    const conv = residualTraditional(t);
+    r.delta('residual_traditional', t, conv);
+    t = conv;
   }
   return spacing(punctuation(masks(t, r)));
+}
+
+/**
+ * Each Traditional-only character (outside GB2312, so never a Simplified character: rules of lib/script.ts) of a
+ * Simplified unit converted on its own by OpenCC's Traditional → Simplified character table; a character whose
+ * conversion is not one character stays. Characters in GB2312 (乾, 著, 後…) are never touched.
+ */
+function residualTraditional(t: string): string {
+  let out = '';
+  for (const ch of t) {
+    if (!isStrongTraditionalChar(ch)) { out += ch; continue; }
+    const s = toSimplified(ch, 't');
+    out += s.length > 0 && [...s].length === 1 ? s : ch;
+  }
+  return out;
 }
 
 export interface NormalizedUnits {
@@ -378,7 +403,7 @@ export function planScript(units: string[], cfg: ScriptThresholds): { plans: Uni
   const script: Script = nConverted === 0 ? 'Hans' : nConverted === nHan ? 'Hant' : 'mixed';
   const variant = nConverted === 0 ? null : detectVariant(converted.join('\n'));
   const plans: UnitPlan[] = new Array(n);
-  for (let i = 0; i < n; i++) plans[i] = { convert: convert[i] ? variant : null };
+  for (let i = 0; i < n; i++) plans[i] = { convert: convert[i] ? variant : null, residual: !convert[i] && stats[i]!.strong > 0 };
   return { plans, script, variant };
 }
 
@@ -406,7 +431,7 @@ export function normalizeUnits(units: string[], cfg: NormalizeConfig): Normalize
   let cur: string[] = new Array(n);
   const settled = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
-    cur[i] = roundUnit(pre[i]!, fixPinyin, plans[i]!.convert, repairs[i]!);
+    cur[i] = roundUnit(pre[i]!, fixPinyin, plans[i]!.convert, repairs[i]!, plans[i]!.residual);
     settled[i] = plans[i]!.convert === null && cur[i] === pre[i] && pre[i] === units[i] ? 1 : 0;
   }
   let rounds = 1;
@@ -443,6 +468,18 @@ export function normalizeText(text: string, cfg: NormalizeConfig = normalize.def
 }
 
 const MASK_COUNT = new RegExp(MASK_TOKEN, 'gu');
+const HAN_CHAR = /\p{Script=Han}/gu;
+
+/** A detail when the document is Japanese (rules/language.ts: enough kana among kana + Han), else null. */
+export function japanese(units: readonly string[]): string | null {
+  let kana = 0;
+  for (const u of units) kana += u.match(KANA)?.length ?? 0;
+  if (kana < JAPANESE_MIN_KANA) return null;
+  let han = 0;
+  for (const u of units) han += u.match(HAN_CHAR)?.length ?? 0;
+  const share = kana / (kana + han);
+  return share >= JAPANESE_MIN_SHARE ? `${kana} kana, ${(share * 100).toFixed(0)}% of kana + Han (Japanese)` : null;
+}
 
 export const normalize = defineStage<Doc, Doc, NormalizeConfig>({
   name: 'normalize',
@@ -471,6 +508,8 @@ export const normalize = defineStage<Doc, Doc, NormalizeConfig>({
     const hasTitle = doc.title !== null;
     const hasSub = doc.subtitle !== null;
     const units = [...(hasTitle ? [doc.title!] : []), ...(hasSub ? [doc.subtitle!] : []), ...doc.paragraphs];
+    const ja = japanese(units);
+    if (ja) return { out: [], removed: [], counts: { japanese: 1 }, dropped: { reason: 'japanese', detail: ja } };
     const res = normalizeUnits(units, cfg);
     const first = (hasTitle ? 1 : 0) + (hasSub ? 1 : 0);
     const removed: Removal[] = [];

@@ -417,3 +417,25 @@ describe('punctuation (linear) equals its definition', () => {
     expect(punctuation(s)).toBe('中，文！（好）'.repeat(150_000));
   });
 });
+
+describe('Japanese pages and residual Traditional characters (issue 21)', () => {
+  // Made-up Japanese news prose (kanji + kana); no Japanese page is in the evaluation data.
+  const JA = '日本政府は二十日、新型コロナウイルス対策の基本的対処方針を改定し、緊急事態宣言の対象地域を拡大することを決めた。会議では、経済への影響についても議論された。';
+  it('a Japanese document is left out with the reason `japanese`, never converted as Traditional', () => {
+    const r = normalize.process(makeDoc([JA, JA]), cfg);
+    expect(r.out).toEqual([]);
+    expect(r.dropped?.reason).toBe('japanese');
+  });
+  it('a Chinese text quoting a Japanese title stays Chinese', () => {
+    const zh = '这部电影的日文原名是《となりのトトロ》，在中国上映后广受欢迎，观众普遍认为它是宫崎骏最温暖的作品之一，值得反复观看。';
+    const r = normalize.process(makeDoc([zh]), cfg);
+    expect(r.out).toHaveLength(1);
+    expect(r.out[0]!.paragraphs[0]).toBe(zh);
+  });
+  it('an isolated Traditional-only character in Simplified text is converted; GB2312 characters stay', () => {
+    const p = '我们召开了全体会議，认真学习贯彻党的二十大精神，研究部署今年的重点工作任务，乾隆年间的著作也被提及。';
+    const r = normalize.process(makeDoc([p]), cfg);
+    expect(r.out[0]!.script_original).toBe('Hans');
+    expect(r.out[0]!.paragraphs[0]).toBe(p.replace('議', '议'));
+  });
+});
