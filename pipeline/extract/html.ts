@@ -25,7 +25,7 @@ import { countChars } from '../lib/stage.js';
 import type { RawFileInfo } from '../lib/types.js';
 import type { ExtractConfig, ExtractResult, RawInput } from '../stages/extract.js';
 import { ARTICLE_NODE_SELECTORS, BLOCK_ELEMENTS, CELL_ELEMENTS, IMPLIED_END, RAW_TEXT_ELEMENTS, SKIP_ELEMENTS, VOID_ELEMENTS } from '../rules/html-dom.js';
-import { BARE_DASH_SUFFIX, SITE_BRACKETS, SITE_WORD, TITLE_SEPARATOR, TITLE_STUB_MAX_CHARS } from '../rules/html-title.js';
+import { BARE_DASH_SUFFIX, HEADING_SUFFIX_MAX_CHARS, SITE_BRACKETS, SITE_WORD, TITLE_NOISE_PREFIX, TITLE_SEPARATOR, TITLE_STUB_MAX_CHARS } from '../rules/html-title.js';
 import { BYLINE_DATE, DATE_FIELD_LINE, DATE_FIELDS, DATE_IN_TEXT, PUBLISHED_META, PUBLISHED_NODE_SELECTORS, SITE_META, SOURCE_LINE } from '../rules/html-meta.js';
 import { CHROME_SELECTORS, CONTROL_LINE, FOOTER_LINE, LEADING_COUNTER, TAIL_MARKER } from '../rules/html-chrome.js';
 import { isoDate as calendarDate } from '../lib/unicode.js';
@@ -264,7 +264,8 @@ function titleSegments(raw: string): string[] {
  * a longer segment (`棱镜|数据业大整顿：…`: a column name, not the title).
  */
 export function splitTitle(raw: string, headings: readonly string[] = []): { title: string | null; site: string | null } {
-  const segs = titleSegments(raw);
+  const t = oneLine(raw).replace(TITLE_NOISE_PREFIX, '');
+  const segs = titleSegments(t);
   if (segs.length === 0) return { title: null, site: null };
   // The site is the last suffix segment that reads as a site name (`_39健康网_饮食`: not the column), else the last.
   const tail = segs.slice(1).filter(Boolean).map((x) => SITE_BRACKETS.exec(x)?.groups?.['name']?.trim() ?? x);
@@ -279,8 +280,14 @@ export function splitTitle(raw: string, headings: readonly string[] = []): { tit
   let title = stripDash(segs[0] ?? '');
   const heads = new Set(headings.map(squash).filter(Boolean));
   const named = segs.slice(1).find((x) => heads.has(squash(x)));
-  if (named && !heads.has(squash(title))) title = named;
-  else if (segs.length > 1 && [...title].length <= TITLE_STUB_MAX_CHARS && [...(segs[1] ?? '')].length > TITLE_STUB_MAX_CHARS) title = stripDash(segs[1]!);
+  // The page's heading that the whole <title> starts with, followed by nothing or a short suffix: it is the title
+  // even where a separator sits inside it (`新华视界｜河北遵化：…`, `政能亮丨…凤凰网评论_凤凰网`).
+  const whole = squash(t);
+  const lead = headings.filter((h) => squash(h) && whole.startsWith(squash(h)) && whole.length - squash(h).length <= HEADING_SUFFIX_MAX_CHARS)
+    .sort((a, b) => squash(b).length - squash(a).length)[0];
+  if (lead) title = lead;
+  else if (named && !heads.has(squash(title))) title = named;
+  else if (segs.length > 1 && !heads.has(squash(title)) && [...title].length <= TITLE_STUB_MAX_CHARS && [...(segs[1] ?? '')].length > TITLE_STUB_MAX_CHARS) title = stripDash(segs[1]!);
   return { title: title || null, site: site || null };
 }
 

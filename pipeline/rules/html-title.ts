@@ -37,3 +37,14 @@ export const SITE_WORD = /(?:网|报|台|网站|新闻|资讯|百科|社|在线|
  * longer segment.
  */
 export const TITLE_STUB_MAX_CHARS = 2;
+
+/**
+ * Longest suffix (whitespace-free characters) after the page's heading at the start of its `<title>` for the
+ * heading to be the title: `政能亮丨“稳经济”需要跑出“加速度”凤凰网评论_凤凰网` under the `<h1>` `政能亮丨…加速度”` (凤凰网),
+ * `新华视界｜河北遵化：…` under an `<h1>` of the same text (新华网: a column prefix that is part of the title).
+ * Pages of the real evaluation set (tests/fixtures/eval-real/).
+ */
+export const HEADING_SUFFIX_MAX_CHARS = 12;
+
+/** A notification counter a logged-in page puts before its title: `(99+ 封私信 / 87 条消息) ` (知乎). */
+export const TITLE_NOISE_PREFIX = /^\s*[（(][^()（）]{0,20}\d+\+?\s*(?:封私信|条消息|条通知|条新消息)[^()（）]{0,20}[）)]\s*/u;

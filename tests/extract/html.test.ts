@@ -61,6 +61,15 @@ describe('splitTitle: column and site suffixes', () => {
     expect(splitTitle('明日股市预测--联合国贸发报告：全球经济增长率降至2.3%', ['联合国贸发报告：全球经济增长率降至2.3%']).title).toBe('联合国贸发报告：全球经济增长率降至2.3%');
     expect(splitTitle('标题文字_栏目_某某网', ['标题文字']).title).toBe('标题文字');
   });
+  // Real <title>s and <h1>s of tests/fixtures/eval-real/pages (ifeng, news.cn, dugushici, zhihu).
+  it.each([
+    ['政能亮丨“稳经济”需要跑出“加速度”凤凰网评论_凤凰网', ['政能亮丨“稳经济”需要跑出“加速度”'], '政能亮丨“稳经济”需要跑出“加速度”'],
+    ['新华视界｜河北遵化：数字农机服务助力农业生产', ['新华视界｜河北遵化：数字农机服务助力农业生产'], '新华视界｜河北遵化：数字农机服务助力农业生产'],
+    ['夜雨_原文、翻译及赏析_白居易诗词_读古诗词网', ['夜雨'], '夜雨'],
+    ['(99+ 封私信 / 87 条消息) 台湾突发 7.3 级地震 - 知乎', [], '台湾突发 7.3 级地震'],
+  ])('%s with heading %j → %s', (raw, heads, title) => {
+    expect(splitTitle(raw, heads).title).toBe(title);
+  });
 });
 
 describe('isoDate', () => {
