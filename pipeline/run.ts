@@ -17,7 +17,7 @@ import { makeProgress } from './lib/progress.js';
 import { acquireLock } from './lib/lock.js';
 import { markOut } from './lib/outdir.js';
 import { PipelineError } from './lib/errors.js';
-import { parseCommandLine, pathValue, intValue, usage, type Options } from './lib/cli.js';
+import { parseCommandLine, pathValue, intValue, textValue, usage, type Options } from './lib/cli.js';
 import { readJson, writeAtomic, stableJson } from './lib/io.js';
 import { summaryTable } from './lib/summary.js';
 import { trace } from './lib/trace.js';
@@ -34,7 +34,23 @@ const OPTIONS = {
   strict: { type: 'boolean', help: 'exit 3 when any raw file was rejected' },
   quiet: { type: 'boolean', help: 'no progress lines (the summary is still printed)' },
   'csv-bom': { type: 'boolean', help: 'start documents.csv with a UTF-8 BOM, so Excel opens it as UTF-8 (the other formats are unchanged)' },
+  // Record files (CSV, TSV, JSONL, JSON, Parquet): a column set by name instead of found by the common names of
+  // pipeline/rules/record-columns.ts.
+  'text-column': { type: 'string', arg: 'NAME', help: 'record files: the column holding each record\'s text (default: text, content, 正文, 内容 …)', check: textValue },
+  'title-column': { type: 'string', arg: 'NAME', help: 'record files: the title column (default: title, headline, 标题 …)', check: textValue },
+  'date-column': { type: 'string', arg: 'NAME', help: 'record files: the date column (default: date, published, 日期, 发布时间 …)', check: textValue },
+  'url-column': { type: 'string', arg: 'NAME', help: 'record files: the address column (default: url, link, 网址, 链接 …)', check: textValue },
 } as const satisfies Options;
+
+/** Extraction's configuration when a record column is set on the command line, else undefined (EXTRACT_DEFAULTS). */
+async function extractConfig(args: { 'text-column'?: string; 'title-column'?: string; 'date-column'?: string; 'url-column'?: string }) {
+  const set = { text: args['text-column'], title: args['title-column'], date: args['date-column'], url: args['url-column'] };
+  if (Object.values(set).every((v) => v === undefined)) return undefined;
+  const { EXTRACT_DEFAULTS } = await import('./stages/extract.js');
+  const records = { ...EXTRACT_DEFAULTS.records };
+  for (const [role, v] of Object.entries(set) as [keyof typeof records, string | undefined][]) if (v !== undefined) records[role] = v;
+  return { ...EXTRACT_DEFAULTS, records };
+}
 
 async function main(): Promise<number> {
   const args = parseCommandLine(process.argv.slice(2), OPTIONS);
@@ -59,21 +75,21 @@ async function main(): Promise<number> {
   });
   const pool = workers > 1 ? startPool(workers - 1) : undefined;
   try {
-    return await run({ raw, out, workers, quiet, strict: args.strict, csvBom: args['csv-bom'], pool });
+    return await run({ raw, out, workers, quiet, strict: args.strict, csvBom: args['csv-bom'], pool, extract: await extractConfig(args) });
   } finally {
     await pool?.destroy();
     await release();
   }
 }
 
-async function run({ raw, out, workers, quiet, strict, csvBom, pool }: { raw: string; out: string; workers: number; quiet: boolean; strict: boolean; csvBom: boolean; pool?: Piscina }): Promise<number> {
+async function run({ raw, out, workers, quiet, strict, csvBom, pool, extract }: { raw: string; out: string; workers: number; quiet: boolean; strict: boolean; csvBom: boolean; pool?: Piscina; extract?: import('./stages/extract.js').ExtractConfig }): Promise<number> {
   trace('run: loading the stages');
   const { runStages } = await import('./lib/runner.js');
   trace('run: stages loaded');
   const progress = makeProgress(process.stderr, quiet);
   if (!quiet) process.stderr.write(`jingwen: ${path.relative(process.cwd(), raw) || '.'} → ${path.relative(process.cwd(), out) || '.'}\n`);
   const t0 = performance.now();
-  const metas = await runStages({ raw, out, root, progress, workers, pool, csvBom });
+  const metas = await runStages({ raw, out, root, progress, workers, pool, csvBom, ...(extract ? { extract } : {}) });
   const exportMeta = metas[metas.length - 1]!;
   if (!exportMeta.cached) {
     // Times vary from run to run: they live apart from stats.json, which is byte-identical across runs.

@@ -20,7 +20,7 @@ import { mulberry32 } from '../lib/random.js';
 function doc(i: number, paragraphs: string[]): Doc {
   return {
     id: 'jw_' + sha256Hex(`bench\0${i}`).slice(0, 20), source_file: `bench/${String(Math.floor(i / 100)).padStart(5, '0')}.txt`,
-    source_member: null, source_sha256: sha256Hex(`bench\0${Math.floor(i / 100)}`), source_encoding: 'utf-8', source_format: 'text',
+    source_member: null, source_row: null, source_url: null, source_sha256: sha256Hex(`bench\0${Math.floor(i / 100)}`), source_encoding: 'utf-8', source_format: 'text',
     segment: (i % 100) + 1, line_start: 1, line_end: paragraphs.length + 1, title: null, subtitle: null, paragraphs,
     para_lines: paragraphs.map((_, k) => k + 2), genre: null, script_original: 'Hans', source_site: null,
     author_affiliation: null, published: null, n_masks: 0, duplicates: 0,

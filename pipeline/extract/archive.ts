@@ -33,6 +33,8 @@ import { errorLine, extractText, sniffFormat, type ExtractConfig, type ExtractRe
 import { extractHtml } from './html.js';
 import { extractDocx } from './docx.js';
 import { extractDoc } from './doc.js';
+import { extractPptx } from './pptx.js';
+import { extractRecords } from './records.js';
 
 export interface ArchiveLimits {
   /** Most members (files) in one raw archive, nested ones included. */
@@ -261,6 +263,25 @@ export function isDocxPackage(zip: JSZip): boolean {
   return zip.file('word/document.xml') !== null && zip.file('[Content_Types].xml') !== null;
 }
 
+/**
+ * Which Office Open XML package an opened zip is (ECMA-376 Part 2: a `[Content_Types].xml` at the root), by its main
+ * part: `word/document.xml`, `ppt/presentation.xml`, `xl/workbook.xml`; `ooxml` for another kind (Visio, a
+ * template without its main part…); null when it is not a package, just an archive.
+ */
+export function ooxmlKind(zip: JSZip): 'docx' | 'pptx' | 'xlsx' | 'ooxml' | null {
+  if (zip.file('[Content_Types].xml') === null) return null;
+  if (zip.file('word/document.xml') !== null) return 'docx';
+  if (zip.file('ppt/presentation.xml') !== null) return 'pptx';
+  if (zip.file('xl/workbook.xml') !== null) return 'xlsx';
+  return 'ooxml';
+}
+
+/** Why an Office package that is not a document is not read (its ledger detail). */
+export const OOXML_REJECTS: Record<string, string> = {
+  xlsx: 'an Excel workbook: spreadsheets are not documents (save a column of texts as CSV to read it as records)',
+  ooxml: 'an Office Open XML package that is neither a Word document nor a PowerPoint deck',
+};
+
 interface Walk {
   units: ExtractRecord[];
   notes: string[];
@@ -293,7 +314,8 @@ async function walk(zip: JSZip, prefix: string, depth: number, input: RawInput, 
         const inner = await openZip(bytes, limits, w.budget, w.names).catch((e: unknown) => {
           throw e instanceof ArchiveLimitError ? new ArchiveLimitError(e.reason, e.detail, 'member') : new ArchiveLimitError('corrupt_member', `cannot read the inner archive: ${errorLine(e)}`, 'member');
         });
-        if (isDocxPackage(inner)) format = 'docx';
+        const kind = ooxmlKind(inner);
+        if (kind) format = kind;
         else {
           if (depth + 1 > limits.maxNesting) throw new ArchiveLimitError('archive_limits', `archive nested deeper than ${limits.maxNesting}`, 'member');
           await walk(inner, member + '!/', depth + 1, input, info, cfg, w);
@@ -320,7 +342,7 @@ async function walk(zip: JSZip, prefix: string, depth: number, input: RawInput, 
       continue;
     }
     for (const u of r.units) {
-      w.units.push({ ...u, unit_id: unitId(input.path, info.sha256, member), source_file: input.path, source_member: member, source_sha256: info.sha256 });
+      w.units.push({ ...u, unit_id: unitId(input.path, info.sha256, member, u.source_row), source_file: input.path, source_member: member, source_sha256: info.sha256 });
     }
   }
 }
@@ -355,21 +377,27 @@ async function extractMember(format: string, m: RawInput, info: RawFileInfo, cfg
   if (format === 'empty') return { info: { ...sub, status: 'rejected', reason: 'empty', detail: 'zero bytes' }, units: [] };
   if (format === 'binary') return { info: { ...sub, status: 'rejected', reason: 'binary', detail: null }, units: [] };
   const byFormat: Record<string, (i: RawInput, f: RawFileInfo, c: Cfg) => ExtractResult | Promise<ExtractResult>> = {
-    text: extractText, html: extractHtml, docx: extractDocx, doc: extractDoc,
+    text: extractText, html: extractHtml, docx: extractDocx, doc: extractDoc, pptx: extractPptx,
+    csv: extractRecords, tsv: extractRecords, jsonl: extractRecords, json: extractRecords,
   };
+  if (OOXML_REJECTS[format]) return { info: { ...sub, status: 'rejected', reason: 'unsupported_format', detail: format }, units: [] };
   const fn = byFormat[format];
   if (!fn) return { info: { ...sub, status: 'rejected', reason: 'unsupported_format', detail: format }, units: [] };
   return fn(m, sub, cfg);
 }
 
-/** The registered extractor for `zip` files. A zip that is really a Word package goes to the docx extractor. */
+/** The registered extractor for `zip` files. A zip that is really an Office package goes to its own extractor or is rejected. */
 export async function extractArchive(input: RawInput, info: RawFileInfo, cfg: Cfg): Promise<ExtractResult> {
   const limits = cfg.archive ?? ARCHIVE_DEFAULTS;
   const base: RawFileInfo = { ...info, format: 'zip', encoding: null, encoding_method: 'container' };
   const w: Walk = { units: [], notes: [], unsafe: 0, numbered: 0, refused: 0, names: {}, budget: { bytes: 0, members: 0, lost: 0 } };
   try {
     const zip = await openZip(input.bytes, limits, w.budget, w.names);
-    if (isDocxPackage(zip)) return extractDocx(input, info, cfg);
+    // An Office file is never unpacked as an archive of XML parts, whatever its name.
+    const kind = ooxmlKind(zip);
+    if (kind === 'docx') return extractDocx(input, info, cfg);
+    if (kind === 'pptx') return extractPptx(input, info, cfg);
+    if (kind) return { info: { ...info, format: kind, status: 'rejected', reason: 'unsupported_format', detail: OOXML_REJECTS[kind]! }, units: [] };
     await walk(zip, '', 0, input, info, cfg, w);
   } catch (err) {
     if (err instanceof ArchiveLimitError) return { info: { ...base, status: 'rejected', reason: err.reason, detail: err.detail }, units: [] };

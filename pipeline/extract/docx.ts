@@ -78,7 +78,7 @@ export async function extractDocx(input: RawInput, info: RawFileInfo, cfg: Cfg):
   return {
     info: base,
     units: [{
-      unit_id: unitId(input.path, info.sha256, null), source_file: input.path, source_member: null, source_sha256: info.sha256,
+      unit_id: unitId(input.path, info.sha256, null), source_file: input.path, source_member: null, source_row: null, source_url: null, source_sha256: info.sha256,
       source_encoding: 'utf-8', source_format: 'docx', text: lines.join('\n'), title, source_site: null, published: null,
     }],
   };

@@ -447,7 +447,7 @@ export function extractHtml(input: RawInput, info: RawFileInfo, cfg: Cfg): Extra
   return {
     info: { ...decoded, detail: notes.length ? notes.join('; ') : null },
     units: [{
-      unit_id: unitId(input.path, info.sha256, null), source_file: input.path, source_member: null, source_sha256: info.sha256,
+      unit_id: unitId(input.path, info.sha256, null), source_file: input.path, source_member: null, source_row: null, source_url: null, source_sha256: info.sha256,
       source_encoding: d.encoding, source_format: 'html', text: r.lines.join('\n'), title: r.meta.title, source_site: r.meta.site,
       published: r.meta.published,
     }],

@@ -40,7 +40,7 @@ import { WRITER_WARMUPS } from './writers.js';
 import { ExportOutput, OUTPUT_FILES, type RemovedSums } from '../stages/export.js';
 import { Tally } from './rows.js';
 import { DUPLICATES_FROM } from './duplicates.js';
-import { EXTRACT_DEFAULTS } from '../stages/extract.js';
+import { EXTRACT_DEFAULTS, streamedFormat, type ExtractConfig } from '../stages/extract.js';
 import { STAGES } from '../stages/index.js';
 
 export { STAGES };
@@ -57,6 +57,8 @@ export interface RunOptions {
   pool?: Piscina;
   /** documents.csv starts with a UTF-8 BOM (`--csv-bom`); part of the export's key. */
   csvBom?: boolean;
+  /** Extraction's configuration (record columns set on the command line); EXTRACT_DEFAULTS when absent. */
+  extract?: ExtractConfig;
 }
 
 /** Per-stage facts kept in `OUT/stages/<name>.meta.json`. */
@@ -312,7 +314,8 @@ export function localInfo(e: RawEntry): RawFileInfo | null {
   if (e.kind === 'symlink') return { ...base, reason: 'symlink', detail: 'symbolic links are not followed' };
   if (e.kind === 'unreadable') return { ...base, reason: 'unreadable', detail: `${e.failed === 'lstat' ? 'cannot stat' : 'cannot list folder'}: ${e.error ?? 'EIO'}` };
   if (e.kind !== 'file') return { ...base, reason: 'not_regular_file', detail: 'not a regular file' };
-  if (e.size > EXTRACT_DEFAULTS.maxFileBytes) return { ...base, reason: 'too_large', detail: `${e.size} bytes > limit ${EXTRACT_DEFAULTS.maxFileBytes}` };
+  // Files read from their path (Parquet, WARC) are streamed, never held whole: no size limit for them.
+  if (e.size > EXTRACT_DEFAULTS.maxFileBytes && !streamedFormat(e.rel)) return { ...base, reason: 'too_large', detail: `${e.size} bytes > limit ${EXTRACT_DEFAULTS.maxFileBytes}` };
   return null;
 }
 
@@ -673,7 +676,7 @@ class Runner {
           this.fileBatches(source.entries),
           async (b): Promise<ChainResult & { local?: RawFileInfo; remote?: RawEntry[] }> => {
             if ('local' in b) return { steps: [], local: b.local };
-            const task: ChainTask = { kind: 'chain', files: b.remote.map((e) => ({ rel: e.rel, abs: new Uint8Array(e.abs), ino: e.ino })), steps: chainSteps(0, 0) };
+            const task: ChainTask = { kind: 'chain', files: b.remote.map((e) => ({ rel: e.rel, abs: new Uint8Array(e.abs), ino: e.ino })), steps: chainSteps(0, 0), ...(opts.extract ? { extract: opts.extract } : {}) };
             const head = this.splitAt(task.steps);
             return { ...(await (head > 0 ? this.runSplit(task, head) : this.run<ChainResult>(task))), remote: b.remote };
           },
@@ -828,7 +831,7 @@ export async function runStages(opts: RunOptions): Promise<StageMeta[]> {
   ]);
   const codeKey = (name: string, defaults: unknown) => sha([name, codeHash(path.join(opts.root, `pipeline/stages/${name}.ts`), opts.root), plumbing, JSON.stringify(defaults ?? null)]);
   const codeKeys = new Map<string, string>([
-    ['extract', codeKey('extract', EXTRACT_DEFAULTS)],
+    ['extract', codeKey('extract', opts.extract ?? EXTRACT_DEFAULTS)],
     ...STAGES.map((s) => [s.name, codeKey(s.name, s.defaults)] as [string, string]),
     // The default configuration keeps the key it always had; `--csv-bom` changes the export's output, so its key.
     ['export', codeKey('export', opts.csvBom ? { csv_bom: true } : null)],

@@ -9,7 +9,7 @@ export interface RawFileInfo {
   path: string;
   bytes: number;
   sha256: string;
-  /** Decided format: `text`, `html`, `docx`, `doc`, `zip`, or null when the file was rejected before that. */
+  /** Decided format: `text`, `html`, `docx`, `doc`, `pptx`, `pdf`, `zip`, `csv`, `tsv`, `jsonl`, `json`, `parquet`, `warc`, or null when the file was rejected before that. */
   format: string | null;
   /** WHATWG encoding label used to decode (`utf-8`, `utf-16le`, `gb18030`, `big5`…), null if not decoded. */
   encoding: string | null;
@@ -30,6 +30,10 @@ export interface ExtractRecord {
   source_file: string;
   /** Member path inside an archive (`.zip`), else null. */
   source_member: string | null;
+  /** 1-based record number in a record file (CSV/TSV/JSONL/JSON array/Parquet: data rows, header not counted), else null. */
+  source_row: number | null;
+  /** The page's address: a WARC record's target URI, or a record file's url column; else null. */
+  source_url: string | null;
   source_sha256: string;
   source_encoding: string;
   source_format: string;
@@ -53,6 +57,8 @@ export interface Doc {
   id: string;
   source_file: string;
   source_member: string | null;
+  source_row: number | null;
+  source_url: string | null;
   source_sha256: string;
   source_encoding: string;
   source_format: string;
@@ -86,6 +92,8 @@ export interface DocumentRow {
   genre: string | null;
   source_file: string;
   source_member: string | null;
+  source_row: number | null;
+  source_url: string | null;
   source_sha256: string;
   source_encoding: string;
   source_format: string;

@@ -4,7 +4,7 @@
  */
 export interface Signature {
   /** What the signature means: a container we extract, or a binary type we reject. */
-  format: 'zip' | 'ole' | 'binary';
+  format: 'zip' | 'ole' | 'parquet' | 'binary';
   name: string;
   bytes: number[];
   offset?: number;
@@ -14,6 +14,7 @@ export const SIGNATURES: Signature[] = [
   { format: 'zip', name: 'zip', bytes: [0x50, 0x4b, 0x03, 0x04] }, // PKZIP local header: .docx, .zip
   { format: 'zip', name: 'zip_empty', bytes: [0x50, 0x4b, 0x05, 0x06] }, // empty archive
   { format: 'ole', name: 'ole2', bytes: [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1] }, // legacy .doc / .xls
+  { format: 'parquet', name: 'parquet', bytes: [0x50, 0x41, 0x52, 0x31] }, // PAR1 (Apache Parquet file format spec)
   { format: 'binary', name: 'png', bytes: [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a] },
   { format: 'binary', name: 'jpeg', bytes: [0xff, 0xd8, 0xff] },
   { format: 'binary', name: 'gif', bytes: [0x47, 0x49, 0x46, 0x38] },
@@ -34,3 +35,14 @@ export const HTML_EXTENSIONS = ['.html', '.htm', '.xhtml', '.shtml', '.mhtml'];
 
 /** Opening of an HTML document (after BOM/whitespace), case-insensitive. */
 export const HTML_START = /^\s*(<!doctype\s+html|<html[\s>]|<head[\s>]|<meta\s|<!--[\s\S]{0,500}?-->\s*<html)/i;
+
+/**
+ * Names of Office Open XML packages (ECMA-376; the extensions Office gives documents, macro-enabled files,
+ * templates and shows), read as their kind instead of as a zip archive. A package under another name is still
+ * recognised by its parts (pipeline/extract/archive.ts `ooxmlKind`).
+ */
+export const OOXML_EXTENSIONS: [RegExp, 'docx' | 'pptx' | 'xlsx'][] = [
+  [/\.(?:docx|docm|dotx|dotm)$/i, 'docx'],
+  [/\.(?:pptx|pptm|ppsx|ppsm|potx|potm)$/i, 'pptx'],
+  [/\.(?:xlsx|xlsm|xltx|xltm)$/i, 'xlsx'],
+];

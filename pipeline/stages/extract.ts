@@ -7,16 +7,28 @@
 import { sha256Hex, unitId } from '../lib/ids.js';
 import type { ExtractRecord, RawFileInfo } from '../lib/types.js';
 import { decodeText, DECODE_DEFAULTS, type DecodeConfig } from '../extract/decode.js';
-import { HTML_EXTENSIONS, HTML_START, SIGNATURES } from '../rules/formats.js';
+import { HTML_EXTENSIONS, HTML_START, OOXML_EXTENSIONS, SIGNATURES } from '../rules/formats.js';
 import { extractHtml } from '../extract/html.js';
 import { extractDocx } from '../extract/docx.js';
-import { extractArchive } from '../extract/archive.js';
+import { extractArchive, OOXML_REJECTS } from '../extract/archive.js';
+import { extractPptx } from '../extract/pptx.js';
 import { extractDoc } from '../extract/doc.js';
+import { extractParquet, extractRecords, recordFormatOf, RECORD_DEFAULTS, type RecordColumns } from '../extract/records.js';
 
 export interface RawInput {
   /** Path relative to the raw folder, `/`-separated. */
   path: string;
   bytes: Uint8Array;
+}
+
+/** A raw file read from its path, never whole in memory (Parquet, WARC): its ledger facts so far and where it is. */
+export interface PathInput {
+  /** Path relative to the raw folder, `/`-separated. */
+  path: string;
+  /** Absolute path on disk (the worker checked it is a regular file, not a link). */
+  abs: string;
+  bytes: number;
+  sha256: string;
 }
 
 export interface ExtractResult {
@@ -28,23 +40,42 @@ export interface ExtractConfig {
   decode: DecodeConfig;
   /** Files larger than this are rejected as `too_large` before decoding (bytes). */
   maxFileBytes: number;
+  /** Record files (CSV, TSV, JSONL, JSON, Parquet): the columns set by name (`--text-column` …); null = found by common names. */
+  records: RecordColumns;
 }
 
-export const EXTRACT_DEFAULTS: ExtractConfig = { decode: DECODE_DEFAULTS, maxFileBytes: 256 * 1024 * 1024 };
+export const EXTRACT_DEFAULTS: ExtractConfig = { decode: DECODE_DEFAULTS, maxFileBytes: 256 * 1024 * 1024, records: RECORD_DEFAULTS };
 
 export const extractStage = {
   name: 'extract',
   describe: 'decodes every raw file (encoding detected, not assumed), rejects binary, empty and undecodable files',
 };
 
+/**
+ * Formats read from the file's path as a stream instead of its bytes in memory (by file name): Parquet (DuckDB
+ * reads it a chunk of rows at a time) and WARC web archives. The raw-file size limit does not apply to them.
+ */
+export function streamedFormat(path: string): string | null {
+  if (/\.parquet$/i.test(path)) return 'parquet';
+  return null;
+}
+
 /** Which way a file is read: by signature first, then extension, then the opening bytes. */
 export function sniffFormat(path: string, bytes: Uint8Array): { format: string; binary?: string } {
+  // Record files by name: gzipped ones (`.jsonl.gz`) by name and the gzip signature together; others by name
+  // unless their bytes carry a container or binary signature (a `.json` that is really a PNG stays binary).
+  const rec = recordFormatOf(path);
+  if (rec && rec.format !== 'parquet') {
+    const gz = bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+    if (rec.gzip ? gz : !SIGNATURES.some((sig) => matches(sig, bytes))) return { format: rec.format };
+  }
   for (const sig of SIGNATURES) {
     const off = sig.offset ?? 0;
     if (bytes.length >= off + sig.bytes.length && sig.bytes.every((b, i) => bytes[off + i] === b)) {
+      if (sig.format === 'parquet') return { format: 'parquet' };
       if (sig.format === 'binary') return { format: 'binary', binary: sig.name };
       if (sig.format === 'ole') return { format: 'doc' };
-      return { format: /\.docx$/i.test(path) ? 'docx' : 'zip' };
+      return { format: OOXML_EXTENSIONS.find(([re]) => re.test(path))?.[1] ?? 'zip' };
     }
   }
   const lower = path.toLowerCase();
@@ -52,6 +83,11 @@ export function sniffFormat(path: string, bytes: Uint8Array): { format: string; 
   const head = new TextDecoder('latin1').decode(bytes.subarray(0, 2048)).replace(/^\ufeff|^\xef\xbb\xbf|^\xff\xfe|^\xfe\xff/, '').replace(/\0/g, '');
   if (HTML_START.test(head)) return { format: 'html' };
   return { format: 'text' };
+}
+
+function matches(sig: (typeof SIGNATURES)[number], bytes: Uint8Array): boolean {
+  const off = sig.offset ?? 0;
+  return bytes.length >= off + sig.bytes.length && sig.bytes.every((b, i) => bytes[off + i] === b);
 }
 
 /** Newlines: CRLF and lone CR become LF. */
@@ -78,7 +114,7 @@ export function extractText(input: RawInput, info: RawFileInfo, cfg: ExtractConf
   return {
     info: out,
     units: [{
-      unit_id: unitId(input.path, info.sha256, null), source_file: input.path, source_member: null, source_sha256: info.sha256,
+      unit_id: unitId(input.path, info.sha256, null), source_file: input.path, source_member: null, source_row: null, source_url: null, source_sha256: info.sha256,
       source_encoding: d.encoding, source_format: 'text', text, title: null, source_site: null, published: null,
     }],
   };
@@ -92,7 +128,31 @@ export const EXTRACTORS: ReadonlyMap<string, Extractor> = new Map<string, Extrac
   ['docx', extractDocx],
   ['zip', extractArchive],
   ['doc', extractDoc],
+  ['pptx', extractPptx],
+  ['xlsx', (input, info) => reject({ ...info, format: 'xlsx' }, 'unsupported_format', OOXML_REJECTS['xlsx']!)],
+  ['csv', extractRecords],
+  ['tsv', extractRecords],
+  ['jsonl', extractRecords],
+  ['json', extractRecords],
 ]);
+
+/** Extractors of the formats read from their path (streamedFormat): Parquet, WARC. */
+export type PathExtractor = (abs: string, info: RawFileInfo, cfg: ExtractConfig) => Promise<ExtractResult>;
+export const PATH_EXTRACTORS: ReadonlyMap<string, PathExtractor> = new Map<string, PathExtractor>([
+  ['parquet', extractParquet],
+]);
+
+/** A file read from its path (streamedFormat): like extractFile, but the extractor streams the file itself. */
+export async function extractPath(input: PathInput, cfg: ExtractConfig = EXTRACT_DEFAULTS): Promise<ExtractResult> {
+  const info: RawFileInfo = { path: input.path, bytes: input.bytes, sha256: input.sha256, format: null, encoding: null, encoding_method: null, status: 'ok', reason: null, detail: null };
+  if (input.bytes === 0) return reject(info, 'empty', 'zero bytes');
+  const format = streamedFormat(input.path)!;
+  try {
+    return await PATH_EXTRACTORS.get(format)!(input.abs, info, cfg);
+  } catch (err) {
+    return reject({ ...info, format }, 'extract_error', errorLine(err));
+  }
+}
 
 /** An exception's first line, for a ledger detail: the message libraries throw, never the file's content. */
 export function errorLine(err: unknown): string {
@@ -111,6 +171,7 @@ export async function extractFile(input: RawInput, cfg: ExtractConfig = EXTRACT_
   if (input.bytes.length > cfg.maxFileBytes) return reject(info, 'too_large', `${input.bytes.length} bytes > limit ${cfg.maxFileBytes}`);
   const sniff = sniffFormat(input.path, input.bytes);
   if (sniff.binary) return reject({ ...info, format: 'binary' }, 'binary', `${sniff.binary} signature`);
+  if (sniff.format === 'parquet') return reject({ ...info, format: 'parquet' }, 'unsupported_format', 'a Parquet file is read only under a .parquet name');
   const fn = registry.get(sniff.format);
   if (!fn) return reject({ ...info, format: sniff.format }, 'unsupported_format', `no extractor for ${sniff.format} files`);
   try {

@@ -140,8 +140,9 @@ export const segment = defineStage<ExtractRecord, Doc, SegmentConfig>({
       metaUsed ||= built.metaUsed;
       const n = out.length + 1;
       out.push({
-        id: docId(rec.source_file, rec.source_sha256, rec.source_member, n),
-        source_file: rec.source_file, source_member: rec.source_member, source_sha256: rec.source_sha256,
+        id: docId(rec.source_file, rec.source_sha256, rec.source_member, n, rec.source_row),
+        source_file: rec.source_file, source_member: rec.source_member, source_row: rec.source_row, source_url: rec.source_url,
+        source_sha256: rec.source_sha256,
         source_encoding: rec.source_encoding, source_format: rec.source_format,
         segment: n, line_start: built.lineStart, line_end: built.lineEnd,
         title: built.title, subtitle: built.subtitle, paragraphs: built.paragraphs, para_lines: built.paraLines,

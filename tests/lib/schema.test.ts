@@ -5,7 +5,7 @@ import { assertValid, check, FORMATS, SCHEMA_DIR } from '../../pipeline/lib/sche
 import { PipelineError } from '../../pipeline/lib/errors.js';
 
 const row = {
-  id: 'jw_0123456789abcdef0123', title: null, subtitle: null, text: '正文。', genre: null, source_file: 'a.txt', source_member: null,
+  id: 'jw_0123456789abcdef0123', title: null, subtitle: null, text: '正文。', genre: null, source_file: 'a.txt', source_member: null, source_row: null, source_url: null,
   source_sha256: 'a'.repeat(64), source_encoding: 'utf-8', source_format: 'text', segment: 1, line_start: 1, line_end: 1,
   script_original: 'Hans', source_site: null, author_affiliation: null, published: null, n_chars: 3, n_paragraphs: 1,
   n_sentences: 1, n_words: 1, n_masks: 0, duplicates: 0,
@@ -37,7 +37,7 @@ describe('schema checks', () => {
 
   it('refines the document shape per stage: normalize output must carry its script', () => {
     const doc = {
-      id: 'jw_0123456789abcdef0123', source_file: 'a.txt', source_member: null, source_sha256: 'a'.repeat(64), source_encoding: 'utf-8',
+      id: 'jw_0123456789abcdef0123', source_file: 'a.txt', source_member: null, source_row: null, source_url: null, source_sha256: 'a'.repeat(64), source_encoding: 'utf-8',
       source_format: 'text', segment: 1, line_start: 1, line_end: 2, title: null, subtitle: null, paragraphs: ['正文。'], para_lines: [1],
       genre: null, script_original: null, source_site: null, author_affiliation: null, published: null, n_masks: 0, duplicates: 0,
     };

@@ -40,7 +40,7 @@ const textArb = fc.oneof(
 
 function unit(text: string): ExtractRecord {
   return {
-    unit_id: 'u_00000000000000000000', source_file: 'x.txt', source_member: null, source_sha256: '0'.repeat(64), source_encoding: 'utf-8',
+    unit_id: 'u_00000000000000000000', source_file: 'x.txt', source_member: null, source_row: null, source_url: null, source_sha256: '0'.repeat(64), source_encoding: 'utf-8',
     source_format: 'text', text, title: null, source_site: null, published: null,
   };
 }

@@ -10,7 +10,7 @@ import type { DocumentRow } from '../../pipeline/lib/types.js';
 
 function row(id: string, file: string, text: string, title: string | null = '标题'): DocumentRow {
   return {
-    id, title, subtitle: null, text, genre: 'speech', source_file: file, source_member: null, source_sha256: 'ab', source_encoding: 'utf-8',
+    id, title, subtitle: null, text, genre: 'speech', source_file: file, source_member: null, source_row: null, source_url: null, source_sha256: 'ab', source_encoding: 'utf-8',
     source_format: 'text', segment: 0, line_start: 1, line_end: 2, script_original: 'Hans', source_site: null, author_affiliation: null,
     published: null, n_chars: [...text].length, n_paragraphs: 1, n_sentences: 1, n_words: 2, n_masks: 0, duplicates: 0,
   };

@@ -42,7 +42,7 @@ describe('extract', () => {
   });
 
   it('rejects files over the size limit before decoding', async () => {
-    const r = await extractFile({ path: 'big.txt', bytes: enc('大'.repeat(100)) }, { decode: { detectorMinConfidence: 0.2, utf8LossyMaxShare: 0.01, binaryControlShare: 0.01 }, maxFileBytes: 10 });
+    const r = await extractFile({ path: 'big.txt', bytes: enc('大'.repeat(100)) }, { decode: { detectorMinConfidence: 0.2, utf8LossyMaxShare: 0.01, binaryControlShare: 0.01 }, maxFileBytes: 10, records: EXTRACT_DEFAULTS.records });
     expect(r.info.reason).toBe('too_large');
   });
 

@@ -18,7 +18,7 @@ const cfg = normalize.defaults;
 
 function makeDoc(paragraphs: string[], extra: Partial<Doc> = {}): Doc {
   return {
-    id: 'jw_0123456789abcdef0123', source_file: 'test.txt', source_member: null, source_sha256: 'a'.repeat(64),
+    id: 'jw_0123456789abcdef0123', source_file: 'test.txt', source_member: null, source_row: null, source_url: null, source_sha256: 'a'.repeat(64),
     source_encoding: 'utf-8', source_format: 'text', segment: 1, line_start: 1, line_end: paragraphs.length + 1,
     title: null, subtitle: null, paragraphs, para_lines: paragraphs.map((_, i) => i + 2), genre: null,
     script_original: null, source_site: null, author_affiliation: null, published: null, n_masks: 0, duplicates: 0,

@@ -13,7 +13,7 @@ const FIXTURES = path.resolve(__dirname, '../fixtures/segment');
 
 function unit(text: string, file = 'test.txt', title: string | null = null): ExtractRecord {
   return {
-    unit_id: 'u_test', source_file: file, source_member: null, source_sha256: sha256Hex(text),
+    unit_id: 'u_test', source_file: file, source_member: null, source_row: null, source_url: null, source_sha256: sha256Hex(text),
     source_encoding: 'utf-8', source_format: 'text', text, title, source_site: null, published: null,
   };
 }

@@ -1,0 +1,82 @@
+/**
+ * A record file gives the documents its records would give as separate files: the 58-row CSV of speeches
+ * (tests/fixtures/records/speeches.csv, `Date,Text`) against the same 58 texts written as .txt files (read out of
+ * the CSV with DuckDB's CSV reader, not ours), through the whole pipeline, dedupe included.
+ */
+import { describe, it, expect } from 'vitest';
+import { copyFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { runCli, tempDir, readLines, ROOT } from '../helpers.js';
+
+const CSV = path.join(ROOT, 'tests/fixtures/records/speeches.csv');
+
+interface Row { id: string; title: string | null; subtitle: string | null; text: string; genre: string | null; source_file: string; source_row: number | null; source_format: string; published: string | null; duplicates: number }
+const body = (d: Row) => JSON.stringify([d.title, d.subtitle, d.genre, d.text, d.duplicates]);
+
+describe('58 speeches as one CSV and as 58 .txt files', () => {
+  it('give the same documents after dedupe, each CSV row with its source_row and date', async () => {
+    const db = await DuckDBInstance.create(':memory:');
+    const con = await db.connect();
+    const rows = (await (await con.run(`SELECT "Date", "Text" FROM read_csv('${CSV}', header = true, all_varchar = true)`)).getRows()) as (string | null)[][];
+    con.closeSync();
+    db.closeSync();
+    expect(rows.length).toBe(58);
+
+    const rawCsv = await tempDir('jw-rec-csv-');
+    const rawTxt = await tempDir('jw-rec-txt-');
+    await copyFile(CSV, path.join(rawCsv, 'speeches.csv'));
+    for (let i = 0; i < rows.length; i++) await writeFile(path.join(rawTxt, `speech_${String(i + 1).padStart(2, '0')}.txt`), rows[i]![1]!);
+    const outCsv = await tempDir('jw-rec-csv-out-');
+    const outTxt = await tempDir('jw-rec-txt-out-');
+    const [a, b] = await Promise.all([runCli(['--raw', rawCsv, '--out', outCsv, '--quiet', '--workers', '2']), runCli(['--raw', rawTxt, '--out', outTxt, '--quiet', '--workers', '2'])]);
+    expect(a.code, a.stderr).toBe(0);
+    expect(b.code, b.stderr).toBe(0);
+
+    const fromCsv = await readLines<Row>(path.join(outCsv, 'documents.jsonl'));
+    const fromTxt = await readLines<Row>(path.join(outTxt, 'documents.jsonl'));
+    // Two of the 58 rows repeat earlier speeches: dedupe drops them from both.
+    expect(fromCsv.length).toBe(56);
+    expect(fromCsv.map(body).sort()).toEqual(fromTxt.map(body).sort());
+    expect(fromCsv.every((d) => d.source_file === 'speeches.csv' && d.source_format === 'csv')).toBe(true);
+    expect(fromTxt.every((d) => d.source_row === null)).toBe(true);
+    // Each document points at its row, and a row's date became its `published`.
+    for (const d of fromCsv) {
+      const [date, text] = rows[d.source_row! - 1]!;
+      expect(text).toContain(d.text.split('\n')[0]!.slice(0, 20));
+      if (date) expect(d.published).toBe(date);
+    }
+    expect(new Set(fromCsv.map((d) => d.id)).size).toBe(56);
+    const ledger = await readLines<{ path: string; format: string; detail: string; units: number }>(path.join(outCsv, 'report/ledger.jsonl'));
+    expect(ledger).toMatchObject([{ path: 'speeches.csv', format: 'csv', units: 58 }]);
+    expect(ledger[0]!.detail).toContain('58 of 58 records used (columns text=Text, date=Date)');
+  }, 240_000);
+});
+
+describe('record files through the CLI', () => {
+  it('Parquet (by path), gzipped JSONL and broken record files: documents with source_row/source_url, rejects with reasons; --text-column', async () => {
+    const raw = await tempDir('jw-rec-raw-');
+    for (const f of ['items.parquet', 'items.jsonl.gz', 'no-text-column.csv', 'truncated.parquet']) await copyFile(path.join(ROOT, 'tests/fixtures/records', f), path.join(raw, f));
+    const out = await tempDir('jw-rec-out-');
+    const r = await runCli(['--raw', raw, '--out', out, '--quiet', '--workers', '1']);
+    expect(r.code, r.stderr).toBe(0);
+    const ledger = await readLines<{ path: string; status: string; reason: string | null }>(path.join(out, 'report/ledger.jsonl'));
+    expect(ledger.map((l) => [l.path, l.status, l.reason])).toEqual([
+      ['items.jsonl.gz', 'ok', null], ['items.parquet', 'ok', null], ['no-text-column.csv', 'rejected', 'no_text_column'], ['truncated.parquet', 'rejected', 'corrupt_records'],
+    ]);
+    // The records are too short to publish (clean drops them as too_short): their units carry the new columns.
+    const units = await readLines<{ source_file: string; source_row: number; source_url: string | null }>(path.join(out, 'stages/extract.jsonl'));
+    expect(units.map((u) => [u.source_file, u.source_row, u.source_url])).toEqual([
+      ['items.jsonl.gz', 1, 'https://example.gov.cn/a1.html'], ['items.jsonl.gz', 4, 'http://example.org/a3'],
+      ['items.parquet', 1, 'https://example.gov.cn/a1.html'], ['items.parquet', 3, 'http://example.org/a3'],
+    ]);
+    const dropped = await readLines<{ source_file: string; reason: string }>(path.join(out, 'report/dropped.jsonl'));
+    expect(dropped.filter((d) => d.source_file === 'items.parquet').map((d) => d.reason)).toEqual(['too_short', 'too_short']);
+    // The column set on the command line: `name` holds the text; the option enters extraction's cache key.
+    const again = await runCli(['--raw', raw, '--out', out, '--quiet', '--workers', '1', '--text-column', 'name']);
+    expect(again.code, again.stderr).toBe(0);
+    const ledger2 = await readLines<{ path: string; status: string; reason: string | null; detail: string }>(path.join(out, 'report/ledger.jsonl'));
+    expect(ledger2.find((l) => l.path === 'no-text-column.csv')).toMatchObject({ status: 'ok', detail: '1 of 1 records used (columns text=name)' });
+    expect(ledger2.find((l) => l.path === 'items.parquet')).toMatchObject({ status: 'rejected', reason: 'no_text_column' });
+  }, 120_000);
+});

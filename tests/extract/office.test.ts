@@ -1,0 +1,99 @@
+/**
+ * Office files made with LibreOffice (tests/fixtures/office/README.md): PowerPoint decks read slide by slide in deck
+ * order, Excel workbooks rejected, never unpacked as zips of XML parts; legacy Word `.doc` (and `.wps` in Word's
+ * binary format) read with word-extractor; broken files of each kind with their reason codes.
+ */
+import { describe, it, expect } from 'vitest';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import JSZip from 'jszip';
+import { extractFile } from '../../pipeline/stages/extract.js';
+import { slideLines, slideOrder } from '../../pipeline/extract/pptx.js';
+import { docBodyText, oleKind } from '../../pipeline/extract/doc.js';
+import { check } from '../../pipeline/lib/schema.js';
+import { ROOT } from '../helpers.js';
+
+const DIR = path.join(ROOT, 'tests/fixtures/office');
+const bytes = (name: string) => new Uint8Array(readFileSync(path.join(DIR, name)));
+const file = (name: string, as = name) => extractFile({ path: as, bytes: bytes(name) });
+
+const DECK = [
+  '以担当作为诠释忠诚干净', '——专题党课讲稿',
+  '一、深刻认识担当作为的重大意义', '担当作为是共产党人的鲜明品格。', '新时代新征程，更需要广大党员干部挺身而出、主动作为。',
+  '二、准确把握担当作为的实践要求', '要在攻坚克难中勇于担当，在急难险重任务面前冲得上去。', '要在服务群众中善于作为，把群众的急难愁盼放在心上。',
+  '三、营造担当作为的良好环境', '建立健全容错纠错机制，为担当者担当、为干事者撑腰。',
+];
+
+describe('PowerPoint and Excel packages', () => {
+  it('a .pptx: every slide\'s text paragraphs, in deck order', async () => {
+    const r = await file('deck.pptx');
+    expect(r.info).toMatchObject({ status: 'ok', format: 'pptx', detail: '4 slides' });
+    expect(r.units).toHaveLength(1);
+    expect(r.units[0]!.text.split('\n')).toEqual(DECK);
+    expect(r.units[0]!.source_format).toBe('pptx');
+    expect(check('extract', r.units[0]!)).toBeNull();
+  });
+
+  it('slide order is the deck\'s slide list, not the part names', () => {
+    const pres = '<p:presentation xmlns:p="p" xmlns:r="r"><p:sldIdLst><p:sldId id="257" r:id="rId9"/><p:sldId id="256" r:id="rId2"/></p:sldIdLst></p:presentation>';
+    const rels = '<Relationships><Relationship Id="rId2" Target="slides/slide1.xml"/><Relationship Id="rId9" Target="slides/slide2.xml"/></Relationships>';
+    expect(slideOrder(pres, rels)).toEqual(['ppt/slides/slide2.xml', 'ppt/slides/slide1.xml']);
+    const slide = '<p:sld xmlns:a="a" xmlns:p="p"><a:p><a:r><a:t>一、</a:t></a:r><a:r><a:t>总体要求</a:t></a:r></a:p><a:p><a:r><a:t>第一行</a:t></a:r><a:br/><a:r><a:t>第二行 &amp; 其他</a:t></a:r></a:p><a:p/></p:sld>';
+    expect(slideLines(slide)).toEqual(['一、总体要求', '第一行', '第二行 & 其他']);
+  });
+
+  it('a deck inside a zip is read as a deck (one unit), not as its XML parts', async () => {
+    const zip = new JSZip();
+    zip.file('课件/党课.pptx', bytes('deck.pptx'));
+    zip.file('课件/表.xlsx', bytes('sheet.xlsx'));
+    const r = await extractFile({ path: 'course.zip', bytes: await zip.generateAsync({ type: 'uint8array' }) });
+    expect(r.units.map((u) => [u.source_member, u.source_format])).toEqual([['课件/党课.pptx', 'pptx']]);
+    expect(r.units[0]!.text.split('\n')).toEqual(DECK);
+    expect(r.info.detail).toContain('课件/表.xlsx: unsupported_format');
+  });
+
+  it.each([
+    ['sheet.xlsx', 'sheet.xlsx', 'unsupported_format', 'xlsx'],
+    ['sheet.xlsx', 'renamed.zip', 'unsupported_format', 'xlsx'],
+    ['deck.pptx', 'renamed.zip', null, 'pptx'],
+    ['blank.pptx', 'blank.pptx', 'empty', 'pptx'],
+    ['truncated.pptx', 'truncated.pptx', 'corrupt_pptx', 'pptx'],
+  ])('%s as %s → %s', async (name, as, reason, format) => {
+    const r = await file(name, as);
+    expect([r.info.reason, r.info.format]).toEqual([reason, format]);
+    if (reason) expect(r.units).toEqual([]);
+  });
+});
+
+describe('legacy Word', () => {
+  it('a .doc saved by LibreOffice: the body, paragraphs as lines, the page header and footer left out', async () => {
+    const r = await file('speech.doc');
+    expect(r.info).toMatchObject({ status: 'ok', format: 'doc' });
+    const lines = r.units[0]!.text.split('\n');
+    expect(lines[0]).toBe('在全市重点工作推进会上的讲话');
+    expect(lines[1]).toBe('一、坚持以人民为中心的发展思想');
+    expect(lines).toHaveLength(31);
+    expect(r.units[0]!.text).not.toContain('某某市人民政府办公室文件');
+    expect(r.units[0]!.text).not.toMatch(/第 \d 页/);
+    expect(check('extract', r.units[0]!)).toBeNull();
+  });
+
+  it('the same Word binary under a .wps name (as WPS Office saves it) is read as wps', async () => {
+    const r = await file('speech.doc', '讲话.wps');
+    expect([r.info.status, r.info.format, r.units[0]!.source_format]).toEqual(['ok', 'wps', 'wps']);
+  });
+
+  it.each([
+    ['sheet.xls', 'unsupported_doc', 'an OLE2 file without a Word document (an Excel workbook): not read'],
+    ['zeroed.doc', 'corrupt_doc', 'cannot read the Word file: Invalid Short Sector Allocation Table'],
+  ])('%s → %s', async (name, reason, detail) => {
+    const r = await file(name);
+    expect(r.info).toMatchObject({ status: 'rejected', reason, detail });
+  });
+
+  it('what an OLE2 file holds, and Word\'s control marks', () => {
+    expect(oleKind(bytes('speech.doc'))).toBe('Word');
+    expect(oleKind(bytes('sheet.xls'))).toBe('an Excel workbook');
+    expect(docBodyText('标题\r\n正文\u0007单元格\u0007\u000c下一页\u0013 PAGE \u0014一\u0015\n\n\n\n末')).toBe('标题\n正文\n单元格\n\n下一页 PAGE 一\n\n末');
+  });
+});

@@ -1,0 +1,96 @@
+/**
+ * Record files (pipeline/extract/records.ts) on files made by real tools (tests/fixtures/records/README.md): a GBK
+ * CSV as Excel writes it, a TSV, a gzipped JSONL with a cut line, a JSON object holding its records, a Parquet file
+ * written by DuckDB; and broken ones, each with its reason code.
+ */
+import { describe, it, expect } from 'vitest';
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { extractFile, extractPath, sniffFormat, streamedFormat, EXTRACT_DEFAULTS } from '../../pipeline/stages/extract.js';
+import { dateOf, resolveColumns, RECORD_DEFAULTS } from '../../pipeline/extract/records.js';
+import { check } from '../../pipeline/lib/schema.js';
+import { sha256Hex } from '../../pipeline/lib/ids.js';
+import { ROOT } from '../helpers.js';
+
+const DIR = path.join(ROOT, 'tests/fixtures/records');
+const file = (name: string) => extractFile({ path: name, bytes: readFileSync(path.join(DIR, name)) });
+const byPath = (name: string, cfg = EXTRACT_DEFAULTS) => {
+  const abs = path.join(DIR, name);
+  return extractPath({ path: name, abs, bytes: statSync(abs).size, sha256: sha256Hex(readFileSync(abs)) }, cfg);
+};
+const brief = (u: { source_row: number | null; title: string | null; published: string | null; source_url: string | null; text: string }) => [u.source_row, u.title, u.published, u.source_url, u.text.split('\n')[0]];
+
+const SPEECH = [1, '在全市安全生产工作会议上的讲话', '2024-03-05', 'https://example.gov.cn/a1.html', '同志们：'];
+const LECTURE = [3, '专题党课讲稿', '2024-03-07', 'http://example.org/a3', '一、提高政治站位'];
+
+describe('record files', () => {
+  it('a GBK CSV with Chinese headers: one unit per record, columns by their common names, the empty record counted', async () => {
+    const r = await file('gbk-excel.csv');
+    expect(r.info).toMatchObject({ status: 'ok', format: 'csv', encoding: 'gb18030' });
+    expect(r.info.detail).toBe('2 of 3 records used (columns text=正文, title=标题, date=日期, url=链接); empty_record: 1 (row 2)');
+    expect(r.units.map(brief)).toEqual([SPEECH, LECTURE]);
+    expect(r.units[0]!.text).toBe('同志们：\n今天召开全市安全生产工作会议，主要任务是总结去年工作，部署今年任务。');
+    for (const u of r.units) expect(check('extract', u)).toBeNull();
+    expect(new Set(r.units.map((u) => u.unit_id)).size).toBe(2);
+  });
+
+  it('a TSV, a gzipped JSONL with a cut line (bad_record) and a JSON object holding an array', async () => {
+    const tsv = await file('items.tsv');
+    expect(tsv.units.map((u) => [u.source_row, u.title, u.source_format])).toEqual([[1, SPEECH[1], 'tsv'], [3, LECTURE[1], 'tsv']]);
+    const jl = await file('items.jsonl.gz');
+    expect(jl.info).toMatchObject({ status: 'ok', format: 'jsonl' });
+    expect(jl.info.detail).toBe('2 of 4 records used (columns text=content, title=title, date=date, url=url); empty_record: 1 (row 2); bad_record: 1 (row 3)');
+    // JSONL rows are line numbers: the cut line 3 pushed the lecture to line 4.
+    expect(jl.units.map(brief)).toEqual([SPEECH, [4, ...LECTURE.slice(1)]]);
+    const js = await file('items.json');
+    expect(js.info.detail).toBe('2 of 3 records used (columns text=内容, title=标题, date=发布时间); empty_record: 1 (row 2)');
+    expect(js.units.map((u) => [u.source_row, u.published, u.source_format])).toEqual([[1, '2024-03-05', 'json'], [3, '2024-03-07', 'json']]);
+  });
+
+  it('a Parquet file written by DuckDB, read by path (streamed), DATE and NULL cells included', async () => {
+    expect(streamedFormat('a/items.parquet')).toBe('parquet');
+    const r = await byPath('items.parquet');
+    expect(r.info).toMatchObject({ status: 'ok', format: 'parquet', detail: '2 of 3 records used (columns text=text, title=title, date=date, url=url); empty_record: 1 (row 2)' });
+    expect(r.units.map(brief)).toEqual([SPEECH, [3, LECTURE[1], null, LECTURE[3], LECTURE[4]]]);
+    for (const u of r.units) expect(check('extract', u)).toBeNull();
+  });
+
+  it('columns set by name win over the common names; a set column that is absent is named', async () => {
+    const cfg = { ...EXTRACT_DEFAULTS, records: { ...RECORD_DEFAULTS, text: '标题', title: '链接' } };
+    const r = await extractFile({ path: 'x.csv', bytes: readFileSync(path.join(DIR, 'gbk-excel.csv')) }, cfg);
+    expect(r.units.map((u) => [u.text, u.title])).toEqual([[SPEECH[1], SPEECH[3]], ['学习心得体会', 'javascript:void(0)'], [LECTURE[1], LECTURE[3]]]);
+    const p = await byPath('items.parquet', { ...EXTRACT_DEFAULTS, records: { ...RECORD_DEFAULTS, text: 'body' } });
+    expect(p.info).toMatchObject({ status: 'rejected', reason: 'no_text_column', detail: 'no text column "body"; columns found: "id", "title", "date", "url", "text"' });
+    expect(resolveColumns(['Text', 'Date'], RECORD_DEFAULTS)).toEqual({ ok: true, cols: { text: 'Text', title: null, date: 'Date', url: null } });
+  });
+
+  it.each([
+    ['no-text-column.csv', 'no_text_column', 'no text column (text, content, 正文, 内容 … or --text-column); columns found: "name", "score"'],
+    ['unclosed-quote.csv', 'corrupt_records', 'cannot parse the CSV: Quote Not Closed: the parsing is finished with an opening quote at line 2'],
+    ['not-records.json', 'no_records', 'a JSON file that is not an array of records (nor an object holding one)'],
+    ['truncated.jsonl.gz', 'corrupt_records', 'cannot gunzip: unexpected end of file'],
+  ])('broken: %s → %s', async (name, reason, detail) => {
+    const r = await file(name);
+    expect(r.info).toMatchObject({ status: 'rejected', reason, detail });
+    expect(r.units).toEqual([]);
+  });
+
+  it('broken: a truncated Parquet file → corrupt_records', async () => {
+    const r = await byPath('truncated.parquet');
+    expect(r.info).toMatchObject({ status: 'rejected', reason: 'corrupt_records', format: 'parquet' });
+  });
+
+  it('record names decide only when the bytes agree: a gzip named .csv or a PNG named .json are not records', () => {
+    expect(sniffFormat('a.csv', new Uint8Array([0x1f, 0x8b, 8, 0]))).toEqual({ format: 'binary', binary: 'gzip' });
+    expect(sniffFormat('a.json', new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))).toEqual({ format: 'binary', binary: 'png' });
+    expect(sniffFormat('a.jsonl.gz', new Uint8Array([0x1f, 0x8b, 8, 0]))).toEqual({ format: 'jsonl' });
+    expect(sniffFormat('a.ndjson', new TextEncoder().encode('{}'))).toEqual({ format: 'jsonl' });
+  });
+
+  it.each([
+    ['2024年3月5日', '2024-03-05'], ['2024-03-05T10:00:00Z', '2024-03-05'], ['2024/3/5 10:00', '2024-03-05'], ['2024.03.05', '2024-03-05'],
+    ['2024年3月', '2024-03'], ['2024-13-01', null], ['三月五日', null], ['20240305', null],
+  ])('date %s → %s', (v, want) => {
+    expect(dateOf(v)).toBe(want);
+  });
+});
