@@ -73,6 +73,8 @@ SEED ?= 1
 WORKERS ?= 1,2
 REPEAT ?= 3
 DEDUPE_DOCS ?= 100000
+## The WARC row: generated web archives of these sizes streamed through the WARC extractor (out/bench/warc.md).
+WARC_SIZES ?= 200MB,400MB
 
 ## Benchmark: generate a corpus of SIZE (cached per SIZE+SEED) in out/bench/corpus/, run the pipeline on it with
 ## WORKERS workers and the baselines (decoding, native OpenCC), write out/bench/report.{md,json}.
@@ -84,6 +86,7 @@ bench: build
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y opencc >/dev/null || echo "bench: apt-get install opencc failed: the native OpenCC row will be skipped"; \
 	else echo "bench: the opencc CLI is missing and this is not root: the native OpenCC row will be skipped (apt-get install opencc)"; fi; }
 	npx tsx pipeline/bench/run.ts --size "$(SIZE)" --seed "$(SEED)" --workers "$(WORKERS)" --repeat "$(REPEAT)" --dedupe-docs "$(DEDUPE_DOCS)" --out out/bench $(BENCH_ARGS)
+	npx tsx pipeline/bench/warc.ts --sizes "$(WARC_SIZES)" --seed "$(SEED)" --out out/bench
 
 .PHONY: eval
 

@@ -34,6 +34,7 @@ import { extractHtml } from './html.js';
 import { extractDocx } from './docx.js';
 import { extractDoc } from './doc.js';
 import { extractPptx } from './pptx.js';
+import { extractPdf } from './pdf.js';
 import { extractRecords } from './records.js';
 
 export interface ArchiveLimits {
@@ -377,7 +378,7 @@ async function extractMember(format: string, m: RawInput, info: RawFileInfo, cfg
   if (format === 'empty') return { info: { ...sub, status: 'rejected', reason: 'empty', detail: 'zero bytes' }, units: [] };
   if (format === 'binary') return { info: { ...sub, status: 'rejected', reason: 'binary', detail: null }, units: [] };
   const byFormat: Record<string, (i: RawInput, f: RawFileInfo, c: Cfg) => ExtractResult | Promise<ExtractResult>> = {
-    text: extractText, html: extractHtml, docx: extractDocx, doc: extractDoc, pptx: extractPptx,
+    text: extractText, html: extractHtml, docx: extractDocx, doc: extractDoc, pptx: extractPptx, pdf: extractPdf,
     csv: extractRecords, tsv: extractRecords, jsonl: extractRecords, json: extractRecords,
   };
   if (OOXML_REJECTS[format]) return { info: { ...sub, status: 'rejected', reason: 'unsupported_format', detail: format }, units: [] };

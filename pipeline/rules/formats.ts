@@ -4,7 +4,7 @@
  */
 export interface Signature {
   /** What the signature means: a container we extract, or a binary type we reject. */
-  format: 'zip' | 'ole' | 'parquet' | 'binary';
+  format: 'zip' | 'ole' | 'parquet' | 'pdf' | 'binary';
   name: string;
   bytes: number[];
   offset?: number;
@@ -18,7 +18,7 @@ export const SIGNATURES: Signature[] = [
   { format: 'binary', name: 'png', bytes: [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a] },
   { format: 'binary', name: 'jpeg', bytes: [0xff, 0xd8, 0xff] },
   { format: 'binary', name: 'gif', bytes: [0x47, 0x49, 0x46, 0x38] },
-  { format: 'binary', name: 'pdf', bytes: [0x25, 0x50, 0x44, 0x46, 0x2d] }, // %PDF-
+  { format: 'pdf', name: 'pdf', bytes: [0x25, 0x50, 0x44, 0x46, 0x2d] }, // %PDF- (read for its text layer)
   { format: 'binary', name: 'gzip', bytes: [0x1f, 0x8b] },
   { format: 'binary', name: 'bzip2', bytes: [0x42, 0x5a, 0x68] },
   { format: 'binary', name: 'xz', bytes: [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00] },

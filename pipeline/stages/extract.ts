@@ -12,6 +12,8 @@ import { extractHtml } from '../extract/html.js';
 import { extractDocx } from '../extract/docx.js';
 import { extractArchive, OOXML_REJECTS } from '../extract/archive.js';
 import { extractPptx } from '../extract/pptx.js';
+import { extractPdf } from '../extract/pdf.js';
+import { extractWarc } from '../extract/warc.js';
 import { extractDoc } from '../extract/doc.js';
 import { extractParquet, extractRecords, recordFormatOf, RECORD_DEFAULTS, type RecordColumns } from '../extract/records.js';
 
@@ -57,6 +59,7 @@ export const extractStage = {
  */
 export function streamedFormat(path: string): string | null {
   if (/\.parquet$/i.test(path)) return 'parquet';
+  if (/\.warc(?:\.gz)?$/i.test(path)) return 'warc';
   return null;
 }
 
@@ -72,7 +75,7 @@ export function sniffFormat(path: string, bytes: Uint8Array): { format: string; 
   for (const sig of SIGNATURES) {
     const off = sig.offset ?? 0;
     if (bytes.length >= off + sig.bytes.length && sig.bytes.every((b, i) => bytes[off + i] === b)) {
-      if (sig.format === 'parquet') return { format: 'parquet' };
+      if (sig.format === 'parquet' || sig.format === 'pdf') return { format: sig.format };
       if (sig.format === 'binary') return { format: 'binary', binary: sig.name };
       if (sig.format === 'ole') return { format: 'doc' };
       return { format: OOXML_EXTENSIONS.find(([re]) => re.test(path))?.[1] ?? 'zip' };
@@ -129,6 +132,7 @@ export const EXTRACTORS: ReadonlyMap<string, Extractor> = new Map<string, Extrac
   ['zip', extractArchive],
   ['doc', extractDoc],
   ['pptx', extractPptx],
+  ['pdf', extractPdf],
   ['xlsx', (input, info) => reject({ ...info, format: 'xlsx' }, 'unsupported_format', OOXML_REJECTS['xlsx']!)],
   ['csv', extractRecords],
   ['tsv', extractRecords],
@@ -140,6 +144,7 @@ export const EXTRACTORS: ReadonlyMap<string, Extractor> = new Map<string, Extrac
 export type PathExtractor = (abs: string, info: RawFileInfo, cfg: ExtractConfig) => Promise<ExtractResult>;
 export const PATH_EXTRACTORS: ReadonlyMap<string, PathExtractor> = new Map<string, PathExtractor>([
   ['parquet', extractParquet],
+  ['warc', extractWarc],
 ]);
 
 /** A file read from its path (streamedFormat): like extractFile, but the extractor streams the file itself. */

@@ -80,3 +80,33 @@ describe('record files through the CLI', () => {
     expect(ledger2.find((l) => l.path === 'items.parquet')).toMatchObject({ status: 'rejected', reason: 'no_text_column' });
   }, 120_000);
 });
+
+describe('a WARC through the CLI', () => {
+  it('its pages are published with source_url in all four formats; the ledger counts the other records', async () => {
+    const raw = await tempDir('jw-warc-raw-');
+    await copyFile(path.join(ROOT, 'tests/fixtures/warc/site.warc.gz'), path.join(raw, 'crawl.warc.gz'));
+    const out = await tempDir('jw-warc-out-');
+    const r = await runCli(['--raw', raw, '--out', out, '--quiet', '--workers', '1']);
+    expect(r.code, r.stderr).toBe(0);
+    const docs = await readLines<Row & { source_url: string | null; source_member: string | null }>(path.join(out, 'documents.jsonl'));
+    const urls = docs.map((d) => d.source_url).sort();
+    expect(urls).toEqual(['http://127.0.0.1:8765/a0.html', 'http://127.0.0.1:8765/a1.html', 'http://127.0.0.1:8765/a2.html', 'http://127.0.0.1:8765/a3.html']);
+    expect(docs.every((d) => d.source_file === 'crawl.warc.gz' && d.source_format === 'html' && d.source_row === null)).toBe(true);
+    const db = await DuckDBInstance.create(':memory:');
+    const con = await db.connect();
+    for (const f of ['documents.parquet', 'documents.csv']) {
+      const rows = (await (await con.run(`SELECT source_url, source_row FROM '${path.join(out, f)}' ORDER BY source_url`)).getRows()) as unknown[][];
+      expect(rows.map((x) => x[0]), f).toEqual(urls);
+      expect(rows.every((x) => x[1] === null), f).toBe(true);
+    }
+    con.closeSync();
+    db.closeSync();
+    const arrow = await import('apache-arrow');
+    const { readFile } = await import('node:fs/promises');
+    const table = arrow.tableFromIPC(await readFile(path.join(out, 'documents.arrow')));
+    expect([...table.getChild('source_url')!].map(String).sort()).toEqual(urls);
+    const ledger = await readLines<{ path: string; format: string; detail: string }>(path.join(out, 'report/ledger.jsonl'));
+    expect(ledger[0]).toMatchObject({ path: 'crawl.warc.gz', format: 'warc' });
+    expect(ledger[0]!.detail).toContain('5 HTML pages from 18 records; not used: 7 request');
+  }, 120_000);
+});

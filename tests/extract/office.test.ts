@@ -97,3 +97,44 @@ describe('legacy Word', () => {
     expect(docBodyText('标题\r\n正文\u0007单元格\u0007\u000c下一页\u0013 PAGE \u0014一\u0015\n\n\n\n末')).toBe('标题\n正文\n单元格\n\n下一页 PAGE 一\n\n末');
   });
 });
+
+describe('PDF', () => {
+  it('a 3-page PDF from LibreOffice: the text layer in page order, the page header and page-number footer removed and counted', async () => {
+    const r = await file('speech.pdf');
+    expect(r.info).toMatchObject({ status: 'ok', format: 'pdf', detail: '3 pages; page header/footer removed: 1 top and 1 bottom lines repeated on every page (6 lines, 45 characters)' });
+    const text = r.units[0]!.text;
+    expect(text.split('\n')[0]).toBe('在全市重点工作推进会上的讲话');
+    expect(text).not.toContain('某某市人民政府办公室文件');
+    expect(text).not.toMatch(/第 \d 页/);
+    // Page order: the six sections in the order written.
+    const at = ['一、', '二、', '三、', '四、', '五、', '六、'].map((h) => text.indexOf(`\n${h}`));
+    expect(at.every((x, i) => x > 0 && (i === 0 || x > at[i - 1]!))).toBe(true);
+    expect(check('extract', r.units[0]!)).toBeNull();
+  });
+
+  it('the same speech through segment: lines broken by the page width are rejoined into its 30 paragraphs', async () => {
+    const { segment } = await import('../../pipeline/stages/segment.js');
+    const r = await file('speech.pdf');
+    const docs = segment.process(r.units[0]!, segment.defaults).out;
+    expect(docs).toHaveLength(1);
+    expect(docs[0]!.title).toBe('在全市重点工作推进会上的讲话');
+    expect(docs[0]!.paragraphs).toHaveLength(30);
+  });
+
+  it.each([
+    ['scan.pdf', 'no_text_layer', '1 page without a text layer (a scan? no OCR is done)'],
+    ['truncated.pdf', 'corrupt_pdf', 'cannot read the PDF: InvalidPDFException: Invalid PDF structure.'],
+  ])('%s → %s', async (name, reason, detail) => {
+    const r = await file(name);
+    expect(r.info).toMatchObject({ status: 'rejected', reason, detail });
+  });
+
+  it('headers and footers: only lines on every page, equal once digits are set aside', async () => {
+    const { repeatedEdges, pageLines } = await import('../../pipeline/extract/pdf.js');
+    expect(repeatedEdges([['某市文件', '正文一', '- 1 -'], ['某市文件', '正文二', '- 2 -']])).toEqual({ top: 1, bottom: 1 });
+    expect(repeatedEdges([['某市文件', '正文一', '- 1 -'], ['另一标题', '正文二', '- 2 -']])).toEqual({ top: 0, bottom: 1 });
+    expect(repeatedEdges([['某市文件', '正文一']])).toEqual({ top: 0, bottom: 0 });
+    const item = (str: string, y: number, hasEOL = false) => ({ str, hasEOL, transform: [1, 0, 0, 1, 0, y] });
+    expect(pageLines([item('第一行', 700), item('接着', 700, true), item('第二行', 680), item('第三行', 660)])).toEqual(['第一行接着', '第二行', '第三行']);
+  });
+});

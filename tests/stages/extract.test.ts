@@ -33,7 +33,7 @@ describe('extract', () => {
     ['empty', new Uint8Array(0), 'empty'],
     ['whitespace only', enc(' \n\t\n'), 'empty'],
     ['png', new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]), 'binary'],
-    ['pdf', enc('%PDF-1.4 ...'), 'binary'],
+    ['a PDF that is only its signature', enc('%PDF-1.4 ...'), 'corrupt_pdf'],
   ])('rejects %s with reason %s and goes on', async (_n, bytes, reason) => {
     const r = await extractFile({ path: 'x', bytes });
     expect(r.info.status).toBe('rejected');
