@@ -63,7 +63,7 @@ describe('no regular expression over unbounded text', () => {
 
   it('checks a 12 M-character paragraph without overflowing, and still refuses an empty or two-line one', () => {
     const doc = {
-      id: 'jw_0123456789abcdef0123', source_file: 'a.txt', source_member: null, source_sha256: 'a'.repeat(64), source_encoding: 'utf-8',
+      id: 'jw_0123456789abcdef0123', source_file: 'a.txt', source_member: null, source_row: null, source_url: null, source_sha256: 'a'.repeat(64), source_encoding: 'utf-8',
       source_format: 'text', segment: 1, line_start: 1, line_end: 1, title: null, subtitle: null, paragraphs: ['中'.repeat(12e6)], para_lines: [1],
       genre: null, script_original: null, source_site: null, author_affiliation: null, published: null, n_masks: 0, duplicates: 0,
     };
