@@ -287,8 +287,10 @@ async function rawTree(raw: string): Promise<{ entries: RawEntry[]; fingerprint:
   const worker = async () => {
     for (let k = next++; k < entries.length; k = next++) {
       const e = entries[k]!;
-      if (e.kind !== 'file' || e.size > EXTRACT_DEFAULTS.maxFileBytes) content[k] = `size:${e.size}`;
-      else content[k] = await contentHash(e.abs, EXTRACT_DEFAULTS.maxFileBytes);
+      // Files read from their path (Parquet, WARC) have no size limit: hashed whole, in 1 MiB reads.
+      const max = streamedFormat(e.rel) ? Number.POSITIVE_INFINITY : EXTRACT_DEFAULTS.maxFileBytes;
+      if (e.kind !== 'file' || e.size > max) content[k] = `size:${e.size}`;
+      else content[k] = await contentHash(e.abs, max);
     }
   };
   await Promise.all(Array.from({ length: HASH_CONCURRENCY }, worker));
