@@ -38,7 +38,7 @@ export const LINE_RULES: LineRule[] = [
   // "本文仅代表作者个人观点，不代表本站立场": the same disclaimer without its label.
   { rule: 'boilerplate_banner', maxChars: 100, re: new RegExp(String.raw`${LEAD}(?:本文|文章|以上|该文)[^。！？]{0,12}代表[^。！？]{0,12}(?:观点|立场|看法)`) },
   // "转载请注明出处", "未经许可不得转载", "谢绝转载": reprint notices, anywhere in a short line.
-  { rule: 'boilerplate_banner', maxChars: 60, re: /(?:转载|转发|引用)请(?:务必)?(?:注明|保留|标明|联系)|未经[^。！？]{0,8}(?:许可|授权|同意)[^。！？]{0,10}(?:转载|复制|使用|摘编)|(?:禁止|严禁|谢绝|请勿)[^。！？]{0,4}转载|请勿(?:照搬|抄袭|商用)/ },
+  { rule: 'boilerplate_banner', maxChars: 60, re: /(?:转载|转发|引用)[^。！？，]{0,3}(?:请|须)(?:务必)?(?:注明|保留|标明|联系)|未经[^。！？]{0,8}(?:许可|授权|同意)[^。！？]{0,10}(?:转载|复制|使用|摘编)|(?:禁止|严禁|谢绝|请勿)[^。！？]{0,4}转载|请勿(?:照搬|抄袭|商用)/ },
   // "版权所有 © 2020 XX网", "Copyright © …", "All Rights Reserved": copyright lines (page footers of
   // portals and Word templates).
   { rule: 'boilerplate_banner', maxChars: 80, re: /版权所有|版权归[^。！？]{1,20}所有|著作权归|[Cc]opyright|©|\([Cc]\)\s*(?:19|20)\d\d|All Rights Reserved/i },
@@ -106,6 +106,23 @@ export const LINE_RULES: LineRule[] = [
   // A photo caption on a line of its own: "图为山西品牌丝路行（南美站）启动仪式。（刘通摄）", "上图：…（新华社记者李贺摄）".
   { rule: 'photo_caption', maxChars: 100, re: /^(?:图为|图：|图片：|上图|下图|左图|右图|组图)[^。！？]{0,80}[。]?\s*[（(][^（）()]{0,20}摄(?:影)?[）)]$|^[（(]?\s*(?:图片|图)(?:来源|来自|[:：])[^。！？]{0,20}[）)]?$/u },
 
+  // Kept edge lines of the hand-labelled real pages (tests/fixtures/eval-real/labels.json), as general forms:
+  // "原标题：…", "（原题为《…》）", "本文原标题：《…》": the headline the item had elsewhere.
+  { rule: 'boilerplate_footer', maxChars: 80, re: /^[（(]?\s*(?:本文)?原(?:标)?题(?:为)?\s*[：:《]/u },
+  // Forum and Q&A page counters and buttons: "查看: 3481|回复: 3", "回复", "展开全部", "4个回答", "首赞", "订阅",
+  // "播报文章", "Play Video", "阅读剩余全文（）", "昨天", "8 小时前".
+  { rule: 'boilerplate_footer', maxChars: 40, re: /^(?:查看|浏览|阅读|回复|点击|评论)\s*[:：]\s*\d+(?:\s*[|｜]\s*(?:查看|浏览|阅读|回复|点击|评论)\s*[:：]\s*\d+)+$|^(?:回复|展开全部|收起全部|订阅|首赞|播报文章|Play Video|阅读剩余全文.{0,4}|查看全文|昨天|今天|刚刚|\d+\s*个回答|\d+\s*条回答)$|^[^。！？]{0,12}[·・]?\s*\d+\s*(?:分钟|小时|天)前$/iu },
+  // "调查问题加载中，请稍候。": a widget still loading.
+  { rule: 'boilerplate_footer', maxChars: 20, re: /^[^。！？]{0,8}加载(?:中|失败)[^！？]{0,10}$/u },
+  // "图片均来自网络", "部分图片来源于网络": image credits of the whole page.
+  { rule: 'boilerplate_footer', maxChars: 30, re: /^(?:文中|部分|本文)?(?:图片|图文|配图)(?:均|皆)?(?:来自|来源于|源自|取自)(?:网络|互联网)/u },
+  // "推荐阅读：绥德交警：8月1日起…", "往期推荐：…": a recommended article under its label (longer than the bare header).
+  { rule: 'boilerplate_footer', maxChars: 80, re: /^(?:推荐阅读|相关阅读|延伸阅读|往期推荐|往期回顾|热文推荐)\s*[：:]/u },
+  // "更多“…”的相关经验资讯请关注<URL>": a pointer to the site with a long topic inside.
+  { rule: 'boilerplate_footer', maxChars: 80, re: /^更多[^。！？]{0,40}请关注/u },
+  // "20190926|国贸|增长率|全球经济": a tag line, three or more short keywords between bars.
+  { rule: 'boilerplate_footer', maxChars: 60, re: /^[^|｜。，！？\s]{1,12}(?:\s*[|｜]\s*[^|｜。，！？\s]{1,12}){2,}$/u },
+
   // "联系我们 | 关于我们 | 网站地图": site navigation bars.
   { rule: 'boilerplate_footer', maxChars: 60, re: /^(?:首页|联系我们|关于我们|网站地图|友情链接|网站声明|隐私政策|帮助中心|意见反馈)(?:\s*[|｜丨/·]\s*\S{2,8}){1,}\s*$/ },
 ];
@@ -132,6 +149,8 @@ export const INLINE_RULES: InlineRule[] = [
   { rule: 'boilerplate_footer', re: /[（(]\s*(?:责编|责任编辑|编辑|校对|审核|审校|终审|初审|复审|监制|值班编辑|实习编辑|网络编辑|编审)[：:][^（）()\n]{0,40}[）)]/g },
   // Issue 21: a link out of the article glued to its last sentence: "…整顿仍将持续。返回腾讯网首页>>" (腾讯 news pages).
   { rule: 'boilerplate_footer', re: /(?<=[。！？”」）)])\s*返回[^。！？\s]{0,12}首页\s*(?:>>|》》|»)\s*$/g },
+  // "…）返回搜狐，查看更多" (搜狐 article pages).
+  { rule: 'boilerplate_footer', re: /(?<=[。！？”」）)])\s*返回[^。！？\s，,]{1,10}[，,]\s*查看更多\s*$/g },
   // A photo credit inside a paragraph: "（新华社记者李贺摄）", "新华社记者 王鹏/摄", "（刘通 摄）", "（摄影：张三）"
   // (xinhuanet, people.cn, provincial portals). Only the credit goes; the caption sentence it follows stays.
   { rule: 'photo_caption', re: /[（(]\s*(?:(?:新华社|中新社|人民网|本报|本网|央视)?(?:记者|通讯员|特约摄影|摄影记者)\s*)?[\p{Script=Han}·]{2,8}(?:\s*[、和]\s*[\p{Script=Han}·]{2,4})*\s*\/?\s*摄(?:影)?\s*[）)]|[（(]\s*摄影\s*[：:]\s*[\p{Script=Han}·]{2,8}\s*[）)]|(?:新华社|中新社|本报)?记者\s*[\p{Script=Han}·]{2,4}\s*\/\s*摄/gu },

@@ -19,7 +19,7 @@ export const PERSON_KEYS: readonly (readonly [string, boolean])[] = [
   ['责任编辑', true], ['值班编辑', true], ['实习编辑', true], ['网络编辑', true], ['作者', true], ['撰稿', true],
   ['撰文', true], ['记者', true], ['通讯员', true], ['责编', true], ['编辑', true], ['校对', true], ['审核', true],
   ['审校', true], ['终审', true], ['初审', true], ['复审', true], ['监制', true], ['编审', true], ['摄影', true],
-  ['供稿', true], ['主持人', false], ['联系人', false],
+  ['供稿', true], ['审读', true], ['排版', true], ['执笔', true], ['主持人', false], ['联系人', false],
 ];
 
 /**
@@ -91,7 +91,7 @@ const AR_DATE = '(?<y>(?:19|20)\\d{2})\\s*(?:年\\s*(?<m>\\d{1,2})\\s*月\\s*(?<
  * takes it as `published` (when nothing gave a date before) and removes it (rule `date_line`) when it is among the
  * first or last DATE_LINE_EDGE paragraphs.
  */
-export const DATE_ONLY_LINE = new RegExp(`^[（(]?\\s*(?:${CN_DATE}|${AR_DATE})\\s*[）)]?$`, 'u');
+export const DATE_ONLY_LINE = new RegExp(`^[（(]?\\s*(?:${CN_DATE}|${AR_DATE}(?:\\s+\\d{1,2}[:：]\\d{2}(?:[:：]\\d{2})?)?)\\s*[）)]?$`, 'u');
 /** How many paragraphs at each end of a document a date line may sit in to be removed as one. */
 export const DATE_LINE_EDGE = 3;
 

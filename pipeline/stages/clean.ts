@@ -229,7 +229,7 @@ export function parseMetaLine(line: string): [string, string][] | null {
 }
 
 /** A date and time opening a byline line (`2019年9月26日 15:10 `, `2024-05-10 08:30:12 `). Group 1: the date. */
-const LEADING_DATE = /^((?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?)\s*(?:\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?\s+/u;
+const LEADING_DATE = /^((?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?)\s*(?:\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?(?:\s+|(?=[（(【]))/u;
 
 function harvestMeta(pairs: [string, string][], ctx: Ctx): void {
   for (const [k, v] of pairs) {
@@ -536,6 +536,15 @@ export const clean = defineStage<Doc, Doc, CleanConfig>({
       paras = cleanHeader(paras, title, ctx);
     }
 
+    // The site's name alone on the first or last line (`新浪财经` over a 新浪 article): a banner.
+    const site = ctx.fields.source_site?.replace(/\s+/gu, '');
+    if (site) {
+      paras = paras.filter((p, k) => {
+        if (paras.length <= 1 || (k !== 0 && k !== paras.length - 1) || p.text.replace(/\s+/gu, '') !== site) return true;
+        ctx.removed.push({ rule: 'boilerplate_banner', chars: countChars(p.text), line: p.line, paragraph: p.index, text: excerpt(p.text) });
+        return false;
+      });
+    }
     // A date alone on a line near either end (a signature date, a dateline): `published`, and the line goes.
     paras = paras.filter((p, k) => {
       if (paras.length <= 1 || (k >= DATE_LINE_EDGE && k < paras.length - DATE_LINE_EDGE)) return true;

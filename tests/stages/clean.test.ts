@@ -517,3 +517,23 @@ describe('boilerplate left in real pages (issue 21)', () => {
     expect(res.removed.map((r) => r.rule)).toEqual(['photo_caption']);
   });
 });
+
+describe('kept edge lines of the labelled real pages (issue 21)', () => {
+  it.each([
+    ['the site name alone on the first line (新浪财经)', ['新浪财经', BODY1, BODY2], 'boilerplate_banner'],
+    ['a date and time alone at the end (sohu)', [BODY1, BODY2, '2024-05-20 06:48'], 'date_line'],
+    ['a forum counter (tiancity)', ['查看: 3481|回复: 3', BODY1, BODY2], 'boilerplate_footer'],
+    ['the original headline (中国青年网)', ['原标题:以战时内阁审查重启停火谈判提案', BODY1, BODY2], 'boilerplate_footer'],
+    ['a page-wide image credit (环球网)', [BODY1, BODY2, '图片均来自网络'], 'boilerplate_footer'],
+    ['a tag line (明日大盘)', [BODY1, BODY2, '20190926|国贸|增长率|全球经济'], 'boilerplate_footer'],
+    ['a reprint notice with 时务请 (科普中国)', [BODY1, BODY2, '本作品为“科普中国-科学原理一点通”原创，转载时务请注明出处。'], 'boilerplate_banner'],
+  ])('%s goes', (_name, paras, rule) => {
+    const res = run(makeDoc(paras, { source_site: '新浪财经' }));
+    expect(res.out[0]!.paragraphs).toEqual([BODY1, BODY2]);
+    expect(res.removed.map((r) => r.rule)).toEqual([rule]);
+  });
+  it('the site name inside the body stays', () => {
+    const res = run(makeDoc([BODY1, '新浪财经', BODY2], { source_site: '新浪财经' }));
+    expect(res.out[0]!.paragraphs).toEqual([BODY1, '新浪财经', BODY2]);
+  });
+});
