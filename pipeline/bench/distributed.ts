@@ -20,7 +20,8 @@ import path from 'node:path';
 export interface DistributedRow {
   workers: number; shards: number; wall_s: number; speedup_vs_w1: number | null; of_ceiling: number | null;
   phases: Record<string, { seconds: number; jobs: number }>;
-  job_overhead_s: number | null; queue_gap_s: number | null; jobs: number; job_compute_s: number;
+  job_overhead_s: number | null; job_overhead_parts: { progress_update: number; thread_handoff: number; bullmq: number } | null;
+  queue_gap_s: number | null; jobs: number; job_compute_s: number;
   store_bytes: number; store_bytes_per_document: number | null; documents: number | null;
   identical: boolean | null; differing: string[]; error?: string;
 }
@@ -52,7 +53,7 @@ export async function distributedRow(o: { root: string; corpus: string; out: str
   child.stderr.on('data', (d) => { stderr += d; });
   const [code] = (await once(child, 'exit')) as [number | null];
   const wall = (performance.now() - t0) / 1000;
-  const empty: DistributedRow = { workers: o.workers, shards: 0, wall_s: wall, speedup_vs_w1: null, of_ceiling: null, phases: {}, job_overhead_s: null, queue_gap_s: null, jobs: 0, job_compute_s: 0, store_bytes: 0, store_bytes_per_document: null, documents: null, identical: null, differing: [] };
+  const empty: DistributedRow = { workers: o.workers, shards: 0, wall_s: wall, speedup_vs_w1: null, of_ceiling: null, phases: {}, job_overhead_s: null, job_overhead_parts: null, queue_gap_s: null, jobs: 0, job_compute_s: 0, store_bytes: 0, store_bytes_per_document: null, documents: null, identical: null, differing: [] };
   if (code !== 0) return { ...empty, error: `exit ${code}: ${stderr.trim().split('\n').slice(-3).join(' | ')}` };
   const t = JSON.parse(readFileSync(path.join(runOut, 'report/timings.json'), 'utf8')).distributed as Record<string, unknown>;
   const stats = JSON.parse(readFileSync(path.join(runOut, 'report/stats.json'), 'utf8')) as { documents: number; stages: Record<string, { in: number }> };
@@ -68,6 +69,7 @@ export async function distributedRow(o: { root: string; corpus: string; out: str
     of_ceiling: speedup !== null && o.ceiling ? Number((speedup / o.ceiling).toFixed(3)) : null,
     phases: t['phases'] as DistributedRow['phases'],
     job_overhead_s: t['job_overhead_seconds'] as number | null,
+    job_overhead_parts: (t['job_overhead_parts'] as DistributedRow['job_overhead_parts']) ?? null,
     queue_gap_s: t['queue_gap_seconds'] as number | null,
     jobs: jobs.length,
     job_compute_s: Number((jobs.reduce((s, j) => s + (j.ms ?? 0), 0) / 1000).toFixed(3)),
@@ -88,8 +90,14 @@ export function distributedMd(r: DistributedRow, inputBytes: number, ceiling: nu
     (ceiling ? `, **${r.of_ceiling !== null ? (100 * r.of_ceiling).toFixed(0) : '–'}% of the parallel ceiling** (${ceiling.toFixed(2)}×)` : '') + '. ' +
     `Published files ${r.identical ? '**byte-identical** to the single-machine run' : `**differ**: ${r.differing.join(', ')}`}.`, '');
   L.push('| phase | wall s | jobs |', '|---|---:|---:|', ...Object.entries(r.phases).map(([k, v]) => `| ${k} | ${v.seconds.toFixed(2)} | ${v.jobs || '–'} |`), '');
-  L.push(`Per-job overhead: ${r.job_overhead_s !== null ? (1000 * r.job_overhead_s).toFixed(0) : '–'} ms on the worker beyond the job's computation (mean of ${r.jobs} jobs; ` +
-    `the first job of each worker thread also loads the stages), ${r.queue_gap_s !== null ? (1000 * r.queue_gap_s).toFixed(0) : '–'} ms between a worker's jobs while jobs were queued; ` +
+  const parts = r.job_overhead_parts;
+  L.push((parts
+    ? `**Per-job overhead: ${(1000 * (parts.progress_update + parts.thread_handoff + parts.bullmq)).toFixed(0)} ms** on the worker beyond the job's computation, each worker's first job aside ` +
+      `(${(1000 * parts.progress_update).toFixed(0)} ms saying which worker holds it, ${(1000 * parts.thread_handoff).toFixed(0)} ms handing it to the worker's thread and back, ` +
+      `${(1000 * parts.bullmq).toFixed(0)} ms BullMQ's fetch and acknowledgement); ${r.job_overhead_s !== null ? (1000 * r.job_overhead_s).toFixed(0) : '–'} ms over all ${r.jobs} jobs, ` +
+      `the first job of each worker also waiting for its thread to load the stages; `
+    : `Per-job overhead: ${r.job_overhead_s !== null ? (1000 * r.job_overhead_s).toFixed(0) : '–'} ms on the worker beyond the job's computation (mean of ${r.jobs} jobs); `) +
+    `${r.queue_gap_s !== null ? (1000 * r.queue_gap_s).toFixed(0) : '–'} ms between a worker's jobs while jobs were queued; ` +
     `jobs computed ${r.job_compute_s.toFixed(2)} s in all. Shared store: ${(r.store_bytes / MB).toFixed(1)} MB, ` +
     `${r.store_bytes_per_document ?? '–'} bytes per document (${(r.store_bytes / inputBytes).toFixed(2)}× the raw bytes), each read once more by the next phase.`, '');
   return L;

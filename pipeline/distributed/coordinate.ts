@@ -65,6 +65,9 @@ export interface JobFact {
   id: string; phase: string; worker: string | null; started: number | null; finished: number | null; ms: number | null;
   /** Times a worker started it, and times it was found stalled (its worker gone) and put back in the queue. */
   attempts: number; stalled: number;
+  /** Milliseconds the worker spent saying it holds the job (a Redis round trip) and handing it to its thread and
+   *  back, computation included (the rest of finished − started is BullMQ's own bookkeeping). */
+  progress_ms: number | null; thread_ms: number | null;
 }
 
 export interface CoordinateResult {
@@ -75,6 +78,9 @@ export interface CoordinateResult {
     workers: string[]; retried: number; requeued_after_redis_loss: number;
     /** Per job: mean seconds between its start and end on the worker that completed it, less its computation. */
     job_overhead_seconds: number | null;
+    /** The overhead's parts, per job but each worker's first (means, seconds): the progress update, the hand-off to
+     *  the worker's thread and back (its time less the computation), and BullMQ's own bookkeeping (the rest). */
+    job_overhead_parts: { progress_update: number; thread_handoff: number; bullmq: number } | null;
     /** Per job: mean seconds a worker waited between finishing one job and starting its next, while jobs were queued. */
     queue_gap_seconds: number | null;
     jobs: JobFact[];
@@ -211,10 +217,10 @@ export async function coordinate(o: CoordinateOptions): Promise<CoordinateResult
     for (const id of [...children, parentId]) {
       const j = await bounded(queue.getJob(id), CALL_MS).catch(() => undefined);
       if (!j) continue;
-      const rv = j.returnvalue as { ms?: number; worker?: string } | null;
+      const rv = j.returnvalue as { ms?: number; worker?: string; progress_ms?: number; thread_ms?: number } | null;
       if (rv?.worker) workers.add(rv.worker);
       if (j.attemptsStarted > 1 || j.stalledCounter > 0) retried.add(id);
-      facts.push({ id, phase: name, worker: rv?.worker ?? j.processedBy ?? null, started: j.processedOn ?? null, finished: j.finishedOn ?? null, ms: rv?.ms ?? null, attempts: j.attemptsStarted, stalled: j.stalledCounter });
+      facts.push({ id, phase: name, worker: rv?.worker ?? j.processedBy ?? null, started: j.processedOn ?? null, finished: j.finishedOn ?? null, ms: rv?.ms ?? null, attempts: j.attemptsStarted, stalled: j.stalledCounter, progress_ms: rv?.progress_ms ?? null, thread_ms: rv?.thread_ms ?? null });
     }
     phases[name] = { seconds: Math.round(performance.now() - p0) / 1000, jobs: outputs.length };
     log(`  ${name.padEnd(6)} ${outputs.length}/${outputs.length} done in ${phases[name]!.seconds.toFixed(1)} s`);
@@ -261,7 +267,20 @@ export async function coordinate(o: CoordinateOptions): Promise<CoordinateResult
   log(`  assemble done in ${phases['assemble'].seconds.toFixed(1)} s after the last job (the shards' part took ${firstSeconds.toFixed(1)} s beside the apply jobs)`);
 
   const done = facts.filter((f) => f.started !== null && f.finished !== null && f.ms !== null);
+  const mean = (xs: number[]) => Math.round((xs.reduce((a, b) => a + b, 0) / xs.length) * 10) / 1e4;
   const overhead = done.length ? done.reduce((s, f) => s + (f.finished! - f.started! - f.ms!), 0) / done.length / 1000 : null;
+  // Each worker's first job is left out of the parts: it also pays the thread's first compilation of the stages.
+  const firsts = new Set<JobFact>();
+  for (const w of new Set(done.map((f) => f.worker))) {
+    const mine = done.filter((f) => f.worker === w).sort((x, y) => x.started! - y.started!);
+    if (mine[0]) firsts.add(mine[0]);
+  }
+  const parted = done.filter((f) => f.progress_ms !== null && f.thread_ms !== null && !firsts.has(f));
+  const parts = parted.length ? {
+    progress_update: mean(parted.map((f) => f.progress_ms!)),
+    thread_handoff: mean(parted.map((f) => f.thread_ms! - f.ms!)),
+    bullmq: mean(parted.map((f) => f.finished! - f.started! - f.progress_ms! - f.thread_ms!)),
+  } : null;
   const gaps: number[] = [];
   const byWorker = new Map<string, JobFact[]>();
   for (const f of done) if (f.worker) (byWorker.get(f.worker) ?? byWorker.set(f.worker, []).get(f.worker)!).push(f);
@@ -275,6 +294,7 @@ export async function coordinate(o: CoordinateOptions): Promise<CoordinateResult
       shards: shards.length, files: entries.length, input_bytes: inputBytes, wall_seconds: Math.round(performance.now() - t0) / 1000, phases,
       workers: [...workers].sort(), retried: retried.size, requeued_after_redis_loss: requeued,
       job_overhead_seconds: overhead === null ? null : Math.round(overhead * 1e4) / 1e4,
+      job_overhead_parts: parts,
       queue_gap_seconds: gaps.length ? Math.round(gaps.reduce((a, b) => a + b, 0) / gaps.length) / 1000 : null,
       jobs: facts,
     },

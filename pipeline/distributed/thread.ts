@@ -8,9 +8,12 @@ import { Store } from './store.js';
 import { PipelineError } from '../lib/errors.js';
 
 export interface ThreadTask { job: Job; store: string; raw?: string }
+/** Sent once when the worker starts: the thread loads this module (and every stage) before the first job comes. */
+export interface WarmTask { warm: true }
 export type ThreadResult = { ok: true; value: unknown; ms: number } | { ok: false; code: string; message: string };
 
-export default async function task(t: ThreadTask): Promise<ThreadResult> {
+export default async function task(t: ThreadTask | WarmTask): Promise<ThreadResult> {
+  if ('warm' in t) return { ok: true, value: null, ms: 0 };
   const t0 = performance.now();
   try {
     const value = await runJob(t.job, new Store(t.store), t.raw);

@@ -19,7 +19,7 @@ import { hostname } from 'node:os';
 import { Worker, UnrecoverableError, type Job as BullJob } from 'bullmq';
 import { Piscina } from 'piscina';
 import { PipelineError } from '../lib/errors.js';
-import type { ThreadResult, ThreadTask } from './thread.js';
+import type { ThreadResult, ThreadTask, WarmTask } from './thread.js';
 import type { Job } from './jobs.js';
 
 export const USAGE = `usage: node dist/distributed/work.js --redis URL [--queue NAME] [--concurrency N] [--store DIR] [--raw DIR] [--lock-ms MS] [--name NAME]
@@ -48,13 +48,18 @@ export function startWorker(o: WorkerOptions): { worker: Worker; stop: () => Pro
     maxThreads: o.concurrency,
     idleTimeout: 60_000,
   });
+  // Each thread loads the stages now, while the worker connects, not in its first job's time.
+  for (let k = 0; k < o.concurrency; k++) pool.run({ warm: true } satisfies WarmTask).catch(() => undefined);
   const worker = new Worker<QueuedJob>(
     o.queue,
     async (job: BullJob<QueuedJob>) => {
+      const t0 = performance.now();
       await job.updateProgress({ worker: o.name, started: Date.now() });
+      const t1 = performance.now();
       const task: ThreadTask = { job: job.data.job, store: o.store ?? job.data.store, ...(o.raw ? { raw: o.raw } : {}) };
       const r = (await pool.run(task)) as ThreadResult;
-      if (r.ok) return { value: r.value, ms: r.ms, worker: o.name };
+      // The parts of the job's time on this worker (coordinate.ts sums them into the per-job overhead).
+      if (r.ok) return { value: r.value, ms: r.ms, worker: o.name, progress_ms: t1 - t0, thread_ms: performance.now() - t1 };
       const msg = `${r.code}: ${r.message}`;
       if (FATAL.has(r.code)) throw new UnrecoverableError(msg);
       throw new Error(msg);

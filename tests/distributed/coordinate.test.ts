@@ -58,29 +58,34 @@ describe.skipIf(!HAVE)('a distributed build on BullMQ and Redis', () => {
     await redis?.stop();
   });
 
-  it('3 workers over 9 shards, one SIGKILLed mid-job: the single-machine bytes; bad files are ledger rows', async () => {
+  it('3 workers over 9 shards, one SIGKILLed mid-job: its job is taken over, the single-machine bytes; bad files are ledger rows', async () => {
     const watch = new Queue(queue, { connection: { url: redis.url } });
     let killed: string | null = null;
+    let victim = '';
     // Kill the first worker seen holding a shard job, while it holds it.
     const spy = setInterval(() => {
       void watch.getActive().then((jobs) => {
         if (killed) return;
-        const j = jobs.find((x) => x.name === 'shard' && (x.progress as { worker?: string })?.worker === 'w2');
-        if (j && !killed) { killed = j.id!; workers.get('w2')!.kill('SIGKILL'); }
+        const j = jobs.find((x) => x.name === 'shard' && (x.progress as { worker?: string })?.worker);
+        if (j && !killed) {
+          killed = j.id!;
+          victim = (j.progress as { worker: string }).worker;
+          workers.get(victim)!.kill('SIGKILL');
+        }
       }, () => undefined);
     }, 20);
     try {
       const out = await tempDir('jw-dist-out-');
       const r = await coordinate({ raw, out, redis: redis.url, queue, shards: 9 });
-      expect(killed, 'w2 was killed while it held a shard job').not.toBeNull();
+      expect(killed, 'a worker was killed while it held a shard job').not.toBeNull();
       expect(r.facts.shards).toBe(9);
       expect(await differing(single, out)).toEqual([]);
       // The killed worker's job was taken over: started more than once, completed by another worker.
       const fact = r.facts.jobs.find((f) => f.id === killed)!;
       expect(fact.stalled, JSON.stringify(fact)).toBeGreaterThanOrEqual(1);
-      expect(fact.worker).toMatch(/^w[13]$/);
+      expect(fact.worker).toMatch(/^w[123]$/);
+      expect(fact.worker).not.toBe(victim);
       expect(r.facts.retried).toBeGreaterThanOrEqual(1);
-      expect(r.facts.workers).toEqual(expect.arrayContaining(['w1', 'w3']));
       const ledger = await readLines<{ path: string; status: string; reason: string | null }>(path.join(out, 'report/ledger.jsonl'));
       expect(ledger.find((x) => x.path === 'bad/broken.docx')).toMatchObject({ status: 'rejected', reason: 'corrupt_docx' });
       expect(ledger.find((x) => x.path === 'bad/empty.txt')).toMatchObject({ status: 'rejected', reason: 'empty' });
