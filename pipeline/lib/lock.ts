@@ -61,6 +61,18 @@ export async function sweepTemps(out: string): Promise<string[]> {
   return gone;
 }
 
+/**
+ * The environment variable through which a process holding OUT's lock lends it to a child it runs on the same OUT
+ * (`make release` runs the pipeline while it holds the lock, so no other run can write OUT between the pipeline and
+ * the release's reading of it): its value is the lock file's content.
+ */
+export const LENT_LOCK = 'JINGWEN_OUT_LOCK';
+
+/** The content of OUT's lock while this process holds it: what to put in LENT_LOCK for a child. */
+export async function lockToken(out: string): Promise<string> {
+  return readFile(path.join(out, '.lock'), 'utf8');
+}
+
 export async function acquireLock(out: string): Promise<() => Promise<void>> {
   try {
     await mkdir(out, { recursive: true });
@@ -68,6 +80,14 @@ export async function acquireLock(out: string): Promise<() => Promise<void>> {
     throw new PipelineError('config', `cannot create the output folder ${out}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
   const file = path.join(out, '.lock');
+  // A lock lent by the process that runs this one (LENT_LOCK): held already, by a live holder (through tsx, that
+  // process is a grandparent, so only the content and liveness are checked); the lender releases it, not this one.
+  const lent = process.env[LENT_LOCK];
+  if (lent) {
+    const content = await readFile(file, 'utf8').catch(() => null);
+    const holder = content === lent ? parse(content) : null;
+    if (holder && holder.pid !== process.pid && alive(holder)) return async () => undefined;
+  }
   const me = `${process.pid} ${startTime(process.pid) ?? ''}`.trim() + '\n';
   const tmp = path.join(out, `.lock.${process.pid}.tmp`);
   try {

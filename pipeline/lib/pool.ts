@@ -1,6 +1,6 @@
 /**
- * The worker pool (piscina) of a run with N workers: N − 1 threads running pipeline/lib/worker.ts; the main
- * thread is the N-th (see Runner.run in runner.ts).
+ * The worker pool (piscina) of a run with N workers: N threads running pipeline/lib/worker.ts, each with its heap
+ * capped by the per-file budget (budget.ts); the main thread orders, hashes and writes (see Runner.run in runner.ts).
  *
  * Its own module, with no stage imports, so that pipeline/run.ts can start the pool before it loads the stages:
  * each thread then loads its modules (about a second of CPU: linkedom, mammoth, opencc-js, jschardet, pinyin-pro) while
@@ -8,16 +8,18 @@
  * thread loads for nothing: about a second of CPU on the other core, no wall time.)
  */
 import { Piscina } from 'piscina';
+import { BUDGET_DEFAULTS, type FileBudget } from './budget.js';
 
-export function startPool(threads: number): Piscina {
+export function startPool(threads: number, budget: FileBudget = BUDGET_DEFAULTS): Piscina {
   return new Piscina({
     // The worker module beside this one: worker.ts under tsx (tests), worker.js in the compiled dist/ (make dataset).
     filename: new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url).href,
     minThreads: threads,
     maxThreads: threads,
-    // Two tasks in each worker's port: piscina hands a worker its next task from the main thread's event loop,
-    // which is busy while the main thread computes a batch itself; with one task at a time the worker waited.
-    concurrentTasksPerWorker: 2,
+    // One task at a time: a thread killed for a file over its budget (budget.ts) must take no other batch with it,
+    // and a file's time must be its own. (Two per thread helped while the main thread also computed batches.)
+    concurrentTasksPerWorker: 1,
+    resourceLimits: { maxOldGenerationSizeMb: budget.heapMb },
     idleTimeout: 60_000,
   });
 }

@@ -36,6 +36,8 @@ import { PipelineError } from './errors.js';
 import type { Progress } from './progress.js';
 import type { RawFileInfo } from './types.js';
 import type { ChainResult, ChainStep, ChainTask, DuplicatesTask, GatherResult, GatherTask, StepResult, TaskError, WarmTask } from './worker.js';
+import { mergeChains } from './merge.js';
+import { BUDGET_DEFAULTS, overBudget, watch, type FileBudget } from './budget.js';
 import { WRITER_WARMUPS } from './writers.js';
 import { ExportOutput, OUTPUT_FILES, type RemovedSums } from '../stages/export.js';
 import { Tally } from './rows.js';
@@ -53,12 +55,14 @@ export interface RunOptions {
   progress: Progress;
   /** Worker threads for per-record stages (≥ 1). */
   workers: number;
-  /** A pool of `workers − 1` threads already started (pipeline/lib/pool.ts); else the runner starts one. */
+  /** A pool of `workers` threads already started (pipeline/lib/pool.ts); else the runner starts one. */
   pool?: Piscina;
   /** documents.csv starts with a UTF-8 BOM (`--csv-bom`); part of the export's key. */
   csvBom?: boolean;
   /** Extraction's configuration (record columns set on the command line); EXTRACT_DEFAULTS when absent. */
   extract?: ExtractConfig;
+  /** Each raw file's time and heap budget (pipeline/lib/budget.ts); default BUDGET_DEFAULTS. */
+  budget?: FileBudget;
 }
 
 /** Per-stage facts kept in `OUT/stages/<name>.meta.json`. */
@@ -121,20 +125,6 @@ export interface FileRow extends RawFileInfo {
   chars_in: number;
 }
 
-/**
- * With 2 workers, a chain that starts with extraction runs as a two-thread pipeline: the main thread extracts each
- * batch and runs it through the steps up to and including this stage; the pool thread takes its output records
- * through the rest. Each thread then compiles only the code of its half: V8 compiles per thread, and warming up a
- * whole chain costs a thread ~2 s of CPU on the 50 MB benchmark (`make bench BENCH_ARGS=--warmup`), which two
- * copies of the chain paid twice. Measured there against whole chains on both threads, alternating: faster in every
- * round, 11% less CPU, a lower peak RSS (#9). The records go structured-cloned, with their character counts: as the
- * JSONL bytes segment writes anyway, the pool thread spent 0.3 s decoding UTF-8 and 0.1 s recounting, and that lost
- * 4 of 5 alternating rounds. Extraction and segment on the main thread, which also orders and writes, balanced best
- * of the cuts tried: one stage later, the main thread was the bottleneck. With more threads the main thread's half
- * would be the bottleneck, so chains stay whole there.
- */
-export const SPLIT_AFTER = 'segment';
-
 /** Bytes of input JSONL per worker batch (big documents go alone). */
 const BATCH_BYTES = 1 << 20;
 /** Tasks the pool must have in hand for this thread to load ahead while it waits (Runner.idle). */
@@ -144,9 +134,8 @@ const TAIL_MIN_BYTES = 64 << 10;
 export const EXTRACT_BATCH_FILES = 16;
 const EXTRACT_BATCH_BYTES = 4 << 20;
 /**
- * The first batches of raw files are smaller (1, 2, 4… files, up to EXTRACT_BATCH_FILES), so that the pool thread of
- * a split chain (SPLIT_AFTER) starts as soon as the main thread has extracted one file instead of sixteen, while
- * both threads are still cold: on the 50 MB benchmark it waited ~0.5 s for its first batch.
+ * The first batches of raw files are smaller (1, 2, 4… files, up to EXTRACT_BATCH_FILES), so that every pool thread
+ * has a batch at once while all are still cold, instead of the first one taking sixteen files.
  */
 function extractBatchFiles(batch: number): number {
   return Math.min(EXTRACT_BATCH_FILES, 2 ** batch);
@@ -483,31 +472,26 @@ interface PassResult {
 
 class Runner {
   private pool: Piscina | null = null;
-  private inline: ((t: ChainTask | GatherTask | DuplicatesTask | WarmTask) => Promise<ChainResult | GatherResult | Uint8Array | null | TaskError>) | null = null;
   passes = 0;
-  constructor(private readonly opts: RunOptions, private readonly dir: string) {}
+  private readonly budget: FileBudget;
+  constructor(private readonly opts: RunOptions, private readonly dir: string) {
+    this.budget = opts.budget ?? BUDGET_DEFAULTS;
+  }
 
   /**
-   * Runs a task. `workers` counts the threads that do the work, this one included: a pool of `workers − 1`
-   * threads, and this thread takes a batch itself whenever the pool already has two per thread (one running, one
-   * queued), so no pool thread waits for work while this one computes. Measured on the 50 MB bench corpus with 2
-   * workers against a pool of 2 threads beside an idle main thread: 26 against 30 s of CPU, 0.8 against 0.9 GB
-   * peak RSS, a little less wall time. With one worker everything runs here.
+   * Runs a task in the pool. `workers` counts the threads that do the work: a pool of `workers` threads, each with
+   * its heap capped by the per-file budget (budget.ts); this thread only orders, hashes and writes the results (and
+   * plans whole-corpus stages). It runs no batch itself, whatever the number of workers: a raw file's work must
+   * run where a budget can stop it, and a thread cannot stop itself (with `--workers 1` one pool thread works while
+   * this one writes). Until #23 this thread took batches too (a pool of N − 1), and with 2 workers split pass 1 with
+   * the pool thread (extraction and segment here: 11% less CPU on the 50 MB benchmark, #9); both are given up for
+   * the budget.
    */
-  private async run<R>(t: ChainTask | GatherTask | DuplicatesTask, transfer: ArrayBuffer[] = []): Promise<R> {
-    const threads = this.opts.workers - 1;
-    if (threads <= 0 || this.poolPending >= threads * 2) return this.runHere<R>(t);
-    return this.runInPool<R>(t, transfer);
-  }
-  private async runHere<R>(t: ChainTask | GatherTask | DuplicatesTask): Promise<R> {
-    this.inline ??= (await import('./worker.js')).default;
-    return unwrap((await this.inline(t)) as R | TaskError);
-  }
-  private async runInPool<R>(t: ChainTask | GatherTask | DuplicatesTask | WarmTask, transfer: ArrayBuffer[]): Promise<R> {
-    this.pool ??= (!this.poolStopped && this.opts.pool) || startPool(this.opts.workers - 1);
+  private async run<R>(t: ChainTask | GatherTask | DuplicatesTask | WarmTask, transfer: ArrayBuffer[] = [], signal?: AbortSignal): Promise<R> {
+    this.pool ??= (!this.poolStopped && this.opts.pool) || startPool(this.opts.workers, this.budget);
     this.poolPending++;
     try {
-      return unwrap((await this.pool.run(t, { transferList: transfer })) as R | TaskError);
+      return unwrap((await this.pool.run(t, { transferList: transfer, ...(signal ? { signal } : {}) })) as R | TaskError);
     } finally {
       this.poolPending--;
     }
@@ -515,56 +499,67 @@ class Runner {
   private poolPending = 0;
 
   /**
+   * A chain from raw files under the per-file budget (budget.ts): a watchdog aborts it when the file it is on runs
+   * past the time budget; a thread killed for its heap ends it too. That file is then rejected (`timeout`,
+   * `resource_limit`) and the batch's other files run again, each under its budget: the result is the batch's, as
+   * if the file had been refused when read.
+   */
+  private async runRaw(task: ChainTask, entries: RawEntry[]): Promise<ChainResult> {
+    const progress = new SharedArrayBuffer(16);
+    const ac = new AbortController();
+    const stop = watch(progress, entries.length, this.budget.seconds, () => ac.abort());
+    let failed: { err: unknown; timedOut: number; at: number } | null = null;
+    try {
+      return await this.run<ChainResult>({ ...task, progress }, [], ac.signal);
+    } catch (err) {
+      failed = { err, ...stop() };
+    } finally {
+      stop();
+    }
+    const { err, timedOut, at } = failed;
+    const i = timedOut >= 0 ? timedOut : at;
+    const reason = overBudget(err, timedOut >= 0);
+    if (!reason || i < 0 || i >= entries.length) throw err;
+    const e = entries[i]!;
+    trace(`budget: ${e.rel} ${reason}`);
+    const detail = reason === 'timeout' ? `extraction and stages ran past the budget of ${this.budget.seconds} s` : `extraction and stages passed the heap budget of ${this.budget.heapMb} MiB`;
+    const refused: ChainResult = {
+      steps: [],
+      files: [{ info: { path: e.rel, bytes: e.size, sha256: '', format: null, encoding: null, encoding_method: null, status: 'rejected', reason, detail }, units: new Uint8Array(0), chars: [] }],
+    };
+    const part = async (from: number, to: number) => (from < to ? [await this.runRaw({ ...task, files: task.files!.slice(from, to) }, entries.slice(from, to))] : []);
+    return mergeChains([...(await part(0, i)), refused, ...(await part(i + 1, entries.length))]);
+  }
+
+  /**
    * Loading ahead. A thread that waits costs nothing to use, so what the run will load on first use anyway —
    * stages' dictionaries and tables (their `warm`), schema validators, the Arrow and DuckDB packages — is loaded
    * there instead of at the start of the pass or the finish that needs it, where it held up the run (#9: 50 ms
    * of banding at the plan's start and in the pool thread's first batch, 25 ms of jieba per thread and 50 ms of
    * Arrow at pass 2's start, 80 ms of DuckDB at the finish, profiled with 2 workers). Nothing here changes an
-   * output; with one worker there is no waiting and everything loads on first use, as before.
+   * output.
    *
    * `idleJobs` are this thread's: `ordered` runs one (a few ms to ~80 ms) each time it would wait for a result,
    * once every batch of the pass is handed out (this thread then only waits for results), or before that while
-   * the pool has IDLE_BACKLOG tasks: run whenever this thread waited, loading Arrow and DuckDB early in pass 1 left
-   * the pool thread waiting ~150 ms for batches this thread had not made yet (profiled).
+   * the pool has IDLE_BACKLOG tasks.
    */
   private readonly idleJobs: (() => void)[] = [];
-  /** Queues this thread's loading ahead: the stages it will run later (`stages`), then the writers'. Only with
-   *  worker threads. */
+  /** Queues this thread's loading ahead: the whole-corpus stages it will plan (`stages`), then the writers'. */
   planWarmups(stages: string[]): void {
-    if (this.opts.workers <= 1) return;
-    for (const s of stages) this.idleJobs.push(() => void this.inline?.({ kind: 'warm', stages: [s] }));
+    for (const s of stages) this.idleJobs.push(() => void import('./worker.js').then((w) => w.warmStage(s)));
     this.idleJobs.push(...WRITER_WARMUPS);
   }
-  /** Runs one job of loading ahead, if any is left, the pool has enough queued, and this thread has its worker
-   *  module (it ran a batch). */
+  /** Runs one job of loading ahead, if any is left and the pool has enough queued. */
   private readonly idle = (draining: boolean): void => {
-    if (this.inline && (draining || this.poolPending >= IDLE_BACKLOG)) this.idleJobs.shift()?.();
+    if (draining || this.poolPending >= IDLE_BACKLOG) this.idleJobs.shift()?.();
   };
   /**
    * Sends each pool thread the loading ahead of `stages`, for the time it would otherwise wait: before a pass's
    * first batch arrives, and while the main thread plans. Not awaited; a failure is the first batch's to report.
    */
   warmPool(stages: string[]): void {
-    const threads = this.opts.workers - 1;
-    if (threads <= 0 || stages.length === 0) return;
-    for (let k = 0; k < threads; k++) this.runInPool<null>({ kind: 'warm', stages }, []).catch(() => undefined);
-  }
-
-  /**
-   * A chain split in two (SPLIT_AFTER): its first `head` steps, extraction included, on this thread; the rest in the
-   * pool, from the records the head's last step output. Returns the whole chain's result, as one thread would.
-   */
-  private async runSplit(t: ChainTask, head: number): Promise<ChainResult> {
-    const { records, counts, ...first } = await this.runHere<ChainResult>({ ...t, steps: t.steps.slice(0, head), handOn: true });
-    const rest = await this.runInPool<ChainResult>({ kind: 'chain', records, counts, steps: t.steps.slice(head) }, []);
-    return { ...rest, files: first.files, extractMs: first.extractMs, steps: [...first.steps, ...rest.steps] };
-  }
-
-  /** Where a chain from the raw files is split (runSplit): after the SPLIT_AFTER step, with 2 workers; else 0 (whole). */
-  private splitAt(steps: ChainStep[]): number {
-    if (this.opts.workers !== 2) return 0;
-    const k = steps.findIndex((s) => s.op === 'map' && s.stage === SPLIT_AFTER) + 1;
-    return k > 0 && k < steps.length ? k : 0;
+    if (stages.length === 0) return;
+    for (let k = 0; k < this.opts.workers; k++) this.run<null>({ kind: 'warm', stages }).catch(() => undefined);
   }
 
   private poolStopped = false;
@@ -590,7 +585,7 @@ class Runner {
 
   /** In-flight batches: enough to keep every worker busy while the main thread writes. */
   private get inflight(): number {
-    return this.opts.workers <= 1 ? 1 : this.opts.workers * 2;
+    return this.opts.workers * 2;
   }
 
   /**
@@ -668,10 +663,8 @@ class Runner {
     const inputBytes = 'entries' in source ? source.entries.reduce((t, e) => t + (e.kind === 'file' ? e.size : 0), 0) : await stat(source.file).then((st) => st.size, () => 0);
     opts.progress.start(label, total, inputBytes);
     const ex = 'entries' in source ? new ExtractOutput(dir) : null;
-    // The pool's threads wait for the first batch: they load the stages they will run meanwhile (with a split chain,
-    // those after the split; extraction's and the head's are this thread's).
-    const split = ex ? this.splitAt(chainSteps(0, 0)) : 0;
-    this.warmPool([...(ex && split === 0 ? ['extract'] : []), ...steps.slice(split).filter((s) => s.op !== 'export').map((s) => s.stage.name)]);
+    // The pool's threads wait for the first batch: they load the stages they will run meanwhile.
+    this.warmPool([...(ex ? ['extract'] : []), ...steps.filter((s) => s.op !== 'export').map((s) => s.stage.name)]);
     try {
       if ('entries' in source) {
         await ordered(
@@ -679,8 +672,7 @@ class Runner {
           async (b): Promise<ChainResult & { local?: RawFileInfo; remote?: RawEntry[] }> => {
             if ('local' in b) return { steps: [], local: b.local };
             const task: ChainTask = { kind: 'chain', files: b.remote.map((e) => ({ rel: e.rel, abs: new Uint8Array(e.abs), ino: e.ino })), steps: chainSteps(0, 0), ...(opts.extract ? { extract: opts.extract } : {}) };
-            const head = this.splitAt(task.steps);
-            return { ...(await (head > 0 ? this.runSplit(task, head) : this.run<ChainResult>(task))), remote: b.remote };
+            return { ...(await this.runRaw(task, b.remote)), remote: b.remote };
           },
           this.inflight,
           async (r) => {
@@ -833,7 +825,8 @@ export async function runStages(opts: RunOptions): Promise<StageMeta[]> {
   ]);
   const codeKey = (name: string, defaults: unknown) => sha([name, codeHash(path.join(opts.root, `pipeline/stages/${name}.ts`), opts.root), plumbing, JSON.stringify(defaults ?? null)]);
   const codeKeys = new Map<string, string>([
-    ['extract', codeKey('extract', opts.extract ?? EXTRACT_DEFAULTS)],
+    // The per-file budget decides which files are rejected (timeout, resource_limit): part of extraction's key.
+    ['extract', codeKey('extract', { ...(opts.extract ?? EXTRACT_DEFAULTS), budget: opts.budget ?? BUDGET_DEFAULTS })],
     ...STAGES.map((s) => [s.name, codeKey(s.name, s.defaults)] as [string, string]),
     // The default configuration keeps the key it always had; `--csv-bom` changes the export's output, so its key.
     ['export', codeKey('export', opts.csvBom ? { csv_bom: true } : null)],

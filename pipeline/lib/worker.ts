@@ -23,6 +23,7 @@ import { Tally, refOf, removalRow, dropRows } from './rows.js';
 import type { DocumentRow, RawFileInfo } from './types.js';
 import { exportBatch, type ExportChunk } from '../export/batch.js';
 import { duplicatesLines } from './duplicates.js';
+import { mergeChains } from './merge.js';
 
 /** One step of a chain, done over a batch: everything the main thread writes for it, plus the batch's tally. */
 export interface StepResult {
@@ -72,6 +73,8 @@ export interface ChainTask {
   /** Extraction's configuration when it is not EXTRACT_DEFAULTS (record columns set on the command line). */
   extract?: ExtractConfig;
   handOn?: boolean;
+  /** Two float64s the chain writes as it goes (the file it is on, since when): the runner's watchdog reads them. */
+  progress?: SharedArrayBuffer;
 }
 /** Load ahead what these stages load on first use (lib/runner.ts sends it to a pool thread that would be idle). */
 export interface WarmTask { kind: 'warm'; stages: string[] }
@@ -402,7 +405,31 @@ export async function runExtract(files: RawFileRef[], cfg: ExtractConfig = EXTRA
   }
 }
 
+/**
+ * Where a chain from raw files is: the file being worked on (its index in the batch; -1 before the first) and since
+ * when (Date.now()), in shared memory the runner's watchdog reads (pipeline/lib/budget.ts).
+ */
+function mark(progress: SharedArrayBuffer | undefined, index: number): void {
+  if (!progress) return;
+  const p = new Float64Array(progress);
+  p[1] = Date.now();
+  p[0] = index;
+}
+
 export async function runChain(t: ChainTask): Promise<ChainResult> {
+  // A batch of raw files whose steps are all per-record (or end with a prepare) runs file by file, extraction and
+  // steps, so that each file's cost is its own: the watchdog times each file (budget.ts), and a file over its budget
+  // is the one it names. The results are merged as if the batch had run step by step.
+  if (t.files && t.files.length > 1 && t.steps.every((s) => s.op === 'map' || s.op === 'prepare') && !t.handOn) {
+    const parts: ChainResult[] = [];
+    for (let i = 0; i < t.files.length; i++) {
+      mark(t.progress, i);
+      parts.push(await runChain({ ...t, files: [t.files[i]!], progress: undefined }));
+    }
+    mark(t.progress, t.files.length);
+    return mergeChains(parts);
+  }
+  mark(t.progress, 0);
   const res: ChainResult = { steps: [] };
   let records: unknown[];
   let counts: number[] | undefined;

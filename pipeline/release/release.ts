@@ -18,7 +18,7 @@ import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { existsSync, rmSync } from 'node:fs';
 import { PipelineError } from '../lib/errors.js';
 import { exists } from '../lib/io.js';
-import { acquireLock } from '../lib/lock.js';
+import { acquireLock, LENT_LOCK, lockToken } from '../lib/lock.js';
 import { requireSemver } from './semver.js';
 import { sourceDateEpoch } from './provenance.js';
 import { tarballName } from './names.js';
@@ -53,14 +53,23 @@ async function main(): Promise<number> {
   if (await exists(target)) throw refuse();
   const epoch = sourceDateEpoch(root);
 
+  // OUT's lock first, held until the release is in place: the pipeline it runs borrows it (LENT_LOCK), and no other
+  // run can write OUT between that pipeline and the reading of its outputs (a release with RAW=A published another
+  // run's documents, #23). Then the releases' own lock.
+  const unlockOut = await acquireLock(out);
+  const token = await lockToken(out);
   await mkdir(releases, { recursive: true });
-  const unlock = await acquireLock(releases);
+  const unlock = await acquireLock(releases).catch(async (e: unknown) => {
+    await unlockOut();
+    throw e;
+  });
   const staging = path.join(releases, `.staging-${version}-${process.pid}`);
   // A signal between here and the last rename leaves no staging folder, no tarball without its folder, no lock.
   const onSignal = (sig: NodeJS.Signals) => {
     rmSync(staging, { recursive: true, force: true });
     if (!existsSync(target)) rmSync(tarball, { force: true });
     rmSync(path.join(releases, '.lock'), { force: true });
+    rmSync(path.join(out, '.lock'), { force: true });
     process.exit(sig === 'SIGINT' ? 130 : 143);
   };
   process.once('SIGINT', onSignal);
@@ -71,7 +80,7 @@ async function main(): Promise<number> {
 
     // 1. The dataset, built exactly as `make dataset` builds it.
     const tsx = path.join(root, 'node_modules/.bin/tsx');
-    const run = await $({ nothrow: true, stdio: ['ignore', 'inherit', 'inherit'], cwd: root })`${tsx} ${path.join(root, 'pipeline/run.ts')} --raw ${raw} --out ${out} ${args.quiet ? ['--quiet'] : []}`;
+    const run = await $({ nothrow: true, stdio: ['ignore', 'inherit', 'inherit'], cwd: root, env: { ...process.env, [LENT_LOCK]: token } })`${tsx} ${path.join(root, 'pipeline/run.ts')} --raw ${raw} --out ${out} ${args.quiet ? ['--quiet'] : []}`;
     if (run.exitCode !== 0) {
       process.stderr.write(`jingwen release: the pipeline failed (exit ${run.exitCode}); no release written\n`);
       return run.exitCode ?? 1;
@@ -96,6 +105,7 @@ async function main(): Promise<number> {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     await unlock();
+    await unlockOut();
   }
 }
 

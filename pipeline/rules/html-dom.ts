@@ -45,3 +45,18 @@ export const RAW_TEXT_ELEMENTS = ['script', 'style', 'textarea', 'title', 'xmp',
  * (the served markup: `<h1 id="activity-name">`, `<em id="publish_time">`, `#js_content`).
  */
 export const ARTICLE_NODE_SELECTORS = ['#js_content'];
+
+/**
+ * HTML elements that are neither void nor foreign (SVG, MathML): in HTML a `/>` on their start tag is ignored (WHATWG
+ * HTML, 13.2.6.4.7 "in body": the self-closing flag is acknowledged only for void and foreign elements), so
+ * `<div/><div/>` nests one div in the other — as linkedom parses it. The nesting estimate must count them so:
+ * `<div/>` × 400,000 passed it as depth 0 and then took 142 s to parse and score (#23). Elements SVG shares with
+ * HTML (`a`, `title`, `script`, `style`) are left out, so `<a/>` inside an inline SVG does not count as nesting.
+ */
+export const HTML_NONVOID = new Set([
+  'ABBR', 'ADDRESS', 'ARTICLE', 'ASIDE', 'AUDIO', 'B', 'BDI', 'BDO', 'BLOCKQUOTE', 'BODY', 'BUTTON', 'CANVAS', 'CAPTION', 'CENTER', 'CITE', 'CODE',
+  'COLGROUP', 'DD', 'DEL', 'DETAILS', 'DFN', 'DIALOG', 'DIV', 'DL', 'DT', 'EM', 'FIELDSET', 'FIGCAPTION', 'FIGURE', 'FONT', 'FOOTER', 'FORM', 'H1', 'H2',
+  'H3', 'H4', 'H5', 'H6', 'HEADER', 'HGROUP', 'HTML', 'I', 'INS', 'KBD', 'LABEL', 'LEGEND', 'LI', 'MAIN', 'MAP', 'MARK', 'MENU', 'METER', 'NAV', 'OL',
+  'OPTGROUP', 'OPTION', 'OUTPUT', 'P', 'PICTURE', 'PRE', 'PROGRESS', 'Q', 'RP', 'RT', 'RUBY', 'S', 'SAMP', 'SECTION', 'SELECT', 'SMALL', 'SPAN',
+  'STRONG', 'SUB', 'SUMMARY', 'SUP', 'TABLE', 'TBODY', 'TD', 'TFOOT', 'TH', 'THEAD', 'TIME', 'TR', 'U', 'UL', 'VAR', 'VIDEO',
+]);

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import iconv from 'iconv-lite';
 import { parseHTML } from 'linkedom';
 import { extractFile } from '../../pipeline/stages/extract.js';
-import { blockLines, decodeHtml, isoDate, nestingEstimate, splitTitle, trimChrome, HTML_DEFAULTS } from '../../pipeline/extract/html.js';
+import { blockLines, decodeHtml, isoDate, nestingEstimate, nestingStats, splitTitle, trimChrome, HTML_DEFAULTS } from '../../pipeline/extract/html.js';
 import { check } from '../../pipeline/lib/schema.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -164,6 +164,35 @@ describe('extractFile on HTML: text or a clear reason, never a crash', () => {
     expect(nestingEstimate('<ul><li>a<li>b<ul><li>c</ul></ul>')).toBe(4);
     expect(nestingEstimate('<div><div></div><div><span></span></div></div>')).toBe(3);
     expect(nestingEstimate('<script>"<div><div><div>"</script><div></div>')).toBe(1);
+  });
+
+  it('counts <div/> as nesting (HTML ignores /> on non-void elements, as linkedom does) but not <path/> in an SVG', () => {
+    expect(nestingEstimate('<div/><div/><div/><p>x</p>')).toBe(4);
+    expect(nestingEstimate('<svg><path/><path/><circle/></svg>')).toBe(1);
+    expect(nestingEstimate('<br/><img/><hr/>')).toBe(0);
+  });
+
+  it('refuses <div/> × 400,000 as too deep, and a 195-level page of 20,000 paragraphs as too complex, before parsing', async () => {
+    const divs = await extractFile({ path: 'divs.html', bytes: utf8(`<html><body>${'<div/>'.repeat(400_000)}<p>正文。</p></body></html>`) });
+    expect([divs.info.reason, divs.info.detail]).toEqual(['html_too_deep', 'elements nested more than 200 deep (estimated from the tags)']);
+    const deep = `<html><body>${'<div>'.repeat(195)}${'<p>一段正文，内容足够长。</p>'.repeat(20_000)}${'</div>'.repeat(195)}</body></html>`;
+    const r = await extractFile({ path: 'deep.html', bytes: utf8(deep) });
+    expect(r.info.reason).toBe('html_too_complex');
+    expect(nestingStats(deep).sum).toBeGreaterThan(HTML_DEFAULTS.maxNestingSum);
+  });
+
+  const evalDir = '/work/shared/eval';
+  it.skipIf(!existsSync(evalDir))('keeps every real page of the eval set far under the complexity limit', () => {
+    const pages: string[] = [];
+    const walk = (d: string): void => {
+      for (const n of readdirSync(d, { withFileTypes: true })) {
+        if (n.isDirectory()) walk(path.join(d, n.name));
+        else if (/\.html?$/.test(n.name)) pages.push(path.join(d, n.name));
+      }
+    };
+    walk(evalDir);
+    expect(pages.length).toBeGreaterThan(20);
+    for (const p of pages) expect(nestingStats(readFileSync(p, 'latin1')).sum, p).toBeLessThan(HTML_DEFAULTS.maxNestingSum / 10);
   });
 });
 

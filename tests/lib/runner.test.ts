@@ -1,7 +1,6 @@
 /**
- * The runner's placement of work on threads: with 2 workers, the chain from the raw files is split after
- * SPLIT_AFTER (the main thread extracts and segments, the pool runs the rest from segment's output records); with
- * more, whole chains go to the pool. The pool here is a stand-in that runs each task in this thread and records it,
+ * The runner's placement of work on threads: every batch goes to the pool (whose threads have the per-file budget),
+ * chains from the raw files whole, with a progress buffer for the watchdog; the main thread runs none. The pool here is a stand-in that runs each task in this thread and records it,
  * so the test sees exactly what the runner hands over (tests/robustness/determinism.test.ts runs real pools with 1, 2
  * and 3 workers and checks the outputs are byte-identical).
  */
@@ -9,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Piscina } from 'piscina';
-import { runStages, SPLIT_AFTER } from '../../pipeline/lib/runner.js';
+import { runStages } from '../../pipeline/lib/runner.js';
 import task, { type ChainTask, type GatherTask, type DuplicatesTask, type WarmTask } from '../../pipeline/lib/worker.js';
 import { makeProgress } from '../../pipeline/lib/progress.js';
 import { charsOf } from '../../pipeline/lib/stage.js';
@@ -51,23 +50,21 @@ async function runWith(workers: number): Promise<{ tasks: AnyTask[]; out: string
 const chains = (tasks: AnyTask[]) => tasks.filter((t): t is ChainTask => t.kind === 'chain');
 
 describe('runner: work on threads', () => {
-  it('with 2 workers, the pool gets pass 1 as segment\'s output records, never the raw files', async () => {
-    const { tasks, out } = await runWith(2);
+  it.each([1, 2])('with %i worker(s), every chain goes to the pool, the raw files\' whole with a progress buffer', async (workers) => {
+    const { tasks, out } = await runWith(workers);
     const pass1 = chains(tasks).filter((t) => t.steps.some((s) => s.op === 'prepare'));
     expect(pass1.length).toBeGreaterThan(0);
     for (const t of pass1) {
-      expect(t.files).toBeUndefined();
-      expect(t.steps.map((s) => s.stage)).toEqual(['normalize', 'clean', 'dedupe']);
-      expect(t.counts).toEqual(t.records!.map(charsOf));
+      expect(t.files!.length).toBeGreaterThan(0);
+      expect(t.progress).toBeInstanceOf(SharedArrayBuffer);
+      expect(t.steps.map((s) => s.stage)).toEqual(['segment', 'normalize', 'clean', 'dedupe']);
     }
-    // The first batches grow (1, 2, 4… files): the pool thread starts after one extracted file.
-    const files = (t: ChainTask) => [...new Set(t.records!.map((r) => (r as { source_file: string }).source_file))];
-    expect(pass1.slice(0, 3).map(files)).toEqual([['a.txt'], ['b.txt', 'c3.txt'], ['c4.txt', 'c5.txt', 'c6.txt']]);
-    // What the pool was given is what segment wrote, batch after batch.
-    const given = pass1.flatMap((t) => t.records!.map((r) => JSON.stringify(r) + '\n')).join('');
-    expect(given).toBe(await readFile(path.join(out, 'stages', `${SPLIT_AFTER}.jsonl`), 'utf8'));
-    expect(given.length).toBeGreaterThan(0);
-    expect(chains(tasks).some((t) => t.files)).toBe(false);
+    // The first batches grow (1, 2, 4… files).
+    expect(pass1.slice(0, 3).map((t) => t.files!.map((f) => f.rel))).toEqual([['a.txt'], ['b.txt', 'c3.txt'], ['c4.txt', 'c5.txt', 'c6.txt']]);
+    // Pass 2 too: the documents came out of the pool's chains only.
+    const exported = chains(tasks).filter((t) => t.steps.some((s) => s.op === 'export'));
+    expect(exported.length).toBeGreaterThan(0);
+    expect((await readFile(path.join(out, 'documents.jsonl'), 'utf8')).length).toBeGreaterThan(0);
   });
 
   it('with 3 workers, whole chains from the raw files go to the pool', async () => {
@@ -76,13 +73,13 @@ describe('runner: work on threads', () => {
     expect(fromFiles.length).toBeGreaterThan(0);
     expect(fromFiles[0]!.steps.map((s) => s.stage)).toEqual(['segment', 'normalize', 'clean', 'dedupe']);
     // Before its first batch, each pool thread loads ahead everything a whole chain runs, extraction included.
-    expect(tasks.slice(0, 2)).toEqual([0, 1].map(() => ({ kind: 'warm', stages: ['extract', 'segment', 'normalize', 'clean', 'dedupe'] })));
+    expect(tasks.slice(0, 3)).toEqual([0, 1, 2].map(() => ({ kind: 'warm', stages: ['extract', 'segment', 'normalize', 'clean', 'dedupe'] })));
   });
 
   it('the pool loads ahead what it will run: before pass 1\'s first batch, and while the main thread plans', async () => {
     const { tasks } = await runWith(2);
-    // The stages after the split, before any chain; then dedupe's and pass 2's stages once pass 1 is over.
-    expect(tasks[0]).toEqual({ kind: 'warm', stages: ['normalize', 'clean', 'dedupe'] });
+    // Everything pass 1 runs, extraction included, before any chain; then dedupe's and pass 2's stages once pass 1 is over.
+    expect(tasks[0]).toEqual({ kind: 'warm', stages: ['extract', 'segment', 'normalize', 'clean', 'dedupe'] });
     const lastPrepare = tasks.map((t) => t.kind === 'chain' && t.steps.some((s) => s.op === 'prepare')).lastIndexOf(true);
     expect(tasks[lastPrepare + 1]).toEqual({ kind: 'warm', stages: ['dedupe', 'validate'] });
     // A warm-up answers nothing, and a stage that does not exist is an error (the first batch would report it too).

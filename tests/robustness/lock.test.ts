@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { acquireLock } from '../../pipeline/lib/lock.js';
 import { PipelineError } from '../../pipeline/lib/errors.js';
-import { bigRaw, cli, startCli, tempDir } from './util.js';
+import { bigRaw, cli, startCli, tempDir, ROOT, type RunResult } from './util.js';
 
 let tmp = '';
 let raw = '';
@@ -82,6 +82,36 @@ describe('lock (real runs)', () => {
     expect(second.stderr).toContain(`jingwen: locked: another run (pid ${first.child.pid}) is writing ${out}`);
     expect(existsSync(path.join(out, '.lock'))).toBe(false);
   });
+
+  it('make release holds OUT\'s lock from before its pipeline until the release is in place; a run meanwhile is refused', async () => {
+    const out = path.join(tmp, 'out-release');
+    const release = startCli(['--version', '0.1.0', '--raw', raw, '--out', out, '--quiet'], { script: path.join(ROOT, 'pipeline/release/release.ts'), env: { SOURCE_DATE_EPOCH: '1700000000' } });
+    const seen: (string | null)[] = [];
+    let exited = false;
+    void release.done.then(() => (exited = true));
+    let other: Promise<RunResult> | null = null;
+    // Every 10 ms, what OUT/.lock holds; once the pipeline's outputs are there (the release reads them now), a run
+    // with other raw files tries to write OUT.
+    while (!exited) {
+      seen.push(await readFile(path.join(out, '.lock'), 'utf8').catch(() => null));
+      if (!other && existsSync(path.join(out, 'report', 'stats.json'))) other = cli(['--raw', raw, '--out', out, '--quiet']);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const r = await release.done;
+    expect(r.code, r.stderr).toBe(0);
+    expect(other).not.toBeNull();
+    const o = await other!;
+    expect(o.code).toBe(2);
+    expect(o.stderr).toContain(`jingwen: locked: another run (pid ${release.child.pid}) is writing ${out}`);
+    // One holder, the release, from the first sight of the lock to the end: never the pipeline's own, never absent.
+    const first = seen.findIndex((c) => c !== null);
+    const held = seen.slice(first, seen.length - 1);
+    expect(first).toBeGreaterThanOrEqual(0);
+    expect(held.length).toBeGreaterThan(0);
+    expect(new Set(held).size, [...new Set(held)].join(' | ')).toBe(1);
+    expect(held[0]!.split(' ')[0]!.trim()).toBe(String(release.child.pid));
+    expect(existsSync(path.join(out, '.lock'))).toBe(false);
+  }, 600_000);
 
   it('a lock left by a run killed with SIGKILL is taken over by the next run', async () => {
     const out = path.join(tmp, 'out2');

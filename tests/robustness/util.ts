@@ -36,10 +36,10 @@ export interface RunResult {
  * `node --import tsx pipeline/run.ts …`, one process. `cwd` defaults to a fresh empty folder, so anything the run
  * writes outside OUT is visible there.
  */
-export function startCli(args: string[], opts: { env?: Record<string, string>; cwd?: string } = {}): Run {
+export function startCli(args: string[], opts: { env?: Record<string, string>; cwd?: string; script?: string } = {}): Run {
   const t0 = performance.now();
   const rssFile = path.join(tmpdir(), `jw-rss-${process.pid}-${++runs}`);
-  const child = spawn(process.execPath, ['--import', TSX, '--import', PROBE, RUN, ...args], {
+  const child = spawn(process.execPath, ['--import', TSX, '--import', PROBE, opts.script ?? RUN, ...args], {
     cwd: opts.cwd ?? ROOT,
     env: { ...process.env, FORCE_COLOR: '0', ...opts.env, JW_RSS_FILE: rssFile },
     stdio: ['ignore', 'pipe', 'pipe'],
