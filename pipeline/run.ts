@@ -5,16 +5,16 @@
  *
  *   tsx pipeline/run.ts [--raw raw] [--out out] [--workers N] [--file-seconds S] [--file-heap-mb MB] [--strict] [--quiet]
  *
- * Exit codes: 0 when the run finished (whatever it rejected); 2 for a configuration error or a lock held by
- * another run; 3 with --strict when raw files were rejected; 1 for a bug (a stage broke its schema, a crash).
+ * Exit codes: 0 when the run finished (whatever it rejected); 2 for a configuration error, a lock held by
+ * another run, or a disk or system error (ENOSPC, EIO…: one line, the lock and temporary files removed); 3 with --strict when raw files were rejected; 1 for a bug (a stage broke its schema, a crash).
  */
 import { chalk } from 'zx';
 import path from 'node:path';
 import { availableParallelism } from 'node:os';
-import { stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { makeProgress } from './lib/progress.js';
-import { acquireLock } from './lib/lock.js';
+import { acquireLock, sweepTemps } from './lib/lock.js';
 import { markOut } from './lib/outdir.js';
 import { PipelineError } from './lib/errors.js';
 import { parseCommandLine, pathValue, intValue, textValue, usage, type Options } from './lib/cli.js';
@@ -78,12 +78,36 @@ async function main(): Promise<number> {
   });
   const budget: FileBudget = { seconds: args['file-seconds'] ?? BUDGET_DEFAULTS.seconds, heapMb: args['file-heap-mb'] ?? BUDGET_DEFAULTS.heapMb };
   const pool = startPool(workers, budget);
+  let failed = true;
   try {
-    return await run({ raw, out, workers, quiet, strict: args.strict, csvBom: args['csv-bom'], pool, budget, extract: await extractConfig(args) });
+    // OUT is marked incomplete while the run writes it (INCOMPLETE): a run killed mid-export leaves the mark beside
+    // files of two runs; the next run re-runs every stage whose meta is gone (the export's is removed before it
+    // writes) and removes the mark once all is in place.
+    await writeAtomic(path.join(out, INCOMPLETE), INCOMPLETE_TEXT);
+    const code = await run({ raw, out, workers, quiet, strict: args.strict, csvBom: args['csv-bom'], pool, budget, extract: await extractConfig(args) });
+    await rm(path.join(out, INCOMPLETE), { force: true });
+    failed = false;
+    return code;
   } finally {
     await pool?.destroy();
+    // A run that fails (a full disk, an I/O error) leaves no temporary file behind, and no lock.
+    if (failed) await sweepTemps(out).catch(() => undefined);
     await release();
   }
+}
+
+/** The mark of an OUT being written, or left half-written by an interrupted run (see main). */
+const INCOMPLETE = '.incomplete';
+const INCOMPLETE_TEXT = 'A jingwen run is writing this folder, or one was interrupted: its files may come from two runs. The next run completes it and removes this file.\n';
+
+/** Errors of the disk or the system rather than of the code: one line and exit 2, like a configuration error. */
+const IO_CODES = new Set(['ENOSPC', 'EDQUOT', 'EIO', 'EROFS', 'EFBIG', 'EMFILE', 'ENFILE', 'EACCES', 'EPERM', 'EBUSY']);
+function ioError(err: unknown): string | null {
+  const e = err as NodeJS.ErrnoException | null;
+  if (e && typeof e.code === 'string' && IO_CODES.has(e.code)) return `${e.code}: ${e.message.replace(/^[A-Z]+: /, '')}`;
+  // DuckDB's errors carry no errno code, only the system's message.
+  const m = /No space left on device|Disk quota exceeded|Input\/output error|Read-only file system/.exec(String(e?.message ?? ''));
+  return m ? `${m[0]}: ${String(e!.message).split('\n')[0]}` : null;
 }
 
 async function run({ raw, out, workers, quiet, strict, csvBom, pool, budget, extract }: { raw: string; out: string; workers: number; quiet: boolean; strict: boolean; csvBom: boolean; pool?: Piscina; budget: FileBudget; extract?: import('./stages/extract.js').ExtractConfig }): Promise<number> {
@@ -125,9 +149,13 @@ async function run({ raw, out, workers, quiet, strict, csvBom, pool, budget, ext
 try {
   process.exitCode = await main();
 } catch (err) {
+  const io = ioError(err);
   if (err instanceof PipelineError) {
     process.stderr.write(`jingwen: ${err.code}: ${err.message}\n`);
     process.exitCode = err.code === 'schema_violation' || err.code === 'duplicate_id' ? 1 : 2;
+  } else if (io) {
+    process.stderr.write(`jingwen: io_error: ${io} (OUT is marked incomplete until a run completes it; lock and temporary files removed)\n`);
+    process.exitCode = 2;
   } else {
     process.stderr.write(`jingwen: internal error (a bug — please report it):\n${(err as Error).stack ?? String(err)}\n`);
     process.exitCode = 1;

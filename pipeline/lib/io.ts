@@ -101,6 +101,26 @@ export async function readJsonlAll<T>(file: string): Promise<T[]> {
 export const WRITE_BUFFER = 4 << 20;
 
 /** Appends JSON lines to a temporary file; `commit()` renames it into place, `abort()` removes it. */
+/**
+ * Waits for a write stream's 'drain', or rejects with its error: a full disk (ENOSPC) or an I/O error ends a stream
+ * with 'error', never 'drain', and waiting for 'drain' alone hung.
+ */
+export function drained(s: WriteStream): Promise<void> {
+  if (s.errored) return Promise.reject(s.errored);
+  return new Promise<void>((resolve, reject) => {
+    const ok = () => {
+      s.off('error', bad);
+      resolve();
+    };
+    const bad = (e: Error) => {
+      s.off('drain', ok);
+      reject(e);
+    };
+    s.once('drain', ok);
+    s.once('error', bad);
+  });
+}
+
 export class JsonlWriter {
   private stream: WriteStream | null = null;
   private readonly back = new WriteBack(() => (this.stream as (WriteStream & { fd?: number | null }) | null)?.fd);
@@ -114,7 +134,11 @@ export class JsonlWriter {
       await mkdir(path.dirname(this.file), { recursive: true });
       // A few MB of buffer: the writer rarely waits for the disk between batches (the default is 16 KB).
       this.stream = createWriteStream(this.tmp, { highWaterMark: WRITE_BUFFER });
+      // An error (ENOSPC, EIO) is kept on the stream (`errored`) and thrown by the next write or the commit; without
+      // a listener it was an uncaught 'error' event that ended the process with a raw stack.
+      this.stream.on('error', () => undefined);
     }
+    if (this.stream.errored) throw this.stream.errored;
     return this.stream;
   }
   async write(rec: unknown): Promise<void> {
@@ -125,14 +149,14 @@ export class JsonlWriter {
     if (bytes.length === 0) return;
     const s = await this.open();
     this.back.wrote(bytes.length);
-    if (!s.write(bytes)) await new Promise<void>((r) => s.once('drain', () => r()));
+    if (!s.write(bytes)) await drained(s);
   }
   /** Append one already-serialised JSON line (without its newline). */
   async writeLine(line: string): Promise<void> {
     const s = await this.open();
     this.count++;
     this.back.wrote(line.length + 1); // UTF-16 units: near enough for pacing write-backs
-    if (!s.write(line + '\n')) await new Promise<void>((r) => s.once('drain', () => r()));
+    if (!s.write(line + '\n')) await drained(s);
   }
   async commit(): Promise<void> {
     const s = await this.open();
@@ -142,7 +166,8 @@ export class JsonlWriter {
   }
   async abort(): Promise<void> {
     await this.back.settle();
-    if (this.stream) await new Promise<void>((r) => this.stream!.end(() => r()));
+    const s = this.stream;
+    if (s && !s.destroyed) await new Promise<void>((r) => s.end(() => r()));
     await rm(this.tmp, { force: true });
   }
 }

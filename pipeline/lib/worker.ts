@@ -421,6 +421,9 @@ export async function runChain(t: ChainTask): Promise<ChainResult> {
   // steps, so that each file's cost is its own: the watchdog times each file (budget.ts), and a file over its budget
   // is the one it names. The results are merged as if the batch had run step by step.
   if (t.files && t.files.length > 1 && t.steps.every((s) => s.op === 'map' || s.op === 'prepare') && !t.handOn) {
+    // A thread that replaces one killed for a budget starts cold: what the chain's stages load on first use
+    // (dictionaries, tables, validators) is loaded before the first file's clock starts, not charged to it.
+    if (t.progress) for (const s of ['extract', ...t.steps.map((x) => x.stage)]) warmStage(s);
     const parts: ChainResult[] = [];
     for (let i = 0; i < t.files.length; i++) {
       mark(t.progress, i);
@@ -429,6 +432,7 @@ export async function runChain(t: ChainTask): Promise<ChainResult> {
     mark(t.progress, t.files.length);
     return mergeChains(parts);
   }
+  if (t.progress) for (const s of ['extract', ...t.steps.filter((x) => x.op !== 'export').map((x) => x.stage)]) warmStage(s);
   mark(t.progress, 0);
   const res: ChainResult = { steps: [] };
   let records: unknown[];

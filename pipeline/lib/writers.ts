@@ -10,7 +10,7 @@ import { closeSync, createWriteStream, openSync, writeSync } from 'node:fs';
 import { rm, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Schema, RecordBatch } from 'apache-arrow';
-import { tempName, commitTemp, WRITE_BUFFER, WriteBack } from './io.js';
+import { tempName, commitTemp, drained, WRITE_BUFFER, WriteBack } from './io.js';
 import { lazy } from './lazy.js';
 
 /**
@@ -90,13 +90,15 @@ export class CsvFileWriter {
   }
   private async append(data: string | Uint8Array): Promise<void> {
     this.back.wrote(data.length);
-    if (!this.out.write(data)) await new Promise<void>((res) => this.out.once('drain', () => res()));
+    if (!this.out.write(data)) await drained(this.out);
   }
   /** Stops writing and removes the temporary file (a failed run leaves the previous file in place). */
   async abort(): Promise<void> {
     await this.back.settle();
-    this.out.end();
-    await this.finished.catch(() => undefined);
+    if (!this.out.destroyed) {
+      this.out.end();
+      await this.finished.catch(() => undefined);
+    }
     await rm(this.tmp, { force: true });
   }
   async close(): Promise<{ rows: number; formulaLike: number }> {

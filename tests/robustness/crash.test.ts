@@ -9,6 +9,7 @@
  */
 import { describe, it, expect, beforeAll } from 'vitest';
 import { cp, readFile, readdir, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -130,9 +131,12 @@ describe('SIGKILL at any point', () => {
       const res = await cli(['--raw', rawV2, '--out', out, '--quiet'], { env: { NODE_OPTIONS: `--import ${KILL_AT_WRITE}`, JW_KILL_AT_WRITE: pattern } });
       expect(res.signal ?? res.code, `${label}: the run was not killed while writing (${res.stderr})`).toBe('SIGKILL');
       await checkWhole(out, [refA, refB]);
+      // OUT says it may hold files of two runs.
+      expect(existsSync(path.join(out, '.incomplete')), label).toBe(true);
     }
     const last = await cli(['--raw', rawV2, '--out', out, '--quiet']);
     expect(last.code, last.stderr).toBe(0);
+    expect(existsSync(path.join(out, '.incomplete'))).toBe(false);
     expect(await digest(out)).toEqual(refB);
     await metasMatch(out);
     // Whoever took the lock next removed the temporary files the killed runs left.

@@ -1,11 +1,14 @@
 /**
  * Exit codes of `make dataset` (pipeline/run.ts): 0 for a run that finished, whatever it rejected; 2 with a
- * one-line reason for a configuration error; 1 with a one-line first line for an internal error (here: the disk
- * failing mid-export, simulated by a preload that makes renaming documents.csv into place fail); 3 with --strict
+ * one-line reason for a configuration error or an I/O error (here: the disk failing mid-export, simulated by a
+ * preload that makes renaming documents.csv into place fail; a full tmpfs); 3 with --strict
  * when raw files were rejected.
  */
 import { describe, it, expect, beforeAll } from 'vitest';
 import { mkdir, writeFile, copyFile, readFile, readdir } from 'node:fs/promises';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { cli, tempDir, ROOT } from './util.js';
@@ -80,7 +83,7 @@ describe('exit codes', () => {
     expect(await readdir(tmp)).not.toContain('never');
   });
 
-  it('1 for an internal error (the disk fails mid-export), first line saying so, previous outputs intact', async () => {
+  it('2 for an I/O error (the disk fails mid-export), one line saying so, previous outputs intact, no lock or temporary file left', async () => {
     const out = path.join(tmp, 'o3');
     expect((await cli(['--raw', clean, '--out', out, '--quiet'])).code).toBe(0);
     const before = await readFile(path.join(out, 'documents.csv'));
@@ -92,13 +95,46 @@ describe('exit codes', () => {
         `fsp.rename = async (a, b) => { if (String(b).endsWith('documents.csv')) { const e = new Error('EIO: i/o error, rename'); e.code = 'EIO'; throw e; } return real(a, b); };\nsyncBuiltinESMExports();\n`,
     );
     const r = await cli(['--raw', clean, '--out', out, '--quiet'], { env: { NODE_OPTIONS: `--import ${pathToFileURL(preload).href}` } });
-    expect(r.code).toBe(1);
-    expect(lines(r.stderr)[0]).toMatch(/^jingwen: internal error/);
-    // The CSV that was being replaced is still the previous complete one.
+    expect(r.code).toBe(2);
+    expect(lines(r.stderr)).toEqual([expect.stringMatching(/^jingwen: io_error: EIO: i\/o error, rename \(OUT is marked incomplete/)]);
+    // The CSV that was being replaced is still the previous complete one; no lock, no temporary file; OUT marked.
     expect(await readFile(path.join(out, 'documents.csv'))).toEqual(before);
-    // The lock was released; a rerun finishes and cleans up the temporary files the failed run left.
+    for (const d of [out, path.join(out, 'stages'), path.join(out, 'report')]) expect((await readdir(d)).filter((n) => n.endsWith('.tmp') || n === '.lock'), d).toEqual([]);
+    expect(await readdir(out)).toContain('.incomplete');
+    // A rerun finishes and removes the mark.
     const again = await cli(['--raw', clean, '--out', out, '--quiet']);
     expect(again.code, again.stderr).toBe(0);
-    expect((await readdir(out)).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+    expect(await readdir(out)).not.toContain('.incomplete');
+  });
+
+  // A real full disk: OUT on a small tmpfs (mounting needs root; elsewhere the test says why it is skipped).
+  const mountable = (() => {
+    if (process.getuid?.() !== 0) return 'not root';
+    const probe = mkdtempSync(path.join(tmpdir(), 'jw-tmpfs-probe-'));
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', probe], { stdio: 'ignore' });
+      execFileSync('umount', [probe], { stdio: 'ignore' });
+      return null;
+    } catch {
+      return 'mount -t tmpfs is not permitted here';
+    } finally {
+      rmSync(probe, { recursive: true, force: true });
+    }
+  })();
+  it.skipIf(mountable !== null)(`2 when the disk fills up (OUT on a 200 KiB tmpfs): one line, no lock, no temporary file${mountable ? ` — skipped: ${mountable}` : ''}`, async () => {
+    const mnt = mkdtempSync(path.join(tmpdir(), 'jw-full-'));
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=200k', 'tmpfs', mnt]);
+    try {
+      const out = path.join(mnt, 'out');
+      const r = await cli(['--raw', clean, '--out', out, '--quiet']);
+      expect(r.code, r.stderr).toBe(2);
+      expect(lines(r.stderr)).toEqual([expect.stringMatching(/^jingwen: io_error: (ENOSPC|No space left on device)/)]);
+      for (const d of [out, path.join(out, 'stages'), path.join(out, 'report')]) {
+        expect(existsSync(d) ? (await readdir(d)).filter((n) => n.endsWith('.tmp') || n === '.lock') : [], d).toEqual([]);
+      }
+    } finally {
+      execFileSync('umount', [mnt]);
+      rmSync(mnt, { recursive: true, force: true });
+    }
   });
 });

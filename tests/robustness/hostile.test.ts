@@ -14,7 +14,7 @@ import { cli, tempDir, type RunResult } from './util.js';
 type Row = { path: string; status: string; reason: string | null; detail: string | null };
 
 /** Budget of the run: small, so that the huge files are stopped after a few seconds each. */
-const SECONDS = 5;
+const SECONDS = 10;
 const HEAP_MB = 512;
 const WORKERS = 2;
 

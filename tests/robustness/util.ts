@@ -81,9 +81,12 @@ export async function digest(dir: string, skip: (rel: string) => boolean = defau
   return res;
 }
 
-/** Stage metas hold times and worker counts, timings.json holds times: everything else must be byte-identical. */
+/**
+ * Stage metas hold times and worker counts, timings.json holds times; the lock and the mark of a run in progress
+ * (`.incomplete`, checked by the crash tests) are not outputs: everything else must be byte-identical.
+ */
 export function defaultSkip(rel: string): boolean {
-  return rel.endsWith('.meta.json') || rel === path.join('report', 'timings.json') || rel === '.lock';
+  return rel.endsWith('.meta.json') || rel === path.join('report', 'timings.json') || rel === '.lock' || rel === '.incomplete';
 }
 
 /** Every entry under `dir` (lstat: symlinks not followed) with size, mode, mtime and content hash. */
