@@ -90,11 +90,12 @@ describe('lock (real runs)', () => {
     let exited = false;
     void release.done.then(() => (exited = true));
     let other: Promise<RunResult> | null = null;
-    // Every 10 ms, what OUT/.lock holds; once the pipeline's outputs are there (the release reads them now), a run
-    // with other raw files tries to write OUT.
+    // Every 10 ms, what OUT/.lock holds; as soon as the release holds it, a run starts on the same OUT (it reaches
+    // the lock seconds later, while the release's pipeline runs or while the release reads its outputs).
     while (!exited) {
-      seen.push(await readFile(path.join(out, '.lock'), 'utf8').catch(() => null));
-      if (!other && existsSync(path.join(out, 'report', 'stats.json'))) other = cli(['--raw', raw, '--out', out, '--quiet']);
+      const c = await readFile(path.join(out, '.lock'), 'utf8').catch(() => null);
+      seen.push(c);
+      if (!other && c !== null) other = cli(['--raw', raw, '--out', out, '--quiet']);
       await new Promise((r) => setTimeout(r, 10));
     }
     const r = await release.done;
