@@ -472,6 +472,7 @@ interface PassResult {
 
 class Runner {
   private pool: Piscina | null = null;
+  private inline: ((t: ChainTask | GatherTask | DuplicatesTask | WarmTask) => Promise<ChainResult | GatherResult | Uint8Array | null | TaskError>) | null = null;
   passes = 0;
   private readonly budget: FileBudget;
   constructor(private readonly opts: RunOptions, private readonly dir: string) {
@@ -488,6 +489,12 @@ class Runner {
    * the budget.
    */
   private async run<R>(t: ChainTask | GatherTask | DuplicatesTask | WarmTask, transfer: ArrayBuffer[] = [], signal?: AbortSignal): Promise<R> {
+    // A library caller that gives no pool and one worker (tests, the distributed runner's single-machine
+    // reference) runs every task on this thread, as before #23, without the budget; pipeline/run.ts always gives one.
+    if (!this.opts.pool && this.opts.workers === 1) {
+      this.inline ??= (await import('./worker.js')).default;
+      return unwrap((await this.inline(t)) as R | TaskError);
+    }
     this.pool ??= (!this.poolStopped && this.opts.pool) || startPool(this.opts.workers, this.budget);
     this.poolPending++;
     try {
