@@ -21,6 +21,7 @@ import { findPII } from '../lib/pii.js';
 import { mulberry32 } from '../lib/random.js';
 import { checkManifest, sitesOf, type EvalManifest } from './manifest.js';
 import { score } from './metric.js';
+import { piiModule } from './pii.js';
 import { intValue, parseCommandLine, pathValue, textValue, usage, type Options, type Parsed } from '../lib/cli.js';
 import {
   boilerplateAuto, boilerplateHand, candidates, dateFamily, htmlFamily, segmentationFamily, titleFamily,
@@ -65,13 +66,13 @@ const readJsonl = async <T>(file: string): Promise<T[]> =>
 /**
  * A further measurement over the same run, reported in its own section of the table and its own JSON. The
  * adversarial personal-data leak count (planted PII that survives into the published text) goes here as its
- * own module (pipeline/eval/pii-leak.ts, issue 23), appended to MODULES below.
+ * own module (pipeline/eval/pii.ts, issue 23), in MODULES below.
  */
 export interface EvalModule {
   name: string;
   run(ctx: { set: string; raw: string; out: string; docs: PubDoc[]; removals: Removal[] }): Promise<{ lines: string[]; json: unknown }>;
 }
-const MODULES: EvalModule[] = [];
+const MODULES: EvalModule[] = [piiModule];
 
 async function main(): Promise<number> {
   const manifestFile = path.join(SET, 'manifest.json');

@@ -156,7 +156,7 @@ export const PII_RULES: PIIRule[] = [
   // Landline with area code: 0 + 2–3 digit area code (010, 021, 0571…), optional brackets and separator,
   // 7–8 digit local number (itself maybe split: `0571 8765 4321`, `0571.8765.4321`), optional extension after 转
   // or -. Chinese numbering plan (GB/T 13143 style).
-  { kind: 'phone', rule: 'pii_landline', needs: /0\d\D{0,5}\d/, checks: ['seps2', 'isolated', 'quantity'], re: new RegExp(String.raw`(?<![\d.])(?:[（(]0\d{2,3}[）)]\s?[-－]?\s?|0\d{2,3}${DSEP})[1-9](?:${DSEP}\d){6,7}(?:\s*(?:转|-|－)\s*\d{1,5})?(?!\d)`, 'g') },
+  { kind: 'phone', rule: 'pii_landline', needs: /0\D{0,3}\d/, checks: ['seps2', 'isolated', 'quantity'], re: new RegExp(String.raw`(?<![\d.])(?:[（(]0\d{2,3}[）)]\s?[-－]?\s?|0(?:${DSEP}\d){2,3}${DSEP})[1-9](?:${DSEP}\d){6,7}(?:\s*(?:转|-|－)\s*\d{1,5})?(?!\d)`, 'g') },
   // Service numbers 400-xxx-xxxx / 800-xxx-xxxx, with any or no separators (`4001234567`, `400 1234 567`).
   { kind: 'phone', rule: 'pii_service_number', needs: /[48]\D{0,3}0\D{0,3}0/, checks: ['seps1', 'isolated', 'quantity'], re: new RegExp(String.raw`(?<![\d.])[48]${DSEP}0${DSEP}0(?:${DSEP}\d){7}(?!\d)`, 'g') },
   // A number after a phone label (电话、手机、联系电话、热线、传真、Tel): 7–12 digits with separators, so
@@ -220,11 +220,12 @@ export const CONTACT_LINE_SLACK = 4;
 
 /**
  * Common Chinese surnames: the compound ones, then the single ones of the 2020 household-register statistics of the
- * Ministry of Public Security (the ~200 most frequent, covering about 95% of the population) and of 百家姓. A credited
+ * Ministry of Public Security (the ~200 most frequent, covering about 95% of the population) and the rest of 百家姓
+ * (without the few that are everyday words: 家 山 水 东 红 能 经 通 从 空 步 后 …). A credited
  * "name" must start with one, so `（记者招待会）`, `（文中数据）` or `编辑部` are not read as credits.
  */
 export const SURNAMES_COMPOUND = ['欧阳', '司马', '诸葛', '上官', '东方', '皇甫', '尉迟', '公孙', '慕容', '长孙', '宇文', '司徒', '夏侯', '令狐', '端木', '西门', '南宫', '独孤', '澹台', '呼延'];
-export const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖萧田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫阎段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝官封谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴盖练廉禹井祖漆巴丰支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿鲜印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由'.split('');
+export const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖萧田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫阎段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝官封谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴盖练廉禹井祖漆巴丰支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿鲜印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由昌凤酆贝贲洪钮滑荀羿汲邴糜松弓牧隗宓蓬郗仰秋暴钭韶蓟怀鄂咸赖苍莘贡逄扶堵宰郦璩濮寿郏充习宦慎庾暨弘禄殳沃蔚越夔厍融訾毋乜巢蒯竺桓'.split('');
 
 /**
  * A credited person's name: a surname (above) and one to three more Han characters, or a transliterated name with
@@ -263,6 +264,13 @@ export const CREDIT_LINE = new RegExp(String.raw`^[\s（(【\[]*${CREDITS}[\s；
  * caption: the bracket goes (rule `pii_name_credit`), the sentence stays.
  */
 export const CREDIT_BRACKET = new RegExp(String.raw`[（(【\[]\s?${CREDITS}[\s；;，,|｜丨]*[）)】\]]`, 'gu');
+/**
+ * Credits that open a paragraph and run into its text, where a broken page was rejoined (`记者张三通讯员李四近日…`,
+ * `摄影/张三 编辑/李四为…`): two or more credits, or one with a colon or slash. The credits go (rule
+ * `pii_name_credit`), the text stays. A lone news key without a colon (`记者李明发现，…`) is a sentence and stays.
+ * Several credits are tried first: the first alternative that matches wins, and the longest is wanted.
+ */
+export const CREDIT_LEAD = new RegExp(String.raw`^[\s（(【\[]*(?:${CREDIT}(?:[\s；;，,|｜丨]*${CREDIT}){1,5}|${CREDIT_KEY}\s?[/／|｜丨：:]\s?${NAMES})[\s；;，,|｜丨）)】\]]*`, 'u');
 /**
  * A contact person inside a sentence (`请与联系人张三联系`, `联系人：李四，电话…`): the name goes, the key stays
  * (rule `pii_name`). Group 1 is the name.

@@ -24,7 +24,7 @@ import { findPII, maskPII, placeholderFor, type PIIMatch } from '../lib/pii.js';
 import type { Doc, Removal } from '../lib/types.js';
 import { NAME_PLACEHOLDER, redactForReport } from '../lib/redact.js';
 import { BYLINE, ELLIPSIS_END, INLINE_RULES, lineRuleFor, SNIPPET_MIN_CHARS } from '../rules/boilerplate.js';
-import { CONTACT_LABELS, CONTACT_LINE_SLACK, CONTACT_NAME, CREDIT_BRACKET, CREDIT_LINE, PLACEHOLDER_RE } from '../rules/pii.js';
+import { CONTACT_LABELS, CONTACT_LINE_SLACK, CONTACT_NAME, CREDIT_BRACKET, CREDIT_LEAD, CREDIT_LINE, PLACEHOLDER_RE } from '../rules/pii.js';
 import {
   AUTHOR_IS, DATE, DATE_LINE_EDGE, DATE_ONLY_LINE, dateOfMatch, META_KEYS, META_VALUE_MAX, NOT_A_SITE, ORG_SUFFIX, POSITION_SUFFIX, PRINT_EDITION,
   SITE_IN_NOTICE, URL_DATE, type MetaKey,
@@ -339,13 +339,19 @@ function cleanLine(text: string, loc: Loc, ctx: Ctx, whole = true): string | nul
 }
 
 /**
- * Credited names inside a paragraph: a bracketed credit goes whole (`本报讯（记者 张三 通讯员 李四）…`, rule
+ * Credited names inside a paragraph: credits that open it and run into its text go (`记者张三通讯员李四近日…`, rule
+ * `pii_name_credit`), a bracketed credit goes whole (`本报讯（记者 张三 通讯员 李四）…`, rule
  * `pii_name_credit`), a contact person's name goes and its key stays (`请与联系人张三联系` → `请与联系人联系`, rule
  * `pii_name`). Names are removed, not replaced: a name is shorter than any placeholder. Null when nothing is left.
  */
 function removeNames(t: string, loc: Loc, ctx: Ctx): string | null {
   if (!/[人者讯记通摄编图文整审责校撰供采制配口经生视]/.test(t)) return t;
   let out = t;
+  const lead = CREDIT_LEAD.exec(out);
+  if (lead && lead[0].trim() !== '') {
+    ctx.removed.push({ rule: 'pii_name_credit', kind: 'name', chars: countChars(lead[0]), ...loc });
+    out = out.slice(lead[0].length);
+  }
   if (/[（(【[]/.test(out)) {
     out = out.replace(CREDIT_BRACKET, (m) => {
       ctx.removed.push({ rule: 'pii_name_credit', kind: 'name', chars: countChars(m), ...loc });
@@ -370,6 +376,48 @@ function removeNames(t: string, loc: Loc, ctx: Ctx): string | null {
   out = kept + out.slice(pos);
   out = out.trim();
   return out === '' ? null : out;
+}
+
+// ---- numbers broken over two lines ------------------------------------------------------------------
+
+/** Characters a number can end or start with: digits (full-width too), Chinese numerals, the ID's X. */
+const NUMBER_EDGE = '[0-9０-９〇○零一二三四五六七八九壹贰叁肆伍陆柒捌玖幺Xx]';
+const ENDS_IN_NUMBER = new RegExp(`${NUMBER_EDGE}[\\s\\-.·_－]?$`);
+const STARTS_WITH_NUMBER = new RegExp(`^[\\s\\-.·_－]?${NUMBER_EDGE}`);
+/** How much of each side of a line break is looked at: longer than any item a rule finds. */
+const BREAK_WINDOW = 40;
+
+/**
+ * Personal data split by a line break between two paragraphs (a page or scan that broke the line inside a phone
+ * or ID number), before anything else is cleaned, so that neither part is judged alone: the end of one paragraph
+ * and the start of the next are joined and searched; an item that spans the break is removed from both sides, and
+ * its placeholder is written on the side that held more of it when that side is at least as long as the placeholder
+ * (so no removal lengthens the text). Returns the paragraphs (the same array when nothing spans a break).
+ */
+function maskAcrossBreaks(paragraphs: string[], lines: number[], lineStart: number, ctx: Ctx): string[] {
+  let out = paragraphs;
+  for (let i = 0; i + 1 < out.length; i++) {
+    const a = out[i]!;
+    const b = out[i + 1]!;
+    if (!ENDS_IN_NUMBER.test(a) || !STARTS_WITH_NUMBER.test(b)) continue;
+    const tail = a.slice(-BREAK_WINDOW);
+    // Joined without a separator: the break is not one of the number's separators (`139` / `1234 5678`).
+    const joined = tail + b.slice(0, BREAK_WINDOW);
+    const m = findPII(joined).find((x) => x.start < tail.length && x.end > tail.length);
+    if (!m) continue;
+    const inA = a.slice(a.length - (tail.length - m.start));
+    const inB = b.slice(0, m.end - tail.length);
+    const ph = placeholderFor(m.kind);
+    const phInA = countChars(inA) >= countChars(inB) && countChars(inA) >= countChars(ph);
+    const phInB = !phInA && countChars(inB) >= countChars(ph);
+    ctx.removed.push(piiRemoval(ctx, m, inA, countChars(inA) - (phInA ? countChars(ph) : 0), { line: lines[i] ?? lineStart, paragraph: i }));
+    // One item, counted once (pii_items) and fingerprinted once: the second part's row carries no hash.
+    ctx.removed.push({ rule: m.rule, kind: m.kind, chars: countChars(inB) - (phInB ? countChars(ph) : 0), line: lines[i + 1] ?? lineStart, paragraph: i + 1 });
+    if (out === paragraphs) out = [...paragraphs];
+    out[i] = a.slice(0, a.length - inA.length) + (phInA ? ph : '');
+    out[i + 1] = (phInB ? ph : '') + b.slice(inB.length);
+  }
+  return out;
 }
 
 // ---- preview snippet ---------------------------------------------------------------------------------
@@ -494,7 +542,8 @@ export const clean = defineStage<Doc, Doc, CleanConfig>({
     const titleRemoved = doc.title !== null && title === null;
 
     let paras: { text: string; line: number; index: number }[] = [];
-    doc.paragraphs.forEach((p, i) => {
+    // A number broken over two lines (`请拨打139` / `1234 5678`): masked across the break first.
+    maskAcrossBreaks(doc.paragraphs, doc.para_lines, doc.line_start, ctx).forEach((p, i) => {
       const line = doc.para_lines[i] ?? doc.line_start;
       const t = cleanLine(p, { line, paragraph: i }, ctx);
       if (t !== null) paras.push({ text: t, line, index: i });

@@ -537,3 +537,22 @@ describe('kept edge lines of the labelled real pages (issue 21)', () => {
     expect(res.out[0]!.paragraphs).toEqual([BODY1, '新浪财经', BODY2]);
   });
 });
+
+describe('a number broken over two lines, credits run into the text (issue 23)', () => {
+  it.each([
+    [['请拨打139', '1234 5678与我联系。'], ['请拨打', '<PHONE>与我联系。']],
+    [['请拨打1391234', '5678与我联系。'], ['请拨打<PHONE>', '与我联系。']],
+    [['身份证号：11010519491231', '002X，已核验。'], ['身份证号：<ID>', '，已核验。']],
+    [['2019年', '12月30日召开会议。'], ['2019年', '12月30日召开会议。']],
+  ])('%j → %j', (paras, kept) => {
+    const res = run(makeDoc(paras), NO_GATE);
+    expect(res.out[0]!.paragraphs).toEqual(kept);
+    for (const r of res.removed) expect(r.rule).toMatch(/^pii_/);
+  });
+  it('credits at the start of a rejoined paragraph go, a sentence about a reporter stays', () => {
+    // A name runs to three characters: 李四光近日 keeps 近日 (a two-character name would take one character of the text with it).
+    expect(run(makeDoc(['记者张三丰通讯员李四光近日，全市召开工作推进会。']), NO_GATE).out[0]!.paragraphs).toEqual(['近日，全市召开工作推进会。']);
+    expect(run(makeDoc(['摄影/张三丰 编辑/李四光为进一步做好相关工作，现将有关事项通知如下。']), NO_GATE).out[0]!.paragraphs).toEqual(['为进一步做好相关工作，现将有关事项通知如下。']);
+    expect(run(makeDoc(['记者李明发现，这里的变化很大。']), NO_GATE).out[0]!.paragraphs).toEqual(['记者李明发现，这里的变化很大。']);
+  });
+});
