@@ -131,7 +131,7 @@ export const PII_RULES: PIIRule[] = [
   { kind: 'email', rule: 'pii_email', needs: /[@＠]/, checks: ['minlen'], re: new RegExp(String.raw`(?<![A-Za-z0-9._%+-])(?:\p{Script=Han}{1,4}(?=[@＠])|[A-Za-z0-9][A-Za-z0-9._%+-]{0,63})[@＠](?:${LABEL}\.)+(?:${HAN_TLDS}|[A-Za-z]{2,24}(?![A-Za-z0-9-]))`, 'gu') },
   // An address written to dodge harvesters: `zhang(at)163.com`, `zhang[at]163[dot]com`, `zhang#163.com` (with a
   // note "#换成@"), `zhang艾特163点com`; only with a common TLD (COMMON_TLDS), a local part of 3+ characters.
-  { kind: 'email', rule: 'pii_email_obfuscated', needs: /at|AT|At|[#＃]|艾特/, re: new RegExp(String.raw`(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{2,63}\s?(?:[(\[（【{<]\s?(?:at|AT|At)\s?[)\]）】}>]|[#＃]|艾特)\s?(?:[A-Za-z0-9-]{1,63}\s?(?:[.．]|[(\[（【{<]\s?(?:dot|DOT|Dot)\s?[)\]）】}>]|点)\s?)+(?:${COMMON_TLDS})(?![A-Za-z0-9-])`, 'g') },
+  { kind: 'email', rule: 'pii_email_obfuscated', needs: /[(\[（【{<]\s?(?:at|AT|At)\s?[)\]）】}>]|[#＃]|艾特/, re: new RegExp(String.raw`(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{2,63}\s?(?:[(\[（【{<]\s?(?:at|AT|At)\s?[)\]）】}>]|[#＃]|艾特)\s?(?:[A-Za-z0-9-]{1,63}\s?(?:[.．]|[(\[（【{<]\s?(?:dot|DOT|Dot)\s?[)\]）】}>]|点)\s?)+(?:${COMMON_TLDS})(?![A-Za-z0-9-])`, 'g') },
   // IPv4 dotted quad, each octet 0–255 (before the numbers below: `172.18.159.144` is an address, not a mobile
   // number with dots), not part of a longer dotted number (`174.1421.237.246` is not one).
   // A quad right after a version word (`版本号1.2.3.4`, `V2.1.0.3`) is a version number: rejected in
@@ -166,7 +166,7 @@ export const PII_RULES: PIIRule[] = [
   // a colon (`读者群：…`): 5–11 digits (Tencent assigns from 10000). A bare 群 is not a label: `受益人群120000人`,
   // `产业集群10500家` are statistics. Numbers followed by a unit or preceded by a quantity word are rejected
   // in lib/pii.ts, as for mobile numbers (`人群：120000人`).
-  { kind: 'qq_group', rule: 'pii_qq_group', group: 1, needs: /群/, checks: ['quantity'], re: new RegExp(String.raw`(?:(?:QQ|qq|Qq|扣扣|企鹅)群|交流[\d一二三四五六七八九十]*群|群号码?|群\s*[：:])${AFTER_LABEL}([1-9]\d{4,10})(?!\d)`, 'g') },
+  { kind: 'qq_group', rule: 'pii_qq_group', group: 1, needs: /群(?:号|\s*[：:为是]|\s*[1-9])/, checks: ['quantity'], re: new RegExp(String.raw`(?:(?:QQ|qq|Qq|扣扣|企鹅)群|交流[\d一二三四五六七八九十]*群|群号码?|群\s*[：:])${AFTER_LABEL}([1-9]\d{4,10})(?!\d)`, 'g') },
   // QQ number after its label (QQ、qq、QQ号、扣扣, and the nicknames 企鹅号 / Q号 sites use to dodge filters):
   // 5–11 digits.
   { kind: 'qq', rule: 'pii_qq', group: 1, needs: /QQ|qq|Qq|扣扣|企鹅|Q号/, checks: ['quantity'], re: new RegExp(String.raw`(?:QQ|qq|Qq|扣扣|企鹅|Q(?=号))${AFTER_LABEL}([1-9]\d{4,10})(?!\d)`, 'g') },
@@ -184,7 +184,7 @@ export const PII_RULES: PIIRule[] = [
   // (`幸福路12号3栋2单元501室`, `中山北路88号院`), with the district before it when there is one (`朝阳区幸福路1号`). Without
   // a number (`长安街`, `幸福路上`) it is a place, not an address. Shorter than `<ADDR>` (`幸福路1号` alone) is not
   // matched, so no removal ever lengthens the text.
-  { kind: 'address', rule: 'pii_address', needs: /[路街道巷同弄]\s*\d/, checks: ['minlen'], re: new RegExp(String.raw`(?:${ROAD_CHAR}{1,4}[区县镇乡])?${ROAD_CHAR}{2,4}(?:大街|大道|路|街|巷|胡同|弄)\s?(?:\d{1,5}\s?弄\s?)?\d{1,5}(?:[-－之]\d{1,4})?\s?号(?:院|楼)?(?:\s?[-－]?\s?\d{1,4}\s?(?:号楼|栋|幢|座|单元|层|楼|室|号|户)){0,4}`, 'gu') },
+  { kind: 'address', rule: 'pii_address', needs: /(?:路|街|大道|巷|胡同|弄)\s?(?:\d{1,5}\s?弄\s?)?\d{1,5}(?:[-－之]\d{1,4})?\s?号/, checks: ['minlen'], re: new RegExp(String.raw`(?:${ROAD_CHAR}{1,4}[区县镇乡])?${ROAD_CHAR}{2,4}(?:大街|大道|路|街|巷|胡同|弄)\s?(?:\d{1,5}\s?弄\s?)?\d{1,5}(?:[-－之]\d{1,4})?\s?号(?:院|楼)?(?:\s?[-－]?\s?\d{1,4}\s?(?:号楼|栋|幢|座|单元|层|楼|室|号|户)){0,4}`, 'gu') },
 ];
 
 /**
