@@ -22,7 +22,7 @@ import { leaked, pathVariants, piiVariants } from './pii-cases.js';
 function docOf(text: string, i: number): Doc {
   const paragraphs = text.split('\n');
   return {
-    id: `jw_${String(i).padStart(20, '0')}`, source_file: 'pii-eval.txt', source_member: null, source_sha256: '0'.repeat(64),
+    id: `jw_${String(i).padStart(20, '0')}`, source_file: 'pii-eval.txt', source_member: null, source_row: null, source_url: null, source_sha256: '0'.repeat(64),
     source_encoding: 'utf-8', source_format: 'text', segment: 1, line_start: 1, line_end: paragraphs.length, title: null, subtitle: null,
     paragraphs, para_lines: paragraphs.map((_, k) => k + 1), genre: null, script_original: null, source_site: null,
     author_affiliation: null, published: null, n_masks: 0, duplicates: 0,
