@@ -281,7 +281,11 @@ const { O_RDONLY, O_NOFOLLOW, O_NONBLOCK } = fsConstants;
  */
 const KEEP_READ = 4 << 20;
 let spare: Buffer | null = Buffer.allocUnsafeSlow(1 << 20);
-export function readRaw(file: Uint8Array, maxBytes: number, ino?: number): { bytes: Buffer; release: () => void } | Refused {
+/**
+ * Opens a raw file as readRaw and hashByPath need it: with O_NOFOLLOW and O_NONBLOCK, then its handle's fstat checked
+ * (a regular file; the inode the walk saw, when it saw one). The caller closes the descriptor it gets.
+ */
+function openChecked(file: Uint8Array, ino: number | undefined): { fd: number; size: number } | Refused {
   let fd: number;
   try {
     fd = openSync(Buffer.from(file), O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
@@ -290,15 +294,34 @@ export function readRaw(file: Uint8Array, maxBytes: number, ino?: number): { byt
     if (code === 'ELOOP') return { reason: 'symlink', detail: 'became a symbolic link after the walk; not followed', bytes: 0 };
     return { reason: 'unreadable', detail: `cannot read: ${code}`, bytes: 0 };
   }
+  let refused: Refused | null;
+  let size = 0;
   try {
     const st = fstatSync(fd);
-    if (!st.isFile()) return { reason: 'not_regular_file', detail: 'not a regular file when opened', bytes: 0 };
-    if (ino !== undefined && st.ino !== ino) return { reason: 'changed_since_walk', detail: 'another file than the walk listed (replaced, or a folder on its path swapped)', bytes: st.size };
-    if (st.size > maxBytes) return { reason: 'too_large', detail: `${st.size} bytes > limit ${maxBytes}`, bytes: st.size };
+    size = st.size;
+    refused = !st.isFile() ? { reason: 'not_regular_file', detail: 'not a regular file when opened', bytes: 0 }
+      : ino !== undefined && st.ino !== ino ? { reason: 'changed_since_walk', detail: 'another file than the walk listed (replaced, or a folder on its path swapped)', bytes: st.size }
+      : null;
+  } catch (err) {
+    refused = { reason: 'unreadable', detail: `cannot read: ${(err as NodeJS.ErrnoException).code ?? 'EIO'}`, bytes: 0 };
+  }
+  if (refused) {
+    closeSync(fd);
+    return refused;
+  }
+  return { fd, size };
+}
+
+export function readRaw(file: Uint8Array, maxBytes: number, ino?: number): { bytes: Buffer; release: () => void } | Refused {
+  const opened = openChecked(file, ino);
+  if ('reason' in opened) return opened;
+  const { fd, size } = opened;
+  try {
+    if (size > maxBytes) return { reason: 'too_large', detail: `${size} bytes > limit ${maxBytes}`, bytes: size };
     let buf = spare ?? Buffer.allocUnsafeSlow(1 << 20);
     spare = null;
     // One byte more than the size, so a file that grew since its fstat is read to its end (up to the limit).
-    const want = st.size + 1;
+    const want = size + 1;
     if (buf.length < want) buf = Buffer.allocUnsafeSlow(want);
     let n = 0;
     for (let k: number; (k = readSync(fd, buf, n, Math.min(buf.length, maxBytes + 1) - n, null)) > 0;) {
@@ -330,18 +353,10 @@ export interface RawFileRef { rel: string; abs: Uint8Array; ino?: number }
  * sha256 for the ledger; its extractor then streams it by path. Never the whole file in memory, and no size limit.
  */
 export function hashByPath(file: Uint8Array, ino?: number): { bytes: number; sha256: string } | Refused {
-  let fd: number;
+  const opened = openChecked(file, ino);
+  if ('reason' in opened) return opened;
+  const { fd } = opened;
   try {
-    fd = openSync(Buffer.from(file), O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? 'EIO';
-    if (code === 'ELOOP') return { reason: 'symlink', detail: 'became a symbolic link after the walk; not followed', bytes: 0 };
-    return { reason: 'unreadable', detail: `cannot read: ${code}`, bytes: 0 };
-  }
-  try {
-    const st = fstatSync(fd);
-    if (!st.isFile()) return { reason: 'not_regular_file', detail: 'not a regular file when opened', bytes: 0 };
-    if (ino !== undefined && st.ino !== ino) return { reason: 'changed_since_walk', detail: 'another file than the walk listed (replaced, or a folder on its path swapped)', bytes: st.size };
     const hash = createHash('sha256');
     const buf = Buffer.allocUnsafe(1 << 20);
     let n = 0;
