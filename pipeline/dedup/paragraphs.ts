@@ -11,6 +11,7 @@ import { redactForReport } from '../lib/redact.js';
 import { cutCodePoints } from '../lib/unicode.js';
 import type { Doc, Removal } from '../lib/types.js';
 import { headingOrCell } from '../rules/dedupe-paragraphs.js';
+import { codeMask } from '../rules/language.js';
 
 export interface ParagraphConfig {
   /** A repeated paragraph is removed only if its canonical form has at least this many characters
@@ -40,9 +41,15 @@ export function paragraphVerdicts(paragraphs: readonly string[], cfg: ParagraphC
   const canon = paragraphs.map(canonicalText);
   const seen = new Set<string>();
   const removed: number[] = [];
+  // Program code repeats its lines legitimately (rules/language.ts codeMask): never a repeat.
+  const code = codeMask(paragraphs);
   for (let i = 0; i < canon.length; i++) {
     const c = canon[i]!;
     const next = canon[i + 1];
+    if (code[i]) {
+      seen.add(c);
+      continue;
+    }
     // A short heading or a table cell recurs legitimately and is never a repeat (rules/dedupe-paragraphs.ts).
     if (c.length >= cfg.minRepeatChars && seen.has(c) && !headingOrCell(paragraphs[i]!)) removed.push(i * 2);
     else if (c.length >= cfg.minTruncatedChars && next !== undefined && next.length > c.length && next.startsWith(c) && !headingOrCell(paragraphs[i]!)) removed.push(i * 2 + 1);

@@ -4,7 +4,8 @@
  * runs the pipeline and reads the files; tests/eval/families.test.ts feeds made-up runs.
  *
  *   html         published main text of each gold page vs its gold text: character LCS precision/recall/F1
- *                (pipeline/eval/metric.ts); mean, minimum, worst pages.
+ *                (pipeline/eval/metric.ts), both sides in Simplified characters (the pipeline publishes a
+ *                Traditional page converted; its gold stays as the page shows it); mean, minimum, worst pages.
  *   segmentation documents published per single-article page; the pages that gave more than one, or none.
  *   titles       the first published document's title vs the gold title (lineKey-equal; title + subtitle also
  *                counts); overall and on gov.cn-style pages (site under gov.cn).
@@ -19,7 +20,7 @@
  */
 import type { EvalPage } from './manifest.js';
 import { score } from './metric.js';
-import { edgeLines, inGold, lineKey, sameTitle } from './lines.js';
+import { edgeLines, inGold, lineKey, sameTitle, simplified } from './lines.js';
 
 /** The columns of a published row that the figures read. */
 export interface PubDoc {
@@ -75,7 +76,7 @@ export function htmlFamily(pages: PageRun[], docs: PubDoc[], worstN = 8) {
   for (const p of pages) {
     if (p.gold === null) continue;
     const d = byFile.get(p.rawFile) ?? [];
-    const s = score(publishedText(d), p.gold);
+    const s = score(simplified(publishedText(d)), simplified(p.gold));
     rows.push({ id: p.page.id, site: p.page.site, kind: p.page.kind, f1: r3(s.f1), precision: r3(s.precision), recall: r3(s.recall), documents: d.length, chars: s.extracted_chars, gold_chars: s.gold_chars });
   }
   const mean = (k: 'f1' | 'precision' | 'recall') => (rows.length ? r3(rows.reduce((a, r) => a + r[k], 0) / rows.length) : null);

@@ -13,8 +13,16 @@ import { converter } from '../lib/opencc.js';
 let t2s: ((s: string) => string) | undefined;
 
 export function lineKey(text: string): string {
+  return simplified(text.normalize('NFKC')).toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
+}
+
+/**
+ * A text in Simplified characters (OpenCC t → cn, as normalize converts): the main-text F1 compares both sides so,
+ * since the pipeline publishes a Traditional page in Simplified by design and its gold stays as the page shows it.
+ */
+export function simplified(text: string): string {
   t2s ??= converter('t', 'cn');
-  return t2s(text.normalize('NFKC')).toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
+  return t2s(text);
 }
 
 /** Keys shorter than this (`图集`, `+1`, a page number) cannot be told apart from chance matches in a long gold text. */

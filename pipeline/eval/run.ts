@@ -21,6 +21,7 @@ import { findPII } from '../lib/pii.js';
 import { mulberry32 } from '../lib/random.js';
 import { checkManifest, sitesOf, type EvalManifest } from './manifest.js';
 import { score } from './metric.js';
+import { simplified } from './lines.js';
 import { piiModule } from './pii.js';
 import { intValue, parseCommandLine, pathValue, textValue, usage, type Options, type Parsed } from '../lib/cli.js';
 import {
@@ -130,7 +131,7 @@ async function main(): Promise<number> {
   const units = await readJsonl<{ source_file: string; source_member: string | null; text: string }>(path.join(out, 'stages/extract.jsonl'));
   const unitText = new Map(units.filter((u) => u.source_member === null).map((u) => [u.source_file, u.text]));
   const extractF1 = new Map<string, number>();
-  for (const p of pages) if (p.gold !== null) extractF1.set(p.page.id, Math.round(score(unitText.get(p.rawFile) ?? '', p.gold).f1 * 1000) / 1000);
+  for (const p of pages) if (p.gold !== null) extractF1.set(p.page.id, Math.round(score(simplified(unitText.get(p.rawFile) ?? ''), simplified(p.gold)).f1 * 1000) / 1000);
 
   const html = htmlFamily(pages, docs);
   for (const row of html.rows) Object.assign(row, { extract_f1: extractF1.get(row.id) ?? null });

@@ -24,7 +24,7 @@ import { unitId } from '../lib/ids.js';
 import { countChars } from '../lib/stage.js';
 import type { RawFileInfo } from '../lib/types.js';
 import type { ExtractConfig, ExtractResult, RawInput } from '../stages/extract.js';
-import { ARTICLE_NODE_SELECTORS, BLOCK_ELEMENTS, CELL_ELEMENTS, HTML_NONVOID, IMPLIED_END, RAW_TEXT_ELEMENTS, SKIP_ELEMENTS, VOID_ELEMENTS } from '../rules/html-dom.js';
+import { ARTICLE_NODE_SELECTORS, FORUM_POST_SELECTORS, BLOCK_ELEMENTS, CELL_ELEMENTS, HTML_NONVOID, IMPLIED_END, RAW_TEXT_ELEMENTS, SKIP_ELEMENTS, VOID_ELEMENTS } from '../rules/html-dom.js';
 import { BARE_DASH_SUFFIX, HEADING_SUFFIX_MAX_CHARS, SITE_BRACKETS, SITE_WORD, TITLE_NOISE_PREFIX, TITLE_SEPARATOR, TITLE_STUB_MAX_CHARS } from '../rules/html-title.js';
 import { BYLINE_DATE, DATE_FIELD_LINE, DATE_FIELDS, DATE_IN_TEXT, PUBLISHED_META, PUBLISHED_NODE_SELECTORS, SITE_META, SOURCE_LINE } from '../rules/html-meta.js';
 import { CHROME_SELECTORS, CONTROL_LINE, FOOTER_LINE, LEADING_COUNTER, TAIL_MARKER } from '../rules/html-chrome.js';
@@ -48,9 +48,11 @@ export interface HtmlConfig {
   minTextBeforeTail: number;
   /** Longest line that can follow a footer line (a longer one means the footer line was inside the text). */
   maxFooterLineChars: number;
+  /** Least text (characters) under the headline in its `<article>` for it to replace Readability's pick. */
+  minHeadlineArticleChars: number;
 }
 
-export const HTML_DEFAULTS: HtmlConfig = { maxDepth: 200, maxNestingSum: 1_000_000, charThreshold: 200, maxElems: 500_000, bylineWindow: 12, minTextBeforeTail: 100, maxFooterLineChars: 80 };
+export const HTML_DEFAULTS: HtmlConfig = { maxDepth: 200, maxNestingSum: 1_000_000, charThreshold: 200, maxElems: 500_000, bylineWindow: 12, minTextBeforeTail: 100, maxFooterLineChars: 80, minHeadlineArticleChars: 50 };
 
 /** Extract configuration with the optional HTML section (the lead's ExtractConfig does not carry it yet). */
 type Cfg = ExtractConfig & { html?: HtmlConfig };
@@ -387,6 +389,58 @@ export function trimChrome(lines: string[], cfg: HtmlConfig): string[] {
   return out;
 }
 
+/* ---------- forum threads and the headline's article ---------- */
+
+/**
+ * A forum or Q&A thread's posts (pipeline/rules/html-dom.ts FORUM_POST_SELECTORS): the text of every post node of
+ * the first engine whose selector finds text, in page order, each without control lines; a node inside another
+ * matched node counts once. Null when no engine's markup is on the page.
+ */
+export function forumPosts(doc: Document): string[] | null {
+  for (const sel of FORUM_POST_SELECTORS) {
+    const els = Array.from(doc.querySelectorAll(sel));
+    const top = els.filter((el) => !els.some((o) => o !== el && o.contains(el)));
+    const lines = top.flatMap((el) => blockLines(el).filter((l) => !CONTROL_LINE.some((re) => re.test(l))));
+    if (countChars(lines.join('')) > 0) return lines;
+  }
+  return null;
+}
+
+/**
+ * The lines that follow the page's headline inside its `<article>` element (HTML's own mark of "a self-contained
+ * composition"), or null: the `<h1>` whose text is the page's title, its nearest `<article>` ancestor, and that
+ * element's lines after the heading line, without a line that is a `<time>` element's text. Used to check
+ * Readability's pick (htmlToText).
+ */
+export function headlineArticle(doc: Document, titles: readonly string[]): string[] | null {
+  const want = new Set(titles.map(squash).filter(Boolean));
+  for (const h of Array.from(doc.querySelectorAll('h1'))) {
+    const head = squash(h.textContent ?? '');
+    if (!want.has(head)) continue;
+    const art = h.closest('article');
+    if (!art) continue;
+    const lines = blockLines(art);
+    const at = lines.findIndex((l) => squash(l) === head);
+    // A `<time>` alone on its line is the byline's timestamp (`2024年5月22日週三 上午8:21`), not text.
+    const times = new Set(Array.from(art.querySelectorAll('time')).map((t) => squash(t.textContent ?? '')).filter(Boolean));
+    return at < 0 ? null : lines.slice(at + 1).filter((l) => !times.has(squash(l)));
+  }
+  return null;
+}
+
+/** Share of the characters of `lines` whose line Readability's text also holds (whitespace ignored). */
+function coveredShare(lines: readonly string[], text: string): number {
+  const all = squash(text);
+  let covered = 0;
+  let total = 0;
+  for (const l of lines) {
+    const n = countChars(l);
+    total += n;
+    if (all.includes(squash(l))) covered += n;
+  }
+  return total === 0 ? 1 : covered / total;
+}
+
 /* ---------- the extractor ---------- */
 
 export interface HtmlText {
@@ -394,9 +448,11 @@ export interface HtmlText {
   meta: PageMeta;
   /**
    * `readability`; `article_node` when a known article node (rules/html-dom.ts ARTICLE_NODE_SELECTORS) was taken
-   * directly; `body` when Readability found no article and the page's whole text was kept.
+   * directly; `forum_posts` when a thread's post nodes were (FORUM_POST_SELECTORS); `headline_article` when
+   * Readability's pick left out the text under the page's headline in its `<article>` and that text was taken;
+   * `body` when Readability found no article and the page's whole text was kept.
    */
-  method: 'readability' | 'article_node' | 'body';
+  method: 'readability' | 'article_node' | 'forum_posts' | 'headline_article' | 'body';
 }
 
 /** Main text and metadata of a decoded page, or a reject reason. Pure. */
@@ -417,8 +473,15 @@ export function htmlToText(html: string, cfg: HtmlConfig = HTML_DEFAULTS): HtmlT
   // A known article node (WeChat's #js_content, hidden until a script runs) is taken directly.
   const node = ARTICLE_NODE_SELECTORS.map((sel) => document.querySelector(sel)).find((el) => el && countChars(el.textContent ?? '') > 0);
   let lines = node ? trimChrome(blockLines(node), cfg) : [];
+  // A thread: its posts, without author cards, floor labels and reply buttons.
+  const posts = lines.length ? null : forumPosts(document);
   if (countChars(lines.join('')) > 0) method = 'article_node';
-  else {
+  else if (posts) {
+    lines = posts;
+    method = 'forum_posts';
+  } else {
+    // Taken before Readability, which rewrites the document it scores.
+    const headline = headlineArticle(document, [meta.title, ...meta.headings].filter((s): s is string => !!s));
     try {
       article = new (readability().Readability)<Node>(document, { charThreshold: cfg.charThreshold, maxElemsToParse: cfg.maxElems, keepClasses: false, serializer: (n) => n }).parse();
     } catch (err) {
@@ -426,6 +489,15 @@ export function htmlToText(html: string, cfg: HtmlConfig = HTML_DEFAULTS): HtmlT
       if (!/Aborting parsing document/.test(String(err))) throw err;
     }
     lines = article?.content ? trimChrome(blockLines(article.content), cfg) : [];
+    // Readability scores blocks by length and punctuation, so a longer story elsewhere on the page can outscore a
+    // short article (issue 21: a Yahoo page published a column from its sidebar instead of its one-paragraph
+    // news item). The text under the page's headline in its <article> is the article when Readability's pick holds
+    // less than half of it.
+    const body = headline ? trimChrome(headline, cfg) : [];
+    if (countChars(body.join('')) >= cfg.minHeadlineArticleChars && coveredShare(body, lines.join('\n')) < 0.5) {
+      lines = body;
+      method = 'headline_article';
+    }
   }
   if (countChars(lines.join('')) === 0) {
     lines = pageLines;

@@ -14,6 +14,13 @@ export const CHROME_SELECTORS = [
   '.infobox', '.navbox', '.vertical-navbox', '.sidebar', '.reflist', '.references', '.mw-references-wrap', '#toc', '.toc',
   '.catlinks', '.mw-editsection', '.ambox', '.metadata', '.noprint', '.mw-jump-link', '.hatnote', '.printfooter',
   '[role="navigation"]', '[role="complementary"]', '[role="contentinfo"]', '[aria-hidden="true"]',
+  // Video players' own markup: controls, speed and quality menus, loading and error hints (`正在为您切换到高清
+  // 480P`, `倍速`, `2.0X`, `很抱歉，当前视频播放失败`: issue 21, a 1905.com page kept 24 such lines). The container
+  // classes of video.js, DPlayer, 西瓜 xgplayer, 腾讯云 TCPlayer, 阿里云 prism, Plyr, JW Player and the common
+  // `video-player` / `mplayer` wrappers; none holds article text.
+  '.video-player', '.mplayer', '.video-js', '.vjs-control-bar', '.dplayer', '.xgplayer', '.tcplayer', '.prism-player', '.plyr', '.jw-controls',
+  // Show/hide toggles (Bootstrap-style `data-toggle` links: `展开`, `收起`), controls rather than text.
+  'a[data-toggle]',
 ].join(', ');
 
 /**
@@ -33,7 +40,9 @@ export const CONTROL_LINE = [
   /^(?:上一篇|下一篇)\s*[:：].*$/u,
   // Issue 21: 百度百科's per-section "播报" / "编辑" buttons; a channel bar of six or more 1–4-character words
   // (`视频 直播 美图 博客 看点 政务 …`, 新浪's mobile pages in ../shared/eval/html/).
-  /^(?:播报|编辑|展开|收起|查看全部|我要编辑)$/u,
+  /^(?:播报|编辑|展开|展开全部|收起|查看全部|我要编辑)$/u,
+  // A video card's caption: `…播出 时长：01:45 来源：电影网`, `时长：01:45建议WIFI下打开` (issue 21, 1905.com).
+  /(?:^|\s)时长\s*[:：]\s*\d{1,2}:\d{2}(?::\d{2})?(?:\s|建议|$)/u,
   /^(?:\p{Script=Han}{1,4}\s+){5,}\p{Script=Han}{1,4}$/u,
 ];
 

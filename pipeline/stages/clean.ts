@@ -31,6 +31,7 @@ import {
 } from '../rules/metadata.js';
 import { ENTITIES, ENTITY, HTML_TAG } from '../rules/markup.js';
 import { repeatsTitle, SUBTITLE_LINE } from '../rules/segment-lines.js';
+import { codeMask } from '../rules/language.js';
 import { guessGenre } from './segment.js';
 
 export interface CleanConfig {
@@ -505,6 +506,16 @@ export function hanStats(text: string): { han: number; ratio: number } {
   return { han, ratio: counted === 0 ? 0 : han / counted };
 }
 
+/**
+ * The paragraphs the quality gate measures: all but program code (pipeline/rules/language.ts CODE_TOKEN): runs of
+ * Han-free paragraphs of which at least CODE_BLOCK_MIN_SHARE hold a code token. Code is content and stays in the
+ * text; it is not counted for or against the Chinese share, as digits and punctuation are not (hanStats).
+ */
+export function proseParagraphs(paragraphs: readonly string[]): string[] {
+  const code = codeMask(paragraphs);
+  return paragraphs.filter((_, i) => !code[i]);
+}
+
 /** Weight of a Latin letter against a Han character in the Chinese share (see hanStats). */
 export const LATIN_WEIGHT = 0.5;
 
@@ -618,12 +629,12 @@ export const clean = defineStage<Doc, Doc, CleanConfig>({
     if (paras.length === 0) {
       return { out: [], removed: ctx.removed, counts, dropped: { reason: 'boilerplate_only', detail: 'no body text left after cleaning' } };
     }
-    const { han, ratio } = hanStats(out.paragraphs.join('\n'));
+    const { han, ratio } = hanStats(proseParagraphs(out.paragraphs).join('\n'));
     if (han < cfg.minHanChars) {
       return { out: [], removed: ctx.removed, counts, dropped: { reason: 'too_short', detail: `${han} Han characters (minimum ${cfg.minHanChars})` } };
     }
     if (ratio < cfg.minHanRatio) {
-      return { out: [], removed: ctx.removed, counts, dropped: { reason: 'low_chinese_ratio', detail: `Han share ${ratio.toFixed(2)} (minimum ${cfg.minHanRatio})` } };
+      return { out: [], removed: ctx.removed, counts, dropped: { reason: 'low_chinese_ratio', detail: `Han share ${ratio.toFixed(2)} of the prose (minimum ${cfg.minHanRatio})` } };
     }
     return { out: [out], removed: ctx.removed, counts };
   },

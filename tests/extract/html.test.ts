@@ -151,6 +151,41 @@ describe('extractFile on HTML: text or a clear reason, never a crash', () => {
     expect(u.text).not.toContain('扫一扫');
   });
 
+  it('a Discuz! thread: the posts, without author cards, floor labels and reply buttons (issue 21)', async () => {
+    // The served markup of Discuz! X boards (tiancity-8cf0af42 of tests/fixtures/eval-real scored 0.57 with Readability).
+    const card = (name: string, floor: string, when: string) => `<td class="pls"><div class="authi">${name}</div><dl><dt>主题</dt><dd>12</dd><dt>积分</dt><dd>30</dd></dl><p>新手上路</p><a>发消息</a></td>`
+      + `<td class="plc"><div class="pi"><strong>${floor}</strong><em>发表于 ${when}</em> | <a>只看该作者</a></div>`;
+    const post = (id: number, text: string) => `<div class="pct"><table><tr><td class="t_f" id="postmessage_${id}">${text}</td></tr></table></div><div class="po"><a>回复</a></div></td>`;
+    const html = page('<title>建议对某功能进行改版-官方论坛</title>', '<div id="pt">首页 › 论坛 › 建议区</div><div>查看: 3481|回复: 3</div><h1>建议对某功能进行改版</h1>'
+      + `<table id="pid1"><tr>${card('前程往事', '楼主', '2024-4-5 23:20:45')}${post(1, '建议对某功能进行改版，现在的版本跟别的差太远了，建议：<br>1、增加自动恢复。<br>2、扩大攻击范围。')}</tr></table>`
+      + `<table id="pid2"><tr>${card('横财天降', '沙发', '2024-4-11 11:52:24')}${post(2, '顶你，确实太弱了。')}</tr></table>`
+      + '<div class="ft">Powered by Discuz! X3.4 © 2001-2024</div>');
+    const r = await extractFile({ path: 'bbs.html', bytes: utf8(html) });
+    expect(r.units[0]!.text.split('\n')).toEqual(['建议对某功能进行改版，现在的版本跟别的差太远了，建议：', '1、增加自动恢复。', '2、扩大攻击范围。', '顶你，确实太弱了。']);
+  });
+
+  it('a short article under the headline beats a longer story elsewhere on the page (issue 21: a Yahoo page)', async () => {
+    const lead = '路透月度调查显示，日本企业信心5月保持稳定，但制造业及服务业反映，日圆疲弱带来的通胀压力正损害利润，企业面对原材料价格、劳动力及电费等成本上升。';
+    const story = '<p>' + '最新港产片热播，好评如潮，不少人建议政府复刻该片的场景作为旅游景点，集合自七十年代起的电影人物。'.repeat(3) + '</p>';
+    const html = page('<title>日本企业5月信心保持稳定</title>', `<div id="side"><h2>专栏</h2>${story.repeat(4)}</div>`
+      + `<article><h1>日本企业5月信心保持稳定</h1><div class="byline"><time datetime="2024-05-22T00:21:04Z">2024年5月22日 上午8:21</time></div><div class="body"><p>${lead}</p></div></article>`);
+    const r = await extractFile({ path: 'y.html', bytes: utf8(html) });
+    expect(r.units[0]!.text).toBe(lead);
+    // Where Readability's pick is the article under the headline, nothing changes.
+    const plain = page('<title>基层治理的几点体会</title>', `<article><h1>基层治理的几点体会</h1>${ARTICLE}</article><div id="side"><p>另一条消息。</p></div>`);
+    expect((await extractFile({ path: 'p.html', bytes: utf8(plain) })).units[0]!.text.split('\n')).toHaveLength(3);
+  });
+
+  it('drops a video player\'s controls and its card caption (issue 21: a 1905.com page)', async () => {
+    const player = '<div class="video-unfold"><h4 class="video-title"><span>某节目5月20日起播出</span><a class="fold" data-toggle="fold">收起</a></h4>'
+      + '<div class="video-player"><div class="hintTip">正在为您切换到高清 480P,请稍候...</div><span>倍速</span><ul><li>2.0X</li><li>1.5X</li></ul><div>很抱歉，当前视频播放失败</div></div></div>'
+      + '<div class="pic-info"><span>某节目5月20日起播出</span> <span>时长：01:45</span> <span>来源：电影网</span></div>';
+    const r = await extractFile({ path: 'v.html', bytes: utf8(page('<title>某节目5月20日起播出</title>', `<div class="article">${player}${ARTICLE}</div>`)) });
+    const text = r.units[0]!.text;
+    for (const chrome of ['倍速', '2.0X', '播放失败', '收起', '时长']) expect(text).not.toContain(chrome);
+    expect(text).toContain('第三段作出总结');
+  });
+
   it('a header table of date fields (gov.cn: label and value in separate cells): 发布日期 before 成文日期', async () => {
     const bytes = readFileSync(path.join(ROOT, 'tests/fixtures/real/govcn-5351624.html'));
     expect((await extractFile({ path: 'p.html', bytes })).units[0]!.published).toBe('2018-12-24');

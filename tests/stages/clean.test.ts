@@ -7,7 +7,7 @@ import { findPII } from '../../pipeline/lib/pii.js';
 import { check } from '../../pipeline/lib/schema.js';
 import type { Doc, Removal } from '../../pipeline/lib/types.js';
 import { PLACEHOLDER } from '../../pipeline/rules/pii.js';
-import { clean, hanStats, isPreviewSnippet } from '../../pipeline/stages/clean.js';
+import { clean, hanStats, isPreviewSnippet, proseParagraphs } from '../../pipeline/stages/clean.js';
 import { makeDoc, NO_GATE } from '../fixtures/clean/make-doc.js';
 
 const cfg = clean.defaults;
@@ -240,6 +240,29 @@ describe('quality gate', () => {
     const real = '北京商报讯5月20日，中国人民银行授权全国银行间同业拆借中心公布，2024年5月20日贷款市场报价利率（LPR）为：1年期LPR为3.45%，5年期以上LPR为3.95%。两报价均与上月持平。';
     expect(hanStats(real).ratio).toBeGreaterThan(0.9);
     expect(run(makeDoc([real])).dropped ?? null).toBeNull();
+  });
+  // Issue 21: a code-heavy Chinese tech article (cnblogs-66211fc4 of tests/fixtures/eval-real: 918 Han characters of
+  // prose, 9,659 characters of shell scripts) was dropped at a 0.20 share. Code is content, measured neither way.
+  const SCRIPT = ['version=2.0.1', 'docker stop apollo && docker rm apollo', 'docker run -p 28080:8080 \\', '--init \\',
+    '-v /etc/localtime:/etc/localtime:ro \\', '-e JAVA_OPTS=\'-Xmx128m\' \\', '-d --name apollo apolloconfig/apollo:$version', 'sleep 30s',
+    'if which docker >/dev/null 2>&1; then', 'echo "use docker"', 'else', 'fi'];
+  it('keeps a Chinese article around code blocks: the share is taken over the prose', () => {
+    const doc = makeDoc([BODY1.slice(0, 70), ...SCRIPT, ...SCRIPT, BODY1.slice(0, 40)]);
+    expect(hanStats(doc.paragraphs.join('\n')).ratio).toBeLessThan(0.7);
+    const res = run(doc);
+    expect(res.dropped ?? null).toBeNull();
+    expect(res.out[0]!.paragraphs).toContain('sleep 30s');
+    expect(proseParagraphs(doc.paragraphs)).toEqual([BODY1.slice(0, 70), BODY1.slice(0, 40)]);
+  });
+  it('still drops English prose with a little Chinese: English is not code', () => {
+    const english = ['The committee met on Monday (see the minutes) to discuss the $5 million budget [1].',
+      'Members agreed that the well-known plan, long delayed, should go ahead this year.',
+      'A spokesman said: "We expect results by June." Others were less sure.'];
+    expect(proseParagraphs(english)).toEqual(english);
+    const res = run(makeDoc([BODY1.slice(0, 55), ...english, ...english]));
+    expect(res.dropped?.reason).toBe('low_chinese_ratio');
+    // Code without enough Chinese prose around it is too short, whatever the script.
+    expect(run(makeDoc(['安装步骤：', ...SCRIPT])).dropped?.reason).toBe('too_short');
   });
   it('counts Han with \\p{Script=Han}, not an isalnum()-style test (data-juicer #98)', () => {
     expect(hanStats('汉字abc')).toEqual({ han: 2, ratio: 2 / 3.5 });

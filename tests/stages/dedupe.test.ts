@@ -284,6 +284,10 @@ describe('dedupe: paragraphs', () => {
     ['a repeated structure heading that ends in a full stop is kept', ['1.担当是一种责任担当。', P1, '1.担当是一种责任担当。'], ['1.担当是一种责任担当。', P1, '1.担当是一种责任担当。'], []],
     ['a heading that begins the next paragraph is not a truncated copy', ['坚持和加强党的全面领导和党的建设工作总体要求', '坚持和加强党的全面领导和党的建设工作总体要求，是根本保证。'], ['坚持和加强党的全面领导和党的建设工作总体要求', '坚持和加强党的全面领导和党的建设工作总体要求，是根本保证。'], []],
     ['a short sentence repeated is still a repeat', ['我们要坚定信心，迎难而上。', P1, '我们要坚定信心，迎难而上。'], ['我们要坚定信心，迎难而上。', P1], [['repeated_paragraph', 2, 12]]],
+    // Issue 21: a script repeats its options in each command (cnblogs-66211fc4 of the eval set lost 25 such lines).
+    ['repeated lines of a code block are kept', [P1, '--add-host=host.docker.internal:host-gateway \\', '-v /etc/localtime:/etc/localtime:ro \\', P2, '--add-host=host.docker.internal:host-gateway \\', '-v /etc/localtime:/etc/localtime:ro \\'],
+      [P1, '--add-host=host.docker.internal:host-gateway \\', '-v /etc/localtime:/etc/localtime:ro \\', P2, '--add-host=host.docker.internal:host-gateway \\', '-v /etc/localtime:/etc/localtime:ro \\'], []],
+    ['a repeated English sentence is still a repeat', ['The plan was approved by the committee on Monday.', P1, 'The plan was approved by the committee on Monday.'], ['The plan was approved by the committee on Monday.', P1], [['repeated_paragraph', 2, 12]]],
   ] as const)('%s', (_name, paragraphs, kept, removed) => {
     const r = dedupeParagraphs({ paragraphs: [...paragraphs], para_lines: paragraphs.map((_, i) => 10 + i) }, cfg);
     expect(r.paragraphs).toEqual(kept);
