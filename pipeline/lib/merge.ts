@@ -37,6 +37,8 @@ export function mergeChains(parts: ChainResult[]): ChainResult {
   const n = Math.max(0, ...parts.map((p) => p.steps.length));
   const res: ChainResult = { files: parts.flatMap((p) => p.files ?? []), extractMs: parts.reduce((x, p) => x + (p.extractMs ?? 0), 0), steps: [] };
   for (let k = 0; k < n; k++) res.steps.push(mergeSteps(parts.filter((p) => p.steps.length > k).map((p) => p.steps[k]!)));
+  // Per-file slices only when every part that wrote rows says whose they were.
+  if (parts.every((p) => p.slices || p.steps.length === 0)) res.slices = parts.flatMap((p) => p.slices ?? []);
   if (parts.some((p) => p.prepared)) {
     res.prepared = parts.flatMap((p) => p.prepared ?? []);
     res.prepareMs = parts.reduce((x, p) => x + (p.prepareMs ?? 0), 0);

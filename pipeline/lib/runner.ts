@@ -40,10 +40,11 @@ import { mergeChains } from './merge.js';
 import { BUDGET_DEFAULTS, overBudget, watch, type FileBudget } from './budget.js';
 import { WRITER_WARMUPS } from './writers.js';
 import { ExportOutput, OUTPUT_FILES, type RemovedSums } from '../stages/export.js';
-import { Tally } from './rows.js';
+import { Tally, refOf } from './rows.js';
 import { DUPLICATES_FROM } from './duplicates.js';
 import { EXTRACT_DEFAULTS, streamedFormat, type ExtractConfig } from '../stages/extract.js';
 import { STAGES } from '../stages/index.js';
+import { IndexBuilder, INDEX_FILE, entryKey, loadIndex, type IndexEntry, type LoadedIndex } from './fileindex.js';
 
 export { STAGES };
 
@@ -88,6 +89,9 @@ export interface StageMeta {
   /** Peak resident memory of the process (all threads) during the stage's pass. */
   peak_rss_mb?: number;
   input_bytes?: number;
+  /** Extraction: raw files read in this run, and those whose rows were copied from the last run (per-file index). */
+  files_extracted?: number;
+  files_reused?: number;
   workers?: number;
   cached?: boolean;
   /**
@@ -269,7 +273,7 @@ const HASH_CONCURRENCY = 8;
  * extraction records it), never modification times — a same-size edit that keeps the mtime changes the key, a touch
  * does not. Files over the extraction's size limit (never read) count by size.
  */
-async function rawTree(raw: string): Promise<{ entries: RawEntry[]; fingerprint: string }> {
+async function rawTree(raw: string): Promise<{ entries: RawEntry[]; keys: string[]; fingerprint: string }> {
   const entries = await walkRaw(raw);
   const content = new Array<string>(entries.length);
   let next = 0;
@@ -283,7 +287,10 @@ async function rawTree(raw: string): Promise<{ entries: RawEntry[]; fingerprint:
     }
   };
   await Promise.all(Array.from({ length: HASH_CONCURRENCY }, worker));
-  return { entries, fingerprint: sha(entries.map((e, k) => `${e.rel}\t${e.kind}\t${e.mode}\t${content[k]}`)) };
+  // Each entry's key (the per-file index's, fileindex.ts) covers the legacy encoding of its name, which its ledger
+  // row records; the tree's fingerprint is made of the keys.
+  const keys = entries.map((e, k) => entryKey(e.rel, e.kind, e.mode, content[k]!, e.nameEncoding));
+  return { entries, keys, fingerprint: sha(keys) };
 }
 
 /** Files in the raw folder that are not sources by design. */
@@ -447,6 +454,10 @@ export class StageOutput {
     await this.out.abort();
     await this.log.abort();
   }
+  /** What the stage's meta records besides its tally (extraction: how many raw files it read, how many it reused). */
+  metaExtra(): Partial<StageMeta> {
+    return {};
+  }
   /** Drops the ids: they are only needed while the pass writes this stage. */
   release(): void {
     this.ids.clear();
@@ -454,8 +465,31 @@ export class StageOutput {
   }
 }
 
-/** Where a pass reads: the raw files (it starts with extraction) or a stage's output file. */
-type PassSource = { entries: RawEntry[] } | { file: string };
+/**
+ * Where a pass reads: the raw files (it starts with extraction) or a stage's output file. From the raw files: each
+ * entry's key and the code keys of the pass's stages (the per-file index it writes, fileindex.ts), and the last
+ * run's index when the rows of unchanged files can be copied from the last run's stage files (`reuse`).
+ */
+type PassSource = { entries: RawEntry[]; keys: string[]; codeKeys: Record<string, string>; reuse?: LoadedIndex } | { file: string };
+/** A batch of a pass from the raw files: a file answered here, files to extract, or files whose rows are reused. */
+type FileBatch = { local: RawFileInfo; key: string } | { remote: RawEntry[]; keys: string[] } | { reuse: { entry: IndexEntry; offsets: number[]; size: number }[] };
+/** Bytes of reused rows read per batch (all the stage files together), and of the last stage's rows when a prepare step reads them. */
+const REUSE_BATCH_BYTES = 8 << 20;
+
+/**
+ * The ids in a stage's output rows (JSONL bytes): a stage that does not declare keepsIds has its ids checked for
+ * uniqueness, reused rows too. Read off the start of each line when it is `{"id":"…"` (segment writes the id first),
+ * else from the parsed line.
+ */
+function idsOfRows(bytes: Uint8Array): string[] {
+  const ids: string[] = [];
+  for (const line of new TextDecoder().decode(bytes).split('\n')) {
+    if (!line) continue;
+    const m = /^\{"id":"([A-Za-z0-9_-]*)"/.exec(line);
+    ids.push(m ? m[1]! : refOf(JSON.parse(line)).id);
+  }
+  return ids;
+}
 /** A step of a pass, as the main thread sees it. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 interface PassStep { stage: Stage<any, any, any> | { name: 'export' }; op: ChainStep['op']; decisions?: unknown[] }
@@ -599,32 +633,88 @@ class Runner {
    * Batches of raw files for extraction, in file order: a batch is a run of consecutive regular files;
    * non-regular, skipped and over-sized entries are answered here without reading them.
    */
-  private fileBatches(entries: RawEntry[]): ({ local: RawFileInfo } | { remote: RawEntry[] })[] {
-    const batches: ({ local: RawFileInfo } | { remote: RawEntry[] })[] = [];
+  private fileBatches(entries: RawEntry[], keys: string[], reuse: LoadedIndex | undefined, lastOf: number): FileBatch[] {
+    const batches: FileBatch[] = [];
     let cur: RawEntry[] = [];
+    let curKeys: string[] = [];
     let curBytes = 0;
     let remote = 0;
+    let re: { entry: IndexEntry; offsets: number[]; size: number }[] = [];
+    let reBytes = 0;
+    let reLast = 0;
     const flush = () => {
       if (cur.length) {
-        batches.push({ remote: cur });
+        batches.push({ remote: cur, keys: curKeys });
         remote++;
       }
       cur = [];
+      curKeys = [];
       curBytes = 0;
     };
-    for (const e of entries) {
+    const flushReuse = () => {
+      if (re.length) batches.push({ reuse: re });
+      re = [];
+      reBytes = 0;
+      reLast = 0;
+    };
+    entries.forEach((e, i) => {
       const info = localInfo(e);
       if (info) {
         flush();
-        batches.push({ local: info });
-        continue;
+        flushReuse();
+        batches.push({ local: info, key: keys[i]! });
+        return;
       }
+      const old = reuse?.byPath.get(e.rel);
+      if (old && old.entry.key === keys[i]) {
+        flush();
+        const lengths = old.entry.steps.flatMap((st) => st.bytes);
+        const bytes = old.entry.units + old.entry.ledger + lengths.reduce((a, b) => a + b, 0);
+        const last = lastOf >= 0 ? old.entry.steps[lastOf]!.bytes[0] : 0;
+        if (re.length && (reBytes + bytes > REUSE_BATCH_BYTES || reLast + last > BATCH_BYTES)) flushReuse();
+        re.push({ ...old, size: e.size });
+        reBytes += bytes;
+        reLast += last;
+        return;
+      }
+      flushReuse();
       cur.push(e);
+      curKeys.push(keys[i]!);
       curBytes += e.size;
       if (cur.length >= extractBatchFiles(remote) || curBytes >= EXTRACT_BATCH_BYTES) flush();
-    }
+    });
     flush();
+    flushReuse();
     return batches;
+  }
+
+  /**
+   * The rows of a batch of reused files, read from the last run's stage files (`index.files`, open in `handles`):
+   * per described file, the batch's rows concatenated (the files are consecutive in the new output, maybe not in
+   * the old one: a deleted file's rows are left out).
+   */
+  private async reusedRows(handles: FileHandle[], batch: { entry: IndexEntry; offsets: number[] }[]): Promise<Uint8Array[]> {
+    const parts: Uint8Array[] = [];
+    for (let j = 0; j < handles.length; j++) {
+      const len = (e: IndexEntry) => (j === 0 ? e.units : j === 1 ? e.ledger : e.steps[Math.floor((j - 2) / 3)]!.bytes[(j - 2) % 3]!);
+      const total = batch.reduce((n, b) => n + len(b.entry), 0);
+      const buf = new Uint8Array(total);
+      let at = 0;
+      // Runs of files whose rows are adjacent in the old file are read at once.
+      for (let k = 0; k < batch.length;) {
+        const from = batch[k]!.offsets[j]!;
+        let n = len(batch[k]!.entry);
+        for (k++; k < batch.length && batch[k]!.offsets[j] === from + n; k++) n += len(batch[k]!.entry);
+        for (let got = 0; got < n;) {
+          const { bytesRead } = await handles[j]!.read(buf, at + got, n - got, from + got);
+          if (bytesRead === 0) throw new PipelineError('internal', `reused rows: ${j} ended early`);
+          got += bytesRead;
+        }
+        at += n;
+      }
+      parts.push(buf);
+    }
+    return parts;
   }
 
   /**
@@ -670,27 +760,78 @@ class Runner {
     const inputBytes = 'entries' in source ? source.entries.reduce((t, e) => t + (e.kind === 'file' ? e.size : 0), 0) : await stat(source.file).then((st) => st.size, () => 0);
     opts.progress.start(label, total, inputBytes);
     const ex = 'entries' in source ? new ExtractOutput(dir) : null;
+    // The per-file index of a pass from the raw files whose steps are per file (fileindex.ts).
+    const index = 'entries' in source && steps.every((s) => s.op === 'map' || s.op === 'prepare') ? new IndexBuilder(writing) : null;
+    const reuse = 'entries' in source ? source.reuse : undefined;
+    const old: FileHandle[] = [];
     // The pool's threads wait for the first batch: they load the stages they will run meanwhile.
     this.warmPool([...(ex ? ['extract'] : []), ...steps.filter((s) => s.op !== 'export').map((s) => s.stage.name)]);
     try {
       if ('entries' in source) {
+        if (reuse) for (const f of reuse.files) old.push(await open(path.join(opts.out, f), 'r'));
+        // The stage a prepare step reads (the last that writes), whose reused rows the pool prepares again.
+        const lastOf = prepare ? writing.length - 1 : -1;
+        const prepareStep = prepare ? chainSteps(0, 0).filter((s) => s.op === 'prepare') : [];
         await ordered(
-          this.fileBatches(source.entries),
-          async (b): Promise<ChainResult & { local?: RawFileInfo; remote?: RawEntry[] }> => {
-            if ('local' in b) return { steps: [], local: b.local };
+          this.fileBatches(source.entries, source.keys, reuse, lastOf),
+          async (b): Promise<ChainResult & { local?: RawFileInfo; key?: string; remote?: RawEntry[]; keys?: string[]; reused?: { batch: Extract<FileBatch, { reuse: unknown }>; rows: Uint8Array[] } }> => {
+            if ('local' in b) return { steps: [], local: b.local, key: b.key };
+            if ('reuse' in b) {
+              const rows = await this.reusedRows(old, b.reuse);
+              // The whole-corpus stage's prepare of the reused rows (its values are kept in memory, not in a file).
+              const prep = lastOf >= 0 && rows[2 + 3 * lastOf]!.length ? await this.run<ChainResult>({ kind: 'chain', bytes: rows[2 + 3 * lastOf]!.slice(), steps: prepareStep }) : { steps: [] };
+              return { ...prep, reused: { batch: b, rows } };
+            }
             const task: ChainTask = { kind: 'chain', files: b.remote.map((e) => ({ rel: e.rel, abs: new Uint8Array(e.abs), ino: e.ino })), steps: chainSteps(0, 0), ...(opts.extract ? { extract: opts.extract } : {}) };
-            return { ...(await this.runRaw(task, b.remote)), remote: b.remote };
+            return { ...(await this.runRaw(task, b.remote)), remote: b.remote, keys: b.keys };
           },
           this.inflight,
           async (r) => {
             if (r.local) {
-              await ex!.file(r.local, new Uint8Array(0), []);
+              const [u, l] = await ex!.file(r.local, new Uint8Array(0), []);
+              index?.begin();
+              index?.file(r.local.path, r.key!, u, l, { local: true });
               opts.progress.tick(1, r.local.bytes);
+              return;
+            }
+            if (r.reused) {
+              const { batch, rows } = r.reused;
+              await ex!.reuse(rows[0]!, rows[1]!);
+              for (let k = 0; k < writing.length; k++) {
+                const name = writing[k]!;
+                const tally = new Tally();
+                const byFile = new Map<string, number>();
+                let longest = 0;
+                for (const { entry } of batch.reuse) {
+                  const st = entry.steps[k]!;
+                  tally.merge(st.tally);
+                  for (const [f, n] of st.removedByFile) byFile.set(f, (byFile.get(f) ?? 0) + n);
+                  longest = Math.max(longest, st.longest);
+                }
+                const out = rows[2 + 3 * k]!;
+                const keeps = STAGES.find((x) => x.name === name)?.keepsIds === true;
+                await outputs.get(name)!.add({
+                  ids: keeps ? [] : idsOfRows(out), out, removed: rows[3 + 3 * k]!, dropped: rows[4 + 3 * k]!,
+                  tally: { in: tally.in, out: tally.out, dropped: tally.dropped, removed: tally.removed, counters: tally.counters },
+                  ms: 0, longest, removedByFile: { files: [...byFile.keys()], chars: [...byFile.values()] },
+                });
+              }
+              for (const { entry } of batch.reuse) index?.reused(entry);
+              if (prepared && r.prepared) for (const v of r.prepared) prepared.push(v);
+              prepareMs += r.prepareMs ?? 0;
+              opts.progress.tick(batch.reuse.length, batch.reuse.reduce((t, e) => t + e.size, 0));
               return;
             }
             // The name's legacy encoding is a fact of the walk, not of the bytes.
             r.files!.forEach((f, i) => { f.info = withNameEncoding(f.info, r.remote![i]!.nameEncoding); });
-            for (const f of r.files!) await ex!.file(f.info, f.units, f.chars);
+            index?.begin();
+            for (const f of r.files!) {
+              const [u, l] = await ex!.file(f.info, f.units, f.chars);
+              const i = r.remote!.findIndex((e) => e.rel === f.info.path);
+              index?.file(f.info.path, i >= 0 ? r.keys![i]! : '', u, l, { reason: f.info.reason });
+            }
+            index?.slices(r.slices, r.steps.some((st) => st.out.length + st.removed.length + st.dropped.length > 0));
+            ex!.extracted += r.remote!.length;
             ex!.ms += r.extractMs ?? 0;
             await take(r);
             opts.progress.tick(r.files!.length, r.remote!.reduce((t, e) => t + e.size, 0));
@@ -718,12 +859,29 @@ class Runner {
       }
       // Side by side (settleAll): each commit waits for its file to reach the disk.
       await settleAll([...(ex ? [ex.commit()] : []), ...[...outputs.values()].map((o) => o.commit())]);
+      if (ex && 'entries' in source) {
+        // The per-file index of what was just written, or none (the next run then reads every raw file again).
+        const facts: Record<string, FileFacts> = { ...ex.fileFacts() };
+        for (const o of outputs.values()) Object.assign(facts, o.fileFacts());
+        const keys = Object.fromEntries([['extract', source.codeKeys['extract']!], ...writing.map((n) => [n, source.codeKeys[n]!])]);
+        const text = index?.text(keys, facts as Record<string, { bytes: number; sha256: string }>) ?? null;
+        const file = path.join(dir, INDEX_FILE);
+        if (text === null) await rm(file, { force: true });
+        else {
+          const d = new Digest();
+          d.update(text);
+          await writeAtomic(file, text);
+          ex.index = d.facts();
+        }
+      }
     } catch (err) {
+      for (const h of old.splice(0)) await h.close().catch(() => undefined);
       if (ex) await ex.abort();
       for (const o of outputs.values()) await o.abort();
       if (exported) await exported.output.abort();
       throw err;
     }
+    for (const h of old.splice(0)) await h.close();
     opts.progress.end();
     const stages: PassResult['stages'] = [];
     if (ex) stages.push({ name: 'extract', output: ex, inputBytes: ex.inputBytes });
@@ -771,6 +929,11 @@ export class ExtractOutput extends StageOutput {
   readonly files: JsonlWriter;
   readonly writtenRows = new Digest();
   inputBytes = 0;
+  /** Raw files extracted in this run, and those whose rows were copied from the last run's (the per-file index). */
+  extracted = 0;
+  reused = 0;
+  /** The per-file index written beside the stage files (fileindex.ts), once written. */
+  index: FileFacts | null = null;
   constructor(dir: string) {
     super(dir, 'extract');
     this.files = new JsonlWriter(path.join(dir, 'extract.files.jsonl'));
@@ -783,9 +946,32 @@ export class ExtractOutput extends StageOutput {
     return {
       'stages/extract.jsonl': this.written.out.facts(this.log.tally.out),
       'stages/extract.files.jsonl': this.writtenRows.facts(this.log.tally.in),
+      // Not a file the stage's cache checks (vouchedFiles): what the next run checks before it reuses rows.
+      ...(this.index ? { [`stages/${INDEX_FILE}`]: this.index } : {}),
     };
   }
-  async file(info: RawFileInfo, units: Uint8Array, chars: number[]): Promise<void> {
+  override metaExtra(): Partial<StageMeta> {
+    return { files_extracted: this.extracted, files_reused: this.reused };
+  }
+  /** Rows of raw files copied from the last run: their units and their ledger rows (whole lines, in order). */
+  async reuse(units: Uint8Array, ledger: Uint8Array): Promise<void> {
+    const t = this.log.tally;
+    this.written.out.update(units);
+    await this.out.writeBytes(units);
+    this.writtenRows.update(ledger);
+    await this.files.writeBytes(ledger);
+    for (const line of new TextDecoder().decode(ledger).split('\n')) {
+      if (!line) continue;
+      const row = JSON.parse(line) as FileRow;
+      t.in++;
+      t.out += row.units;
+      if (row.status !== 'ok') t.dropped[row.reason ?? 'rejected'] = (t.dropped[row.reason ?? 'rejected'] ?? 0) + 1;
+      this.inputBytes += row.bytes;
+      this.reused++;
+    }
+  }
+  /** A raw file's ledger row and units; returns the bytes written to each file (units, ledger row). */
+  async file(info: RawFileInfo, units: Uint8Array, chars: number[]): Promise<[number, number]> {
     const t = this.log.tally;
     t.in++;
     this.written.out.update(units);
@@ -798,8 +984,10 @@ export class ExtractOutput extends StageOutput {
     const row: FileRow = { ...info, units: chars.length, chars_in: charsIn };
     // The ledger rows are extraction output too: the fingerprint covers both.
     const line = JSON.stringify(row);
+    const before = this.writtenRows.bytes;
     this.writtenRows.update(line + '\n');
     await this.files.writeLine(line);
+    return [units.length, this.writtenRows.bytes - before];
   }
   override async commit(): Promise<void> {
     await settleAll([super.commit(), this.files.commit()]);
@@ -869,7 +1057,7 @@ export async function runStages(opts: RunOptions): Promise<StageMeta[]> {
     const common = { pass: runner.passes, fused, pass_seconds: round3(res.wall), peak_rss_mb: res.peak, workers: opts.workers };
     const stageMetas = res.stages.map((s, k) => s.output.log.meta({
       key: keys.get(s.name)!, code_key: codeKeys.get(s.name)!, output_sha256: s.output.sha256(), files: s.output.fileFacts(),
-      seconds: round3((s.output.ms + (k === 0 ? planSeconds * 1000 : 0)) / 1000), ...common,
+      seconds: round3((s.output.ms + (k === 0 ? planSeconds * 1000 : 0)) / 1000), ...common, ...s.output.metaExtra(),
       ...(s.inputBytes !== undefined ? { input_bytes: s.inputBytes } : { longest_line_units: s.output.longest }),
     }));
     await settleAll(stageMetas.map((m) => writeAtomic(path.join(dir, `${m.stage}.meta.json`), stableJson(m))));
@@ -927,7 +1115,9 @@ export async function runStages(opts: RunOptions): Promise<StageMeta[]> {
     if (!(await cached('extract', exKey))) {
       rawChanged = !mustRun('extract');
       const steps = fusable(0);
-      const res = await runner.pass({ entries: tree.entries }, steps, passLabel(['extract'], steps), tree.entries.length);
+      // Only some raw files changed, and no code: the others' rows are copied from the last run (fileindex.ts).
+      const reuse = rawChanged ? await reusable(steps, tree.entries, tree.keys) : undefined;
+      const res = await runner.pass({ entries: tree.entries, keys: tree.keys, codeKeys: Object.fromEntries(codeKeys), ...(reuse ? { reuse } : {}) }, steps, passLabel(['extract'], steps), tree.entries.length);
       prepared = res.prepared;
       exported = Boolean(res.exported);
       await finish(res, chainKeys(res, new Map([['extract', exKey]]), ''));
@@ -995,6 +1185,37 @@ export async function runStages(opts: RunOptions): Promise<StageMeta[]> {
     return metas;
   } finally {
     await runner.close();
+  }
+
+  /**
+   * The last run's per-file index, when pass 1 (`steps`) can copy the rows of the raw files that did not change from
+   * the stage files it wrote: the same code and configuration for every stage of the pass (the index's header), the
+   * index and every stage file exactly as the metas vouch for them. Else undefined, and every file runs.
+   */
+  async function reusable(steps: PassStep[], entries: RawEntry[], keys: string[]): Promise<LoadedIndex | undefined> {
+    if (!steps.every((s) => s.op === 'map' || s.op === 'prepare')) return undefined;
+    const stages = steps.filter((s) => s.op === 'map').map((s) => s.stage.name);
+    const metaOf = async (n: string) => readJson<StageMeta>(path.join(dir, `${n}.meta.json`)).catch(() => null);
+    const olds = await Promise.all(['extract', ...stages].map(metaOf));
+    if (olds.some((m) => !m)) return undefined;
+    const facts: Record<string, FileFacts | undefined> = {};
+    for (const m of olds) Object.assign(facts, m!.files ?? {});
+    const keysOf = Object.fromEntries(['extract', ...stages].map((n) => [n, codeKeys.get(n)!]));
+    const loaded = await loadIndex(dir, stages, keysOf, facts[`stages/${INDEX_FILE}`], facts);
+    if ('why' in loaded) {
+      trace(`per-file reuse: ${loaded.why}`);
+      return undefined;
+    }
+    for (const f of loaded.index.files) {
+      const why = await fileMismatch(path.join(opts.out, f), facts[f]);
+      if (why) {
+        opts.progress.note(`extract: the last run's ${f} is no longer as written (${why}); every raw file runs again`);
+        return undefined;
+      }
+    }
+    const same = entries.filter((e, i) => loaded.index.byPath.get(e.rel)?.entry.key === keys[i]).length;
+    opts.progress.note(`extract: ${entries.length - same} of ${entries.length} raw files new, changed or to retry; the rows of the other ${same} are reused from the last run`);
+    return loaded.index;
   }
 
   /**

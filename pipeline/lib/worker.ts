@@ -24,6 +24,7 @@ import type { DocumentRow, RawFileInfo } from './types.js';
 import { exportBatch, type ExportChunk } from '../export/batch.js';
 import { duplicatesLines } from './duplicates.js';
 import { mergeChains } from './merge.js';
+import { sliceOf, type FileSlice } from './fileindex.js';
 
 /** One step of a chain, done over a batch: everything the main thread writes for it, plus the batch's tally. */
 export interface StepResult {
@@ -99,6 +100,11 @@ export interface ChainResult {
   /** With `handOn`: the last step's output records and their characters. */
   records?: unknown[];
   counts?: number[];
+  /**
+   * For a chain from raw files: what each step wrote for each file, in order (the per-file index, fileindex.ts).
+   * Absent when the chain did not run file by file.
+   */
+  slices?: FileSlice[];
 }
 export interface GatherResult { /** Offsets (in the batch) of the records asked about, and their values. */ at: number[]; values: unknown[] }
 export type TaskError = { error: { code: string; message: string } };
@@ -492,6 +498,8 @@ export async function runChain(t: ChainTask): Promise<ChainResult> {
     res.records = records;
     res.counts = counts;
   }
+  // One raw file: everything the steps wrote is that file's (the per-file index of pass 1, fileindex.ts).
+  if (t.files?.length === 1 && res.files?.length === 1) res.slices = [{ path: res.files[0]!.info.path, steps: res.steps.map(sliceOf) }];
   return res;
 }
 

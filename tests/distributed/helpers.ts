@@ -34,13 +34,14 @@ export async function singleRun(raw: string, workers = 1): Promise<string> {
 }
 
 /** The files of OUT: the published ones (documents.* and report/*, the run's own timings aside) and the stage
- *  outputs (stages/*.jsonl; the metas hold times and keys), by path. */
+ *  outputs (stages/*.jsonl; the metas hold times and keys, and the per-file index of a single-machine run,
+ *  stages/files.index.jsonl, is its cache for the next run's reuse, which a distributed run does not write), by path. */
 export async function published(out: string): Promise<Map<string, Buffer>> {
   const res = new Map<string, Buffer>();
   for (const f of await readdir(out, { recursive: true, withFileTypes: true })) {
     if (!f.isFile()) continue;
     const rel = path.relative(out, path.join(f.parentPath, f.name));
-    if (rel.startsWith('.') || rel.endsWith('.meta.json') || rel === path.join('report', 'timings.json')) continue;
+    if (rel.startsWith('.') || rel.endsWith('.meta.json') || rel === path.join('report', 'timings.json') || rel === path.join('stages', 'files.index.jsonl')) continue;
     res.set(rel, await readFile(path.join(out, rel)));
   }
   return res;
