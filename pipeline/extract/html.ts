@@ -12,9 +12,10 @@
  *      content found by Mozilla Readability. Block elements become lines (`blockLines`); the unit's text is those
  *      lines joined by `\n`, without the title line Readability may leave at its top.
  *   4. Title: the `<title>` without its column and site suffix (pipeline/rules/html-title.ts), else `og:title`,
- *      else the first `<h1>`. Site: `og:site_name`, else the `<title>` suffix, else a `来源：` line. Published: the
- *      meta tags of pipeline/rules/html-meta.ts, else Readability's JSON-LD date, else a byline date near the title;
- *      always `YYYY-MM-DD`.
+ *      else the first `<h1>`. Site: `og:site_name`, else the `<title>` suffix, else a `来源：` line. Published
+ *      (pageMeta, rules in pipeline/rules/html-meta.ts): a 成文日期 field, the meta tags, JSON-LD, WeChat's script
+ *      variables, `#publish_time`, a 发布日期 field, a byline date near the title, a post's `发表于 …` line, a relative
+ *      date against the page's save date; always `YYYY-MM-DD`, timestamps with a zone dated in China time.
  * A page with no text outside scripts and markup is rejected as `no_main_content`.
  */
 import type { Readability } from '@mozilla/readability';
@@ -26,7 +27,10 @@ import type { RawFileInfo } from '../lib/types.js';
 import type { ExtractConfig, ExtractResult, RawInput } from '../stages/extract.js';
 import { ARTICLE_NODE_SELECTORS, FORUM_POST_SELECTORS, BLOCK_ELEMENTS, CELL_ELEMENTS, HTML_NONVOID, IMPLIED_END, RAW_TEXT_ELEMENTS, SKIP_ELEMENTS, VOID_ELEMENTS } from '../rules/html-dom.js';
 import { BARE_DASH_SUFFIX, HEADING_SUFFIX_MAX_CHARS, SITE_BRACKETS, SITE_WORD, TITLE_NOISE_PREFIX, TITLE_SEPARATOR, TITLE_STUB_MAX_CHARS } from '../rules/html-title.js';
-import { BYLINE_DATE, DATE_FIELD_LINE, DATE_FIELDS, DATE_IN_TEXT, PUBLISHED_META, PUBLISHED_NODE_SELECTORS, SITE_META, SOURCE_LINE } from '../rules/html-meta.js';
+import {
+  BYLINE_DATE, DATE_FIELD_LINE, DATE_FIELDS, DATE_IN_TEXT, DOCUMENT_DATE_FIELDS, JSONLD_DATE_KEYS, NOT_BYLINE_LINE, PAGE_UTC_OFFSET_HOURS, POST_DATE_LINES, PUBLISHED_META,
+  PUBLISHED_NODE_SELECTORS, RELATIVE_DATE, SAVED_DATE_ANCHOR, SCRIPT_DATES, SITE_META, SOURCE_LINE,
+} from '../rules/html-meta.js';
 import { CHROME_SELECTORS, CONTROL_LINE, FOOTER_LINE, LEADING_COUNTER, TAIL_MARKER } from '../rules/html-chrome.js';
 import { isoDate as calendarDate } from '../lib/unicode.js';
 
@@ -268,6 +272,105 @@ export function isoDate(s: string | null | undefined): string | null {
   return calendarDate(m.groups['y']!, m.groups['m']!, m.groups['d']!);
 }
 
+/** `YYYY-MM-DD` in the pages' time zone (PAGE_UTC_OFFSET_HOURS) of an instant in milliseconds, or null. */
+function zonedDate(ms: number): string | null {
+  if (!Number.isFinite(ms)) return null;
+  const d = new Date(ms + PAGE_UTC_OFFSET_HOURS * 3_600_000);
+  return calendarDate(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate());
+}
+
+const ZONED_TIMESTAMP = /^\s*(?:19|20)\d{2}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})\s*$/u;
+
+/**
+ * The date of a machine-readable timestamp (a meta tag's or JSON-LD's value): an ISO timestamp with a zone
+ * (`2024-05-22T00:21:04.000Z`, `…+08:00`) is an instant and is dated in the pages' time zone, as the page shows it
+ * (`2024年5月22日 上午8:21`); anything else by the first date in it (isoDate).
+ */
+export function timestampDate(s: string | null | undefined): string | null {
+  if (s && ZONED_TIMESTAMP.test(s)) return zonedDate(Date.parse(s.trim().replace(/([+-]\d{2})(\d{2})$/u, '$1:$2')));
+  return isoDate(s);
+}
+
+/** The first JSON-LD publication date of the page (JSONLD_DATE_KEYS, strongest key first), or null. */
+export function jsonLdDate(doc: Document): string | null {
+  const objects: unknown[] = [];
+  for (const el of Array.from(doc.querySelectorAll('script[type="application/ld+json"]'))) {
+    try {
+      objects.push(JSON.parse(el.textContent ?? ''));
+    } catch {
+      // A broken JSON-LD block is the page's fault, not a reason to fail: it gives no date.
+    }
+  }
+  // Breadth-first over objects, arrays and `@graph`, so a top-level article's date beats a nested item's.
+  const flat: Record<string, unknown>[] = [];
+  for (let i = 0; i < objects.length && flat.length < 1000; i++) {
+    const o = objects[i];
+    if (Array.isArray(o)) objects.push(...o);
+    else if (o && typeof o === 'object') {
+      flat.push(o as Record<string, unknown>);
+      const g = (o as Record<string, unknown>)['@graph'];
+      if (g) objects.push(g);
+    }
+  }
+  for (const key of JSONLD_DATE_KEYS) {
+    for (const o of flat) {
+      const v = o[key];
+      const d = typeof v === 'string' ? timestampDate(v) : null;
+      if (d) return d;
+    }
+  }
+  return null;
+}
+
+/** The publication date an inline script carries (SCRIPT_DATES: WeChat's `var ct`), or null. */
+export function scriptDate(doc: Document): string | null {
+  const scripts = Array.from(doc.querySelectorAll('script')).map((s) => s.textContent ?? '').filter((t) => t.length > 0);
+  for (const re of SCRIPT_DATES) {
+    for (const t of scripts) {
+      const g = re.exec(t)?.groups;
+      if (!g) continue;
+      const d = g['epoch'] ? zonedDate(Number(g['epoch']) * 1000) : isoDate(g['date']);
+      if (d) return d;
+    }
+  }
+  return null;
+}
+
+/**
+ * A forum or Q&A post's date line anywhere on the page (POST_DATE_LINES), or a relative one (`发布于 昨天 14:29`)
+ * resolved against the save date the page carries (SAVED_DATE_ANCHOR; none: no date from it).
+ */
+export function postDate(pageLines: readonly string[], html: string): string | null {
+  return postLineDate(pageLines) ?? relativeDate(pageLines, html);
+}
+
+/** The strongest post date line (POST_DATE_LINES) among `lines`, or null. */
+function postLineDate(lines: readonly string[]): string | null {
+  for (const re of POST_DATE_LINES) {
+    for (const l of lines) {
+      const d = isoDate(re.exec(l)?.groups?.['date']);
+      if (d) return d;
+    }
+  }
+  return null;
+}
+
+/** A relative date line (RELATIVE_DATE) resolved against the page's save date (SAVED_DATE_ANCHOR), or null. */
+function relativeDate(pageLines: readonly string[], html: string): string | null {
+  const anchor = SAVED_DATE_ANCHOR.exec(html.slice(0, 4096))?.groups?.['date'];
+  if (!anchor) return null;
+  const saved = Date.parse(anchor.replace(/GMT([+-]\d{2})(\d{2})$/u, 'GMT$1:$2'));
+  if (!Number.isFinite(saved)) return null;
+  for (const l of pageLines) {
+    const g = RELATIVE_DATE.exec(l)?.groups;
+    if (!g) continue;
+    const days = g['word'] ? ['今天', '昨天', '前天'].indexOf(g['word']) : 0;
+    const back = g['word'] ? days * 86_400_000 : Number(g['n']) * ({ 天: 86_400_000, 小时: 3_600_000, 分钟: 60_000 } as Record<string, number>)[g['unit']!]!;
+    return zonedDate(saved - back);
+  }
+  return null;
+}
+
 /** The segments of a `<title>` between its separators (TITLE_SEPARATOR); none for an empty title. */
 function titleSegments(raw: string): string[] {
   const t = oneLine(raw);
@@ -328,8 +431,15 @@ export interface PageMeta {
   published: string | null;
 }
 
-/** Title, site and date from the head and the lines around the heading; call before Readability changes `doc`. */
-export function pageMeta(doc: Document, pageLines: string[], cfg: HtmlConfig): PageMeta {
+/**
+ * Title, site and date from the head and the lines around the heading; call before Readability changes `doc`.
+ * `published`, strongest first: a document date field (成文日期: DOCUMENT_DATE_FIELDS), the meta tags
+ * (PUBLISHED_META), JSON-LD, an inline script's date (WeChat), the `#publish_time` node, a 发布日期 field, a post's
+ * date line near the heading (`发布于 …` before `编辑于 …`), a byline date near the heading, a post's date line
+ * anywhere, a relative date against the page's save date.
+ * `html` is the page's source (for the save-date comment before `<html>`).
+ */
+export function pageMeta(doc: Document, pageLines: string[], cfg: HtmlConfig, html = ''): PageMeta {
   const h1s = Array.from(doc.querySelectorAll('h1')).slice(0, 5).map((h) => oneLine(h.textContent)).filter(Boolean);
   const fromTitle = splitTitle(doc.querySelector('title')?.textContent ?? '', h1s);
   const og = splitTitle(metaContent(doc, ['og:title', 'twitter:title']) ?? '', h1s);
@@ -338,23 +448,31 @@ export function pageMeta(doc: Document, pageLines: string[], cfg: HtmlConfig): P
 
   // The byline: the lines just after the heading line (or the top of the page when no line is the heading).
   const want = title ? squash(title) : '';
-  let at = want ? pageLines.findIndex((l) => squash(l) === want || (squash(l).length >= 4 && want.startsWith(squash(l)))) : -1;
+  // The heading line itself, else the first part of a heading broken over lines (a short line such as the media's
+  // name `经济日报` that merely starts the title is no heading when the whole title is a line of its own).
+  let at = want ? pageLines.findIndex((l) => squash(l) === want) : -1;
+  if (at < 0 && want) at = pageLines.findIndex((l) => squash(l).length >= 4 && want.startsWith(squash(l)));
   if (at < 0 && want) at = pageLines.findIndex((l) => squash(l).includes(want));
   const window = at >= 0 ? pageLines.slice(at + 1, at + 1 + cfg.bylineWindow) : pageLines.slice(0, cfg.bylineWindow * 4);
   let bylineDate: string | null = null;
   let sourceLine: string | null = null;
   for (const l of window) {
+    if (NOT_BYLINE_LINE.test(l)) continue;
     for (const re of BYLINE_DATE) bylineDate ??= isoDate(re.exec(l)?.groups?.['date']);
     sourceLine ??= SOURCE_LINE.exec(l)?.groups?.['site'] ?? null;
   }
   const site = metaContent(doc, SITE_META) ?? fromTitle.site ?? og.site ?? sourceLine;
   const node = PUBLISHED_NODE_SELECTORS.map((sel) => doc.querySelector(sel)?.textContent).find((t) => isoDate(t));
-  const published = isoDate(metaContent(doc, PUBLISHED_META)) ?? isoDate(node) ?? dateField(pageLines) ?? bylineDate;
+  const published = dateField(pageLines, DOCUMENT_DATE_FIELDS) ?? timestampDate(metaContent(doc, PUBLISHED_META)) ?? jsonLdDate(doc) ?? scriptDate(doc) ??
+    isoDate(node) ?? dateField(pageLines) ?? postLineDate(window) ?? bylineDate ?? postDate(pageLines, html);
   return { title, headings, site, published };
 }
 
-/** The date of the strongest date field of a header table (DATE_FIELDS), its value in the same or the next cell. */
-function dateField(pageLines: string[]): string | null {
+/**
+ * The date of the strongest date field of a header table (`fields`, in DATE_FIELDS' order), its value in the same
+ * or the next cell.
+ */
+function dateField(pageLines: string[], fields: readonly string[] = DATE_FIELDS): string | null {
   const found = new Map<string, string>();
   pageLines.forEach((l, i) => {
     const m = DATE_FIELD_LINE.exec(l);
@@ -362,7 +480,7 @@ function dateField(pageLines: string[]): string | null {
     const d = isoDate(m.groups['value']) ?? (m.groups['value'] ? null : isoDate(pageLines[i + 1]));
     if (d) found.set(m.groups['label']!, d);
   });
-  return DATE_FIELDS.map((f) => found.get(f)).find((d) => d !== undefined) ?? null;
+  return fields.map((f) => found.get(f)).find((d) => d !== undefined) ?? null;
 }
 
 /* ---------- page furniture ---------- */
@@ -464,7 +582,7 @@ export function htmlToText(html: string, cfg: HtmlConfig = HTML_DEFAULTS): HtmlT
   const depth = domDepth(document.documentElement);
   if (depth > cfg.maxDepth) return { reason: 'html_too_deep', detail: `elements nested ${depth} deep > ${cfg.maxDepth}` };
   const pageLines = blockLines(document.body);
-  const meta = pageMeta(document, pageLines, cfg);
+  const meta = pageMeta(document, pageLines, cfg, html);
   if (countChars(pageLines.join('')) === 0) return { reason: 'no_main_content', detail: 'no text outside scripts, styles and markup' };
 
   for (const el of Array.from(document.querySelectorAll(CHROME_SELECTORS))) el.remove();
@@ -503,8 +621,8 @@ export function htmlToText(html: string, cfg: HtmlConfig = HTML_DEFAULTS): HtmlT
     lines = pageLines;
     method = 'body';
   }
-  // Readability's JSON-LD date when no meta tag or byline gave one.
-  if (!meta.published) meta.published = isoDate(article?.publishedTime);
+  // Readability's date (its JSON-LD and meta reading) when nothing else gave one.
+  if (!meta.published) meta.published = timestampDate(article?.publishedTime);
   // `栏目--标题` titles: the article's first line is a later segment of the <title> (a page that prints its heading
   // in no <h1>): that segment is the title, and it is not the site.
   const first = lines[0] !== undefined ? squash(lines[0]) : '';

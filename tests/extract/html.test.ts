@@ -186,12 +186,47 @@ describe('extractFile on HTML: text or a clear reason, never a crash', () => {
     expect(text).toContain('第三段作出总结');
   });
 
-  it('a header table of date fields (gov.cn: label and value in separate cells): 发布日期 before 成文日期', async () => {
+  // Issue 21 decided: an official document's `published` is its 成文日期 (the date printed on it, the same on every
+  // portal), not the day one portal posted it (this page: 2018-12-24, fourteen years later). Expectation changed from
+  // 2018-12-24 (发布日期 first) to 2004-04-17.
+  it('a header table of date fields (gov.cn: label and value in separate cells): 成文日期 before 发布日期 and meta tags', async () => {
     const bytes = readFileSync(path.join(ROOT, 'tests/fixtures/real/govcn-5351624.html'));
-    expect((await extractFile({ path: 'p.html', bytes })).units[0]!.published).toBe('2018-12-24');
-    const table = (rows: string) => utf8(page('<title>关于某事的通知_某某网</title>', `<table>${rows}</table>${ARTICLE}`));
-    const r = await extractFile({ path: 'p.html', bytes: table('<tr><td>成文日期：</td><td>2004年04月17日</td></tr>') });
+    expect((await extractFile({ path: 'p.html', bytes })).units[0]!.published).toBe('2004-04-17');
+    const table = (rows: string, head = '') => utf8(page(`<title>关于某事的通知_某某网</title>${head}`, `<table>${rows}</table>${ARTICLE}`));
+    const both = '<tr><td>发布日期：</td><td>2018-12-24</td></tr><tr><td>成文日期：</td><td>2004年04月17日</td></tr>';
+    const r = await extractFile({ path: 'p.html', bytes: table(both, '<meta name="PubDate" content="2018-12-24 10:00">') });
     expect(r.units[0]!.published).toBe('2004-04-17');
+    const posted = await extractFile({ path: 'p.html', bytes: table('<tr><td>发布日期：</td><td>2018-12-24</td></tr>') });
+    expect(posted.units[0]!.published).toBe('2018-12-24');
+  });
+
+  describe('published: wherever the page gives a date (issue 21)', () => {
+    const at = async (head: string, body: string) => (await extractFile({ path: 'd.html', bytes: utf8(page(`<title>基层治理的几点体会</title>${head}`, body)) })).units[0]!.published;
+    it.each([
+      ['article:published_time, dated in China time', '<meta property="article:published_time" content="2024-05-21T17:30:00Z">', ARTICLE, '2024-05-22'],
+      ['a CMS meta tag', '<meta name="publishdate" content="2019-03-04">', ARTICLE, '2019-03-04'],
+      ['firstpublishedtime', '<meta name="firstpublishedtime" content="2021-06-01 08:00:00">', ARTICLE, '2021-06-01'],
+      ['JSON-LD datePublished in @graph', '<script type="application/ld+json">{"@graph":[{"@type":"WebPage"},{"@type":"NewsArticle","datePublished":"2020-02-12T22:17:54+08:00"}]}</script>', ARTICLE, '2020-02-12'],
+      ['broken JSON-LD gives nothing and breaks nothing', '<script type="application/ld+json">{"datePublished": </script>', ARTICLE, null],
+      ['WeChat var ct (Unix seconds, Beijing time)', '', `<div id="js_content">${ARTICLE}</div><script>var ct = "1581517074";</script>`, '2020-02-12'],
+      ['WeChat var ct late in the evening UTC is the next day in Beijing', '', `<div id="js_content">${ARTICLE}</div><script>var ct = "1659302000";</script>`, '2022-08-01'],
+      ['WeChat 2022: the call that writes #publish_time', '', `<div id="js_content">${ARTICLE}</div><script>e(0,"1659274471",0,document.getElementById("publish_time"),!0)</script>`, '2022-07-31'],
+      ['WeChat 2018: var publish_time', '', `<div id="js_content">${ARTICLE}</div><script>var publish_time = "2018-04-07" || "";</script>`, '2018-04-07'],
+      ['Discuz: 发表于 far below the heading', '', `<h1>基层治理的几点体会</h1>${'<p>导航</p>'.repeat(20)}<div>发表于 2019-3-4 12:00 | 只看该作者</div><table><tr><td class="t_f" id="postmessage_1">${ARTICLE}</td></tr></table>`, '2019-03-04'],
+      ['知乎: 编辑于 when no 发布于', '', `<h1>基层治理的几点体会</h1>${ARTICLE}${'<p>其他</p>'.repeat(20)}<div>编辑于 2023-03-01 15:45・IP 属地四川</div>`, '2023-03-01'],
+      ['发布于 before 编辑于, and both before a bare date and time', '', `<h1>基层治理的几点体会</h1><div>2023-03-06 10:00</div><div>编辑于 2023-03-05 15:45</div><div>发布于 2023-03-01 14:29</div>${ARTICLE}`, '2023-03-01'],
+      ['贴吧: the first floor', '', `<h1>基层治理的几点体会</h1>${'<p>导航</p>'.repeat(20)}<div class="d_post_content">${ARTICLE}</div><div>来自Android客户端1楼2022-10-02 23:02回复</div>`, '2022-10-02'],
+      ['CSDN: the newest recommended article\'s date is not the post\'s', '', `<h1>基层治理的几点体会</h1><div>最新推荐文章于 2024-05-07 22:12:13 发布</div><div>某某 于 2024-05-06 15:47:53 发布</div>${ARTICLE}`, '2024-05-06'],
+      ['a relative date without an anchor gives nothing', '', `<h1>基层治理的几点体会</h1>${ARTICLE}<div>发布于 昨天 14:29</div>`, null],
+    ] as const)('%s', async (_name, head, body, want) => {
+      expect(await at(head, body)).toBe(want);
+    });
+    it('a relative date against the save date SingleFile wrote into the page', async () => {
+      const html = '<!--\n Page saved with SingleFile \n url: https://www.zhihu.com/question/1 \n saved date: Thu May 23 2024 01:20:30 GMT+0800 (China Standard Time)\n-->'
+        + page('<title>基层治理的几点体会</title>', `<h1>基层治理的几点体会</h1>${ARTICLE}<div>发布于 3 天前</div>`);
+      expect((await extractFile({ path: 'd.html', bytes: utf8(html) })).units[0]!.published).toBe('2024-05-20');
+      expect((await extractFile({ path: 'd.html', bytes: utf8(html.replace('发布于 3 天前', '编辑于 昨天 14:29')) })).units[0]!.published).toBe('2024-05-22');
+    });
   });
 
   it('estimates nesting linearly, with implied ends and void elements', () => {
