@@ -3,7 +3,7 @@
  * `make dataset` entry (a zx script): runs extract → segment → normalize → clean → dedupe → validate → export,
  * each stage only when its input, code or configuration changed, then prints where the outputs are and a summary.
  *
- *   tsx pipeline/run.ts [--raw raw] [--out out] [--workers N] [--file-seconds S] [--file-heap-mb MB] [--strict] [--quiet]
+ *   tsx pipeline/run.ts [--raw raw] [--out out] [--workers N] [--file-seconds S] [--file-heap-mb MB] [--chunk-units N] [--strict] [--quiet]
  *
  * Exit codes: 0 when the run finished (whatever it rejected); 2 for a configuration error, a lock held by
  * another run, or a disk or system error (ENOSPC, EIO…: one line, the lock and temporary files removed); 3 with --strict when raw files were rejected; 1 for a bug (a stage broke its schema, a crash).
@@ -22,7 +22,7 @@ import { readJson, writeAtomic, stableJson } from './lib/io.js';
 import { summaryTable } from './lib/summary.js';
 import { trace } from './lib/trace.js';
 import { startPool } from './lib/pool.js';
-import { BUDGET_DEFAULTS, type FileBudget } from './lib/budget.js';
+import { BUDGET_DEFAULTS, CHUNK_UNITS, type FileBudget } from './lib/budget.js';
 import type { Piscina } from 'piscina';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -34,6 +34,7 @@ const OPTIONS = {
   workers: { type: 'string', arg: 'N', help: 'worker threads doing the per-file and per-record work (default: the number of cores)', check: intValue(1, 256) },
   'file-seconds': { type: 'string', arg: 'S', help: `each raw file's time budget, extraction and stages (default ${BUDGET_DEFAULTS.seconds}; over it: rejected as timeout)`, check: intValue(1, 86_400) },
   'file-heap-mb': { type: 'string', arg: 'MB', help: `heap of the thread working on a raw file (default ${BUDGET_DEFAULTS.heapMb}; over it: rejected as resource_limit)`, check: intValue(64, 65_536) },
+  'chunk-units': { type: 'string', arg: 'N', help: `units of one raw file sent through the stages at once (default ${CHUNK_UNITS}; memory only, the outputs do not depend on it)`, check: intValue(1, 10_000_000) },
   strict: { type: 'boolean', help: 'exit 3 when any raw file was rejected' },
   quiet: { type: 'boolean', help: 'no progress lines (the summary is still printed)' },
   'csv-bom': { type: 'boolean', help: 'start documents.csv with a UTF-8 BOM, so Excel opens it as UTF-8 (the other formats are unchanged)' },
@@ -84,7 +85,7 @@ async function main(): Promise<number> {
     // files of two runs; the next run re-runs every stage whose meta is gone (the export's is removed before it
     // writes) and removes the mark once all is in place.
     await writeAtomic(path.join(out, INCOMPLETE), INCOMPLETE_TEXT);
-    const code = await run({ raw, out, workers, quiet, strict: args.strict, csvBom: args['csv-bom'], pool, budget, extract: await extractConfig(args) });
+    const code = await run({ raw, out, workers, quiet, strict: args.strict, csvBom: args['csv-bom'], pool, budget, extract: await extractConfig(args), chunkUnits: args['chunk-units'] });
     await rm(path.join(out, INCOMPLETE), { force: true });
     failed = false;
     return code;
@@ -110,14 +111,14 @@ function ioError(err: unknown): string | null {
   return m ? `${m[0]}: ${String(e!.message).split('\n')[0]}` : null;
 }
 
-async function run({ raw, out, workers, quiet, strict, csvBom, pool, budget, extract }: { raw: string; out: string; workers: number; quiet: boolean; strict: boolean; csvBom: boolean; pool?: Piscina; budget: FileBudget; extract?: import('./stages/extract.js').ExtractConfig }): Promise<number> {
+async function run({ raw, out, workers, quiet, strict, csvBom, pool, budget, extract, chunkUnits }: { raw: string; out: string; workers: number; quiet: boolean; strict: boolean; csvBom: boolean; pool?: Piscina; budget: FileBudget; extract?: import('./stages/extract.js').ExtractConfig; chunkUnits?: number }): Promise<number> {
   trace('run: loading the stages');
   const { runStages } = await import('./lib/runner.js');
   trace('run: stages loaded');
   const progress = makeProgress(process.stderr, quiet);
   if (!quiet) process.stderr.write(`jingwen: ${path.relative(process.cwd(), raw) || '.'} → ${path.relative(process.cwd(), out) || '.'}\n`);
   const t0 = performance.now();
-  const metas = await runStages({ raw, out, root, progress, workers, pool, csvBom, budget, ...(extract ? { extract } : {}) });
+  const metas = await runStages({ raw, out, root, progress, workers, pool, csvBom, budget, ...(extract ? { extract } : {}), ...(chunkUnits ? { chunk: { chunkUnits } } : {}) });
   const exportMeta = metas[metas.length - 1]!;
   if (!exportMeta.cached) {
     // Times vary from run to run: they live apart from stats.json, which is byte-identical across runs.

@@ -17,7 +17,7 @@ import { gunzipSync } from 'node:zlib';
 import { lazy } from '../lib/lazy.js';
 import { unitId } from '../lib/ids.js';
 import type { ExtractRecord, RawFileInfo } from '../lib/types.js';
-import type { ExtractConfig, ExtractResult, RawInput } from '../stages/extract.js';
+import type { ExtractConfig, ExtractResult, RawInput, UnitSink } from '../stages/extract.js';
 import { decodeText } from './decode.js';
 import { columnKey, DATE_VALUE, RECORD_COLUMN_NAMES, URL_VALUE, type RecordRole } from '../rules/record-columns.js';
 
@@ -108,6 +108,8 @@ function textOf(v: unknown): string | null {
 /** Collects the units of one record file and what the ledger says about it. */
 export class RecordUnits {
   readonly units: ExtractRecord[] = [];
+  /** Units handed to the sink instead of kept (Parquet streamed through the runner: extractParquet). */
+  given = 0;
   private empty: number[] = [];
   private nEmpty = 0;
   private bad: number[] = [];
@@ -115,8 +117,8 @@ export class RecordUnits {
   records = 0;
   constructor(private readonly input: { path: string }, private readonly sha: string, private readonly format: RecordFormat, private readonly encoding: string, readonly cols: Record<RecordRole, string | null>) {}
 
-  /** One record, numbered `row`. */
-  add(row: number, rec: Record<string, unknown>): void {
+  /** One record, numbered `row`; its unit is kept, or with a `sink` handed there (awaited by the caller). */
+  add(row: number, rec: Record<string, unknown>, sink?: UnitSink): Promise<void> | void {
     this.records++;
     const c = this.cols;
     const text = textOf(rec[c.text!]);
@@ -125,11 +127,17 @@ export class RecordUnits {
       this.nEmpty++;
       return;
     }
-    this.units.push({
+    const unit: ExtractRecord = {
       unit_id: unitId(this.input.path, this.sha, null, row), source_file: this.input.path, source_member: null, source_row: row,
       source_url: c.url ? urlOf(rec[c.url]) : null, source_sha256: this.sha, source_encoding: this.encoding, source_format: this.format,
       text, title: c.title ? titleOf(rec[c.title]) : null, source_site: null, published: c.date ? dateOf(rec[c.date]) : null,
-    });
+    };
+    if (!sink) {
+      this.units.push(unit);
+      return;
+    }
+    this.given++;
+    return sink(unit);
   }
 
   /** A line or item that is not a record (JSONL: not a JSON object). */
@@ -143,12 +151,13 @@ export class RecordUnits {
   result(info: RawFileInfo): ExtractResult {
     const c = this.cols;
     const roles = (Object.keys(c) as RecordRole[]).filter((r) => c[r] !== null).map((r) => `${r}=${c[r]}`).join(', ');
-    const facts = [`${this.units.length} of ${this.records} records used (columns ${roles})`];
+    const used = this.units.length + this.given;
+    const facts = [`${used} of ${this.records} records used (columns ${roles})`];
     const rows = (list: number[], n: number) => `${n} (row${n > 1 ? 's' : ''} ${list.join(', ')}${n > list.length ? ' …' : ''})`;
     if (this.nEmpty) facts.push(`empty_record: ${rows(this.empty, this.nEmpty)}`);
     if (this.nBad) facts.push(`bad_record: ${rows(this.bad, this.nBad)}`);
     const out: RawFileInfo = { ...info, detail: facts.join('; ') };
-    if (this.units.length === 0) return { info: { ...out, status: 'rejected', reason: this.records === 0 ? 'empty' : this.nBad === this.records ? 'corrupt_records' : 'empty' }, units: [] };
+    if (used === 0) return { info: { ...out, status: 'rejected', reason: this.records === 0 ? 'empty' : this.nBad === this.records ? 'corrupt_records' : 'empty' }, units: [] };
     return { info: out, units: this.units };
   }
 }
@@ -255,11 +264,12 @@ const sqlName = (s: string) => `"${s.replace(/"/g, '""')}"`;
  * A Parquet file through DuckDB, streamed a chunk (2048 rows) at a time, only the resolved columns read, cast to
  * text (a date column of type DATE reads as `2024-03-05`). `absPath` is the file's path on disk.
  */
-export async function extractParquet(absPath: string, info: RawFileInfo, cfg: Cfg): Promise<ExtractResult> {
+export async function extractParquet(absPath: string, info: RawFileInfo, cfg: Cfg, sink?: UnitSink): Promise<ExtractResult> {
   const base: RawFileInfo = { ...info, format: 'parquet', encoding: 'utf-8', encoding_method: 'container' };
   const set = cfg.records ?? RECORD_DEFAULTS;
   const db = await duckdb().DuckDBInstance.create(':memory:');
   const con = await db.connect();
+  let out: RecordUnits | null = null;
   try {
     await con.run('SET threads = 1; SET preserve_insertion_order = true;');
     const src = `read_parquet(${sqlString(absPath)})`;
@@ -274,17 +284,22 @@ export async function extractParquet(absPath: string, info: RawFileInfo, cfg: Cf
     if (!r.ok) return rejected(base, r.reason, r.detail);
     const picked = [...new Set(Object.values(r.cols).filter((c): c is string => c !== null))];
     const res = await con.stream(`SELECT ${picked.map((c) => `CAST(${sqlName(c)} AS VARCHAR)`).join(', ')} FROM ${src}`);
-    const out = new RecordUnits({ path: info.path }, info.sha256, 'parquet', 'utf-8', r.cols);
+    out = new RecordUnits({ path: info.path }, info.sha256, 'parquet', 'utf-8', r.cols);
     let row = 0;
     for (let chunk = await res.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await res.fetchChunk()) {
       for (const values of chunk.getRows()) {
         const rec: Record<string, unknown> = {};
         picked.forEach((c, i) => { rec[c] = values[i] ?? null; });
-        out.add(++row, rec);
+        await out.add(++row, rec, sink);
       }
     }
     return out.result(base);
   } catch (err) {
+    // Units already handed on stay published: the file is kept up to where DuckDB stopped, and the detail says so.
+    if (out && out.given > 0) {
+      const kept = out.result(base);
+      return { ...kept, info: { ...kept.info, detail: `${kept.info.detail}; stopped after row ${out.records}: ${(err as Error).message.split('\n')[0]!.slice(0, 160)}` } };
+    }
     return rejected(base, 'corrupt_records', `cannot read the Parquet file: ${(err as Error).message.split('\n')[0]!.slice(0, 160)}`);
   } finally {
     con.closeSync();

@@ -14,7 +14,7 @@ import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { unitId } from '../lib/ids.js';
 import type { ExtractRecord, RawFileInfo } from '../lib/types.js';
-import type { ExtractConfig, ExtractResult } from '../stages/extract.js';
+import type { ExtractConfig, ExtractResult, UnitSink } from '../stages/extract.js';
 import { URL_VALUE } from '../rules/record-columns.js';
 import { extractHtml } from './html.js';
 
@@ -49,7 +49,7 @@ export class WarcTally {
  * the tally of every other record. Throws when the archive cannot be parsed from its start; a parse error later on
  * ends the walk and is returned as `stopped`.
  */
-export async function walkWarc(abs: string, relPath: string, sha: string, cfg: Cfg, onUnit: (u: ExtractRecord) => void): Promise<{ records: number; html: number; tally: WarcTally; stopped: string | null }> {
+export async function walkWarc(abs: string, relPath: string, sha: string, cfg: Cfg, onUnit: (u: ExtractRecord) => Promise<void> | void): Promise<{ records: number; html: number; tally: WarcTally; stopped: string | null }> {
   const { WARCParser } = await warcio();
   const limit = (cfg.warc ?? WARC_DEFAULTS).maxRecordBytes;
   const file = createReadStream(abs, { highWaterMark: 1 << 20 });
@@ -111,7 +111,7 @@ export async function walkWarc(abs: string, relPath: string, sha: string, cfg: C
       }
       html++;
       for (const u of r.units) {
-        onUnit({
+        await onUnit({
           ...u, unit_id: unitId(relPath, sha, id), source_file: relPath, source_member: id, source_row: null,
           source_url: uri !== null && uri.length <= 4096 && URL_VALUE.test(uri) ? uri : null, source_sha256: sha,
           published: u.published ?? day,
@@ -125,13 +125,14 @@ export async function walkWarc(abs: string, relPath: string, sha: string, cfg: C
   return { records, html, tally, stopped };
 }
 
-/** The registered path extractor for `warc` files. */
-export async function extractWarc(abs: string, info: RawFileInfo, cfg: Cfg): Promise<ExtractResult> {
+/** The registered path extractor for `warc` files; with a `sink`, each unit goes there and none is kept. */
+export async function extractWarc(abs: string, info: RawFileInfo, cfg: Cfg, sink?: UnitSink): Promise<ExtractResult> {
   const base: RawFileInfo = { ...info, format: 'warc', encoding: null, encoding_method: 'container' };
   const units: ExtractRecord[] = [];
+  let given = 0;
   let walked: Awaited<ReturnType<typeof walkWarc>>;
   try {
-    walked = await walkWarc(abs, info.path, info.sha256, cfg, (u) => units.push(u));
+    walked = await walkWarc(abs, info.path, info.sha256, cfg, sink ? (u) => { given++; return sink(u); } : (u) => { units.push(u); });
   } catch (err) {
     return { info: { ...base, status: 'rejected', reason: 'corrupt_warc', detail: `cannot read the WARC file: ${(err as Error).name}: ${String((err as Error).message).slice(0, 120)}` }, units: [] };
   }
@@ -140,6 +141,6 @@ export async function extractWarc(abs: string, info: RawFileInfo, cfg: Cfg): Pro
   if (others) facts.push(`not used: ${others}`);
   if (walked.stopped) facts.push(`stopped at a damaged record (${walked.stopped})`);
   const out: RawFileInfo = { ...base, detail: facts.join('; ') };
-  if (units.length === 0) return { info: { ...out, status: 'rejected', reason: walked.stopped && walked.records <= 1 ? 'corrupt_warc' : 'no_html_records' }, units: [] };
+  if (units.length + given === 0) return { info: { ...out, status: 'rejected', reason: walked.stopped && walked.records <= 1 ? 'corrupt_warc' : 'no_html_records' }, units: [] };
   return { info: out, units };
 }

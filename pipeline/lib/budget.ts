@@ -57,3 +57,11 @@ export function watch(progress: SharedArrayBuffer, files: number, seconds: numbe
     return { timedOut, at: p[0]! };
   };
 }
+
+/**
+ * A raw file's units go through the stages a chunk at a time (worker.ts runStreamed): 2,000 units or 8 MiB of them
+ * (as JSONL), whichever comes first, so that a 1 GB web archive or Parquet file never has its units, or their stage
+ * outputs, in memory together. The time budget counts each chunk's work. The outputs do not depend on the sizes.
+ */
+export const CHUNK_UNITS = 2000;
+export const CHUNK_BYTES = 8 << 20;

@@ -131,6 +131,8 @@ export class IndexBuilder {
     if (last && last.path === rel) {
       last.units += units;
       last.ledger += ledger;
+      // The ledger row comes with the last part: a file stopped by its budget part-way runs again next time.
+      if (opts.reason != null && TRANSIENT.has(opts.reason)) last.retry = true;
       return;
     }
     const retry = opts.local === true || (opts.reason != null && TRANSIENT.has(opts.reason));

@@ -35,7 +35,8 @@ import { trace } from './trace.js';
 import { PipelineError } from './errors.js';
 import type { Progress } from './progress.js';
 import type { RawFileInfo } from './types.js';
-import type { ChainResult, ChainStep, ChainTask, DuplicatesTask, GatherResult, GatherTask, StepResult, TaskError, WarmTask } from './worker.js';
+import type { ChainResult, ChainStep, ChainTask, ChunkMessage, DuplicatesTask, GatherResult, GatherTask, StepResult, TaskError, WarmTask } from './worker.js';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { mergeChains } from './merge.js';
 import { BUDGET_DEFAULTS, overBudget, watch, type FileBudget } from './budget.js';
 import { WRITER_WARMUPS } from './writers.js';
@@ -64,6 +65,8 @@ export interface RunOptions {
   extract?: ExtractConfig;
   /** Each raw file's time and heap budget (pipeline/lib/budget.ts); default BUDGET_DEFAULTS. */
   budget?: FileBudget;
+  /** How many units (and bytes of them) of one raw file go through the stages at once; default worker.ts CHUNK_UNITS, CHUNK_BYTES. */
+  chunk?: { chunkUnits?: number; chunkBytes?: number };
 }
 
 /** Per-stage facts kept in `OUT/stages/<name>.meta.json`. */
@@ -400,6 +403,52 @@ function lineCount(bytes: Uint8Array): number {
   return bytes.length > from ? n + 1 : n;
 }
 
+/**
+ * The runner's end of a raw file's chunks (worker.ts runStreamed): messages kept as they arrive and taken, in
+ * order, once the batch's turn to be written has come; each one taken is answered, which lets the worker make the
+ * next. The worker waits for that answer, so at most one chunk per batch waits here.
+ */
+class ChunkChannel {
+  private readonly channel = new MessageChannel();
+  private readonly queue: ChunkMessage[] = [];
+  private wake: (() => void) | null = null;
+  constructor() {
+    this.channel.port1.on('message', (m: ChunkMessage) => {
+      this.queue.push(m);
+      this.wake?.();
+    });
+  }
+  close(): void {
+    this.channel.port1.close();
+  }
+  /** The worker's end, sent with the task. */
+  get port(): MessagePort {
+    return this.channel.port2;
+  }
+  /** Hands each chunk to `each` as it comes, until the task is `done`; then its result. */
+  async drain(done: Promise<ChainResult>, each: (m: ChunkMessage) => Promise<void>): Promise<ChainResult> {
+    let ended = false;
+    const settled = done.then(() => undefined, () => undefined).finally(() => { ended = true; this.wake?.(); });
+    try {
+      for (;;) {
+        const m = this.queue.shift();
+        if (m) {
+          await each(m);
+          this.channel.port1.postMessage(0);
+          continue;
+        }
+        if (ended) break;
+        await new Promise<void>((r) => { this.wake = r; });
+        this.wake = null;
+      }
+      await settled;
+      return await done;
+    } finally {
+      this.channel.port1.close();
+    }
+  }
+}
+
 /** One stage's outputs while a pass runs: its files, fingerprint, ids, tally and thread time. The distributed
  *  run's final assembly (pipeline/distributed/) writes through it too, so its files are the same bytes. */
 export class StageOutput {
@@ -545,13 +594,13 @@ class Runner {
    * `resource_limit`) and the batch's other files run again, each under its budget: the result is the batch's, as
    * if the file had been refused when read.
    */
-  private async runRaw(task: ChainTask, entries: RawEntry[]): Promise<ChainResult> {
+  private async runRaw(task: ChainTask, entries: RawEntry[], transfer: ArrayBuffer[] = []): Promise<ChainResult> {
     const progress = new SharedArrayBuffer(16);
     const ac = new AbortController();
     const stop = watch(progress, entries.length, this.budget.seconds, () => ac.abort());
     let failed: { err: unknown; timedOut: number; at: number } | null = null;
     try {
-      return await this.run<ChainResult>({ ...task, progress }, [], ac.signal);
+      return await this.run<ChainResult>({ ...task, progress }, transfer, ac.signal);
     } catch (err) {
       failed = { err, ...stop() };
     } finally {
@@ -568,7 +617,8 @@ class Runner {
       steps: [],
       files: [{ info: { path: e.rel, bytes: e.size, sha256: '', format: null, encoding: null, encoding_method: null, status: 'rejected', reason, detail }, units: new Uint8Array(0), chars: [] }],
     };
-    const part = async (from: number, to: number) => (from < to ? [await this.runRaw({ ...task, files: task.files!.slice(from, to) }, entries.slice(from, to))] : []);
+    const { chunks: _port, ...whole } = task;
+    const part = async (from: number, to: number) => (from < to ? [await this.runRaw({ ...whole, files: task.files!.slice(from, to) }, entries.slice(from, to))] : []);
     return mergeChains([...(await part(0, i)), refused, ...(await part(i + 1, entries.length))]);
   }
 
@@ -678,6 +728,15 @@ class Runner {
         return;
       }
       flushReuse();
+      // A streamed file (WARC, Parquet: any size) or a large one goes alone: its units are sent on in chunks
+      // (worker.ts runStreamed), which a batch of one file allows.
+      if (streamedFormat(e.rel) || e.size >= EXTRACT_BATCH_BYTES) {
+        flush();
+        cur.push(e);
+        curKeys.push(keys[i]!);
+        flush();
+        return;
+      }
       cur.push(e);
       curKeys.push(keys[i]!);
       curBytes += e.size;
@@ -764,6 +823,8 @@ class Runner {
     const index = 'entries' in source && steps.every((s) => s.op === 'map' || s.op === 'prepare') ? new IndexBuilder(writing) : null;
     const reuse = 'entries' in source ? source.reuse : undefined;
     const old: FileHandle[] = [];
+    // Chunk channels of batches not yet written, closed if the pass fails (their workers then wait no more).
+    const channels = new Set<ChunkChannel>();
     // The pool's threads wait for the first batch: they load the stages they will run meanwhile.
     this.warmPool([...(ex ? ['extract'] : []), ...steps.filter((s) => s.op !== 'export').map((s) => s.stage.name)]);
     try {
@@ -774,28 +835,36 @@ class Runner {
         const prepareStep = prepare ? chainSteps(0, 0).filter((s) => s.op === 'prepare') : [];
         await ordered(
           this.fileBatches(source.entries, source.keys, reuse, lastOf),
-          async (b): Promise<ChainResult & { local?: RawFileInfo; key?: string; remote?: RawEntry[]; keys?: string[]; reused?: { batch: Extract<FileBatch, { reuse: unknown }>; rows: Uint8Array[] } }> => {
-            if ('local' in b) return { steps: [], local: b.local, key: b.key };
+          async (b): Promise<{ local: RawFileInfo; key: string } | { reused: { batch: Extract<FileBatch, { reuse: unknown }>; rows: Uint8Array[] }; prep: ChainResult } | { remote: RawEntry[]; keys: string[]; chunks: ChunkChannel | null; done: Promise<ChainResult> }> => {
+            if ('local' in b) return { local: b.local, key: b.key };
             if ('reuse' in b) {
               const rows = await this.reusedRows(old, b.reuse);
               // The whole-corpus stage's prepare of the reused rows (its values are kept in memory, not in a file).
               const prep = lastOf >= 0 && rows[2 + 3 * lastOf]!.length ? await this.run<ChainResult>({ kind: 'chain', bytes: rows[2 + 3 * lastOf]!.slice(), steps: prepareStep }) : { steps: [] };
-              return { ...prep, reused: { batch: b, rows } };
+              return { reused: { batch: b, rows }, prep };
             }
             const task: ChainTask = { kind: 'chain', files: b.remote.map((e) => ({ rel: e.rel, abs: new Uint8Array(e.abs), ino: e.ino })), steps: chainSteps(0, 0), ...(opts.extract ? { extract: opts.extract } : {}) };
-            return { ...(await this.runRaw(task, b.remote)), remote: b.remote, keys: b.keys };
+            // A batch of one file sends its units on in chunks, taken as they come once the batch's turn is up.
+            const chunks = b.remote.length === 1 ? new ChunkChannel() : null;
+            if (chunks) Object.assign(task, { chunks: chunks.port, ...opts.chunk });
+            const done = this.runRaw(task, b.remote, chunks ? [chunks.port as unknown as ArrayBuffer] : []);
+            // Awaited when its turn comes (a failure is reported then, not as an unhandled rejection now).
+            done.catch(() => undefined);
+            if (chunks) channels.add(chunks);
+            else await done.catch(() => undefined);
+            return { remote: b.remote, keys: b.keys, chunks, done };
           },
           this.inflight,
-          async (r) => {
-            if (r.local) {
-              const [u, l] = await ex!.file(r.local, new Uint8Array(0), []);
+          async (b) => {
+            if ('local' in b) {
+              const [u, l] = await ex!.file(b.local, new Uint8Array(0), []);
               index?.begin();
-              index?.file(r.local.path, r.key!, u, l, { local: true });
-              opts.progress.tick(1, r.local.bytes);
+              index?.file(b.local.path, b.key, u, l, { local: true });
+              opts.progress.tick(1, b.local.bytes);
               return;
             }
-            if (r.reused) {
-              const { batch, rows } = r.reused;
+            if ('reused' in b) {
+              const { batch, rows } = b.reused;
               await ex!.reuse(rows[0]!, rows[1]!);
               for (let k = 0; k < writing.length; k++) {
                 const name = writing[k]!;
@@ -817,24 +886,35 @@ class Runner {
                 });
               }
               for (const { entry } of batch.reuse) index?.reused(entry);
-              if (prepared && r.prepared) for (const v of r.prepared) prepared.push(v);
-              prepareMs += r.prepareMs ?? 0;
+              if (prepared && b.prep.prepared) for (const v of b.prep.prepared) prepared.push(v);
+              prepareMs += b.prep.prepareMs ?? 0;
               opts.progress.tick(batch.reuse.length, batch.reuse.reduce((t, e) => t + e.size, 0));
               return;
             }
+            const wrote = (r: ChainResult) => r.steps.some((st) => st.out.length + st.removed.length + st.dropped.length > 0);
+            if (b.chunks) channels.delete(b.chunks);
+            const r = await (b.chunks ? b.chunks.drain(b.done, async (m) => {
+              // A chunk of the batch's one file: its units and rows, summed into the file's index entry.
+              const u = await ex!.units(m.units, m.chars);
+              index?.begin();
+              index?.file(b.remote[0]!.rel, b.keys[0]!, u, 0, {});
+              index?.slices(m.result.slices, wrote(m.result));
+              ex!.ms += m.result.extractMs ?? 0;
+              await take(m.result);
+            }) : b.done);
             // The name's legacy encoding is a fact of the walk, not of the bytes.
-            r.files!.forEach((f, i) => { f.info = withNameEncoding(f.info, r.remote![i]!.nameEncoding); });
+            r.files!.forEach((f, i) => { f.info = withNameEncoding(f.info, b.remote[i]!.nameEncoding); });
             index?.begin();
             for (const f of r.files!) {
               const [u, l] = await ex!.file(f.info, f.units, f.chars);
-              const i = r.remote!.findIndex((e) => e.rel === f.info.path);
-              index?.file(f.info.path, i >= 0 ? r.keys![i]! : '', u, l, { reason: f.info.reason });
+              const i = b.remote.findIndex((e) => e.rel === f.info.path);
+              index?.file(f.info.path, i >= 0 ? b.keys[i]! : '', u, l, { reason: f.info.reason });
             }
-            index?.slices(r.slices, r.steps.some((st) => st.out.length + st.removed.length + st.dropped.length > 0));
-            ex!.extracted += r.remote!.length;
+            index?.slices(r.slices, wrote(r));
+            ex!.extracted += b.remote.length;
             ex!.ms += r.extractMs ?? 0;
             await take(r);
-            opts.progress.tick(r.files!.length, r.remote!.reduce((t, e) => t + e.size, 0));
+            opts.progress.tick(r.files!.length, b.remote.reduce((t, e) => t + e.size, 0));
           },
           this.idle,
         );
@@ -875,6 +955,7 @@ class Runner {
         }
       }
     } catch (err) {
+      for (const c of channels) c.close();
       for (const h of old.splice(0)) await h.close().catch(() => undefined);
       if (ex) await ex.abort();
       for (const o of outputs.values()) await o.abort();
@@ -970,18 +1051,37 @@ export class ExtractOutput extends StageOutput {
       this.reused++;
     }
   }
+  /** Units and characters of the file being written (its chunks before the last), for its ledger row. */
+  private open = { units: 0, chars: 0 };
+  /** A chunk of a file's units written before its end (worker.ts runStreamed); the file's row comes with its last. */
+  async units(units: Uint8Array, chars: number[]): Promise<number> {
+    this.written.out.update(units);
+    await this.out.writeBytes(units);
+    for (const c of chars) this.open.chars += c;
+    this.open.units += chars.length;
+    this.log.tally.out += chars.length;
+    return units.length;
+  }
   /** A raw file's ledger row and units; returns the bytes written to each file (units, ledger row). */
   async file(info: RawFileInfo, units: Uint8Array, chars: number[]): Promise<[number, number]> {
     const t = this.log.tally;
     t.in++;
     this.written.out.update(units);
     await this.out.writeBytes(units);
-    let charsIn = 0;
+    let charsIn = this.open.chars;
     for (const c of chars) charsIn += c;
     t.out += chars.length;
-    if (info.status !== 'ok') t.dropped[info.reason ?? 'rejected'] = (t.dropped[info.reason ?? 'rejected'] ?? 0) + 1;
+    const nUnits = this.open.units + chars.length;
+    const wasOpen = this.open.units > 0;
+    this.open = { units: 0, chars: 0 };
     this.inputBytes += info.bytes;
-    const row: FileRow = { ...info, units: chars.length, chars_in: charsIn };
+    // A file cut by its budget after some chunks were written (the thread was stopped): they stay published, the
+    // row says where it stopped and why (status ok: its documents are in the outputs; the reason says what is missing).
+    const cut = wasOpen && info.status === 'rejected';
+    const row: FileRow = cut
+      ? { ...info, status: 'ok', detail: `stopped after ${nUnits} units: ${info.detail ?? info.reason}`, units: nUnits, chars_in: charsIn }
+      : { ...info, units: nUnits, chars_in: charsIn };
+    if (row.status !== 'ok') t.dropped[row.reason ?? 'rejected'] = (t.dropped[row.reason ?? 'rejected'] ?? 0) + 1;
     // The ledger rows are extraction output too: the fingerprint covers both.
     const line = JSON.stringify(row);
     const before = this.writtenRows.bytes;

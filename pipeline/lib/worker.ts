@@ -13,6 +13,8 @@
  * Besides the chains it runs itself, the main thread only orders, hashes and writes bytes.
  */
 import { closeSync, constants as fsConstants, fstatSync, openSync, readSync } from 'node:fs';
+import { once } from 'node:events';
+import type { MessagePort } from 'node:worker_threads';
 import { STAGES } from '../stages/index.js';
 import { createHash } from 'node:crypto';
 import { extractFile, extractPath, streamedFormat, EXTRACT_DEFAULTS, type ExtractConfig } from '../stages/extract.js';
@@ -20,11 +22,12 @@ import { assertValid, validator } from './schema.js';
 import { charsOf, type GlobalStage, type MapStage, type StageResult } from './stage.js';
 import { PipelineError } from './errors.js';
 import { Tally, refOf, removalRow, dropRows } from './rows.js';
-import type { DocumentRow, RawFileInfo } from './types.js';
+import type { DocumentRow, ExtractRecord, RawFileInfo } from './types.js';
 import { exportBatch, type ExportChunk } from '../export/batch.js';
 import { duplicatesLines } from './duplicates.js';
 import { mergeChains } from './merge.js';
 import { sliceOf, type FileSlice } from './fileindex.js';
+import { CHUNK_BYTES, CHUNK_UNITS } from './budget.js';
 
 /** One step of a chain, done over a batch: everything the main thread writes for it, plus the batch's tally. */
 export interface StepResult {
@@ -76,7 +79,23 @@ export interface ChainTask {
   handOn?: boolean;
   /** Two float64s the chain writes as it goes (the file it is on, since when): the runner's watchdog reads them. */
   progress?: SharedArrayBuffer;
+  /**
+   * For a batch of one raw file: the port its chunks go to (runStreamed), each once CHUNK_UNITS units or CHUNK_BYTES
+   * bytes of them have gone through the steps, so that no more than a chunk of the file is in memory at once.
+   */
+  chunks?: MessagePort;
+  /** Chunk thresholds (default CHUNK_UNITS, CHUNK_BYTES); tests make them small. */
+  chunkUnits?: number;
+  chunkBytes?: number;
 }
+
+/**
+ * A part of a raw file's work sent before its end (runStreamed): its units (JSONL bytes and characters of each),
+ * and the steps' results over them. The file's ledger facts come with the task's result, after its last chunk.
+ */
+export interface ChunkMessage { units: Uint8Array; chars: number[]; result: ChainResult }
+
+
 /** Load ahead what these stages load on first use (lib/runner.ts sends it to a pool thread that would be idle). */
 export interface WarmTask { kind: 'warm'; stages: string[] }
 /** Rows of report/duplicates.jsonl from a batch of dedupe's dropped rows. */
@@ -438,6 +457,7 @@ function mark(progress: SharedArrayBuffer | undefined, index: number): void {
 }
 
 export async function runChain(t: ChainTask): Promise<ChainResult> {
+  if (t.chunks && t.files?.length === 1 && !t.handOn && t.steps.every((s) => s.op === 'map' || s.op === 'prepare')) return runStreamed(t, t.chunks);
   // A batch of raw files whose steps are all per-record (or end with a prepare) runs file by file, extraction and
   // steps, so that each file's cost is its own: the watchdog times each file (budget.ts), and a file over its budget
   // is the one it names. The results are merged as if the batch had run step by step.
@@ -471,9 +491,17 @@ export async function runChain(t: ChainTask): Promise<ChainResult> {
   } else {
     records = recordsOf(t.bytes ?? new Uint8Array(0));
   }
-  const duplicatesOf = t.steps.find((s) => s.op === 'export')?.duplicatesOf;
+  stepsOver(res, t.steps, records, counts, t.handOn === true);
+  // One raw file: everything the steps wrote is that file's (the per-file index of pass 1, fileindex.ts).
+  if (t.files?.length === 1 && res.files?.length === 1) res.slices = [{ path: res.files[0]!.info.path, steps: res.steps.map(sliceOf) }];
+  return res;
+}
+
+/** Runs `steps` over `records` (extraction's units, or a batch's), filling `res` as runChain returns it. */
+function stepsOver(res: ChainResult, steps: ChainStep[], records: unknown[], counts: number[] | undefined, handOn: boolean): void {
+  const duplicatesOf = steps.find((s) => s.op === 'export')?.duplicatesOf;
   let drops: unknown[] | undefined;
-  for (const step of t.steps) {
+  for (const step of steps) {
     if (step.op === 'export') {
       const t0 = performance.now();
       res.export = exportBatch(records as DocumentRow[]);
@@ -494,13 +522,94 @@ export async function runChain(t: ChainTask): Promise<ChainResult> {
     records = next;
     counts = nextCounts;
   }
-  if (t.handOn) {
+  if (handOn) {
     res.records = records;
     res.counts = counts;
   }
-  // One raw file: everything the steps wrote is that file's (the per-file index of pass 1, fileindex.ts).
-  if (t.files?.length === 1 && res.files?.length === 1) res.slices = [{ path: res.files[0]!.info.path, steps: res.steps.map(sliceOf) }];
+}
+
+/**
+ * One raw file whose units go through the steps a chunk at a time: each chunk's results are posted to the runner
+ * (`port`), which writes them in order, and the next chunk is made only once the runner has taken the last (it
+ * answers each message), so memory holds one chunk whatever the size of the file. Streamed formats (WARC, Parquet)
+ * hand their units over as they read them (extractPath's sink); a file read whole is chunked after extraction. The
+ * outputs are those of the file run whole: the steps work record by record, and the chunks are written in order.
+ *
+ * The time budget counts each chunk's work, not the time spent waiting for the runner to take a chunk (the
+ * watchdog's clock is stopped while this thread waits: a file queued behind another large file is not timed out).
+ */
+async function runStreamed(t: ChainTask, port: MessagePort): Promise<ChainResult> {
+  const f = t.files![0]!;
+  const cfg = t.extract ?? EXTRACT_DEFAULTS;
+  const maxUnits = t.chunkUnits ?? CHUNK_UNITS;
+  const maxBytes = t.chunkBytes ?? CHUNK_BYTES;
+  if (t.progress) for (const s of ['extract', ...t.steps.map((x) => x.stage)]) warmStage(s);
+  mark(t.progress, 0);
+  const t0 = performance.now();
+  let stepsMs = 0;
+  let waitMs = 0;
+  let lines: string[] = [];
+  let bytes = 0;
+  let records: unknown[] = [];
+  let counts: number[] = [];
+  const take = () => {
+    const part = { units: jsonl(lines), chars: counts, records, res: { steps: [] } as ChainResult };
+    const s0 = performance.now();
+    stepsOver(part.res, t.steps, records, counts, false);
+    stepsMs += performance.now() - s0;
+    lines = [];
+    bytes = 0;
+    records = [];
+    counts = [];
+    return part;
+  };
+  const sink = async (u: ExtractRecord): Promise<void> => {
+    assertValid('extract', u, 'unit_id');
+    const line = JSON.stringify(u);
+    lines.push(line);
+    bytes += line.length;
+    records.push(u);
+    counts.push(charsOf(u));
+    if (lines.length < maxUnits && bytes < maxBytes) return;
+    const part = take();
+    // Each chunk says whose rows it holds: the per-file index (fileindex.ts) sums a file's chunks into its entry.
+    const msg: ChunkMessage = { units: part.units, chars: part.chars, result: { ...part.res, extractMs: 0, slices: [{ path: f.rel, steps: part.res.steps.map(sliceOf) }] } };
+    // Stopped while the runner takes the chunk; started again for the next chunk's work.
+    mark(t.progress, -1);
+    const w0 = performance.now();
+    port.postMessage(msg, [msg.units.buffer as ArrayBuffer]);
+    await once(port, 'message');
+    waitMs += performance.now() - w0;
+    mark(t.progress, 0);
+  };
+  let info: RawFileInfo;
+  if (streamedFormat(f.rel)) {
+    const h = hashByPath(f.abs, f.ino);
+    if ('reason' in h) return { files: [refusedFile(f.rel, h)], steps: [] };
+    info = (await extractPath({ path: f.rel, abs: Buffer.from(f.abs).toString(), bytes: h.bytes, sha256: h.sha256 }, cfg, sink)).info;
+  } else {
+    const raw = readRaw(f.abs, cfg.maxFileBytes, f.ino);
+    if ('reason' in raw) return { files: [refusedFile(f.rel, raw)], steps: [] };
+    let r: Awaited<ReturnType<typeof extractFile>>;
+    try {
+      r = await extractFile({ path: f.rel, bytes: raw.bytes }, cfg);
+    } finally {
+      raw.release();
+    }
+    info = r.info;
+    for (const u of r.units) await sink(u);
+  }
+  const last = take();
+  const res = last.res;
+  res.files = [{ info, units: last.units, chars: last.chars }];
+  res.slices = [{ path: info.path, steps: res.steps.map(sliceOf) }];
+  res.extractMs = performance.now() - t0 - stepsMs - waitMs;
+  mark(t.progress, 1);
   return res;
+}
+
+function refusedFile(rel: string, r: Refused): FileResult {
+  return { info: { path: rel, bytes: r.bytes, sha256: '', format: null, encoding: null, encoding_method: null, status: 'rejected', reason: r.reason, detail: r.detail }, units: new Uint8Array(0), chars: [] };
 }
 
 export function runGather(t: GatherTask): GatherResult {

@@ -140,23 +140,47 @@ export const EXTRACTORS: ReadonlyMap<string, Extractor> = new Map<string, Extrac
   ['json', extractRecords],
 ]);
 
+/**
+ * Where a streamed extractor hands each unit as soon as it has it, instead of keeping it in its result (the runner
+ * sends a file's units on through the stages a chunk at a time: worker.ts `runStreamed`). Awaited: the extractor
+ * reads no further until the sink has taken the unit. With a sink, the result's `units` is empty.
+ */
+export type UnitSink = (u: ExtractRecord) => Promise<void> | void;
+
 /** Extractors of the formats read from their path (streamedFormat): Parquet, WARC. */
-export type PathExtractor = (abs: string, info: RawFileInfo, cfg: ExtractConfig) => Promise<ExtractResult>;
+export type PathExtractor = (abs: string, info: RawFileInfo, cfg: ExtractConfig, sink?: UnitSink) => Promise<ExtractResult>;
 export const PATH_EXTRACTORS: ReadonlyMap<string, PathExtractor> = new Map<string, PathExtractor>([
   ['parquet', extractParquet],
   ['warc', extractWarc],
 ]);
 
-/** A file read from its path (streamedFormat): like extractFile, but the extractor streams the file itself. */
-export async function extractPath(input: PathInput, cfg: ExtractConfig = EXTRACT_DEFAULTS): Promise<ExtractResult> {
+/**
+ * A file read from its path (streamedFormat): like extractFile, but the extractor streams the file itself; with a
+ * `sink`, its units go there one by one, none kept (a 1 GB archive never has its units in memory together).
+ */
+export async function extractPath(input: PathInput, cfg: ExtractConfig = EXTRACT_DEFAULTS, sink?: UnitSink): Promise<ExtractResult> {
   const info: RawFileInfo = { path: input.path, bytes: input.bytes, sha256: input.sha256, format: null, encoding: null, encoding_method: null, status: 'ok', reason: null, detail: null };
   if (input.bytes === 0) return reject(info, 'empty', 'zero bytes');
   const format = streamedFormat(input.path)!;
+  // What the sink throws (the run's own plumbing: a stage bug, a closed channel) is no fault of the file: it goes
+  // on up, whatever the extractor made of it.
+  let failed: { err: unknown } | null = null;
+  const guarded: UnitSink | undefined = sink && (async (u) => {
+    try {
+      await sink(u);
+    } catch (err) {
+      failed ??= { err };
+      throw err;
+    }
+  });
+  let r: ExtractResult;
   try {
-    return await PATH_EXTRACTORS.get(format)!(input.abs, info, cfg);
+    r = await PATH_EXTRACTORS.get(format)!(input.abs, info, cfg, guarded);
   } catch (err) {
-    return reject({ ...info, format }, 'extract_error', errorLine(err));
+    r = reject({ ...info, format }, 'extract_error', errorLine(err));
   }
+  if (failed) throw (failed as { err: unknown }).err;
+  return r;
 }
 
 /** An exception's first line, for a ledger detail: the message libraries throw, never the file's content. */

@@ -87,3 +87,62 @@ describe('runner: work on threads', () => {
     expect(await task({ kind: 'warm', stages: ['nonesuch'] })).toMatchObject({ error: { code: 'config' } });
   });
 });
+
+/** Output files of a run that must not depend on how it was cut into batches (metas and timings aside). */
+async function outputs(out: string): Promise<Record<string, string>> {
+  const { readdir } = await import('node:fs/promises');
+  const files: Record<string, string> = {};
+  for (const rel of (await readdir(out, { recursive: true, withFileTypes: true })).filter((d) => d.isFile()).map((d) => path.relative(out, path.join(d.parentPath, d.name))).sort()) {
+    if (/meta\.json$|timings\.json$|run\.json$/.test(rel)) continue;
+    files[rel] = (await readFile(path.join(out, rel))).toString('base64');
+  }
+  return files;
+}
+
+describe('runner: a raw file\'s units in chunks', () => {
+  /** A web archive, a CSV of 58 speeches, a Parquet file and two text files (tests/robustness/chunks.test.ts too). */
+  async function mixedRaw(): Promise<string> {
+    const { copyFile } = await import('node:fs/promises');
+    const raw = await tempDir('jw-chunks-');
+    await copyFile(path.join(ROOT, 'tests/fixtures/warc/site.warc.gz'), path.join(raw, 'b-site.warc.gz'));
+    await copyFile(path.join(ROOT, 'tests/fixtures/records/speeches.csv'), path.join(raw, 'c-speeches.csv'));
+    await copyFile(path.join(ROOT, 'tests/fixtures/records/items.parquet'), path.join(raw, 'd-items.parquet'));
+    await copyFile(path.join(ROOT, 'raw/003_db51f0831cc1980b.txt'), path.join(raw, 'a.txt'));
+    await copyFile(path.join(ROOT, 'raw/004_91d04d10e2169a48.txt'), path.join(raw, 'e.txt'));
+    return raw;
+  }
+
+  it('with a small chunk, a file\'s units span several chunks and every output equals the run without chunks', async () => {
+    const raw = await mixedRaw();
+    // Chunks counted as the worker posts them (the stand-in pool runs the task on this thread).
+    const posted = new Map<string, number>();
+    const { pool, tasks } = recordingPool();
+    const counting = {
+      ...pool,
+      async run(t: AnyTask) {
+        if (t.kind === 'chain' && t.chunks) {
+          const port = t.chunks;
+          const rel = t.files![0]!.rel;
+          const post = port.postMessage.bind(port);
+          port.postMessage = ((m: unknown, tr?: readonly ArrayBuffer[]) => { posted.set(rel, (posted.get(rel) ?? 0) + 1); post(m, tr as ArrayBuffer[]); }) as typeof port.postMessage;
+        }
+        return (pool as unknown as { run: (t: AnyTask) => Promise<unknown> }).run(t);
+      },
+    } as unknown as Piscina;
+    const chunked = await tempDir('jw-chunks-out-');
+    await runStages({ raw, out: chunked, root: ROOT, progress: makeProgress(process.stderr, true), workers: 2, pool: counting, chunk: { chunkUnits: 2 } });
+    // A chunk is sent once it holds 2 units: 58 speeches → 29 (the last, empty, comes with the file's ledger row);
+    // the archive's 5 pages → 2; the Parquet file's 3 records → 1. Text files have one unit: never sent early.
+    expect(Object.fromEntries(posted)).toEqual({ 'b-site.warc.gz': 2, 'c-speeches.csv': 29, 'd-items.parquet': 1 });
+    expect(chains(tasks).filter((t) => t.chunks).length).toBe(5);
+    const whole = await tempDir('jw-chunks-whole-');
+    await runStages({ raw, out: whole, root: ROOT, progress: makeProgress(process.stderr, true), workers: 1 });
+    const [a, b] = [await outputs(chunked), await outputs(whole)];
+    expect(Object.keys(a)).toEqual(Object.keys(b));
+    expect(Object.keys(a)).toContain('documents.parquet');
+    for (const f of Object.keys(b)) expect(a[f], f).toBe(b[f]);
+    // The ledger counts every unit of a chunked file.
+    const files = (await readFile(path.join(chunked, 'stages/extract.files.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { path: string; units: number });
+    expect(files.find((f) => f.path === 'c-speeches.csv')!.units).toBe(58);
+  });
+});
