@@ -87,6 +87,19 @@ describe('per-file re-run', () => {
     }
   });
 
+  it('a file whose units came in chunks (worker.ts runStreamed) is reused whole: its chunks summed into one entry', async () => {
+    const raw = await rawFolder();
+    await cp(path.join(ROOT, 'tests/fixtures/warc/site.warc.gz'), path.join(raw, 'site.warc.gz'));
+    const out = await tempDir('jw-fi-chunks-');
+    // Chunks of 2 units: the archive's 5 pages and the CSV's 3 records each span chunks.
+    expect((await build(raw, out, { chunk: { chunkUnits: 2 } })).extracted).toBe(7);
+    const index = (await readFile(path.join(out, 'stages', INDEX_FILE), 'utf8')).trim().split('\n').slice(1).map((l) => JSON.parse(l) as { path: string });
+    expect(index.filter((e) => e.path === 'site.warc.gz')).toHaveLength(1);
+    await writeFile(path.join(raw, 'a.txt'), '关于加强理论学习的几点体会（修订）\n\n第一段。我们要坚持以人民为中心的发展思想，切实增强责任感和使命感，推动各项工作落地见效。\n');
+    expect((await build(raw, out, { chunk: { chunkUnits: 2 } })).extracted).toBe(1);
+    await expectSameAsFresh(raw, out);
+  });
+
   it('a code or configuration change runs every file; so does a stage file or index that is not as written', async () => {
     const raw = await rawFolder();
     const out = await tempDir('jw-fi-conf-');
