@@ -29,6 +29,8 @@ const OPTIONS = {
   out: { type: 'string', arg: 'DIR', help: 'bench folder (default out/bench)', check: pathValue, default: 'out/bench' },
   seed: { type: 'string', arg: 'N', help: 'generator seed (default 1)', check: intValue(0, 2 ** 31), default: 1 },
   measure: { type: 'string', arg: 'FILE', help: '(internal) measure one archive in this process', check: pathValue },
+  'pipeline-sizes': { type: 'string', arg: 'LIST', help: 'sizes also run through the whole pipeline (default: --sizes; "none" skips it)', check: textValue },
+  workers: { type: 'string', arg: 'N', help: 'workers of the whole-pipeline runs (default 2)', check: intValue(1, 64), default: 2 },
 } as const satisfies Options;
 
 function bytesOf(size: string): number {
@@ -111,6 +113,33 @@ async function measure(file: string): Promise<Measured> {
   return { bytes, seconds: Number(seconds.toFixed(2)), mb_per_s: Number((bytes / 1e6 / seconds).toFixed(2)), peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024), records: r.records, html_units: units, other: r.tally.text() };
 }
 
+interface PipelineRun { seconds: number; mb_per_s: number; peak_rss_mb: number; documents: number; units: number }
+
+/**
+ * The whole pipeline over one archive, as `make dataset` runs it (`node dist/run.js`, built by `make bench`), the
+ * archive alone in a raw folder (a hard link), into a fresh OUT: wall time and the process's peak RSS (all threads)
+ * from GNU time (`/usr/bin/time -f %M`, Debian package `time`).
+ */
+async function pipelineRun(file: string, dir: string, workers: number): Promise<PipelineRun> {
+  const { link, rm } = await import('node:fs/promises');
+  const raw = path.join(dir, `raw-${path.basename(file, '.warc')}`);
+  const out = path.join(dir, `out-${path.basename(file, '.warc')}`);
+  await rm(raw, { recursive: true, force: true });
+  await rm(out, { recursive: true, force: true });
+  await mkdir(raw, { recursive: true });
+  await link(file, path.join(raw, path.basename(file)));
+  const t0 = performance.now();
+  const { stderr } = await exec('/usr/bin/time', ['-f', 'JW_PEAK_KB %M', process.execPath, path.join(root, 'dist/run.js'), '--raw', raw, '--out', out, '--quiet', '--workers', String(workers)], { cwd: root, maxBuffer: 64 << 20 });
+  const seconds = (performance.now() - t0) / 1000;
+  const kb = Number(/JW_PEAK_KB (\d+)/.exec(stderr)?.[1] ?? NaN);
+  const stats = JSON.parse(readFileSync(path.join(out, 'report/stats.json'), 'utf8')) as Record<string, unknown>;
+  const extract = JSON.parse(readFileSync(path.join(out, 'stages/extract.meta.json'), 'utf8')) as { out: number };
+  await rm(out, { recursive: true, force: true });
+  await rm(raw, { recursive: true, force: true });
+  const bytes = statSync(file).size;
+  return { seconds: Number(seconds.toFixed(1)), mb_per_s: Number((bytes / 1e6 / seconds).toFixed(3)), peak_rss_mb: Math.round(kb / 1024), documents: Number(stats['documents']), units: extract.out };
+}
+
 async function main(): Promise<void> {
   const args = parseCommandLine(process.argv.slice(2), OPTIONS);
   if (!args) return;
@@ -132,6 +161,17 @@ async function main(): Promise<void> {
     rows.push({ size, ...m });
     process.stderr.write(`bench warc: ${size}: ${m.mb_per_s} MB/s, peak RSS ${m.peak_rss_mb} MB, ${m.html_units} HTML units from ${m.records} records\n`);
   }
+  const wanted = (args['pipeline-sizes'] ?? args.sizes).split(',').map((s) => s.trim()).filter((s) => s && s !== 'none');
+  const whole: (PipelineRun & { size: string; bytes: number })[] = [];
+  for (const size of wanted) {
+    const file = path.join(dir, `${size}-seed${args.seed}.warc`);
+    if (!existsSync(file)) await generate(file, bytesOf(size), args.seed);
+    process.stderr.write(`bench warc: the whole pipeline over ${size} (${args.workers} workers)…\n`);
+    const p = await pipelineRun(file, dir, args.workers);
+    whole.push({ size, bytes: statSync(file).size, ...p });
+    process.stderr.write(`bench warc: pipeline ${size}: ${p.mb_per_s} MB/s, peak RSS ${p.peak_rss_mb} MB, ${p.units} units, ${p.documents} documents\n`);
+  }
+  const load = (await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(', ');
   const md = [
     '## WARC extraction (streamed)', '',
     'Generated archives (request + response per page, 1 image per 10 pages) through the WARC extractor, units serialised and dropped; each size in a fresh process.', '',
@@ -140,9 +180,19 @@ async function main(): Promise<void> {
     '',
     rows.length >= 2 ? `Peak RSS at ${rows[rows.length - 1]!.size} is ${(rows[rows.length - 1]!.peak_rss_mb / rows[0]!.peak_rss_mb).toFixed(2)}× that at ${rows[0]!.size} for ${(rows[rows.length - 1]!.bytes / rows[0]!.bytes).toFixed(2)}× the bytes.` : '',
     '',
+    ...(whole.length ? [
+      `## The whole pipeline over one archive (\`node dist/run.js\`, ${args.workers} workers)`, '',
+      'The archive alone in a raw folder, into a fresh OUT: extraction, segment … export; peak RSS of the process (all threads) from GNU time.', '',
+      '| archive | MB | seconds | MB/s | peak RSS (MB) | units | documents |', '|---|---|---|---|---|---|---|',
+      ...whole.map((r) => `| ${r.size} | ${(r.bytes / 1e6).toFixed(1)} | ${r.seconds} | ${r.mb_per_s} | ${r.peak_rss_mb} | ${r.units} | ${r.documents} |`),
+      '',
+      whole.length >= 2 ? `Peak RSS at ${whole[whole.length - 1]!.size} is ${(whole[whole.length - 1]!.peak_rss_mb / whole[0]!.peak_rss_mb).toFixed(2)}× that at ${whole[0]!.size} for ${(whole[whole.length - 1]!.bytes / whole[0]!.bytes).toFixed(2)}× the bytes.` : '',
+      '',
+    ] : []),
+    `Load average at the end: ${load}.`, '',
   ].join('\n');
   await writeFile(path.join(args.out, 'warc.md'), md);
-  await writeFile(path.join(args.out, 'warc.json'), JSON.stringify({ rows }, null, 2) + '\n');
+  await writeFile(path.join(args.out, 'warc.json'), JSON.stringify({ rows, pipeline: whole, workers: args.workers, load }, null, 2) + '\n');
   process.stdout.write(md);
 }
 
