@@ -105,8 +105,39 @@ export interface StageMeta {
   files?: Record<string, FileFacts>;
 }
 
-/** What a meta records of one file it vouches for. */
-export interface FileFacts { bytes: number; sha256?: string; rows?: number }
+/**
+ * What a meta records of one file it vouches for: its size, sha256 and rows as written, and the stamp of the file
+ * as it stood once written (fileStamp), which spares reading it back while it stands unchanged.
+ */
+export interface FileFacts { bytes: number; sha256?: string; rows?: number; stamp?: string }
+
+/**
+ * A file's stamp: device, inode, size, and the modification and status-change times in nanoseconds. Every write to
+ * the file, through any program, changes its mtime and its ctime; a program can set the mtime back (touch -d,
+ * utimes) but not the ctime, which the kernel sets to the current time on every write, chmod, rename or utimes. So a
+ * file whose stamp is the one recorded was not written since, and its recorded sha256 and rows still hold without
+ * reading it. What this does not catch: a change made with the system clock set back to the very nanosecond (root),
+ * bytes changed under the file system (a raw block device, a disk fault: the sha256 check catches those only when the
+ * stamp differs), and file systems whose times are coarse or missing (FAT: 2 s mtime, no ctime; some network file
+ * systems), where a same-size edit within the same tick as the pipeline's own write keeps the stamp. A file copied
+ * or restored elsewhere (another inode or device) is read and hashed once, then stamped anew.
+ */
+export function fileStamp(st: { dev: bigint; ino: bigint; size: bigint; mtimeNs: bigint; ctimeNs: bigint }): string {
+  return `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
+}
+
+/** How many vouched files cache checks read and hashed, and how many their stamp vouched for (tests). */
+export const CACHE_CHECKS = { hashed: 0, stamped: 0 };
+
+/** `facts` with the stamp of each file that has a sha256 (stat after it was written and renamed into place). */
+async function stamped(out: string, facts: Record<string, FileFacts>): Promise<Record<string, FileFacts>> {
+  const res: Record<string, FileFacts> = {};
+  for (const [f, x] of Object.entries(facts)) {
+    const st = x.sha256 === undefined ? null : await stat(path.join(out, f), { bigint: true }).catch(() => null);
+    res[f] = st && Number(st.size) === x.bytes ? { ...x, stamp: fileStamp(st) } : x;
+  }
+  return res;
+}
 
 /** Size and sha256 of a file being written, fed with the bytes as they are written. */
 export class Digest {
@@ -198,15 +229,21 @@ function vouchedFiles(stage: string): string[] {
 }
 
 /**
- * Whether `file` is still what `facts` recorded: its size (one stat), then, when recorded, its sha256 and row
- * count (newlines), read once. The reason it is not, else null.
+ * Whether `file` is still what `facts` recorded: its size (one stat); then, when a sha256 is recorded, either the
+ * stamp recorded with it (fileStamp: not written since), or else its sha256 and row count (newlines), read once.
+ * The reason it is not, else null; `restamp` gets the file's new stamp when its bytes were read and found intact.
  */
-export async function fileMismatch(file: string, facts: FileFacts | undefined): Promise<string | null> {
+export async function fileMismatch(file: string, facts: FileFacts | undefined, restamp?: (stamp: string) => void): Promise<string | null> {
   if (!facts) return 'not recorded';
-  const st = await stat(file).catch(() => null);
+  const st = await stat(file, { bigint: true }).catch(() => null);
   if (!st) return 'missing';
-  if (st.size !== facts.bytes) return `${st.size} bytes, ${facts.bytes} written`;
+  if (Number(st.size) !== facts.bytes) return `${st.size} bytes, ${facts.bytes} written`;
   if (facts.sha256 === undefined) return null;
+  if (facts.stamp !== undefined && facts.stamp === fileStamp(st)) {
+    CACHE_CHECKS.stamped++;
+    return null;
+  }
+  CACHE_CHECKS.hashed++;
   const h = createHash('sha256');
   let rows = 0;
   for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {
@@ -216,6 +253,9 @@ export async function fileMismatch(file: string, facts: FileFacts | undefined): 
   }
   if (h.digest('hex') !== facts.sha256) return 'content changed (sha256)';
   if (facts.rows !== undefined && rows !== facts.rows) return `${rows} rows, ${facts.rows} written`;
+  // Stamped as it stands now, if it did not change while read.
+  const after = await stat(file, { bigint: true }).catch(() => null);
+  if (after && fileStamp(after) === fileStamp(st)) restamp?.(fileStamp(st));
   return null;
 }
 
@@ -228,13 +268,20 @@ async function cachedMeta(out: string, stage: string, key: string, onStale?: (wh
   if (!(await exists(metaFile))) return null;
   const meta = await readJson<StageMeta>(metaFile).catch(() => null);
   if (!meta || meta.key !== key) return null;
+  let restamped = false;
   for (const f of vouchedFiles(stage)) {
-    const why = await fileMismatch(path.join(out, f), meta.files?.[f]);
+    const why = await fileMismatch(path.join(out, f), meta.files?.[f], (stamp) => {
+      meta.files![f] = { ...meta.files![f]!, stamp };
+      restamped = true;
+    });
     if (why) {
       onStale?.(`${f}: ${why}`);
       return null;
     }
   }
+  // Files read and found intact under another stamp (OUT copied, or written by a run that stamped nothing): the
+  // meta records their new stamp, so the next run need not read them again.
+  if (restamped) await writeAtomic(metaFile, stableJson(meta));
   return { ...meta, cached: true };
 }
 
@@ -1156,10 +1203,11 @@ export async function runStages(opts: RunOptions): Promise<StageMeta[]> {
     const fused = [...res.stages.map((s) => s.name), ...(res.exported ? ['export'] : [])];
     const common = { pass: runner.passes, fused, pass_seconds: round3(res.wall), peak_rss_mb: res.peak, workers: opts.workers };
     const stageMetas = res.stages.map((s, k) => s.output.log.meta({
-      key: keys.get(s.name)!, code_key: codeKeys.get(s.name)!, output_sha256: s.output.sha256(), files: s.output.fileFacts(),
+      key: keys.get(s.name)!, code_key: codeKeys.get(s.name)!, output_sha256: s.output.sha256(), files: {},
       seconds: round3((s.output.ms + (k === 0 ? planSeconds * 1000 : 0)) / 1000), ...common, ...s.output.metaExtra(),
       ...(s.inputBytes !== undefined ? { input_bytes: s.inputBytes } : { longest_line_units: s.output.longest }),
     }));
+    for (const [k, m] of stageMetas.entries()) m.files = await stamped(opts.out, res.stages[k]!.output.fileFacts());
     await settleAll(stageMetas.map((m) => writeAtomic(path.join(dir, `${m.stage}.meta.json`), stableJson(m))));
     metas.push(...stageMetas);
     for (const s of res.stages) {

@@ -5,10 +5,10 @@
  * and 3 workers and checks the outputs are byte-identical).
  */
 import { describe, expect, it } from 'vitest';
-import { readFile, writeFile } from 'node:fs/promises';
+import { cp, readFile, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Piscina } from 'piscina';
-import { runStages } from '../../pipeline/lib/runner.js';
+import { runStages, CACHE_CHECKS } from '../../pipeline/lib/runner.js';
 import task, { type ChainTask, type GatherTask, type DuplicatesTask, type WarmTask } from '../../pipeline/lib/worker.js';
 import { makeProgress } from '../../pipeline/lib/progress.js';
 import { charsOf } from '../../pipeline/lib/stage.js';
@@ -144,5 +144,66 @@ describe('runner: a raw file\'s units in chunks', () => {
     // The ledger counts every unit of a chunked file.
     const files = (await readFile(path.join(chunked, 'stages/extract.files.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { path: string; units: number });
     expect(files.find((f) => f.path === 'c-speeches.csv')!.units).toBe(58);
+  });
+});
+
+describe('runner: checking cached stage files', () => {
+  /** Runs into `out` and says what the cache checks did, and the notes of the stale files. */
+  async function rerun(raw: string, out: string): Promise<{ hashed: number; stamped: number; notes: string[] }> {
+    const { pool } = recordingPool();
+    const notes: string[] = [];
+    CACHE_CHECKS.hashed = 0;
+    CACHE_CHECKS.stamped = 0;
+    await runStages({ raw, out, root: ROOT, progress: { ...makeProgress(process.stderr, true), note: (m) => { notes.push(m); } }, workers: 2, pool });
+    return { ...CACHE_CHECKS, notes };
+  }
+  const outputs = (out: string) => Promise.all(['documents.jsonl', 'report/stats.json', 'report/ledger.jsonl', 'stages/normalize.jsonl'].map((f) => readFile(path.join(out, f))));
+
+  it('a re-run with nothing changed reads no stage file back (their stamps vouch); an edit that keeps the size and sets the mtime back is still found', async () => {
+    const raw = await rawFolder();
+    const out = await tempDir('jw-stamp-');
+    await rerun(raw, out);
+    const before = await outputs(out);
+    // Every stage file with a sha256: extract's two and the index, three each for segment … validate.
+    const idle = await rerun(raw, out);
+    expect(idle.hashed).toBe(0);
+    expect(idle.stamped).toBeGreaterThanOrEqual(17);
+
+    // One byte changed, same size, the modification time set back to what it was: only the status-change time
+    // (which no program can set) tells.
+    // (The mtime is first set to a round value, so that setting it back is exact; that run hashes the file once.)
+    const file = path.join(out, 'stages/normalize.jsonl');
+    const t = new Date('2024-01-01T00:00:00Z');
+    await utimes(file, t, t);
+    expect((await rerun(raw, out)).hashed).toBe(1);
+    const mtime = (await stat(file, { bigint: true })).mtimeNs;
+    const b = await readFile(file);
+    const i = b.indexOf('"text":"') + 8;
+    b[i] = b[i] === 0x41 ? 0x42 : 0x41;
+    await writeFile(file, b);
+    await utimes(file, t, t);
+    expect((await stat(file, { bigint: true })).mtimeNs).toBe(mtime);
+    const edited = await rerun(raw, out);
+    expect(edited.notes.join('\n')).toMatch(/normalize: cached output no longer as written \(stages\/normalize\.jsonl: content changed \(sha256\)\)/);
+    (await outputs(out)).forEach((x, k) => expect(x.equals(before[k]!)).toBe(true));
+
+    // Truncated: its size tells at once.
+    await writeFile(file, b.subarray(0, b.length >> 1));
+    expect((await rerun(raw, out)).notes.join('\n')).toMatch(/stages\/normalize\.jsonl: \d+ bytes, \d+ written/);
+    (await outputs(out)).forEach((x, k) => expect(x.equals(before[k]!)).toBe(true));
+  });
+
+  it('an OUT copied elsewhere is read and hashed once, then stamped anew', async () => {
+    const raw = await rawFolder();
+    const out = await tempDir('jw-stamp-a-');
+    await rerun(raw, out);
+    const copy = await tempDir('jw-stamp-b-');
+    await cp(out, copy, { recursive: true });
+    const first = await rerun(raw, copy);
+    expect(first.stamped).toBe(0);
+    expect(first.hashed).toBeGreaterThanOrEqual(17);
+    expect(first.notes).toEqual([]);
+    const second = await rerun(raw, copy);
+    expect(second.hashed).toBe(0);
   });
 });
