@@ -7,7 +7,8 @@
  * - Elsewhere (CI logs, pipes, `CI` set): no control characters; a line every `intervalMs` (default 10 s) while a
  *   pass runs — `  extract+segment… 300/773 items, 20.1/50.3 MB, 9.8 MB/s, ETA 3s` — and one final line per pass:
  *   `  extract+segment  773/773 items  50.3 MB  9.8 MB/s  5.1s`. A pass shorter than the interval prints only its
- *   final line.
+ *   final line. The interval lines come from a timer, not only when a batch ends: a batch that takes minutes (one
+ *   large archive) still shows the run is alive, with the counts of the batches done so far.
  *
  * `note` writes a message on a line of its own (on a terminal, above the live line, which is drawn again).
  * Messages from libraries that print on their own (jschardet's console.warn) are routed away where they are
@@ -59,6 +60,12 @@ export function makeProgress(stream: NodeJS.WriteStream = process.stderr, quiet 
   let t0 = 0;
   let lastLog = 0;
   let bar: cliProgress.SingleBar | null = null;
+  /** The interval lines' timer while a pass runs (not on a terminal), unref'd: it never keeps the process alive. */
+  let timer: ReturnType<typeof setInterval> | null = null;
+  const stopTimer = () => {
+    if (timer) clearInterval(timer);
+    timer = null;
+  };
 
   const rate = (s: number) => (s > 0 ? doneBytes / MB / s : 0);
   const finalLine = () => {
@@ -87,7 +94,19 @@ export function makeProgress(stream: NodeJS.WriteStream = process.stderr, quiet 
       doneBytes = 0;
       t0 = now();
       lastLog = t0;
-      if (!live) return;
+      stopTimer();
+      if (!live) {
+        if (quiet) return;
+        timer = setInterval(() => {
+          const t = now();
+          if (t - lastLog >= intervalMs) {
+            lastLog = t;
+            stream.write(logLine());
+          }
+        }, intervalMs);
+        timer.unref?.();
+        return;
+      }
       bar = new cliProgress.SingleBar(
         {
           stream,
@@ -123,6 +142,7 @@ export function makeProgress(stream: NodeJS.WriteStream = process.stderr, quiet 
       }
     },
     end() {
+      stopTimer();
       if (quiet) return;
       if (bar) {
         bar.update(done, payload());

@@ -2,7 +2,7 @@
  * Progress (pipeline/lib/progress.ts): in logs, a line per pass with items, bytes and rate, and lines at intervals
  * with an ETA, no control characters; on a terminal a live line (cli-progress) that a note does not break.
  */
-import { describe, it, expect } from 'vitest';
+import { describe, it, expect, vi, afterEach } from 'vitest';
 import { makeProgress } from '../../pipeline/lib/progress.js';
 
 function sink(isTTY = false): NodeJS.WriteStream & { text: () => string } {
@@ -37,6 +37,44 @@ describe('progress in logs', () => {
       '  extract+segment       4/4 items  40.0 MB  2.0 MB/s  20.0s',
     ]);
     expect(out.text()).not.toMatch(/[\r\x1b]/);
+  });
+
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('prints at the interval while a long batch runs, with no tick in between; stops at the pass\'s end', () => {
+    vi.useFakeTimers();
+    let t = 0;
+    const out = sink();
+    const p = makeProgress(out, false, { live: false, intervalMs: 10_000, now: () => t });
+    p.start('extract+segment', 10, 100 * 1024 * 1024);
+    t = 4_000;
+    p.tick(2, 20 * 1024 * 1024);
+    // One batch (a large archive) now runs for half a minute: no tick, yet a line every 10 s.
+    for (const at of [10_000, 20_000, 30_000]) {
+      t = at;
+      vi.advanceTimersByTime(10_000);
+    }
+    expect(out.text().split('\n').filter(Boolean)).toEqual([
+      '  extract+segment… 2/10 items, 20.0/100.0 MB, 2.0 MB/s, ETA 40s',
+      '  extract+segment… 2/10 items, 20.0/100.0 MB, 1.0 MB/s, ETA 1m20s',
+      '  extract+segment… 2/10 items, 20.0/100.0 MB, 0.7 MB/s, ETA 2m0s',
+    ]);
+    t = 35_000;
+    p.tick(8, 80 * 1024 * 1024);
+    p.end();
+    const lines = out.text().split('\n').filter(Boolean);
+    expect(lines[lines.length - 1]).toBe('  extract+segment      10/10 items  100.0 MB  2.9 MB/s  35.0s');
+    // After the pass: nothing more, and no timer left behind.
+    t = 60_000;
+    vi.advanceTimersByTime(30_000);
+    expect(out.text().split('\n').filter(Boolean)).toHaveLength(4);
+    expect(vi.getTimerCount()).toBe(0);
+    // Quiet: no timer at all.
+    const q = makeProgress(sink(), true, { live: false, intervalMs: 10_000, now: () => t });
+    q.start('x', 1, 1);
+    expect(vi.getTimerCount()).toBe(0);
   });
 
   it('without bytes, a rate in items; cached stages and notes on lines of their own; nothing when quiet', () => {
