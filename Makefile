@@ -59,8 +59,11 @@ clean: $(NODE_DEPS)
 
 ## Cut a release: builds the dataset, then writes OUT/releases/VERSION/ and OUT/releases/jingwen-VERSION.tar.gz.
 ## Byte-identical for the same raw files and commit (times from SOURCE_DATE_EPOCH or the last commit).
+## CSV_BOM=1 builds documents.csv with a UTF-8 BOM for Excel (the card says whether it has one); ARGS passes the
+## release's options (--csv-bom, --workers N, --quiet: `npx tsx pipeline/release/release.ts --help`).
+CSV_BOM ?=
 release: $(NODE_DEPS)
-	npx tsx pipeline/release/release.ts --version "$(VERSION)" --raw "$(RAW)" --out "$(OUT)"
+	npx tsx pipeline/release/release.ts --version "$(VERSION)" --raw "$(RAW)" --out "$(OUT)" $(if $(filter-out 0 no false,$(CSV_BOM)),--csv-bom) $(ARGS)
 
 ## Print what changed between two releases in OUT/releases/: make diff A=0.1.0 B=0.2.0
 diff: $(NODE_DEPS)

@@ -231,6 +231,17 @@ function licence(f: ReleaseFacts): string {
   ].join('\n');
 }
 
+/** What the card says of documents.csv's encoding: whether it starts with a byte-order mark, and what follows. */
+export function csvEncoding(f: ReleaseFacts): string {
+  return f.csvBom
+    ? '`documents.csv` is UTF-8 **with a byte-order mark** (U+FEFF, built with `CSV_BOM=1`), so Excel opens it as UTF-8. ' +
+      'pandas and DuckDB skip the mark; other tools may keep it at the start of the first column\'s name (`id`). ' +
+      'The other three files hold the same rows without it.'
+    : '`documents.csv` is UTF-8 **without a byte-order mark**, exactly as pandas, DuckDB and R read it. Excel in a Chinese ' +
+      'locale reads such a file as GBK and garbles it: open it through Data → From Text/CSV with file origin ' +
+      '"65001: Unicode (UTF-8)", or use the Parquet file.';
+}
+
 /** The whole card. */
 export function renderCard(f: ReleaseFacts): string {
   const files = f.dataFiles.map((d) => [code(d.path), fmt(d.bytes), code(d.sha256)]);
@@ -239,7 +250,7 @@ export function renderCard(f: ReleaseFacts): string {
     '',
     f.meta.description,
     '',
-    `- **Version** ${f.version}, dated ${f.date} (${f.dateFrom}), ${builtFrom(f)}, with \`make release VERSION=${f.version}\`.`,
+    `- **Version** ${f.version}, dated ${f.date} (${f.dateFrom}), ${builtFrom(f)}, with \`make release VERSION=${f.version}${f.csvBom ? ' CSV_BOM=1' : ''}\`.`,
     ...(f.meta.homepagePlaceholder ? [`- **No homepage yet.** package.json sets none, so the metadata's URL is the placeholder ${f.meta.homepage}, not where this dataset lives.`] : [`- Homepage: ${f.meta.homepage}`]),
     `- **${fmt(f.stats.documents)} documents, ${fmt(f.stats.characters)} characters**, Simplified Chinese (\`zh-Hans\`).`,
     '- Build report, shipped here: [ledger.jsonl](ledger.jsonl) (every raw file), [stats.json](stats.json) (counts), ' +
@@ -250,6 +261,8 @@ export function renderCard(f: ReleaseFacts): string {
     'The same rows in four formats:',
     '',
     table(['file', 'bytes', 'sha256'], ['---', '---:', '---'], files),
+    '',
+    csvEncoding(f),
   ].join('\n');
   return [frontMatter(f), intro, sources(f), processing(f), columns(f), statistics(f), loading(), limitations(f), licence(f)].join('\n\n') + '\n';
 }

@@ -4,6 +4,7 @@
  * Nothing here depends on the output folder's location or on the clock.
  */
 import path from 'node:path';
+import { open } from 'node:fs/promises';
 import { readJsonl, readJsonlAll, readJson } from '../lib/io.js';
 import { fileEntry, type FileEntry } from './files.js';
 import { STAGES } from '../lib/runner.js';
@@ -54,9 +55,24 @@ export interface ReleaseFacts {
   rows: RowFacts[];
   /** The four data files, as copied into the release. */
   dataFiles: FileEntry[];
+  /** Whether documents.csv starts with a UTF-8 byte-order mark (`--csv-bom`), read off the file itself. */
+  csvBom: boolean;
 }
 
 export interface FactsInput { version: string; epoch: number; date: string; dateFrom: string; commit: string | null; uncommitted: string[] | null; raw: RawOrigin; meta: DatasetMeta; out: string; releaseDir: string; dataFiles: string[] }
+
+/** Whether `file` starts with the UTF-8 byte-order mark EF BB BF (false when it is missing). */
+export async function startsWithBom(file: string): Promise<boolean> {
+  const fh = await open(file, 'r').catch(() => null);
+  if (!fh) return false;
+  try {
+    const b = Buffer.alloc(3);
+    const { bytesRead } = await fh.read(b, 0, 3, 0);
+    return bytesRead === 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf;
+  } finally {
+    await fh.close();
+  }
+}
 
 export async function collectFacts(i: FactsInput): Promise<ReleaseFacts> {
   const rows: RowFacts[] = [];
@@ -71,5 +87,6 @@ export async function collectFacts(i: FactsInput): Promise<ReleaseFacts> {
     ledger: (await readJsonlAll<LedgerRow>(path.join(i.out, 'report', 'ledger.jsonl'))).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
     rows,
     dataFiles: await Promise.all(i.dataFiles.map((f) => fileEntry(i.releaseDir, f))),
+    csvBom: await startsWithBom(path.join(i.releaseDir, 'documents.csv')),
   };
 }

@@ -4,14 +4,14 @@
  * `OUT/releases/<version>/` (the four data files, README.md dataset card, length-histogram.svg, CHANGELOG.md,
  * datapackage.json, croissant.json, SHA256SUMS) and `OUT/releases/jingwen-<version>.tar.gz` beside it.
  *
- *   tsx pipeline/release/release.ts --version 0.1.0 [--raw raw] [--out out] [--quiet]
+ *   tsx pipeline/release/release.ts --version 0.1.0 [--raw raw] [--out out] [--quiet] [--csv-bom] [--workers N]
  *
  * Byte-identical for the same raw files and commit: times come from SOURCE_DATE_EPOCH or the last commit.
  * Everything is built in a staging folder and renamed into place last, so a killed release leaves no version.
  * Exit codes: 0 done; 2 a bad VERSION, an existing release, or another release running; else the pipeline's.
  */
 import { $ } from 'zx';
-import { parseCommandLine, pathValue, usage, type Options } from '../lib/cli.js';
+import { parseCommandLine, pathValue, intValue, usage, type Options } from '../lib/cli.js';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mkdir, readdir, rename, rm } from 'node:fs/promises';
@@ -35,6 +35,9 @@ const OPTIONS = {
   raw: { type: 'string', arg: 'DIR', help: 'raw folder (default raw)', check: pathValue, default: 'raw' },
   out: { type: 'string', arg: 'DIR', help: 'output folder; the release goes to OUT/releases/ (default out)', check: pathValue, default: 'out' },
   quiet: { type: 'boolean', help: "no progress lines from the pipeline" },
+  // Options of the dataset build, passed on to it as `make dataset` passes them (`make release CSV_BOM=1`, ARGS=…).
+  'csv-bom': { type: 'boolean', help: 'documents.csv starts with a UTF-8 BOM, so Excel opens it as UTF-8 (the card says which)' },
+  workers: { type: 'string', arg: 'N', help: 'worker threads of the dataset build (default: the number of cores)', check: intValue(1, 256) },
 } as const satisfies Options;
 
 async function main(): Promise<number> {
@@ -80,7 +83,8 @@ async function main(): Promise<number> {
 
     // 1. The dataset, built exactly as `make dataset` builds it.
     const tsx = path.join(root, 'node_modules/.bin/tsx');
-    const run = await $({ nothrow: true, stdio: ['ignore', 'inherit', 'inherit'], cwd: root, env: { ...process.env, [LENT_LOCK]: token } })`${tsx} ${path.join(root, 'pipeline/run.ts')} --raw ${raw} --out ${out} ${args.quiet ? ['--quiet'] : []}`;
+    const build = [...(args.quiet ? ['--quiet'] : []), ...(args['csv-bom'] ? ['--csv-bom'] : []), ...(args.workers !== undefined ? ['--workers', String(args.workers)] : [])];
+    const run = await $({ nothrow: true, stdio: ['ignore', 'inherit', 'inherit'], cwd: root, env: { ...process.env, [LENT_LOCK]: token } })`${tsx} ${path.join(root, 'pipeline/run.ts')} --raw ${raw} --out ${out} ${build}`;
     if (run.exitCode !== 0) {
       process.stderr.write(`jingwen release: the pipeline failed (exit ${run.exitCode}); no release written\n`);
       return run.exitCode ?? 1;

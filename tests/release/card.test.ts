@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { renderCard, builtFrom, rawWhere } from '../../pipeline/release/card.js';
+import { startsWithBom } from '../../pipeline/release/facts.js';
 import { buildDataPackage } from '../../pipeline/release/datapackage.js';
 import { buildCroissant } from '../../pipeline/release/croissant.js';
 import { isPlaceholderUrl, FALLBACK_HOMEPAGE } from '../../pipeline/release/meta.js';
@@ -29,10 +30,33 @@ function facts(over: Partial<ReleaseFacts> = {}, meta: Partial<ReleaseFacts['met
     },
     columns: documentColumns(), stages: [],
     stats: { files: { total: 0, ok: 0, rejected: 0, skipped: 0, by_reason: {}, bytes: 0, chars_in: 0, chars_kept: 0, chars_removed: 0, chars_unaccounted: 0 }, documents: 0, characters: 0, stages: {}, removed_by_rule: {} },
-    ledger: [], rows: [], dataFiles: [],
+    ledger: [], rows: [], dataFiles: [], csvBom: false,
     ...over,
   };
 }
+
+describe('the card says whether documents.csv has a byte-order mark', () => {
+  it('with CSV_BOM=1: says so and how it was made; without: says so and how to open it in Excel', () => {
+    const bom = renderCard(facts({ csvBom: true }));
+    expect(bom).toContain('`documents.csv` is UTF-8 **with a byte-order mark**');
+    expect(bom).toContain('with `make release VERSION=0.1.0 CSV_BOM=1`');
+    const plain = renderCard(facts());
+    expect(plain).toContain('`documents.csv` is UTF-8 **without a byte-order mark**');
+    expect(plain).toContain('65001: Unicode (UTF-8)');
+    expect(plain).toContain('with `make release VERSION=0.1.0`.');
+  });
+
+  it('reads the mark off the file', async () => {
+    const dir = await tempDir('jw-bom-');
+    await writeFile(path.join(dir, 'a.csv'), '\ufeff"id"\r\n');
+    await writeFile(path.join(dir, 'b.csv'), '"id"\r\n');
+    await writeFile(path.join(dir, 'c.csv'), '\xef');
+    expect(await startsWithBom(path.join(dir, 'a.csv'))).toBe(true);
+    expect(await startsWithBom(path.join(dir, 'b.csv'))).toBe(false);
+    expect(await startsWithBom(path.join(dir, 'c.csv'))).toBe(false);
+    expect(await startsWithBom(path.join(dir, 'none.csv'))).toBe(false);
+  });
+});
 
 describe('the card says how it was built', () => {
   it('names the commit when the tree was clean and RAW was raw/', () => {

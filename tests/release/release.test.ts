@@ -288,3 +288,37 @@ describe('a second release after one raw file changed', () => {
     expect(missing.stderr).toMatch(/no release 9\.9\.9 .*have: 0\.1\.0, 0\.2\.0/);
   });
 });
+
+describe('make release CSV_BOM=1 (#25)', () => {
+  let res: Res;
+  let rel = '';
+  beforeAll(async () => {
+    const out = await tempDir('jw-rel-bom-');
+    res = await make(['release', 'VERSION=0.1.0', 'CSV_BOM=1', `RAW=${raw}`, `OUT=${out}`]);
+    rel = path.join(out, 'releases', '0.1.0');
+  });
+
+  it('builds documents.csv with a byte-order mark, the rest as without, and the card says which', async () => {
+    expect(res.code, res.stderr).toBe(0);
+    const csv = await readFile(path.join(rel, 'documents.csv'));
+    const plain = await readFile(path.join(relA, 'documents.csv'));
+    expect([...csv.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(plain[0]).not.toBe(0xef);
+    expect(csv.subarray(3).equals(plain)).toBe(true);
+    for (const f of ['documents.jsonl', 'documents.parquet', 'documents.arrow']) expect((await readFile(path.join(rel, f))).equals(await readFile(path.join(relA, f))), f).toBe(true);
+    const card = await readFile(path.join(rel, 'README.md'), 'utf8');
+    expect(card).toContain('`documents.csv` is UTF-8 **with a byte-order mark**');
+    expect(card).toContain('make release VERSION=0.1.0 CSV_BOM=1');
+    expect(await readFile(path.join(relA, 'README.md'), 'utf8')).toContain('`documents.csv` is UTF-8 **without a byte-order mark**');
+    // SHA256SUMS vouches for the file as shipped.
+    expect(execFileSync('sha256sum', ['-c', 'SHA256SUMS'], { cwd: rel, encoding: 'utf8' })).toContain('documents.csv: OK');
+  });
+
+  it('ARGS reaches the release the same way (make dataset\'s convention), and a pipeline option it does not know is refused', async () => {
+    const dry = await exec('make', ['-s', '-n', '-C', ROOT, 'release', 'VERSION=0.1.0', 'ARGS=--csv-bom --workers 1'], { encoding: 'utf8' });
+    expect(dry.stdout).toMatch(/release\.ts --version "0\.1\.0" .* --csv-bom --workers 1/);
+    const bad = await make(['release', 'VERSION=0.3.0', `RAW=${raw}`, `OUT=${outB}`, 'ARGS=--nonesuch']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/nonesuch/);
+  });
+});
