@@ -300,16 +300,18 @@ describe('make release CSV_BOM=1 (#25)', () => {
 
   it('builds documents.csv with a byte-order mark, the rest as without, and the card says which', async () => {
     expect(res.code, res.stderr).toBe(0);
+    // The same raw files (edited above) as 0.2.0, which was built without the mark.
+    const rel2 = path.join(outA, 'releases', '0.2.0');
     const csv = await readFile(path.join(rel, 'documents.csv'));
-    const plain = await readFile(path.join(relA, 'documents.csv'));
+    const plain = await readFile(path.join(rel2, 'documents.csv'));
     expect([...csv.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     expect(plain[0]).not.toBe(0xef);
     expect(csv.subarray(3).equals(plain)).toBe(true);
-    for (const f of ['documents.jsonl', 'documents.parquet', 'documents.arrow']) expect((await readFile(path.join(rel, f))).equals(await readFile(path.join(relA, f))), f).toBe(true);
+    for (const f of ['documents.jsonl', 'documents.parquet', 'documents.arrow']) expect((await readFile(path.join(rel, f))).equals(await readFile(path.join(rel2, f))), f).toBe(true);
     const card = await readFile(path.join(rel, 'README.md'), 'utf8');
     expect(card).toContain('`documents.csv` is UTF-8 **with a byte-order mark**');
     expect(card).toContain('make release VERSION=0.1.0 CSV_BOM=1');
-    expect(await readFile(path.join(relA, 'README.md'), 'utf8')).toContain('`documents.csv` is UTF-8 **without a byte-order mark**');
+    expect(await readFile(path.join(rel2, 'README.md'), 'utf8')).toContain('`documents.csv` is UTF-8 **without a byte-order mark**');
     // SHA256SUMS vouches for the file as shipped.
     expect(execFileSync('sha256sum', ['-c', 'SHA256SUMS'], { cwd: rel, encoding: 'utf8' })).toContain('documents.csv: OK');
   });
