@@ -3,10 +3,12 @@
  * `jingwen coordinate` (`make dataset-distributed`): the coordinator of a distributed run on BullMQ and Redis.
  *
  *   1. walks RAW (sorted by path) and cuts it into shards, consecutive runs of about equal bytes (jobs.ts);
- *   2. enqueues a BullMQ flow: the `plan` job with one `shard` child per shard (BullMQ runs the parent once every
- *      child completed); waits for the plan's output in shared storage;
- *   3. enqueues a second flow: one `apply` job per shard under a `barrier` parent; waits for their outputs;
- *   4. concatenates everything into OUT in shard order (assemble.ts): the same bytes as `make dataset`.
+ *   2. enqueues a BullMQ flow: one `shard` job per shard under a `barrier` parent (BullMQ runs the parent once every
+ *      child completed); waits for their outputs in shared storage;
+ *   3. the dedupe plan by buckets (dedupe.ts): a flow of B `bucket` jobs; then a flow of B `verify` jobs under the
+ *      `merge` job;
+ *   4. a last flow under a `barrier`: one `apply` job per shard, and the `plan` (report) job over B `para` jobs;
+ *   5. concatenates everything into OUT in shard order (assemble.ts): the same bytes as `make dataset`.
  * Any number of workers (work.ts) on any machines run the jobs. It prints progress (shards done/failed/retried,
  * throughput, which worker holds which job) and writes report/timings.json with the run's figures.
  *
@@ -33,7 +35,9 @@ import { markOut } from '../lib/outdir.js';
 import { PipelineError } from '../lib/errors.js';
 import type { StageMeta } from '../lib/runner.js';
 import { Store } from './store.js';
-import { applyKey, codeKey, planKey, planShards, shardKey, toWire, type ApplyJob, type BarrierJob, type Job, type PlanJob, type ShardJob } from './jobs.js';
+import { applyKey, codeKey, planJobs, planShards, shardKey, toWire, type ApplyJob, type BarrierJob, type Job, type ShardJob } from './jobs.js';
+import type { Kind } from './store.js';
+import type { Moved } from './dedupe.js';
 import { assembleApplied, assembleShards, writeTimings, type Assembled } from './assemble.js';
 import type { QueuedJob } from './work.js';
 
@@ -52,6 +56,8 @@ export const USAGE = `usage: node dist/distributed/coordinate.js --raw DIR --out
 
 export interface CoordinateOptions {
   raw: string; out: string; redis: string; store?: string; shards?: number; queue?: string;
+  /** Buckets of the distributed dedupe (default: one per GB of input, at least 1). */
+  buckets?: number;
   /** Milliseconds Redis may be unreachable before the run stops (default 60 s). */
   redisTimeoutMs?: number;
   /** Progress lines (default: none). */
@@ -83,6 +89,10 @@ export interface CoordinateResult {
     job_overhead_parts: { progress_update: number; thread_handoff: number; bullmq: number } | null;
     /** Per job: mean seconds a worker waited between finishing one job and starting its next, while jobs were queued. */
     queue_gap_seconds: number | null;
+    /** Bytes the dedupe plan's jobs read and wrote, summed over its jobs (dedupe.ts Moved): shard partitions read,
+     *  single documents fetched (prepared values and JSON lines, with their offsets), job outputs read and written;
+     *  and their sum per document. Null when no dedupe job reported (all reused from the store). */
+    dedupe_bytes: { partitions: number; fetched: number; outputs: number; per_document: number } | null;
     jobs: JobFact[];
   };
 }
@@ -91,6 +101,11 @@ export interface CoordinateResult {
 const MAX_CALL_MS = 5000;
 
 const JOB_OPTS = { attempts: 3, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: { age: 86_400 }, removeOnFail: { age: 7 * 86_400 } };
+
+/** One bucket per GB of input: a bucket job holds about 0.6 KB per document of its bucket's entries (README). */
+export function defaultBuckets(bytes: number): number {
+  return Math.max(1, Math.ceil(bytes / 2 ** 30));
+}
 
 function defaultShards(bytes: number, files: number): number {
   return Math.max(1, Math.min(files, Math.max(8, Math.ceil(bytes / (16 << 20)))));
@@ -120,16 +135,17 @@ export async function coordinate(o: CoordinateOptions): Promise<CoordinateResult
   const entries = await walkRaw(raw);
   const code = codeKey();
   const inputBytes = entries.reduce((s, e) => s + (e.kind === 'file' ? e.size : 0), 0);
+  const buckets = o.buckets ?? defaultBuckets(inputBytes);
   const shards: ShardJob[] = planShards(entries, o.shards ?? defaultShards(inputBytes, entries.length)).map((es, index) => {
     const wire = es.map((e) => toWire(raw, e));
-    return { kind: 'shard', code, raw, index, key: shardKey(code, wire), entries: wire };
+    return { kind: 'shard', code, raw, index, buckets, key: shardKey(code, wire, buckets), entries: wire };
   });
   const shardKeys = shards.map((s) => s.key);
-  const pk = planKey(code, shardKeys);
-  const plan: PlanJob = { kind: 'plan', code, key: pk, shards: shardKeys };
-  const applies: ApplyJob[] = shards.map((s) => ({ kind: 'apply', code, index: s.index, shard: s.key, plan: pk, key: applyKey(pk, s.key, s.index) }));
-  const barrier: BarrierJob = { kind: 'barrier', code, applies: applies.map((a) => a.key) };
-  log(`jingwen coordinate: ${entries.length} raw entries (${(inputBytes / 1e6).toFixed(1)} MB) in ${shards.length} shards; run ${pk.slice(0, 12)}; store ${storeDir}`);
+  const pj = planJobs(code, shardKeys, buckets);
+  const pk = pj.plan.key;
+  const applies: ApplyJob[] = shards.map((s) => ({ kind: 'apply', code, index: s.index, shard: s.key, merge: pj.merge.key, key: applyKey(pj.merge.key, s.key, s.index) }));
+  const barrier = (outs: { kind: Kind; key: string }[]): BarrierJob => ({ kind: 'barrier', code, outputs: outs.map((x) => [x.kind, x.key]) });
+  log(`jingwen coordinate: ${entries.length} raw entries (${(inputBytes / 1e6).toFixed(1)} MB) in ${shards.length} shards, dedupe in ${buckets} bucket(s); run ${pk.slice(0, 12)}; store ${storeDir}`);
 
   const connection = { url: o.redis, maxRetriesPerRequest: 1, enableOfflineQueue: false, retryStrategy: () => 500 };
   const queue = new Queue<QueuedJob>(queueName, { connection });
@@ -137,21 +153,24 @@ export async function coordinate(o: CoordinateOptions): Promise<CoordinateResult
   // Connection errors are the poll loop's to judge (redis_unreachable after the timeout), not crashes.
   queue.on('error', () => undefined);
   flows.on('error', () => undefined);
-  const node = (name: string, job: Job, id: string, children?: FlowJob[]): FlowJob => ({
-    name, queueName, data: { job, store: storeDir } satisfies QueuedJob, opts: { ...JOB_OPTS, jobId: id, ...(children ? {} : { failParentOnFailure: true }) }, ...(children ? { children } : {}),
+  // A job that is some flow's child fails its parent when it fails for good (the phase then fails with its reason).
+  const node = (name: string, job: Job, id: string, children?: FlowJob[], child = !children): FlowJob => ({
+    name, queueName, data: { job, store: storeDir } satisfies QueuedJob, opts: { ...JOB_OPTS, jobId: id, ...(child ? { failParentOnFailure: true } : {}) }, ...(children ? { children } : {}),
   });
-  const ids = { plan: `plan-${pk}`, barrier: `barrier-${pk}`, shard: (s: ShardJob) => `shard-${s.key}-${s.index}`, apply: (a: ApplyJob) => `apply-${a.key}` };
+  const leaf = (job: Job & { key: string; kind: Kind }, index?: number) => node(job.kind, job, `${job.kind}-${job.key}${index === undefined ? '' : `-${index}`}`);
 
   const workers = new Set<string>();
   const retried = new Set<string>();
   const facts: JobFact[] = [];
   const phases: CoordinateResult['facts']['phases'] = {};
   let requeued = 0;
+  const moved: Moved = { partitions: 0, fetched: 0, outputs: 0 };
+  let movedJobs = 0;
 
   /**
    * Enqueues a flow and waits until every output it must publish is in the store (read there, not in Redis).
    */
-  const runPhase = async (name: string, tree: FlowJob, parentId: string, outputs: { id: string; kind: 'shard' | 'plan' | 'apply'; key: string; bytes: number }[]) => {
+  const runPhase = async (name: string, tree: FlowJob, parentId: string, outputs: { id: string; kind: Kind; key: string; bytes: number }[]) => {
     const p0 = performance.now();
     const pending = new Map(outputs.map((x) => [x.id, x]));
     let lastContact = Date.now();
@@ -217,8 +236,10 @@ export async function coordinate(o: CoordinateOptions): Promise<CoordinateResult
     for (const id of [...children, parentId]) {
       const j = await bounded(queue.getJob(id), CALL_MS).catch(() => undefined);
       if (!j) continue;
-      const rv = j.returnvalue as { ms?: number; worker?: string; progress_ms?: number; thread_ms?: number } | null;
+      const rv = j.returnvalue as { ms?: number; worker?: string; progress_ms?: number; thread_ms?: number; value?: { moved?: Moved } } | null;
       if (rv?.worker) workers.add(rv.worker);
+      const m = rv?.value?.moved;
+      if (m) { moved.partitions += m.partitions; moved.fetched += m.fetched; moved.outputs += m.outputs; movedJobs++; }
       if (j.attemptsStarted > 1 || j.stalledCounter > 0) retried.add(id);
       facts.push({ id, phase: name, worker: rv?.worker ?? j.processedBy ?? null, started: j.processedOn ?? null, finished: j.finishedOn ?? null, ms: rv?.ms ?? null, attempts: j.attemptsStarted, stalled: j.stalledCounter, progress_ms: rv?.progress_ms ?? null, thread_ms: rv?.thread_ms ?? null });
     }
@@ -230,24 +251,30 @@ export async function coordinate(o: CoordinateOptions): Promise<CoordinateResult
   let firstSeconds = 0;
   try {
     const bytesOf = (s: ShardJob) => s.entries.reduce((a, e) => a + (e.kind === 'file' ? e.size : 0), 0);
-    await runPhase(
-      'shard',
-      node('plan', plan, ids.plan, shards.map((s) => node('shard', s, ids.shard(s)))),
-      ids.plan,
-      [...shards.map((s) => ({ id: ids.shard(s), kind: 'shard' as const, key: s.key, bytes: bytesOf(s) })), { id: ids.plan, kind: 'plan' as const, key: pk, bytes: 0 }],
-    );
-    // OUT's first stage files are written from the shards' outputs while the apply jobs run.
+    const out = (job: { kind: Kind; key: string }, id: string, bytes = 0) => ({ id, kind: job.kind, key: job.key, bytes });
+    const idOf = (t: FlowJob) => t.opts!.jobId!;
+    const phase = async (name: string, parent: FlowJob, outputs: ReturnType<typeof out>[]) => runPhase(name, parent, idOf(parent), outputs);
+    const shardNodes = shards.map((s) => leaf(s, s.index));
+    await phase('shard', node('barrier', barrier(shards), `barrier-shard-${pk}`, shardNodes), shards.map((s, k) => out(s, idOf(shardNodes[k]!), bytesOf(s))));
+    // OUT's first stage files are written from the shards' outputs while the dedupe plan and the apply jobs run.
     const a0 = performance.now();
     first = assembleShards({ out: o.out, store, shards: shardKeys, run: pk, workers: workers.size }).then((r) => {
       firstSeconds = (performance.now() - a0) / 1000;
       return r;
     });
     first.catch(() => undefined);
-    await runPhase(
+    const bucketNodes = pj.buckets.map((j) => leaf(j));
+    await phase('bucket', node('barrier', barrier(pj.buckets), `barrier-bucket-${pk}`, bucketNodes), pj.buckets.map((j, k) => out(j, idOf(bucketNodes[k]!))));
+    const verifyNodes = pj.verifies.map((j) => leaf(j));
+    const mergeNode = node('merge', pj.merge, `merge-${pj.merge.key}`, verifyNodes);
+    await phase('verify', mergeNode, [...pj.verifies.map((j, k) => out(j, idOf(verifyNodes[k]!))), out(pj.merge, idOf(mergeNode))]);
+    const paraNodes = pj.paras.map((j) => leaf(j));
+    const planNode = node('plan', pj.plan, `plan-${pk}`, paraNodes, true);
+    const applyNodes = applies.map((a) => leaf(a));
+    await phase(
       'apply',
-      node('barrier', barrier, ids.barrier, applies.map((a) => node('apply', a, ids.apply(a)))),
-      ids.barrier,
-      applies.map((a, k) => ({ id: ids.apply(a), kind: 'apply' as const, key: a.key, bytes: bytesOf(shards[k]!) })),
+      node('barrier', barrier([...applies, pj.plan]), `barrier-apply-${pk}`, [...applyNodes, planNode]),
+      [...applies.map((a, k) => out(a, idOf(applyNodes[k]!), bytesOf(shards[k]!))), ...pj.paras.map((j, k) => out(j, idOf(paraNodes[k]!))), out(pj.plan, idOf(planNode))],
     );
   } catch (e) {
     await first?.catch(() => undefined);
@@ -296,6 +323,7 @@ export async function coordinate(o: CoordinateOptions): Promise<CoordinateResult
       job_overhead_seconds: overhead === null ? null : Math.round(overhead * 1e4) / 1e4,
       job_overhead_parts: parts,
       queue_gap_seconds: gaps.length ? Math.round(gaps.reduce((a, b) => a + b, 0) / gaps.length) / 1000 : null,
+      dedupe_bytes: movedJobs ? { ...moved, per_document: Math.round(((moved.partitions + moved.fetched + moved.outputs) / Math.max(1, metas.find((m) => m.stage === 'dedupe')?.in ?? 0)) * 10) / 10 } : null,
       jobs: facts,
     },
   };

@@ -1,18 +1,18 @@
 /**
  * The jobs of a distributed run (README, "Several machines"), as plain functions over
  * shared storage (store.ts): BullMQ (work.ts) only decides who runs them, when, and again after a crash. Each job
- * reads its inputs from the store, runs the single-machine code on them (pipeline/lib/worker.ts's runChain and
- * runGather, the whole-corpus stage's own `plan`), and publishes its output under a content key; a job whose
+ * reads its inputs from the store, runs the single-machine code on them (pipeline/lib/worker.ts's runChain, the
+ * whole-corpus stage's own prepare, gather and apply; its plan by buckets in dedupe.ts), and publishes its output under a content key; a job whose
  * output exists returns at once. Nothing here decides an output byte that the single-machine run decides
  * differently: the assembly (assemble.ts) writes the same files through the runner's own writers.
  *
  *   shard  (one per shard, any worker): extraction → the per-record stages → the whole-corpus stage's `prepare`,
  *          over the shard's raw files in batches; publishes every batch's rows, the prepared values and the last
  *          per-record stage's output (the input of the rest);
- *   plan   (one, any worker, after every shard): the whole-corpus stage's `plan` over the prepared values of all
- *          shards in shard order (= the single-machine input order), fetching from the shards only the records it
- *          asks about (`gather`); publishes each shard's slice of the decisions and the stage's reports;
- *   apply  (one per shard, any worker, after the plan): `apply` with the shard's decisions → the later per-record
+ *   bucket, verify, merge, para, plan (dedupe.ts): the whole-corpus stage's `plan`, split by buckets (band keys,
+ *          exact hashes, candidate pairs and paragraph keys partitioned by a hash into B buckets), with one merge job
+ *          (clustering) and one report job; they fetch single documents from the shards' outputs, never a corpus;
+ *   apply  (one per shard, any worker, after the merge): `apply` with the shard's decisions → the later per-record
  *          stages → the export's per-batch formatting.
  */
 import path from 'node:path';
@@ -22,11 +22,15 @@ import { STAGES } from '../stages/index.js';
 import { EXTRACT_DEFAULTS } from '../stages/extract.js';
 import { codeHash } from '../lib/codehash.js';
 import { localInfo, schemasHash, withNameEncoding } from '../lib/runner.js';
-import { runChain, runGather, type ChainResult, type ChainStep, type FileResult, type StepResult } from '../lib/worker.js';
+import { runChain, type ChainResult, type ChainStep, type FileResult, type StepResult } from '../lib/worker.js';
 import type { RawEntry } from '../lib/walk.js';
 import type { GlobalStage } from '../lib/stage.js';
 import { PipelineError } from '../lib/errors.js';
-import { Store, ser } from './store.js';
+import { Store, ser, type Kind } from './store.js';
+import { bucketFiles, Corpus, dedupeShardFiles, mergeFiles, paraFiles, reportRows, shardDecisions, shardPrepared, verifyFiles, type ShardDecisions } from './dedupe.js';
+import type { DedupeConfig } from '../stages/dedupe.js';
+import type { Doc } from '../lib/types.js';
+import type { Ask, Gathered, Prepared } from '../dedup/prepare.js';
 
 /** The repository root (this file is pipeline/distributed/jobs.ts, or dist/distributed/jobs.js once built). */
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -70,6 +74,8 @@ type AnyGlobal = GlobalStage<any, any, any, any, any, any, any>;
 export function layout(): { before: string[]; global: AnyGlobal; after: string[] } {
   const g = STAGES.findIndex((s) => s.kind === 'global');
   if (g < 0 || STAGES.slice(g + 1).some((s) => s.kind === 'global')) throw new PipelineError('config', 'the distributed run needs exactly one whole-corpus stage');
+  // The bucketed plan (dedupe.ts) is dedupe's: another whole-corpus stage would need its own.
+  if (STAGES[g]!.name !== 'dedupe') throw new PipelineError('config', `the distributed run plans the whole-corpus stage dedupe only, not ${STAGES[g]!.name}`);
   return { before: STAGES.slice(0, g).map((s) => s.name), global: STAGES[g] as AnyGlobal, after: STAGES.slice(g + 1).map((s) => s.name) };
 }
 
@@ -95,6 +101,8 @@ export interface ShardJob {
   raw: string;
   index: number;
   key: string;
+  /** Buckets of the distributed dedupe (the shard writes its entries of each). */
+  buckets: number;
   entries: WireEntry[];
 }
 
@@ -138,8 +146,8 @@ export function planShards(entries: readonly RawEntry[], count: number): RawEntr
   return shards;
 }
 
-export function shardKey(code: string, entries: readonly WireEntry[]): string {
-  return sha([code, 'shard', ...entries.map((e) => `${e.rel}\t${e.name}\t${e.kind}\t${e.size}\t${e.mtimeMs}\t${e.mode}\t${e.error ?? ''}`)]);
+export function shardKey(code: string, entries: readonly WireEntry[], buckets: number): string {
+  return sha([code, 'shard', String(buckets), ...entries.map((e) => `${e.rel}\t${e.name}\t${e.kind}\t${e.size}\t${e.mtimeMs}\t${e.mode}\t${e.error ?? ''}`)]);
 }
 
 /** One batch of a shard: the files extracted (in order; a file answered without reading has no units) and the
@@ -160,7 +168,7 @@ export async function runShard(job: ShardJob, store: Store, raw = job.raw): Prom
   const steps: ChainStep[] = [...before.map((s) => ({ stage: s, op: 'map' as const })), { stage: global.name, op: 'prepare' }];
   const batches: ShardBatch[] = [];
   const input: Uint8Array[] = [];
-  const prepared: unknown[] = [];
+  const prepared: Prepared[] = [];
   let cur: RawEntry[] = [];
   let curBytes = 0;
   const flush = async () => {
@@ -170,7 +178,7 @@ export async function runShard(job: ShardJob, store: Store, raw = job.raw): Prom
     const last = r.steps[r.steps.length - 1]!;
     input.push(last.out);
     batches.push({ files: r.files!, steps: r.steps.map((s, k) => (k === r.steps.length - 1 ? { ...s, out: new Uint8Array(0) } : s)), extractMs: r.extractMs ?? 0, lastOutBytes: last.out.length });
-    for (const v of r.prepared ?? []) prepared.push(v);
+    for (const v of r.prepared ?? []) prepared.push(v as Prepared);
     cur = [];
     curBytes = 0;
   };
@@ -187,22 +195,66 @@ export async function runShard(job: ShardJob, store: Store, raw = job.raw): Prom
     if (cur.length >= BATCH_FILES || curBytes >= BATCH_BYTES) await flush();
   }
   await flush();
+  const inputBytes = Buffer.concat(input);
   await store.publish('shard', job.key, {
     'batches.bin': ser(batches),
-    'input.jsonl': Buffer.concat(input),
-    'prepared.bin': ser(prepared),
+    'input.jsonl': inputBytes,
     'meta.bin': ser({ records: prepared.length }),
+    ...dedupeShardFiles(prepared, inputBytes, job.buckets, global.defaults as DedupeConfig),
   });
   return { index: job.index, files: job.entries.length, bytes: bytesIn, records: prepared.length, cached: false };
 }
 
-// ---- Plan ---------------------------------------------------------------------------------------------------
+// ---- The dedupe plan, by buckets (dedupe.ts) -----------------------------------------------------------------
 
-export interface PlanJob { kind: 'plan'; code: string; key: string; shards: string[] }
+interface Base { code: string; key: string; shards: string[] }
+export interface BucketJob extends Base { kind: 'bucket'; index: number; buckets: number }
+export interface VerifyJob extends Base { kind: 'verify'; index: number; bucketKeys: string[] }
+export interface MergeJob extends Base { kind: 'merge'; bucketKeys: string[]; verifyKeys: string[] }
+export interface ParaJob extends Base { kind: 'para'; index: number; merge: string }
+/** The report job: publishes plan.bin (counts and reports) as the one-job plan did. */
+export interface PlanJob extends Base { kind: 'plan'; merge: string; paraKeys: string[] }
 export interface PlanOutput { counts: Record<string, number>; reports: Record<string, Record<string, unknown>[]>; records: number[] }
 
-export function planKey(code: string, shards: readonly string[]): string {
-  return sha([code, 'plan', ...shards]);
+/** Every job of the dedupe plan of a run, with their content keys (a function of the code, shards and B). */
+export function planJobs(code: string, shards: readonly string[], buckets: number): { buckets: BucketJob[]; verifies: VerifyJob[]; merge: MergeJob; paras: ParaJob[]; plan: PlanJob } {
+  const sh = [...shards];
+  const range = Array.from({ length: buckets }, (_, b) => b);
+  const bucketJobs: BucketJob[] = range.map((b) => ({ kind: 'bucket', code, shards: sh, index: b, buckets, key: sha([code, 'bucket', String(b), String(buckets), ...sh]) }));
+  const bucketKeys = bucketJobs.map((j) => j.key);
+  const verifies: VerifyJob[] = range.map((b) => ({ kind: 'verify', code, shards: sh, index: b, bucketKeys, key: sha([code, 'verify', String(b), ...bucketKeys]) }));
+  const verifyKeys = verifies.map((j) => j.key);
+  const merge: MergeJob = { kind: 'merge', code, shards: sh, bucketKeys, verifyKeys, key: sha([code, 'merge', ...bucketKeys, ...verifyKeys]) };
+  const paras: ParaJob[] = range.map((b) => ({ kind: 'para', code, shards: sh, index: b, merge: merge.key, key: sha([code, 'para', String(b), String(buckets), merge.key]) }));
+  const paraKeys = paras.map((j) => j.key);
+  const plan: PlanJob = { kind: 'plan', code, shards: sh, merge: merge.key, paraKeys, key: sha([code, 'plan', merge.key, ...paraKeys]) };
+  return { buckets: bucketJobs, verifies, merge, paras, plan };
+}
+
+function dedupeStage(): { cfg: DedupeConfig; gather: (doc: Doc, ask: Ask) => Gathered } {
+  const g = layout().global;
+  return { cfg: g.defaults as DedupeConfig, gather: (doc, ask) => g.gather!(doc, ask, g.defaults) as Gathered };
+}
+
+/** Runs a job of the dedupe plan: reads what it needs from the store, publishes its output under its key. */
+export async function runPlanJob(job: BucketJob | VerifyJob | MergeJob | ParaJob | PlanJob, store: Store): Promise<{ cached: boolean; moved?: Corpus['moved'] }> {
+  checkCode(job.code);
+  if (await store.has(job.kind, job.key)) return { cached: true };
+  const { cfg, gather } = dedupeStage();
+  const c = await Corpus.open(store, job.shards);
+  let files: Record<string, Uint8Array>;
+  if (job.kind === 'bucket') files = await bucketFiles(c, job.index, job.buckets, cfg);
+  else if (job.kind === 'verify') files = await verifyFiles(c, job.index, job.bucketKeys, gather, cfg);
+  else if (job.kind === 'merge') files = await mergeFiles(c, job.bucketKeys, job.verifyKeys);
+  else if (job.kind === 'para') files = await paraFiles(c, job.index, job.merge, cfg);
+  else {
+    const counts = await c.output<Record<string, number>>('merge', job.merge, 'counts.bin');
+    const rows = await reportRows(c, job.paraKeys, gather, cfg);
+    files = { 'plan.bin': ser({ counts, reports: { boilerplate_candidates: rows as unknown as Record<string, unknown>[] }, records: c.meta.map((m) => m.records) } satisfies PlanOutput) };
+  }
+  c.moved.outputs += Object.values(files).reduce((a, f) => a + f.length, 0);
+  await store.publish(job.kind, job.key, files);
+  return { cached: false, moved: c.moved };
 }
 
 /**
@@ -220,62 +272,15 @@ function lineSpans(bytes: Uint8Array): { starts: number[]; ends: number[] } {
   return { starts, ends };
 }
 
-/**
- * Runs the plan job: the whole-corpus stage's own `plan` (for dedupe: exact groups, LSH candidates, exact-Jaccard
- * verification, clustering in keeper order) over every shard's prepared values, concatenated in shard order, which
- * is the single-machine input order: the same decisions, counts and reports, by the same code. Its `gather` reads
- * a shard's records only when the plan asks about one of them (dedupe: candidate documents and boilerplate
- * excerpts), and parses only those lines (worker.ts runGather).
- */
-export async function runPlan(job: PlanJob, store: Store): Promise<{ records: number; cached: boolean }> {
-  checkCode(job.code);
-  if (await store.has('plan', job.key)) return { records: (await store.value<PlanOutput>('plan', job.key, 'plan.bin')).records.reduce((a, b) => a + b, 0), cached: true };
-  const { global: g } = layout();
-  const prepared: unknown[] = [];
-  const records: number[] = [];
-  for (const s of job.shards) {
-    const p = await store.value<unknown[]>('shard', s, 'prepared.bin');
-    records.push(p.length);
-    for (const v of p) prepared.push(v);
-  }
-  const plan = await g.plan(prepared, g.defaults, {
-    gather: async (asks, each) => {
-      const at = [...asks.keys()].sort((x, y) => x - y);
-      let base = 0;
-      let q = 0;
-      for (let k = 0; k < job.shards.length; k++) {
-        const n = records[k]!;
-        const wanted: unknown[] = new Array(n);
-        let any = false;
-        for (; q < at.length && at[q]! < base + n; q++) { wanted[at[q]! - base] = asks.get(at[q]!); any = true; }
-        if (any) {
-          const r = runGather({ kind: 'gather', stage: g.name, bytes: await store.bytes('shard', job.shards[k]!, 'input.jsonl'), asks: wanted });
-          for (let j = 0; j < r.at.length; j++) each(base + r.at[j]!, r.values[j]);
-        }
-        base += n;
-      }
-    },
-  });
-  const files: Record<string, Uint8Array> = {
-    'plan.bin': ser({ counts: plan.counts, reports: plan.reports, records } satisfies PlanOutput),
-  };
-  let at = 0;
-  records.forEach((n, k) => {
-    files[`decisions-${k}.bin`] = ser(plan.decisions.slice(at, at + n));
-    at += n;
-  });
-  await store.publish('plan', job.key, files);
-  return { records: prepared.length, cached: false };
-}
-
 // ---- Apply --------------------------------------------------------------------------------------------------
 
-export interface ApplyJob { kind: 'apply'; code: string; key: string; index: number; shard: string; plan: string }
+/** `merge`: the merge job's key (its output holds the shard's decisions). */
+export interface ApplyJob { kind: 'apply'; code: string; key: string; index: number; shard: string; merge: string }
 /** One batch of an apply job: the later stages' rows, the export's formatted rows and report/duplicates.jsonl's. */
 export interface ApplyBatch { steps: StepResult[]; export: NonNullable<ChainResult['export']>; duplicates: Uint8Array }
 
-export function applyKey(plan: string, shard: string, index: number): string {
-  return sha([plan, 'apply', shard, String(index)]);
+export function applyKey(merge: string, shard: string, index: number): string {
+  return sha([merge, 'apply', shard, String(index)]);
 }
 
 /** Runs an apply job: the shard's decisions applied, the later per-record stages, the export's batch formatting. */
@@ -284,7 +289,7 @@ export async function runApply(job: ApplyJob, store: Store): Promise<{ index: nu
   if (await store.has('apply', job.key)) return { index: job.index, records: -1, cached: true };
   const { global: g, after } = layout();
   const input = await store.bytes('shard', job.shard, 'input.jsonl');
-  const decisions = await store.value<unknown[]>('plan', job.plan, `decisions-${job.index}.bin`);
+  const decisions = shardDecisions(await shardPrepared(store, job.shard), await store.value<ShardDecisions>('merge', job.merge, `decisions-${job.index}.bin`));
   const { starts, ends } = lineSpans(input);
   if (starts.length !== decisions.length) throw new PipelineError('internal', `apply ${job.index}: ${decisions.length} decisions for ${starts.length} records`);
   const batches: ApplyBatch[] = [];
@@ -310,17 +315,17 @@ function checkCode(code: string): void {
   }
 }
 
-/** The parent of the apply jobs in their flow: runs once they all completed, and checks their outputs are there. */
-export interface BarrierJob { kind: 'barrier'; code: string; applies: string[] }
+/** The parent of a phase's jobs in their flow: runs once they all completed, and checks their outputs are there. */
+export interface BarrierJob { kind: 'barrier'; code: string; outputs: [Kind, string][] }
 
-export type Job = ShardJob | PlanJob | ApplyJob | BarrierJob;
+export type Job = ShardJob | BucketJob | VerifyJob | MergeJob | ParaJob | PlanJob | ApplyJob | BarrierJob;
 
 /** Runs any job (work.ts's processor, and the in-process runs of the tests). */
 export async function runJob(job: Job, store: Store, raw?: string): Promise<unknown> {
   if (job.kind === 'shard') return runShard(job, store, raw ?? job.raw);
-  if (job.kind === 'plan') return runPlan(job, store);
   if (job.kind === 'apply') return runApply(job, store);
+  if (job.kind !== 'barrier') return runPlanJob(job, store);
   checkCode(job.code);
-  for (const k of job.applies) if (!(await store.has('apply', k))) throw new PipelineError('internal', `apply output ${k.slice(0, 12)} missing in the shared storage after its job completed`);
-  return { applies: job.applies.length };
+  for (const [kind, k] of job.outputs) if (!(await store.has(kind, k))) throw new PipelineError('internal', `${kind} output ${k.slice(0, 12)} missing in the shared storage after its job completed`);
+  return { outputs: job.outputs.length };
 }

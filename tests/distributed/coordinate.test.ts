@@ -58,7 +58,7 @@ describe.skipIf(!HAVE)('a distributed build on BullMQ and Redis', () => {
     await redis?.stop();
   });
 
-  it('3 workers over 9 shards, one SIGKILLed mid-job: its job is taken over, the single-machine bytes; bad files are ledger rows', async () => {
+  it('3 workers over 9 shards and 3 dedupe buckets, one SIGKILLed mid-job: its job is taken over, the single-machine bytes; bad files are ledger rows', async () => {
     const watch = new Queue(queue, { connection: { url: redis.url } });
     let killed: string | null = null;
     let victim = '';
@@ -76,7 +76,7 @@ describe.skipIf(!HAVE)('a distributed build on BullMQ and Redis', () => {
     }, 20);
     try {
       const out = await tempDir('jw-dist-out-');
-      const r = await coordinate({ raw, out, redis: redis.url, queue, shards: 9 });
+      const r = await coordinate({ raw, out, redis: redis.url, queue, shards: 9, buckets: 3 });
       expect(killed, 'a worker was killed while it held a shard job').not.toBeNull();
       expect(r.facts.shards).toBe(9);
       expect(await differing(single, out)).toEqual([]);

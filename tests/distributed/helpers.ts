@@ -5,6 +5,10 @@ import { ROOT, runCli, tempDir } from '../helpers.js';
 import { generateCorpus } from '../../pipeline/bench/generate.js';
 import { runStages } from '../../pipeline/lib/runner.js';
 import { makeProgress } from '../../pipeline/lib/progress.js';
+import type { RawEntry } from '../../pipeline/lib/walk.js';
+import { Store } from '../../pipeline/distributed/store.js';
+import { applyKey, codeKey, planJobs, planShards, runJob, shardKey, toWire, type ApplyJob, type ShardJob } from '../../pipeline/distributed/jobs.js';
+import { assemble } from '../../pipeline/distributed/assemble.js';
 
 /**
  * A raw folder of about `bytes` (the benchmark's generator: exact and near copies across files, legacy encodings,
@@ -52,4 +56,28 @@ export async function differing(a: string, b: string): Promise<string[]> {
   const x = await published(a), y = await published(b);
   const names = new Set([...x.keys(), ...y.keys()]);
   return [...names].filter((n) => !x.get(n) || !y.get(n) || !x.get(n)!.equals(y.get(n)!)).sort();
+}
+
+/**
+ * A distributed run in this process without Redis: every job of every phase run by runJob, each phase's jobs in
+ * reverse order (the order jobs run in changes nothing), then the assembly. Returns OUT and the jobs.
+ */
+export async function inProcess(raw: string, entries: readonly RawEntry[], nShards: number, store: Store, buckets: number): Promise<{ out: string; shards: ShardJob[] }> {
+  const code = codeKey();
+  const shards: ShardJob[] = planShards(entries, nShards).map((es, index) => {
+    const wire = es.map((e) => toWire(raw, e));
+    return { kind: 'shard', code, raw, index, buckets, key: shardKey(code, wire, buckets), entries: wire };
+  });
+  for (const s of [...shards].reverse()) await runJob(s, store);
+  const pj = planJobs(code, shards.map((s) => s.key), buckets);
+  for (const j of [...pj.buckets].reverse()) await runJob(j, store);
+  for (const j of [...pj.verifies].reverse()) await runJob(j, store);
+  await runJob(pj.merge, store);
+  const applies: ApplyJob[] = shards.map((s) => ({ kind: 'apply', code, index: s.index, shard: s.key, merge: pj.merge.key, key: applyKey(pj.merge.key, s.key, s.index) }));
+  for (const a of [...applies].reverse()) await runJob(a, store);
+  for (const j of [...pj.paras].reverse()) await runJob(j, store);
+  await runJob(pj.plan, store);
+  const out = await tempDir('jw-dist-out-');
+  await assemble({ out, store, shards: shards.map((s) => s.key), plan: pj.plan.key, applies: applies.map((a) => a.key), run: pj.plan.key, workers: 1 });
+  return { out, shards };
 }

@@ -8,10 +8,9 @@ import path from 'node:path';
 import { readdir, readFile } from 'node:fs/promises';
 import { walkRaw, type RawEntry } from '../../pipeline/lib/walk.js';
 import { Store } from '../../pipeline/distributed/store.js';
-import { applyKey, codeKey, planKey, planShards, runApply, runJob, runPlan, runShard, shardKey, toWire, type ShardJob } from '../../pipeline/distributed/jobs.js';
-import { assemble } from '../../pipeline/distributed/assemble.js';
+import { codeKey, planShards, runJob, runShard, type ShardJob } from '../../pipeline/distributed/jobs.js';
 import { tempDir, readLines } from '../helpers.js';
-import { differing, singleRun, smallRaw } from './helpers.js';
+import { differing, inProcess, singleRun, smallRaw } from './helpers.js';
 
 const entry = (rel: string, size: number, kind: RawEntry['kind'] = 'file'): RawEntry => ({ rel, abs: Buffer.from('/r/' + rel), kind, size, mtimeMs: 0, mode: 0o644, nameEncoding: null, error: null });
 
@@ -50,27 +49,12 @@ describe('jobs without Redis', () => {
     entries = await walkRaw(raw);
   }, 120_000);
 
-  async function distributed(n: number, store: Store): Promise<{ out: string; shards: ShardJob[] }> {
-    const code = codeKey();
-    const shards: ShardJob[] = planShards(entries, n).map((es, index) => {
-      const wire = es.map((e) => toWire(raw, e));
-      return { kind: 'shard', code, raw, index, key: shardKey(code, wire), entries: wire };
-    });
-    // Shards in reverse order: the order jobs run in changes nothing.
-    for (const s of [...shards].reverse()) await runShard(s, store);
-    const pk = planKey(code, shards.map((s) => s.key));
-    await runPlan({ kind: 'plan', code, key: pk, shards: shards.map((s) => s.key) }, store);
-    const applies = shards.map((s) => ({ kind: 'apply' as const, code, index: s.index, shard: s.key, plan: pk, key: applyKey(pk, s.key, s.index) }));
-    for (const a of [...applies].reverse()) await runApply(a, store);
-    const out = await tempDir('jw-dist-out-');
-    await assemble({ out, store, shards: shards.map((s) => s.key), plan: pk, applies: applies.map((a) => a.key), run: pk, workers: 1 });
-    return { out, shards };
-  }
+  const distributed = (n: number, store: Store, buckets = 3) => inProcess(raw, entries, n, store, buckets);
 
-  it('writes the single-machine bytes with 1, 4 and 13 shards', async () => {
-    for (const n of [1, 4, 13]) {
-      const { out } = await distributed(n, new Store(await tempDir('jw-store-')));
-      expect(await differing(single, out), `${n} shards`).toEqual([]);
+  it('writes the single-machine bytes with 1, 4 and 13 shards and 1, 2, 3 and 5 dedupe buckets', async () => {
+    for (const [n, b] of [[1, 1], [4, 2], [13, 3], [4, 5]] as const) {
+      const { out } = await distributed(n, new Store(await tempDir('jw-store-')), b);
+      expect(await differing(single, out), `${n} shards, ${b} buckets`).toEqual([]);
     }
     // The comparison sees every published file, and the bad files are ledger rows.
     const ledger = await readLines<{ path: string; status: string; reason: string | null }>(path.join(single, 'report/ledger.jsonl'));
@@ -92,7 +76,7 @@ describe('jobs without Redis', () => {
 
   it('refuses a job made by other code (code_mismatch)', async () => {
     const store = new Store(await tempDir('jw-store-'));
-    const s: ShardJob = { kind: 'shard', code: 'f'.repeat(64), raw, index: 0, key: 'k', entries: [] };
+    const s: ShardJob = { kind: 'shard', code: 'f'.repeat(64), raw, index: 0, key: 'k', buckets: 1, entries: [] };
     await expect(runShard(s, store)).rejects.toMatchObject({ code: 'code_mismatch' });
   });
 
