@@ -45,7 +45,8 @@ export async function distributedRow(o: { root: string; corpus: string; out: str
   rmSync(runOut, { recursive: true, force: true });
   const compiled = path.join(o.root, 'dist/distributed/coordinate.js');
   const cmd = existsSync(compiled) ? [compiled] : ['--import', 'tsx', path.join(o.root, 'pipeline/distributed/coordinate.ts')];
-  const args = [...cmd, '--raw', o.corpus, '--out', runOut, '--workers', String(o.workers), '--quiet', ...(o.shards ? ['--shards', String(o.shards)] : [])];
+  // --keep-store: the store's size is one of the row's figures (read below), so it stays until then.
+  const args = [...cmd, '--raw', o.corpus, '--out', runOut, '--workers', String(o.workers), '--quiet', '--keep-store', ...(o.shards ? ['--shards', String(o.shards)] : [])];
   o.log(`bench: distributed run, ${o.workers} worker processes → ${path.relative(o.root, runOut)}`);
   const t0 = performance.now();
   const child = spawn(process.execPath, args, { cwd: o.root, stdio: ['ignore', 'ignore', 'pipe'] });

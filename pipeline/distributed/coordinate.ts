@@ -21,7 +21,6 @@
  *   node dist/distributed/coordinate.js --raw raw --out out --redis redis://HOST:6379 [--store DIR] [--shards N]
  *                                       [--queue jingwen] [--redis-timeout 60] [--quiet]
  */
-import { argv } from 'zx';
 import path from 'node:path';
 import { stat } from 'node:fs/promises';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -31,8 +30,10 @@ import { haveRedisServer, startRedis, type LocalRedis } from './local.js';
 import { walkRaw } from '../lib/walk.js';
 import { acquireLock } from '../lib/lock.js';
 import { writeAtomic } from '../lib/io.js';
-import { markOut } from '../lib/outdir.js';
+import { DISTRIBUTED_STORE, markOut } from '../lib/outdir.js';
 import { PipelineError } from '../lib/errors.js';
+import { intValue, parseCommandLine, pathValue, textValue, usage, type Options } from '../lib/cli.js';
+import { BUDGET_DEFAULTS, type FileBudget } from '../lib/budget.js';
 import type { StageMeta } from '../lib/runner.js';
 import { Store } from './store.js';
 import { applyKey, codeKey, planJobs, planShards, shardKey, toWire, type ApplyJob, type BarrierJob, type Job, type ShardJob } from './jobs.js';
@@ -41,23 +42,33 @@ import type { Moved } from './dedupe.js';
 import { assembleApplied, assembleShards, writeTimings, type Assembled } from './assemble.js';
 import type { QueuedJob } from './work.js';
 
-export const USAGE = `usage: node dist/distributed/coordinate.js --raw DIR --out DIR [--redis URL] [--workers N] [--store DIR] [--shards N] [--queue NAME] [--redis-timeout S] [--quiet]
-  --raw DIR           raw folder, on storage every worker reaches at this path (or maps: work.ts --raw)
-  --out DIR           output folder (written by this process only)
-  --redis URL         Redis the workers use (redis://host:port); without it, a redis-server of this run's own
-                      on 127.0.0.1 (Debian's redis-server), stopped at the end: for --workers on this machine
-  --workers N         also start N worker processes on this machine, stopped at the end (default 0; 2 without --redis)
-  --store DIR         shared storage for the jobs' outputs (default OUT/.distributed); every worker must reach it
-  --shards N          shards of the raw folder (default: one per 16 MB, at least 8)
-  --queue NAME        BullMQ queue (default jingwen)
-  --redis-timeout S   stop when Redis is unreachable this long (default 60)
-  --quiet             no progress lines
-`;
+/** The command line (pipeline/lib/cli.ts, as run.ts): add an option here, with its check. */
+export const OPTIONS = {
+  raw: { type: 'string', arg: 'DIR', help: 'raw folder, on storage every worker reaches at this path (or maps: work.ts --raw) (default raw)', check: pathValue, default: 'raw' },
+  out: { type: 'string', arg: 'DIR', help: 'output folder, written by this process only (default out)', check: pathValue, default: 'out' },
+  redis: { type: 'string', arg: 'URL', help: 'Redis the workers use (redis://host:port; default $JINGWEN_REDIS); without one, a redis-server of this run\'s own on 127.0.0.1, stopped at the end', check: textValue },
+  workers: { type: 'string', arg: 'N', help: 'also start N worker processes on this machine, stopped at the end (default 0; 2 without --redis)', check: intValue(0, 64) },
+  store: { type: 'string', arg: 'DIR', help: 'shared storage for the jobs\' outputs, every worker must reach it (default OUT/.distributed)', check: pathValue },
+  'keep-store': { type: 'boolean', help: 'keep the shared storage after a successful run (default: removed once OUT is written)' },
+  shards: { type: 'string', arg: 'N', help: 'shards of the raw folder (default: one per 16 MB, at least 8)', check: intValue(1, 1_000_000) },
+  buckets: { type: 'string', arg: 'N', help: 'buckets of the distributed dedupe (default: one per GB of input, at least 1)', check: intValue(1, 65_536) },
+  'file-seconds': { type: 'string', arg: 'S', help: `each raw file's time budget in a shard job, as make dataset's (default ${BUDGET_DEFAULTS.seconds}; over it: rejected as timeout)`, check: intValue(1, 86_400) },
+  'file-heap-mb': { type: 'string', arg: 'MB', help: `heap of the thread working on a raw file (default ${BUDGET_DEFAULTS.heapMb}; over it: rejected as resource_limit)`, check: intValue(64, 65_536) },
+  queue: { type: 'string', arg: 'NAME', help: 'BullMQ queue (default jingwen)', check: textValue, default: 'jingwen' },
+  'redis-timeout': { type: 'string', arg: 'S', help: 'stop when Redis is unreachable this long (default 60)', check: intValue(1, 86_400), default: 60 },
+  quiet: { type: 'boolean', help: 'no progress lines' },
+} as const satisfies Options;
+
+export const USAGE = usage('node dist/distributed/coordinate.js', OPTIONS);
 
 export interface CoordinateOptions {
   raw: string; out: string; redis: string; store?: string; shards?: number; queue?: string;
   /** Buckets of the distributed dedupe (default: one per GB of input, at least 1). */
   buckets?: number;
+  /** Each raw file's budget in the shard jobs (default BUDGET_DEFAULTS). */
+  budget?: FileBudget;
+  /** Keep the shared storage after a successful run (default: removed once OUT is written). */
+  keepStore?: boolean;
   /** Milliseconds Redis may be unreachable before the run stops (default 60 s). */
   redisTimeoutMs?: number;
   /** Progress lines (default: none). */
@@ -129,16 +140,17 @@ export async function coordinate(o: CoordinateOptions): Promise<CoordinateResult
   const log = o.log ?? (() => undefined);
   const CALL_MS = Math.min(MAX_CALL_MS, o.redisTimeoutMs ?? 60_000);
   const queueName = o.queue ?? 'jingwen';
-  const storeDir = path.resolve(o.store ?? path.join(o.out, '.distributed'));
+  const storeDir = path.resolve(o.store ?? path.join(o.out, DISTRIBUTED_STORE));
   const store = new Store(storeDir);
   const raw = path.resolve(o.raw);
   const entries = await walkRaw(raw);
   const code = codeKey();
   const inputBytes = entries.reduce((s, e) => s + (e.kind === 'file' ? e.size : 0), 0);
   const buckets = o.buckets ?? defaultBuckets(inputBytes);
+  const budget = o.budget ?? BUDGET_DEFAULTS;
   const shards: ShardJob[] = planShards(entries, o.shards ?? defaultShards(inputBytes, entries.length)).map((es, index) => {
     const wire = es.map((e) => toWire(raw, e));
-    return { kind: 'shard', code, raw, index, buckets, key: shardKey(code, wire, buckets), entries: wire };
+    return { kind: 'shard', code, raw, index, buckets, budget, key: shardKey(code, wire, buckets, budget), entries: wire };
   });
   const shardKeys = shards.map((s) => s.key);
   const pj = planJobs(code, shardKeys, buckets);
@@ -292,6 +304,16 @@ export async function coordinate(o: CoordinateOptions): Promise<CoordinateResult
   const metas = await assembleApplied({ out: o.out, store, shards: shardKeys, plan: pk, applies: applies.map((a) => a.key), run: pk, workers: workers.size }, half);
   phases['assemble'] = { seconds: Math.round(performance.now() - a1) / 1000, jobs: 0 };
   log(`  assemble done in ${phases['assemble'].seconds.toFixed(1)} s after the last job (the shards' part took ${firstSeconds.toFixed(1)} s beside the apply jobs)`);
+  // OUT is written: the run's outputs in the store are no longer needed (a run of the same RAW would reuse them, so
+  // --keep-store keeps them; a failed run keeps them always, to resume). Only this run's outputs are removed.
+  if (!o.keepStore) {
+    const mine: [Kind, string][] = [
+      ...shards.map((s) => ['shard', s.key] as [Kind, string]), ...pj.buckets.map((j) => ['bucket', j.key] as [Kind, string]),
+      ...pj.verifies.map((j) => ['verify', j.key] as [Kind, string]), ['merge', pj.merge.key], ...pj.paras.map((j) => ['para', j.key] as [Kind, string]),
+      ['plan', pj.plan.key], ...applies.map((a) => ['apply', a.key] as [Kind, string]),
+    ];
+    await store.remove(mine);
+  }
 
   const done = facts.filter((f) => f.started !== null && f.finished !== null && f.ms !== null);
   const mean = (xs: number[]) => Math.round((xs.reduce((a, b) => a + b, 0) / xs.length) * 10) / 1e4;
@@ -330,23 +352,16 @@ export async function coordinate(o: CoordinateOptions): Promise<CoordinateResult
 }
 
 async function main(): Promise<number> {
-  if (argv.help || argv.h) {
+  const args = parseCommandLine(process.argv.slice(2), OPTIONS);
+  if (!args) {
     process.stdout.write(USAGE);
     return 0;
   }
-  const known = new Set(['_', 'raw', 'out', 'redis', 'workers', 'store', 'shards', 'queue', 'redis-timeout', 'redisTimeout', 'quiet', 'help', 'h']);
-  const unknown = Object.keys(argv).filter((k) => !known.has(k));
-  if (unknown.length || argv._.length) throw new PipelineError('config', `unknown argument ${unknown.length ? '--' + unknown[0] : String(argv._[0])}\n${USAGE}`);
-  const raw = path.resolve(String(argv.raw ?? 'raw'));
-  const out = path.resolve(String(argv.out ?? 'out'));
-  let redis = String(argv.redis ?? process.env.JINGWEN_REDIS ?? '');
-  const local = Number(argv.workers ?? (redis ? 0 : 2));
-  if (!Number.isInteger(local) || local < 0 || local > 64) throw new PipelineError('config', `--workers must be an integer from 0 to 64, got ${String(argv.workers)}`);
-  const queue = argv.queue === undefined ? undefined : String(argv.queue);
-  const shards = argv.shards === undefined ? undefined : Number(argv.shards);
-  if (shards !== undefined && (!Number.isInteger(shards) || shards < 1)) throw new PipelineError('config', `--shards must be a positive integer, got ${String(argv.shards)}`);
-  const timeout = Number(argv['redis-timeout'] ?? 60);
-  if (!(timeout > 0)) throw new PipelineError('config', '--redis-timeout must be a positive number of seconds');
+  const raw = path.resolve(args.raw);
+  const out = path.resolve(args.out);
+  let redis = args.redis ?? process.env.JINGWEN_REDIS ?? '';
+  const local = args.workers ?? (redis ? 0 : 2);
+  const queue = args.queue;
   if (!(await stat(raw).catch(() => null))?.isDirectory()) throw new PipelineError('config', `raw folder not found: ${raw}`);
   if (out === raw || out.startsWith(raw + path.sep)) throw new PipelineError('config', `OUT (${out}) must not be inside RAW (${raw})`);
   const release = await acquireLock(out);
@@ -361,11 +376,12 @@ async function main(): Promise<number> {
       redis = server.url;
       process.stderr.write(`jingwen coordinate: started redis-server on ${redis}\n`);
     }
-    procs = startLocalWorkers(local, redis, queue, Boolean(argv.quiet));
+    procs = startLocalWorkers(local, redis, queue, args.quiet);
     const r = await coordinate({
-      raw, out, redis, shards, queue, redisTimeoutMs: timeout * 1000,
-      ...(argv.store ? { store: String(argv.store) } : {}),
-      log: argv.quiet ? undefined : (l) => process.stderr.write(l + '\n'),
+      raw, out, redis, shards: args.shards, buckets: args.buckets, queue, redisTimeoutMs: args['redis-timeout'] * 1000, keepStore: args['keep-store'],
+      budget: { seconds: args['file-seconds'] ?? BUDGET_DEFAULTS.seconds, heapMb: args['file-heap-mb'] ?? BUDGET_DEFAULTS.heapMb },
+      ...(args.store ? { store: args.store } : {}),
+      log: args.quiet ? undefined : (l) => process.stderr.write(l + '\n'),
     });
     await writeTimings(out, { distributed: { ...r.facts, jobs: undefined } });
     // Every job's figures (worker, start, end, computation): for the benchmark's per-job overhead, not published.
@@ -381,10 +397,10 @@ async function main(): Promise<number> {
 }
 
 /** Worker processes on this machine (work.ts, compiled or under tsx's loader), named local-1… */
-function startLocalWorkers(n: number, redis: string, queue: string | undefined, quiet: boolean): ChildProcess[] {
+function startLocalWorkers(n: number, redis: string, queue: string, quiet: boolean): ChildProcess[] {
   const ts = import.meta.url.endsWith('.ts');
   const script = fileURLToPath(new URL(ts ? './work.ts' : './work.js', import.meta.url));
-  return Array.from({ length: n }, (_, k) => spawn(process.execPath, [...(ts ? ['--import', 'tsx'] : []), script, '--redis', redis, '--name', `local-${k + 1}`, ...(queue ? ['--queue', queue] : [])], { stdio: ['ignore', 'ignore', quiet ? 'ignore' : 'inherit'] }));
+  return Array.from({ length: n }, (_, k) => spawn(process.execPath, [...(ts ? ['--import', 'tsx'] : []), script, '--redis', redis, '--name', `local-${k + 1}`, '--queue', queue], { stdio: ['ignore', 'ignore', quiet ? 'ignore' : 'inherit'] }));
 }
 
 async function stopProcs(procs: ChildProcess[]): Promise<void> {

@@ -21,7 +21,9 @@ import { fileURLToPath } from 'node:url';
 import { STAGES } from '../stages/index.js';
 import { EXTRACT_DEFAULTS } from '../stages/extract.js';
 import { codeHash } from '../lib/codehash.js';
-import { localInfo, schemasHash, withNameEncoding } from '../lib/runner.js';
+import { localInfo, runUnderBudget, schemasHash, unwrapTask, withNameEncoding } from '../lib/runner.js';
+import { BUDGET_DEFAULTS, type FileBudget } from '../lib/budget.js';
+import type { ChainTask, TaskError } from '../lib/worker.js';
 import { runChain, type ChainResult, type ChainStep, type FileResult, type StepResult } from '../lib/worker.js';
 import type { RawEntry } from '../lib/walk.js';
 import type { GlobalStage } from '../lib/stage.js';
@@ -103,6 +105,8 @@ export interface ShardJob {
   key: string;
   /** Buckets of the distributed dedupe (the shard writes its entries of each). */
   buckets: number;
+  /** Each raw file's time and heap budget (pipeline/lib/budget.ts), as `make dataset`'s --file-seconds/--file-heap-mb. */
+  budget: FileBudget;
   entries: WireEntry[];
 }
 
@@ -146,8 +150,9 @@ export function planShards(entries: readonly RawEntry[], count: number): RawEntr
   return shards;
 }
 
-export function shardKey(code: string, entries: readonly WireEntry[], buckets: number): string {
-  return sha([code, 'shard', String(buckets), ...entries.map((e) => `${e.rel}\t${e.name}\t${e.kind}\t${e.size}\t${e.mtimeMs}\t${e.mode}\t${e.error ?? ''}`)]);
+export function shardKey(code: string, entries: readonly WireEntry[], buckets: number, budget: FileBudget = BUDGET_DEFAULTS): string {
+  // The budget decides which files are rejected (timeout, resource_limit): part of the key, as of extraction's.
+  return sha([code, 'shard', String(buckets), `${budget.seconds}/${budget.heapMb}`, ...entries.map((e) => `${e.rel}\t${e.name}\t${e.kind}\t${e.size}\t${e.mtimeMs}\t${e.mode}\t${e.error ?? ''}`)]);
 }
 
 /** One batch of a shard: the files extracted (in order; a file answered without reading has no units) and the
@@ -155,6 +160,25 @@ export function shardKey(code: string, entries: readonly WireEntry[], buckets: n
  *  the shard's `input.jsonl`, read again by the plan and the apply job. */
 export interface ShardBatch { files: FileResult[]; steps: StepResult[]; extractMs: number; lastOutBytes: number }
 export interface ShardSummary { index: number; files: number; bytes: number; records: number; cached: boolean }
+
+/**
+ * How a shard job runs a batch of raw files. In a worker process (thread.ts sets it): in a pool thread of its own
+ * under the per-file budget, as `make dataset` runs every batch (runUnderBudget: a file over its time or heap budget
+ * is a ledger row, `timeout` or `resource_limit`, and the batch's other files run again). Unset (a library caller
+ * running jobs on its own thread, the tests without worker threads): on this thread, without the budget, as the
+ * runner does for a library caller with no pool.
+ */
+export type PoolRun = (task: ChainTask, signal: AbortSignal, heapMb: number) => Promise<ChainResult | TaskError>;
+let poolRun: PoolRun | null = null;
+export function setPoolRun(f: PoolRun | null): void {
+  poolRun = f;
+}
+
+function runBatch(task: ChainTask, entries: RawEntry[], budget: FileBudget): Promise<ChainResult> {
+  const run = poolRun;
+  if (!run) return runChain(task);
+  return runUnderBudget(async (t, signal) => unwrapTask(await run(t, signal, budget.heapMb)), task, entries, budget);
+}
 
 /** Runs a shard job: extraction → per-record stages → the whole-corpus stage's prepare. */
 export async function runShard(job: ShardJob, store: Store, raw = job.raw): Promise<ShardSummary> {
@@ -173,11 +197,12 @@ export async function runShard(job: ShardJob, store: Store, raw = job.raw): Prom
   let curBytes = 0;
   const flush = async () => {
     if (!cur.length) return;
-    const r: ChainResult = await runChain({ kind: 'chain', files: cur.map((e) => ({ rel: e.rel, abs: new Uint8Array(e.abs) })), steps });
+    const r: ChainResult = await runBatch({ kind: 'chain', files: cur.map((e) => ({ rel: e.rel, abs: new Uint8Array(e.abs) })), steps }, cur, job.budget ?? BUDGET_DEFAULTS);
     r.files!.forEach((f, i) => { f.info = withNameEncoding(f.info, cur[i]!.nameEncoding); });
-    const last = r.steps[r.steps.length - 1]!;
-    input.push(last.out);
-    batches.push({ files: r.files!, steps: r.steps.map((s, k) => (k === r.steps.length - 1 ? { ...s, out: new Uint8Array(0) } : s)), extractMs: r.extractMs ?? 0, lastOutBytes: last.out.length });
+    // No steps when every file of the batch was refused (runUnderBudget): only ledger rows.
+    const last = r.steps[r.steps.length - 1];
+    if (last) input.push(last.out);
+    batches.push({ files: r.files!, steps: r.steps.map((s, k) => (k === r.steps.length - 1 ? { ...s, out: new Uint8Array(0) } : s)), extractMs: r.extractMs ?? 0, lastOutBytes: last?.out.length ?? 0 });
     for (const v of r.prepared ?? []) prepared.push(v as Prepared);
     cur = [];
     curBytes = 0;

@@ -12,7 +12,7 @@
  * Values are written with v8.serialize (structured clone: typed arrays, Maps, strings, in Node's own format);
  * text that is read again as JSON lines stays as its bytes.
  */
-import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readFile, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { deserialize, serialize } from 'node:v8';
@@ -61,6 +61,25 @@ export class Store {
     } finally {
       await rm(tmp, { recursive: true, force: true });
     }
+  }
+
+  /**
+   * Removes the outputs `kind/key` of one run (and temporary folders its killed jobs left), then the folders left
+   * empty, the store's own folder included: another run's outputs in a shared store stay.
+   */
+  async remove(outputs: Iterable<[Kind, string]>): Promise<void> {
+    const kinds = new Set<Kind>();
+    for (const [kind, key] of outputs) {
+      kinds.add(kind);
+      await rm(this.dir(kind, key), { recursive: true, force: true });
+    }
+    for (const kind of kinds) {
+      const dir = path.join(this.root, kind);
+      const names = await readdir(dir).catch(() => [] as string[]);
+      for (const n of names) if (n.startsWith('.tmp-')) await rm(path.join(dir, n), { recursive: true, force: true });
+      await rmdir(dir).catch(() => undefined);
+    }
+    await rmdir(this.root).catch(() => undefined);
   }
 
   async bytes(kind: Kind, key: string, name: string): Promise<Buffer> {

@@ -3,9 +3,25 @@
  * process's main thread it would block the timers that renew BullMQ's job lock, so a busy worker would look
  * stalled and lose its job. Errors travel back as data with their reason code, as pipeline/lib/worker.ts does.
  */
-import { runJob, type Job } from './jobs.js';
+import type { Piscina } from 'piscina';
+import { runJob, setPoolRun, type Job } from './jobs.js';
 import { Store } from './store.js';
 import { PipelineError } from '../lib/errors.js';
+import { startPool } from '../lib/pool.js';
+import { BUDGET_DEFAULTS } from '../lib/budget.js';
+
+/**
+ * The pool thread of this job thread's shard batches (the per-file budget, jobs.ts runBatch): one thread, its heap
+ * capped at the job's budget, started on the first batch and kept for the next jobs (a new one for another heap cap).
+ */
+let pool: { heapMb: number; pool: Piscina } | null = null;
+setPoolRun(async (task, signal, heapMb) => {
+  if (pool?.heapMb !== heapMb) {
+    await pool?.pool.destroy();
+    pool = { heapMb, pool: startPool(1, { ...BUDGET_DEFAULTS, heapMb }) };
+  }
+  return pool.pool.run(task, { signal });
+});
 
 export interface ThreadTask { job: Job; store: string; raw?: string }
 /** Sent once when the worker starts: the thread loads this module (and every stage) before the first job comes. */

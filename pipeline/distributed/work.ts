@@ -13,24 +13,27 @@
  * --store and --raw map the shared storage and the raw folder when this machine mounts them elsewhere than the
  * coordinator (by default the paths in the job). Exit codes: 0 after a clean stop; 2 for a configuration error.
  */
-import { argv } from 'zx';
 import path from 'node:path';
 import { hostname } from 'node:os';
 import { Worker, UnrecoverableError, type Job as BullJob } from 'bullmq';
 import { Piscina } from 'piscina';
 import { PipelineError } from '../lib/errors.js';
+import { intValue, parseCommandLine, pathValue, textValue, usage, type Options } from '../lib/cli.js';
 import type { ThreadResult, ThreadTask, WarmTask } from './thread.js';
 import type { Job } from './jobs.js';
 
-export const USAGE = `usage: node dist/distributed/work.js --redis URL [--queue NAME] [--concurrency N] [--store DIR] [--raw DIR] [--lock-ms MS] [--name NAME]
-  --redis URL        Redis of the run (redis://host:port), as given to the coordinator
-  --queue NAME       BullMQ queue (default jingwen)
-  --concurrency N    jobs at a time, each on its own thread (default 1)
-  --store DIR        shared storage, if mounted elsewhere here than on the coordinator
-  --raw DIR          the raw folder, if mounted elsewhere here than on the coordinator
-  --lock-ms MS       a job's lock; a killed worker's job is taken over after about this long (default 30000)
-  --name NAME        this worker's name in the coordinator's progress (default host:pid)
-`;
+/** The command line (pipeline/lib/cli.ts, as run.ts): add an option here, with its check. */
+export const OPTIONS = {
+  redis: { type: 'string', arg: 'URL', help: 'Redis of the run (redis://host:port), as given to the coordinator (default $JINGWEN_REDIS)', check: textValue },
+  queue: { type: 'string', arg: 'NAME', help: 'BullMQ queue (default jingwen)', check: textValue, default: 'jingwen' },
+  concurrency: { type: 'string', arg: 'N', help: 'jobs at a time, each on its own thread (default 1)', check: intValue(1, 256), default: 1 },
+  store: { type: 'string', arg: 'DIR', help: 'shared storage, if mounted elsewhere here than on the coordinator', check: pathValue },
+  raw: { type: 'string', arg: 'DIR', help: 'the raw folder, if mounted elsewhere here than on the coordinator', check: pathValue },
+  'lock-ms': { type: 'string', arg: 'MS', help: 'a job\'s lock; a killed worker\'s job is taken over after about this long (default 30000)', check: intValue(1000, 86_400_000), default: 30_000 },
+  name: { type: 'string', arg: 'NAME', help: 'this worker\'s name in the coordinator\'s progress (default host:pid)', check: textValue },
+} as const satisfies Options;
+
+export const USAGE = usage('node dist/distributed/work.js', OPTIONS);
 
 /** What a BullMQ job of a distributed run carries: the job, and where the coordinator's shared storage is. */
 export interface QueuedJob { job: Job; store: string }
@@ -86,27 +89,23 @@ export function startWorker(o: WorkerOptions): { worker: Worker; stop: () => Pro
 }
 
 async function main(): Promise<number> {
-  if (argv.help || argv.h) {
+  const args = parseCommandLine(process.argv.slice(2), OPTIONS);
+  if (!args) {
     process.stdout.write(USAGE);
     return 0;
   }
-  const known = new Set(['_', 'redis', 'queue', 'concurrency', 'store', 'raw', 'lock-ms', 'lockMs', 'name', 'help', 'h']);
-  const unknown = Object.keys(argv).filter((k) => !known.has(k));
-  if (unknown.length || argv._.length) throw new PipelineError('config', `unknown argument ${unknown.length ? '--' + unknown[0] : String(argv._[0])}\n${USAGE}`);
-  const redis = String(argv.redis ?? process.env.JINGWEN_REDIS ?? '');
-  if (!redis) throw new PipelineError('config', `--redis URL is required\n${USAGE}`);
-  const concurrency = Number(argv.concurrency ?? 1);
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) throw new PipelineError('config', '--concurrency must be an integer from 1 to 256');
-  const lockMs = Number(argv['lock-ms'] ?? 30_000);
-  if (!Number.isFinite(lockMs) || lockMs < 1000) throw new PipelineError('config', '--lock-ms must be at least 1000');
-  const name = String(argv.name ?? `${hostname()}:${process.pid}`);
+  const redis = args.redis ?? process.env.JINGWEN_REDIS ?? '';
+  if (!redis) throw new PipelineError('config', '--redis URL is required (or $JINGWEN_REDIS) (--help lists the options)');
+  const { concurrency, queue } = args;
+  const lockMs = args['lock-ms'];
+  const name = args.name ?? `${hostname()}:${process.pid}`;
   const w = startWorker({
-    redis, queue: String(argv.queue ?? 'jingwen'), concurrency, lockMs, name,
-    ...(argv.store ? { store: path.resolve(String(argv.store)) } : {}),
-    ...(argv.raw ? { raw: path.resolve(String(argv.raw)) } : {}),
+    redis, queue, concurrency, lockMs, name,
+    ...(args.store ? { store: path.resolve(args.store) } : {}),
+    ...(args.raw ? { raw: path.resolve(args.raw) } : {}),
   });
   await w.worker.waitUntilReady();
-  process.stderr.write(`jingwen work: ${name} ready (${redis}, queue ${String(argv.queue ?? 'jingwen')})\n`);
+  process.stderr.write(`jingwen work: ${name} ready (${redis}, queue ${queue})\n`);
   await new Promise<void>((resolve) => {
     process.once('SIGTERM', resolve);
     process.once('SIGINT', resolve);

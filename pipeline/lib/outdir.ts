@@ -1,7 +1,8 @@
 /**
  * What makes a folder an output folder: every run writes `OUT/.jingwen-out` (after taking OUT's lock), and
  * `make clean` (pipeline/clean.ts) removes only from a folder that has it, and only what a run writes there — the
- * four data files, `report/`, `stages/` and temporary files — under OUT's lock, so it never removes a running run's
+ * four data files, `report/`, `stages/`, a distributed run's default shared storage `.distributed/` and temporary
+ * files — under OUT's lock, so it never removes a running run's
  * lock or files. `releases/` (published versions), `bench/`, `eval/` and anything else in OUT stay.
  * `make clean OUT=raw` (or any folder no run wrote, or one holding RAW) is refused and removes nothing.
  */
@@ -18,7 +19,11 @@ const MARKER_TEXT = 'This folder holds the outputs of jingwen runs (make dataset
  * What a run writes in OUT, and all that `make clean` removes (the lock and temporary files apart): the export's
  * OUTPUT_FILES (a test holds the two lists together; not imported, so that run.ts loads no stage before its lock).
  */
-export const RUN_OUTPUTS = ['documents.jsonl', 'documents.csv', 'documents.arrow', 'documents.parquet', 'report', 'stages'];
+export const RUN_OUTPUTS = ['documents.jsonl', 'documents.csv', 'documents.arrow', 'documents.parquet', 'report', 'stages', '.distributed'];
+
+/** A distributed run's default shared storage in OUT (pipeline/distributed/store.ts): left by a failed run or one
+ *  run with --keep-store, removed by `make clean`. */
+export const DISTRIBUTED_STORE = '.distributed';
 
 /** Marks OUT as an output folder (the run holds its lock). */
 export async function markOut(out: string): Promise<void> {

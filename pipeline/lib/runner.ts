@@ -396,6 +396,47 @@ async function ordered<B, R>(batches: AsyncIterable<B> | Iterable<B>, run: (b: B
   while (queue.length) await consume(await next());
 }
 
+/**
+ * A chain from raw files under the per-file budget (budget.ts), run by `run` (a pool thread: the runner's pool, or a
+ * distributed shard job's, pipeline/distributed/jobs.ts): a watchdog aborts it when the file it is on runs past the
+ * time budget; a thread killed for its heap ends it too. That file is then rejected (`timeout`, `resource_limit`)
+ * and the batch's other files run again, each under its budget: the result is the batch's, as if the file had been
+ * refused when read.
+ */
+export async function runUnderBudget(run: (task: ChainTask, signal: AbortSignal) => Promise<ChainResult>, task: ChainTask, entries: readonly RawEntry[], budget: FileBudget): Promise<ChainResult> {
+  const progress = new SharedArrayBuffer(16);
+  const ac = new AbortController();
+  const stop = watch(progress, entries.length, budget.seconds, () => ac.abort());
+  let failed: { err: unknown; timedOut: number; at: number } | null = null;
+  try {
+    return await run({ ...task, progress }, ac.signal);
+  } catch (err) {
+    failed = { err, ...stop() };
+  } finally {
+    stop();
+  }
+  const { err, timedOut, at } = failed;
+  const i = timedOut >= 0 ? timedOut : at;
+  const reason = overBudget(err, timedOut >= 0);
+  if (!reason || i < 0 || i >= entries.length) throw err;
+  const e = entries[i]!;
+  trace(`budget: ${e.rel} ${reason}`);
+  const detail = reason === 'timeout' ? `extraction and stages ran past the budget of ${budget.seconds} s` : `extraction and stages passed the heap budget of ${budget.heapMb} MiB`;
+  const refused: ChainResult = {
+    steps: [],
+    files: [{ info: { path: e.rel, bytes: e.size, sha256: '', format: null, encoding: null, encoding_method: null, status: 'rejected', reason, detail }, units: new Uint8Array(0), chars: [] }],
+  };
+  // The parts run again without the batch's port (`chunks`, transferred with the first attempt: gone with its thread).
+  const { chunks: _port, ...whole } = task;
+  const part = async (from: number, to: number) => (from < to ? [await runUnderBudget(run, { ...whole, files: task.files!.slice(from, to) }, entries.slice(from, to), budget)] : []);
+  return mergeChains([...(await part(0, i)), refused, ...(await part(i + 1, entries.length))]);
+}
+
+/** A pool task's result, or its error rethrown with its reason code (pipeline/lib/worker.ts sends errors as data). */
+export function unwrapTask<T>(r: T | TaskError): T {
+  return unwrap(r);
+}
+
 function unwrap<T>(r: T | TaskError): T {
   if (r && typeof r === 'object' && 'error' in r) {
     const e = (r as TaskError).error;
@@ -635,38 +676,15 @@ class Runner {
   }
   private poolPending = 0;
 
-  /**
-   * A chain from raw files under the per-file budget (budget.ts): a watchdog aborts it when the file it is on runs
-   * past the time budget; a thread killed for its heap ends it too. That file is then rejected (`timeout`,
-   * `resource_limit`) and the batch's other files run again, each under its budget: the result is the batch's, as
-   * if the file had been refused when read.
-   */
-  private async runRaw(task: ChainTask, entries: RawEntry[], transfer: ArrayBuffer[] = []): Promise<ChainResult> {
-    const progress = new SharedArrayBuffer(16);
-    const ac = new AbortController();
-    const stop = watch(progress, entries.length, this.budget.seconds, () => ac.abort());
-    let failed: { err: unknown; timedOut: number; at: number } | null = null;
-    try {
-      return await this.run<ChainResult>({ ...task, progress }, transfer, ac.signal);
-    } catch (err) {
-      failed = { err, ...stop() };
-    } finally {
-      stop();
-    }
-    const { err, timedOut, at } = failed;
-    const i = timedOut >= 0 ? timedOut : at;
-    const reason = overBudget(err, timedOut >= 0);
-    if (!reason || i < 0 || i >= entries.length) throw err;
-    const e = entries[i]!;
-    trace(`budget: ${e.rel} ${reason}`);
-    const detail = reason === 'timeout' ? `extraction and stages ran past the budget of ${this.budget.seconds} s` : `extraction and stages passed the heap budget of ${this.budget.heapMb} MiB`;
-    const refused: ChainResult = {
-      steps: [],
-      files: [{ info: { path: e.rel, bytes: e.size, sha256: '', format: null, encoding: null, encoding_method: null, status: 'rejected', reason, detail }, units: new Uint8Array(0), chars: [] }],
-    };
-    const { chunks: _port, ...whole } = task;
-    const part = async (from: number, to: number) => (from < to ? [await this.runRaw({ ...whole, files: task.files!.slice(from, to) }, entries.slice(from, to))] : []);
-    return mergeChains([...(await part(0, i)), refused, ...(await part(i + 1, entries.length))]);
+  /** A chain from raw files under the per-file budget, in the pool (runUnderBudget); `transfer` goes with the first
+   *  attempt only (a batch run again goes without its port). */
+  private runRaw(task: ChainTask, entries: RawEntry[], transfer: ArrayBuffer[] = []): Promise<ChainResult> {
+    let first = true;
+    return runUnderBudget((t, signal) => {
+      const tr = first ? transfer : [];
+      first = false;
+      return this.run<ChainResult>(t, tr, signal);
+    }, task, entries, this.budget);
   }
 
   /**

@@ -8,7 +8,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { existsSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { readdir, rm, writeFile, mkdir } from 'node:fs/promises';
 import { Queue } from 'bullmq';
 import { haveRedisServer, startRedis, type LocalRedis } from '../../pipeline/distributed/local.js';
 import { coordinate } from '../../pipeline/distributed/coordinate.js';
@@ -80,6 +80,8 @@ describe.skipIf(!HAVE)('a distributed build on BullMQ and Redis', () => {
       expect(killed, 'a worker was killed while it held a shard job').not.toBeNull();
       expect(r.facts.shards).toBe(9);
       expect(await differing(single, out)).toEqual([]);
+      // The shared storage (OUT/.distributed by default) is removed once OUT is written.
+      expect(existsSync(path.join(out, '.distributed'))).toBe(false);
       // The killed worker's job was taken over: started more than once, completed by another worker.
       const fact = r.facts.jobs.find((f) => f.id === killed)!;
       expect(fact.stalled, JSON.stringify(fact)).toBeGreaterThanOrEqual(1);
@@ -101,11 +103,12 @@ describe.skipIf(!HAVE)('a distributed build on BullMQ and Redis', () => {
     let restarted = false;
     try {
       const r = await coordinate({
-        raw, out, redis: redis.url, queue, shards: 8, store,
+        raw, out, redis: redis.url, queue, shards: 16, store,
         log: (line) => {
-          // Once a few shards are done (the progress line says so), Redis goes down and comes back empty.
+          // Once a shard is done (the progress line says so), Redis goes down and comes back empty, while most of
+          // the shard jobs are still queued (16 shards for 3 workers: the phase is still running when it is back).
           const m = /shard\s+(\d+)\/\d+ done/.exec(line);
-          if (!restarted && m && Number(m[1]) >= 2) { restarted = true; void redis.restart(); }
+          if (!restarted && m && Number(m[1]) >= 1) { restarted = true; void redis.restart(); }
         },
       });
       expect(restarted).toBe(true);
@@ -118,14 +121,35 @@ describe.skipIf(!HAVE)('a distributed build on BullMQ and Redis', () => {
 
   it('a store emptied after a run: the same command finds the completed jobs in BullMQ without outputs and runs them again', async () => {
     const store = await tempDir('jw-store-');
-    await coordinate({ raw, out: await tempDir('jw-dist-out-'), redis: redis.url, queue, shards: 8, store });
+    // --keep-store: the outputs stay after the run.
+    await coordinate({ raw, out: await tempDir('jw-dist-out-'), redis: redis.url, queue, shards: 8, store, keepStore: true });
+    expect((await readdir(store)).sort()).toEqual(['apply', 'bucket', 'merge', 'para', 'plan', 'shard', 'verify']);
     await rm(store, { recursive: true, force: true });
     const out = await tempDir('jw-dist-out-');
     const lines: string[] = [];
     await coordinate({ raw, out, redis: redis.url, queue, shards: 8, store, log: (l) => lines.push(l) });
     expect(lines.some((l) => /completed earlier but their outputs are not in/.test(l))).toBe(true);
     expect(await differing(single, out)).toEqual([]);
+    // Without --keep-store the run's outputs are removed, and the store's folder with them (nothing else was in it).
+    expect(existsSync(store)).toBe(false);
   }, 120_000);
+
+  it('a file that hangs its shard job is a ledger row (timeout, the per-file budget), not a failed or stalled flow', async () => {
+    // A 12 M-character line (issue #23's hostile case): seconds of work, against a budget of 3 s.
+    const hraw = await tempDir('jw-dist-hang-');
+    await mkdir(path.join(hraw, 'a'));
+    const s = '各级领导干部要有时时放心不下的责任感，担当作为求真务实，防止各类风险事件发生。';
+    await writeFile(path.join(hraw, 'a', 'one-line.txt'), `关于推进工作的讲话\n\n${s.repeat(Math.ceil(12e6 / s.length)).slice(0, 12e6)}\n`);
+    for (const f of ['000_942d9b07ec54e766.txt', '004_91d04d10e2169a48.txt']) await writeFile(path.join(hraw, f), await import('node:fs/promises').then((m) => m.readFile(path.join(ROOT, 'raw', f))));
+    const out = await tempDir('jw-dist-out-');
+    const r = await coordinate({ raw: hraw, out, redis: redis.url, queue, shards: 2, budget: { seconds: 3, heapMb: 2048 } });
+    const ledger = await readLines<{ path: string; status: string; reason: string | null; detail: string | null }>(path.join(out, 'report/ledger.jsonl'));
+    expect(ledger.find((x) => x.path === 'a/one-line.txt')).toMatchObject({ status: 'rejected', reason: 'timeout', detail: 'extraction and stages ran past the budget of 3 s' });
+    expect(ledger.filter((x) => x.path !== 'a/one-line.txt').map((x) => x.status)).toEqual(['ok', 'ok']);
+    // Its shard job completed on its first attempt: the file was stopped, not the job.
+    const job = r.facts.jobs.find((f) => f.phase === 'shard' && f.id.endsWith('-1'))!;
+    expect(job).toMatchObject({ attempts: 1, stalled: 0 });
+  }, 180_000);
 
   it('Redis gone: fails with redis_unreachable after the timeout and leaves OUT unwritten', async () => {
     const gone = await startRedis();

@@ -7,6 +7,7 @@ import { runStages } from '../../pipeline/lib/runner.js';
 import { makeProgress } from '../../pipeline/lib/progress.js';
 import type { RawEntry } from '../../pipeline/lib/walk.js';
 import { Store } from '../../pipeline/distributed/store.js';
+import { BUDGET_DEFAULTS } from '../../pipeline/lib/budget.js';
 import { applyKey, codeKey, planJobs, planShards, runJob, shardKey, toWire, type ApplyJob, type ShardJob } from '../../pipeline/distributed/jobs.js';
 import { assemble } from '../../pipeline/distributed/assemble.js';
 
@@ -66,7 +67,7 @@ export async function inProcess(raw: string, entries: readonly RawEntry[], nShar
   const code = codeKey();
   const shards: ShardJob[] = planShards(entries, nShards).map((es, index) => {
     const wire = es.map((e) => toWire(raw, e));
-    return { kind: 'shard', code, raw, index, buckets, key: shardKey(code, wire, buckets), entries: wire };
+    return { kind: 'shard', code, raw, index, buckets, budget: BUDGET_DEFAULTS, key: shardKey(code, wire, buckets), entries: wire };
   });
   for (const s of [...shards].reverse()) await runJob(s, store);
   const pj = planJobs(code, shards.map((s) => s.key), buckets);

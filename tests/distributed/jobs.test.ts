@@ -8,6 +8,7 @@ import path from 'node:path';
 import { readdir, readFile } from 'node:fs/promises';
 import { walkRaw, type RawEntry } from '../../pipeline/lib/walk.js';
 import { Store } from '../../pipeline/distributed/store.js';
+import { BUDGET_DEFAULTS } from '../../pipeline/lib/budget.js';
 import { codeKey, planShards, runJob, runShard, type ShardJob } from '../../pipeline/distributed/jobs.js';
 import { tempDir, readLines } from '../helpers.js';
 import { differing, inProcess, singleRun, smallRaw } from './helpers.js';
@@ -76,7 +77,7 @@ describe('jobs without Redis', () => {
 
   it('refuses a job made by other code (code_mismatch)', async () => {
     const store = new Store(await tempDir('jw-store-'));
-    const s: ShardJob = { kind: 'shard', code: 'f'.repeat(64), raw, index: 0, key: 'k', buckets: 1, entries: [] };
+    const s: ShardJob = { kind: 'shard', code: 'f'.repeat(64), raw, index: 0, key: 'k', buckets: 1, budget: BUDGET_DEFAULTS, entries: [] };
     await expect(runShard(s, store)).rejects.toMatchObject({ code: 'code_mismatch' });
   });
 
@@ -85,5 +86,18 @@ describe('jobs without Redis', () => {
     expect(await store.publish('plan', 'abc', { 'x.bin': Buffer.from('one') })).toBe(true);
     expect(await store.publish('plan', 'abc', { 'x.bin': Buffer.from('one') })).toBe(false);
     expect((await store.bytes('plan', 'abc', 'x.bin')).toString()).toBe('one');
+  });
+
+  it('removes one run\'s outputs and the folders left empty, never another run\'s', async () => {
+    const root = await tempDir('jw-store-');
+    const store = new Store(path.join(root, 'store'));
+    await store.publish('shard', 'mine', { 'x.bin': Buffer.from('1') });
+    await store.publish('merge', 'mine2', { 'x.bin': Buffer.from('2') });
+    await store.publish('shard', 'theirs', { 'x.bin': Buffer.from('3') });
+    await store.remove([['shard', 'mine'], ['merge', 'mine2']]);
+    expect(await readdir(store.root)).toEqual(['shard']);
+    expect(await readdir(path.join(store.root, 'shard'))).toEqual(['theirs']);
+    await store.remove([['shard', 'theirs']]);
+    expect(await readdir(root)).toEqual([]);
   });
 });

@@ -21,6 +21,9 @@ async function outFolder(): Promise<string> {
   for (const f of OUTPUT_FILES) await writeFile(path.join(out, f), 'x');
   for (const d of ['report', 'stages', 'releases/0.1.0']) await mkdir(path.join(out, d), { recursive: true });
   await writeFile(path.join(out, 'stages/clean.jsonl'), 'x');
+  // A distributed run's shared storage, as a failed run or one with --keep-store leaves it.
+  await mkdir(path.join(out, '.distributed/shard/abc'), { recursive: true });
+  await writeFile(path.join(out, '.distributed/shard/abc/input.jsonl'), 'x');
   await writeFile(path.join(out, 'releases/0.1.0/README.md'), 'published');
   await writeFile(path.join(out, 'notes.txt'), 'mine');
   return out;
@@ -37,10 +40,10 @@ async function make(args: string[]): Promise<{ code: number; stdout: string; std
 }
 
 describe('cleanOut', () => {
-  it('removes the run outputs and keeps releases/, other files and the mark', async () => {
+  it('removes the run outputs (a distributed run\'s store included) and keeps releases/, other files and the mark', async () => {
     const out = await outFolder();
     const r = await cleanOut(out, path.join(ROOT, 'raw'));
-    expect(r.removed).toEqual([...OUTPUT_FILES, 'report', 'stages']);
+    expect(r.removed).toEqual([...OUTPUT_FILES, 'report', 'stages', '.distributed']);
     expect(r.kept).toEqual(['notes.txt', 'releases']);
     expect((await readdir(out)).sort()).toEqual([MARKER, 'notes.txt', 'releases'].sort());
     expect(await readFile(path.join(out, 'releases/0.1.0/README.md'), 'utf8')).toBe('published');
@@ -107,6 +110,8 @@ describe('make clean', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(await readdir(out)).toContain(MARKER);
     await mkdir(path.join(out, 'releases'));
+    // What a failed distributed run leaves (its shared storage, OUT/.distributed): removed too.
+    await mkdir(path.join(out, '.distributed/shard/k'), { recursive: true });
     const r = await make([`OUT=${out}`, `RAW=${raw}`]);
     expect(r.code, r.stderr).toBe(0);
     expect((await readdir(out)).sort()).toEqual([MARKER, 'releases']);
