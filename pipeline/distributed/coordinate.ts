@@ -199,6 +199,14 @@ export async function coordinate(o: CoordinateOptions): Promise<CoordinateResult
         if (!parent) {
           if (added) log(`jingwen coordinate: Redis no longer has this run's jobs (restarted without persistence?): enqueued the ${name} phase again; jobs already done are reused from the store`);
           if (added) requeued++;
+          // Job ids are content keys, so another run (another parent: other shards changed, another store) may have
+          // left a job of the same id completed in Redis (kept a day) while its output is not in this store (removed
+          // after that run, or never there): BullMQ would count it done and not run it again. Removed first.
+          for (const x of pending.values()) {
+            const j = await bounded(queue.getJob(x.id), CALL_MS);
+            const state = j ? await bounded(j.getState(), CALL_MS) : null;
+            if (j && (state === 'completed' || state === 'failed') && !(await store.has(x.kind, x.key))) await bounded(j.remove(), CALL_MS);
+          }
           await bounded(flows.add(tree), CALL_MS);
           added = true;
         } else if ((await bounded(parent.getState(), CALL_MS)) === 'completed') {

@@ -42,6 +42,8 @@ function corpus(): { docs: Doc[]; chainAt: number[] } {
   e.slice(0, 5).forEach((d, i) => docs.push({ ...d, id: `jw_near${i}`, source_file: `zz_near${i}.txt`, paragraphs: d.paragraphs.map((p, k) => (k === 1 ? p.replace(/。/, '，并且继续努力。') : p)) }));
   // Short texts across the 4/5-gram boundary.
   e.forEach((d, i) => docs.push(makeDoc(`s${i}.txt`, 1, null, [d.paragraphs[1]!.slice(0, 90)]), makeDoc(`t${i}.txt`, 1, null, [d.paragraphs[1]!.slice(2, 120)])));
+  // Five near copies of one article (a few characters added to one paragraph): LSH buckets of six documents.
+  for (let k = 0; k < 5; k++) docs.push({ ...a[5]!, id: `jw_var${k}`, source_file: `var${k}.txt`, paragraphs: a[5]!.paragraphs.map((p, i) => (i === 2 ? `${p}第${k + 1}次` : p)) });
   // An exact copy of a short text in yet another file; a document with a repeated paragraph.
   docs.push(makeDoc('u.txt', 1, null, [e[0]!.paragraphs[1]!.slice(0, 90)]));
   docs.push(makeDoc('rep.txt', 1, null, [...e[3]!.paragraphs.slice(0, 3), e[3]!.paragraphs[1]!, banner]));
