@@ -253,7 +253,7 @@ export async function coordinate(o: CoordinateOptions): Promise<CoordinateResult
       await sleep(o.pollMs ?? 250);
     }
     // The figures of the jobs that completed (BullMQ keeps them a day).
-    for (const id of [...children, parentId]) {
+    for (const id of new Set([...children, parentId])) {
       const j = await bounded(queue.getJob(id), CALL_MS).catch(() => undefined);
       if (!j) continue;
       const rv = j.returnvalue as { ms?: number; worker?: string; progress_ms?: number; thread_ms?: number; value?: { moved?: Moved } } | null;
