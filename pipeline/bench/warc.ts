@@ -25,7 +25,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const exec = promisify(execFile);
 
 const OPTIONS = {
-  sizes: { type: 'string', arg: 'LIST', help: 'archive sizes, comma-separated (default 200MB,400MB)', check: textValue, default: '200MB,400MB' },
+  sizes: { type: 'string', arg: 'LIST', help: 'archive sizes, comma-separated (default 200MB,400MB; "none": no extractor rows)', check: textValue, default: '200MB,400MB' },
   out: { type: 'string', arg: 'DIR', help: 'bench folder (default out/bench)', check: pathValue, default: 'out/bench' },
   seed: { type: 'string', arg: 'N', help: 'generator seed (default 1)', check: intValue(0, 2 ** 31), default: 1 },
   measure: { type: 'string', arg: 'FILE', help: '(internal) measure one archive in this process', check: pathValue },
@@ -150,7 +150,7 @@ async function main(): Promise<void> {
   const dir = path.resolve(args.out, 'warc');
   await mkdir(dir, { recursive: true });
   const rows: (Measured & { size: string })[] = [];
-  for (const size of args.sizes.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const size of args.sizes.split(',').map((s) => s.trim()).filter((s) => s && s !== 'none')) {
     const file = path.join(dir, `${size}-seed${args.seed}.warc`);
     if (!existsSync(file)) {
       process.stderr.write(`bench warc: generating ${file}\n`);
