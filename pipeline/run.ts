@@ -44,11 +44,12 @@ const OPTIONS = {
   'title-column': { type: 'string', arg: 'NAME', help: 'record files: the title column (default: title, headline, 标题 …)', check: textValue },
   'date-column': { type: 'string', arg: 'NAME', help: 'record files: the date column (default: date, published, 日期, 发布时间 …)', check: textValue },
   'url-column': { type: 'string', arg: 'NAME', help: 'record files: the address column (default: url, link, 网址, 链接 …)', check: textValue },
+  'id-column': { type: 'string', arg: 'NAME', help: 'record files: the column holding each record\'s own id, kept as source_member (default: none)', check: textValue },
 } as const satisfies Options;
 
 /** Extraction's configuration when a record column is set on the command line, else undefined (EXTRACT_DEFAULTS). */
-async function extractConfig(args: { 'text-column'?: string; 'title-column'?: string; 'date-column'?: string; 'url-column'?: string }) {
-  const set = { text: args['text-column'], title: args['title-column'], date: args['date-column'], url: args['url-column'] };
+async function extractConfig(args: { 'text-column'?: string; 'title-column'?: string; 'date-column'?: string; 'url-column'?: string; 'id-column'?: string }) {
+  const set = { text: args['text-column'], title: args['title-column'], date: args['date-column'], url: args['url-column'], id: args['id-column'] };
   if (Object.values(set).every((v) => v === undefined)) return undefined;
   const { EXTRACT_DEFAULTS } = await import('./stages/extract.js');
   const records = { ...EXTRACT_DEFAULTS.records };

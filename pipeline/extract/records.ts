@@ -26,7 +26,7 @@ const duckdb = lazy<typeof import('@duckdb/node-api')>('@duckdb/node-api');
 
 /** Column names set by the user per role; null = found by the common names. */
 export type RecordColumns = Record<RecordRole, string | null>;
-export const RECORD_DEFAULTS: RecordColumns = { text: null, title: null, date: null, url: null };
+export const RECORD_DEFAULTS: RecordColumns = { text: null, title: null, date: null, url: null, id: null };
 
 export type RecordFormat = 'csv' | 'tsv' | 'jsonl' | 'json' | 'parquet';
 
@@ -50,7 +50,7 @@ export function resolveColumns(columns: readonly string[], set: RecordColumns): 
   const byKey = new Map<string, string>();
   for (const c of columns) if (!byKey.has(columnKey(c))) byKey.set(columnKey(c), c);
   const named = (): string => `columns found: ${columns.length ? columns.slice(0, 20).map((c) => JSON.stringify(c)).join(', ') + (columns.length > 20 ? ` … ${columns.length - 20} more` : '') : 'none'}`;
-  const cols = { text: null, title: null, date: null, url: null } as Record<RecordRole, string | null>;
+  const cols = { text: null, title: null, date: null, url: null, id: null } as Record<RecordRole, string | null>;
   for (const role of Object.keys(cols) as RecordRole[]) {
     const want = set[role];
     if (want !== null) {
@@ -97,6 +97,12 @@ function urlOf(v: unknown): string | null {
   return s.length <= 4096 && URL_VALUE.test(s) ? s : null;
 }
 
+/** An id cell as text (numbers as written, trimmed; at most 256 characters), or null when it is empty or longer. */
+export function idOf(v: unknown): string | null {
+  const s = typeof v === 'string' ? v.trim() : typeof v === 'number' || typeof v === 'bigint' ? String(v) : null;
+  return s === null || s === '' || s.length > 256 || /[\n\r]/.test(s) ? null : s;
+}
+
 /** The text of a text cell (numbers kept as written), or null when it has none. */
 function textOf(v: unknown): string | null {
   const s = typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'bigint' ? String(v) : null;
@@ -127,8 +133,11 @@ export class RecordUnits {
       this.nEmpty++;
       return;
     }
+    // The record's own id (--id-column) is its `source_member`, its identity in the file as a WARC record's id is
+    // in the archive; the unit and document ids then come from file, id and row.
+    const member = c.id ? idOf(rec[c.id]) : null;
     const unit: ExtractRecord = {
-      unit_id: unitId(this.input.path, this.sha, null, row), source_file: this.input.path, source_member: null, source_row: row,
+      unit_id: unitId(this.input.path, this.sha, member, row), source_file: this.input.path, source_member: member, source_row: row,
       source_url: c.url ? urlOf(rec[c.url]) : null, source_sha256: this.sha, source_encoding: this.encoding, source_format: this.format,
       text, title: c.title ? titleOf(rec[c.title]) : null, source_site: null, published: c.date ? dateOf(rec[c.date]) : null,
     };

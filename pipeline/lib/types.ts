@@ -28,7 +28,7 @@ export interface ExtractRecord {
   /** Stable id of the unit: `u_` + hex, derived from path, member and content hash. */
   unit_id: string;
   source_file: string;
-  /** Member path inside an archive (`.zip`), else null. */
+  /** Member path inside an archive (`.zip`), a WARC page's record id, a record's own id (`--id-column`), else null. */
   source_member: string | null;
   /** 1-based record number in a record file (CSV/TSV/JSONL/JSON array/Parquet: data rows, header not counted), else null. */
   source_row: number | null;

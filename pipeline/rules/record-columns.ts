@@ -6,7 +6,7 @@
  * `publish_date`, `link`), and the headers Chinese scrapers and 文库 exports write (正文, 内容, 标题, 日期,
  * 发布时间, 链接, 网址). Any role can be set by name instead (`--text-column` …, pipeline/run.ts).
  */
-export type RecordRole = 'text' | 'title' | 'date' | 'url';
+export type RecordRole = 'text' | 'title' | 'date' | 'url' | 'id';
 
 export const RECORD_COLUMN_NAMES: Record<RecordRole, readonly string[]> = {
   text: ['text', 'content', 'body', 'article', 'full_text', 'fulltext', 'article_text', 'main_text', 'maintext', 'document', 'speech', 'transcript',
@@ -15,6 +15,9 @@ export const RECORD_COLUMN_NAMES: Record<RecordRole, readonly string[]> = {
   date: ['date', 'published', 'publish_date', 'published_date', 'pub_date', 'publication_date', 'date_published', 'datetime', 'time',
     '日期', '发布日期', '发布时间', '时间', '发表时间', '发文日期'],
   url: ['url', 'source_url', 'link', 'href', 'uri', 'target_uri', 'page_url', '网址', '链接', '原文链接', '来源链接'],
+  // The record's own id is never guessed: a column named `id` or `编号` is as often a row counter of one export as
+  // an identity, and guessing would change the document ids of every file that has one. Set with --id-column.
+  id: [],
 };
 
 /** How a header cell is compared with the names above. */

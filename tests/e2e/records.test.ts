@@ -78,7 +78,18 @@ describe('record files through the CLI', () => {
     const ledger2 = await readLines<{ path: string; status: string; reason: string | null; detail: string }>(path.join(out, 'report/ledger.jsonl'));
     expect(ledger2.find((l) => l.path === 'no-text-column.csv')).toMatchObject({ status: 'ok', detail: '1 of 1 records used (columns text=name)' });
     expect(ledger2.find((l) => l.path === 'items.parquet')).toMatchObject({ status: 'rejected', reason: 'no_text_column' });
-  }, 120_000);
+    // --id-column: each record's own id as its source_member; a file without that column is rejected, naming it.
+    const ids = await runCli(['--raw', raw, '--out', out, '--quiet', '--workers', '1', '--id-column', 'id']);
+    expect(ids.code, ids.stderr).toBe(0);
+    const units3 = await readLines<{ source_file: string; source_row: number; source_member: string | null }>(path.join(out, 'stages/extract.jsonl'));
+    expect(units3.map((u) => [u.source_file, u.source_row, u.source_member])).toEqual([['items.jsonl.gz', 1, 'a1'], ['items.jsonl.gz', 4, 'a3'], ['items.parquet', 1, '1'], ['items.parquet', 3, '3']]);
+    const ledger3 = await readLines<{ path: string; status: string; reason: string | null; detail: string }>(path.join(out, 'report/ledger.jsonl'));
+    expect(ledger3.find((l) => l.path === 'no-text-column.csv')).toMatchObject({ status: 'rejected', reason: 'missing_column', detail: 'no id column "id"; columns found: "name", "score"' });
+    // An empty name is a bad command line: exit 2, nothing run.
+    const bad = await runCli(['--raw', raw, '--out', out, '--quiet', '--id-column', '']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--id-column');
+  }, 180_000);
 });
 
 describe('a WARC through the CLI', () => {

@@ -7,7 +7,7 @@ import { describe, it, expect } from 'vitest';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { extractFile, extractPath, sniffFormat, streamedFormat, EXTRACT_DEFAULTS } from '../../pipeline/stages/extract.js';
-import { dateOf, resolveColumns, RECORD_DEFAULTS } from '../../pipeline/extract/records.js';
+import { dateOf, idOf, resolveColumns, RECORD_DEFAULTS } from '../../pipeline/extract/records.js';
 import { check } from '../../pipeline/lib/schema.js';
 import { sha256Hex } from '../../pipeline/lib/ids.js';
 import { ROOT } from '../helpers.js';
@@ -61,7 +61,28 @@ describe('record files', () => {
     expect(r.units.map((u) => [u.text, u.title])).toEqual([[SPEECH[1], SPEECH[3]], ['学习心得体会', 'javascript:void(0)'], [LECTURE[1], LECTURE[3]]]);
     const p = await byPath('items.parquet', { ...EXTRACT_DEFAULTS, records: { ...RECORD_DEFAULTS, text: 'body' } });
     expect(p.info).toMatchObject({ status: 'rejected', reason: 'no_text_column', detail: 'no text column "body"; columns found: "id", "title", "date", "url", "text"' });
-    expect(resolveColumns(['Text', 'Date'], RECORD_DEFAULTS)).toEqual({ ok: true, cols: { text: 'Text', title: null, date: 'Date', url: null } });
+    expect(resolveColumns(['Text', 'Date'], RECORD_DEFAULTS)).toEqual({ ok: true, cols: { text: 'Text', title: null, date: 'Date', url: null, id: null } });
+  });
+
+  it('--id-column: each record\'s own id is its source_member and enters its ids; never guessed; an absent one is named', async () => {
+    // Not guessed: the Parquet file's `id` column and the CSV's 编号 are left alone without the option.
+    const plain = await byPath('items.parquet');
+    expect(plain.units.map((u) => u.source_member)).toEqual([null, null]);
+    const withId = await byPath('items.parquet', { ...EXTRACT_DEFAULTS, records: { ...RECORD_DEFAULTS, id: 'id' } });
+    expect(withId.info.detail).toBe('2 of 3 records used (columns text=text, title=title, date=date, url=url, id=id); empty_record: 1 (row 2)');
+    expect(withId.units.map((u) => [u.source_row, u.source_member])).toEqual([[1, '1'], [3, '3']]);
+    for (const u of withId.units) expect(check('extract', u)).toBeNull();
+    // The id enters the unit id (file, id and row): stable from run to run, other than without the option.
+    expect((await byPath('items.parquet', { ...EXTRACT_DEFAULTS, records: { ...RECORD_DEFAULTS, id: 'id' } })).units.map((u) => u.unit_id)).toEqual(withId.units.map((u) => u.unit_id));
+    expect(withId.units[0]!.unit_id).not.toBe(plain.units[0]!.unit_id);
+    // A Chinese header, matched like the other roles (case, spaces); the GBK CSV's 编号 column.
+    const csv = await extractFile({ path: 'x.csv', bytes: readFileSync(path.join(DIR, 'gbk-excel.csv')) }, { ...EXTRACT_DEFAULTS, records: { ...RECORD_DEFAULTS, id: '编号' } });
+    expect(csv.units.map((u) => u.source_member)).toEqual(['a1', 'a3']);
+    const missing = await byPath('items.parquet', { ...EXTRACT_DEFAULTS, records: { ...RECORD_DEFAULTS, id: 'doc_id' } });
+    expect(missing.info).toMatchObject({ status: 'rejected', reason: 'missing_column', detail: 'no id column "doc_id"; columns found: "id", "title", "date", "url", "text"' });
+    expect(idOf('  42 ')).toBe('42');
+    expect(idOf(7)).toBe('7');
+    expect([idOf(''), idOf(null), idOf('a\nb'), idOf('x'.repeat(257))]).toEqual([null, null, null, null]);
   });
 
   it.each([
