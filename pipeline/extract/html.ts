@@ -25,7 +25,7 @@ import { unitId } from '../lib/ids.js';
 import { countChars } from '../lib/stage.js';
 import type { RawFileInfo } from '../lib/types.js';
 import type { ExtractConfig, ExtractResult, RawInput } from '../stages/extract.js';
-import { ARTICLE_NODE_SELECTORS, FORUM_POST_SELECTORS, BLOCK_ELEMENTS, CELL_ELEMENTS, HTML_NONVOID, IMPLIED_END, RAW_TEXT_ELEMENTS, SKIP_ELEMENTS, VOID_ELEMENTS } from '../rules/html-dom.js';
+import { ARTICLE_NODE_SELECTORS, FORUM_POST_SELECTORS, HEADLINE_SELECTORS, BLOCK_ELEMENTS, CELL_ELEMENTS, HTML_NONVOID, IMPLIED_END, RAW_TEXT_ELEMENTS, SKIP_ELEMENTS, VOID_ELEMENTS } from '../rules/html-dom.js';
 import { BARE_DASH_SUFFIX, HEADING_SUFFIX_MAX_CHARS, SITE_BRACKETS, SITE_WORD, TITLE_NOISE_PREFIX, TITLE_SEPARATOR, TITLE_STUB_MAX_CHARS } from '../rules/html-title.js';
 import {
   BYLINE_DATE, DATE_FIELD_LINE, DATE_FIELDS, DATE_IN_TEXT, DOCUMENT_DATE_FIELDS, JSONLD_DATE_KEYS, NOT_BYLINE_LINE, PAGE_UTC_OFFSET_HOURS, POST_DATE_LINES, PUBLISHED_META,
@@ -52,11 +52,13 @@ export interface HtmlConfig {
   minTextBeforeTail: number;
   /** Longest line that can follow a footer line (a longer one means the footer line was inside the text). */
   maxFooterLineChars: number;
+  /** Lines just above the heading line searched for a byline date when none follows it. */
+  bylineAbove: number;
   /** Least text (characters) under the headline in its `<article>` for it to replace Readability's pick. */
   minHeadlineArticleChars: number;
 }
 
-export const HTML_DEFAULTS: HtmlConfig = { maxDepth: 200, maxNestingSum: 1_000_000, charThreshold: 200, maxElems: 500_000, bylineWindow: 12, minTextBeforeTail: 100, maxFooterLineChars: 80, minHeadlineArticleChars: 50 };
+export const HTML_DEFAULTS: HtmlConfig = { maxDepth: 200, maxNestingSum: 1_000_000, charThreshold: 200, maxElems: 500_000, bylineWindow: 12, minTextBeforeTail: 100, maxFooterLineChars: 80, bylineAbove: 2, minHeadlineArticleChars: 50 };
 
 /** Extract configuration with the optional HTML section (the lead's ExtractConfig does not carry it yet). */
 type Cfg = ExtractConfig & { html?: HtmlConfig };
@@ -247,8 +249,12 @@ export function blockLines(root: Node): string[] {
  * `</head>`) is head, the rest body, stray `html`/`head`/`body` tags removed.
  */
 export function rewrap(html: string): string {
-  const open = /<body\b[^>]*>/i.exec(html);
-  const headEnd = open ? null : /<\/head\s*>/i.exec(html);
+  // Tags inside comments are no tags: WeChat pages as served open with `<!--headTrap<body></body><head></head>
+  // <html></html>-->` (issue 21: four such pages were cut inside that comment and lost their whole body). The
+  // search runs over a copy with every comment blanked to spaces of the same length, so indices still match.
+  const bare = html.includes('<!--') ? html.replace(/<!--[\s\S]*?(?:-->|$)/g, (c) => ' '.repeat(c.length)) : html;
+  const open = /<body\b[^>]*>/i.exec(bare);
+  const headEnd = open ? null : /<\/head\s*>/i.exec(bare);
   let head = '';
   let body = html;
   if (open) {
@@ -258,7 +264,8 @@ export function rewrap(html: string): string {
     head = html.slice(0, headEnd.index);
     body = html.slice(headEnd.index + headEnd[0].length);
   }
-  const strip = (s: string) => s.replace(/<!doctype[^>]*>|<\/?(?:html|head|body)\b[^>]*>/gi, '');
+  // Stray html/head/body tags go, but not inside comments (the comment must stay whole).
+  const strip = (s: string) => s.replace(/(<!--[\s\S]*?(?:-->|$))|<!doctype[^>]*>|<\/?(?:html|head|body)\b[^>]*>/gi, (m, comment: string | undefined) => comment ?? '');
   return `<!DOCTYPE html><html><head>${strip(head)}</head><body>${strip(body)}</body></html>`;
 }
 
@@ -405,8 +412,11 @@ export function splitTitle(raw: string, headings: readonly string[] = []): { tit
   const whole = squash(t);
   const lead = headings.filter((h) => squash(h) && whole.startsWith(squash(h)) && whole.length - squash(h).length <= HEADING_SUFFIX_MAX_CHARS)
     .sort((a, b) => squash(b).length - squash(a).length)[0];
-  if (lead) title = lead;
-  else if (named && !heads.has(squash(title))) title = named;
+  if (lead) {
+    title = lead;
+    // The whole <title> is the heading (`语音 | 早安武汉〔2018.3.19 周一〕`): its segments name no site.
+    if (!/[\p{L}\p{N}]/u.test(whole.slice(squash(lead).length))) site = null;
+  } else if (named && !heads.has(squash(title))) title = named;
   else if (segs.length > 1 && !heads.has(squash(title)) && [...title].length <= TITLE_STUB_MAX_CHARS && [...(segs[1] ?? '')].length > TITLE_STUB_MAX_CHARS) title = stripDash(segs[1]!);
   return { title: title || null, site: site || null };
 }
@@ -440,7 +450,7 @@ export interface PageMeta {
  * `html` is the page's source (for the save-date comment before `<html>`).
  */
 export function pageMeta(doc: Document, pageLines: string[], cfg: HtmlConfig, html = ''): PageMeta {
-  const h1s = Array.from(doc.querySelectorAll('h1')).slice(0, 5).map((h) => oneLine(h.textContent)).filter(Boolean);
+  const h1s = Array.from(doc.querySelectorAll(HEADLINE_SELECTORS)).slice(0, 5).map((h) => oneLine(h.textContent)).filter(Boolean);
   const fromTitle = splitTitle(doc.querySelector('title')?.textContent ?? '', h1s);
   const og = splitTitle(metaContent(doc, ['og:title', 'twitter:title']) ?? '', h1s);
   const title = fromTitle.title ?? og.title ?? h1s[0] ?? null;
@@ -461,6 +471,8 @@ export function pageMeta(doc: Document, pageLines: string[], cfg: HtmlConfig, ht
     for (const re of BYLINE_DATE) bylineDate ??= isoDate(re.exec(l)?.groups?.['date']);
     sourceLine ??= SOURCE_LINE.exec(l)?.groups?.['site'] ?? null;
   }
+  // A post header just above the heading (`2003-5-29 09:07 高山流水` over a Discuz! Archiver post's title).
+  if (at > 0) for (const l of pageLines.slice(Math.max(0, at - cfg.bylineAbove), at)) for (const re of BYLINE_DATE) bylineDate ??= isoDate(re.exec(l)?.groups?.['date']);
   const site = metaContent(doc, SITE_META) ?? fromTitle.site ?? og.site ?? sourceLine;
   const node = PUBLISHED_NODE_SELECTORS.map((sel) => doc.querySelector(sel)?.textContent).find((t) => isoDate(t));
   const published = dateField(pageLines, DOCUMENT_DATE_FIELDS) ?? timestampDate(metaContent(doc, PUBLISHED_META)) ?? jsonLdDate(doc) ?? scriptDate(doc) ??

@@ -47,6 +47,13 @@ export const RAW_TEXT_ELEMENTS = ['script', 'style', 'textarea', 'title', 'xmp',
 export const ARTICLE_NODE_SELECTORS = ['#js_content'];
 
 /**
+ * The page's headline elements, for the title: every `<h1>`, and WeChat's `#activity-name` (an `<h2
+ * class="rich_media_title">` on pages served until about 2019), so a `<title>` such as `语音 | 早安武汉〔2018.3.19 周一〕`
+ * is not cut at its `|` when the page prints it whole as its headline (issue 21).
+ */
+export const HEADLINE_SELECTORS = 'h1, #activity-name';
+
+/**
  * Forum and Q&A threads: the nodes that hold each post's (or the question's and each answer's) own text, per
  * engine, in page order. Where one of these selectors matches, the thread is those nodes' text and nothing else:
  * Readability takes one post, or a post with its author card, ranks, `楼主`/`沙发` floor labels, `发表于…|只看该作者`

@@ -24,11 +24,13 @@ export const JAPANESE_MIN_SHARE = 0.15;
  * token (CODE_TOKEN); then all of the run is code, its `else` and `sleep 30s` too. The tokens are ones English prose
  * does not use: an assignment or comparison `=`, `&&`, `||`, a variable `$x` / `${`, a comment or shebang `#` opening
  * the line, braces, an HTML tag, a statement's `;` or a continuation `\` ending it, a command-line option `-v` /
- * `--name`, a Unix path `/usr/lib/`, `~/.ssh/`, a redirection `>/dev/null`, `2>&1`. Shell scripts are full of bare
+ * `--name`, a Unix path `/usr/lib/`, `~/.ssh/`, a redirection `>/dev/null`, `2>&1`; Python's block openers (`def f():`,
+ * `if not data:`, `else:`), `import x` / `from x import y`, `return`, a method call `client.lpop(` and a line that is a
+ * call `print(12345)` (issue 21: a WeChat Python tutorial, gne-wechat-2 of the eval set). Shell scripts are full of bare
  * commands (`sleep 30s`, `fi`, `docker logs x`), hence a share of the run rather than every line. A money amount (`$5 million`), a citation `[1]`, a parenthesis or a hyphenated word is not a token, so
  * English prose still counts against the share.
  */
-export const CODE_TOKEN = /=|&&|\|\||\$[A-Za-z_{(]|^#|[{}]|<\/?[A-Za-z]|[;\\]$|(?:^|\s)--?[A-Za-z]|(?:^|\s)(?:~|\.{1,2})?\/[\w.-]+\/|\s\d?>>?\s?[/&$\w]/u;
+export const CODE_TOKEN = /=|&&|\|\||\$[A-Za-z_{(]|^#|[{}]|<\/?[A-Za-z]|[;\\]$|(?:^|\s)--?[A-Za-z]|(?:^|\s)(?:~|\.{1,2})?\/[\w.-]+\/|\s\d?>>?\s?[/&$\w]|^(?:def|class|if|elif|else|for|while|try|except|finally|with|async def)\b[^:]*:$|^(?:import\s+[\w.]+|from\s+[\w.]+\s+import\b)|^return\b|[\w\])]\.[A-Za-z_]\w*\(|^[A-Za-z_]\w*\(.*\)$/u;
 export const CODE_BLOCK_MIN_SHARE = 0.3;
 
 /**

@@ -151,6 +151,16 @@ describe('extractFile on HTML: text or a clear reason, never a crash', () => {
     expect(u.text).not.toContain('扫一扫');
   });
 
+  it('a WeChat page as served in 2018: the headTrap comment before <html> holds no body, the h2 headline is the title', async () => {
+    // chyroc/WechatSogou test/file/article_detail_*.html open so; the body search found the comment's <body> and the
+    // page lost its whole text (no_main_content) before issue 21.
+    const wx = '<!DOCTYPE html>\n<!--headTrap<body></body><head></head><html></html>-->\n<html>\n<head><title>语音 | 早安武汉</title></head>\n'
+      + `<body id="activity-detail"><h2 class="rich_media_title" id="activity-name">语音 | 早安武汉</h2><div class="rich_media_content" id="js_content" style="visibility: hidden;">${ARTICLE}</div></body></html>`;
+    const u = (await extractFile({ path: 'wx.html', bytes: utf8(wx) })).units[0]!;
+    expect(u.text.split('\n')).toHaveLength(3);
+    expect([u.title, u.source_site]).toEqual(['语音 | 早安武汉', null]);
+  });
+
   it('a Discuz! thread: the posts, without author cards, floor labels and reply buttons (issue 21)', async () => {
     // The served markup of Discuz! X boards (tiancity-8cf0af42 of tests/fixtures/eval-real scored 0.57 with Readability).
     const card = (name: string, floor: string, when: string) => `<td class="pls"><div class="authi">${name}</div><dl><dt>主题</dt><dd>12</dd><dt>积分</dt><dd>30</dd></dl><p>新手上路</p><a>发消息</a></td>`
@@ -220,6 +230,13 @@ describe('extractFile on HTML: text or a clear reason, never a crash', () => {
       ['a relative date without an anchor gives nothing', '', `<h1>基层治理的几点体会</h1>${ARTICLE}<div>发布于 昨天 14:29</div>`, null],
     ] as const)('%s', async (_name, head, body, want) => {
       expect(await at(head, body)).toBe(want);
+    });
+    it.each([
+      ['an old board\'s 本贴由…于… footer', `<h1>基层治理的几点体会</h1>${ARTICLE}${'<p>其他</p>'.repeat(20)}<p>本贴由大卫于2005年8月12日16:12:21在〖心灵体操〗发表.</p>`, '2005-08-12'],
+      ['a date with the view counter', `<h1>基层治理的几点体会</h1><div>2004-12-10 阅读10544次</div>${ARTICLE}`, '2004-12-10'],
+      ['a post header above the heading (Discuz! Archiver)', `<div>2003-5-29 09:07 高山流水</div><h1>基层治理的几点体会</h1>${ARTICLE}`, '2003-05-29'],
+    ] as const)('%s', async (_name, body, want) => {
+      expect(await at('', body)).toBe(want);
     });
     it('a relative date against the save date SingleFile wrote into the page', async () => {
       const html = '<!--\n Page saved with SingleFile \n url: https://www.zhihu.com/question/1 \n saved date: Thu May 23 2024 01:20:30 GMT+0800 (China Standard Time)\n-->'

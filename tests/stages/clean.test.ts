@@ -254,6 +254,12 @@ describe('quality gate', () => {
     expect(res.out[0]!.paragraphs).toContain('sleep 30s');
     expect(proseParagraphs(doc.paragraphs)).toEqual([BODY1.slice(0, 70), BODY1.slice(0, 40)]);
   });
+  it('a Python tutorial: its code is code (issue 21: gne-wechat-2 of the eval set, dropped at 0.61 before)', () => {
+    const py = ['import json', 'import redis', 'client = redis.Redis()', 'def parse():', 'while True:', 'data = client.lpop(\'test\')', 'if not data:', 'return',
+      'handler.insert_one(json.loads(data))', 'print(12345)', 'else:', 'print(\'xxxx\')'];
+    expect(proseParagraphs([BODY1.slice(0, 30), ...py])).toEqual([BODY1.slice(0, 30)]);
+    expect(run(makeDoc([BODY1.slice(0, 60), ...py, ...py])).dropped ?? null).toBeNull();
+  });
   it('still drops English prose with a little Chinese: English is not code', () => {
     const english = ['The committee met on Monday (see the minutes) to discuss the $5 million budget [1].',
       'Members agreed that the well-known plan, long delayed, should go ahead this year.',
