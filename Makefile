@@ -78,6 +78,8 @@ REPEAT ?= 3
 DEDUPE_DOCS ?= 100000
 ## The WARC row: generated web archives of these sizes streamed through the WARC extractor (out/bench/warc.md).
 WARC_SIZES ?= 200MB,400MB
+## The Parquet row: a generated Parquet file of this many records through the whole pipeline (out/bench/parquet.md).
+PARQUET_ROWS ?= 20000
 
 ## Benchmark: generate a corpus of SIZE (cached per SIZE+SEED) in out/bench/corpus/, run the pipeline on it with
 ## WORKERS workers and the baselines (decoding, native OpenCC), write out/bench/report.{md,json}.
@@ -90,6 +92,7 @@ bench: build
 	else echo "bench: the opencc CLI is missing and this is not root: the native OpenCC row will be skipped (apt-get install opencc)"; fi; }
 	npx tsx pipeline/bench/run.ts --size "$(SIZE)" --seed "$(SEED)" --workers "$(WORKERS)" --repeat "$(REPEAT)" --dedupe-docs "$(DEDUPE_DOCS)" --out out/bench $(BENCH_ARGS)
 	npx tsx pipeline/bench/warc.ts --sizes "$(WARC_SIZES)" --seed "$(SEED)" --out out/bench
+	npx tsx pipeline/bench/parquet.ts --rows "$(PARQUET_ROWS)" --seed "$(SEED)" --out out/bench
 
 .PHONY: eval
 

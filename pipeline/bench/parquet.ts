@@ -1,0 +1,121 @@
+#!/usr/bin/env -S npx tsx
+/**
+ * `make bench`'s Parquet row: a generated Parquet file of records (`id, title, date, url, text`, as a scraped corpus
+ * or a Hugging Face dataset publishes them) through the whole pipeline as `make dataset` runs it (`node dist/run.js`,
+ * built by `make bench`), the file alone in a raw folder: rows/s, MB/s and the process's peak RSS (all threads, GNU
+ * time). The file (out/bench/parquet/<rows>-seed<seed>.parquet, kept between runs) is written by DuckDB from
+ * generated rows: 4-16 paragraphs of `raw/`'s text files each, picked with a seeded generator, one row in 50
+ * without text (empty_record).
+ *
+ *   tsx pipeline/bench/parquet.ts [--rows 20000] [--out out/bench] [--seed 1] [--workers 2]
+ */
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { link, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { loadavg } from 'node:os';
+import { promisify } from 'node:util';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseCommandLine, pathValue, intValue, type Options } from '../lib/cli.js';
+import { mulberry32 } from '../lib/random.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const exec = promisify(execFile);
+
+const OPTIONS = {
+  rows: { type: 'string', arg: 'N', help: 'records in the generated Parquet file (default 20000)', check: intValue(1, 100_000_000), default: 20000 },
+  out: { type: 'string', arg: 'DIR', help: 'bench folder (default out/bench)', check: pathValue, default: 'out/bench' },
+  seed: { type: 'string', arg: 'N', help: 'generator seed (default 1)', check: intValue(0, 2 ** 31), default: 1 },
+  workers: { type: 'string', arg: 'N', help: 'workers of the pipeline run (default 2)', check: intValue(1, 64), default: 2 },
+} as const satisfies Options;
+
+/** Paragraphs of the raw seeds (text files in raw/), the material of the generated records. */
+function seedParagraphs(): string[] {
+  const dir = path.join(root, 'raw');
+  const out: string[] = [];
+  for (const f of readdirSync(dir).filter((f) => f.endsWith('.txt')).sort()) {
+    for (const l of readFileSync(path.join(dir, f), 'utf8').split('\n')) if (l.trim().length >= 20) out.push(l.trim());
+  }
+  return out;
+}
+
+/** Writes `rows` generated records to `file` as Parquet (DuckDB reads them from a JSONL file written first). */
+async function generate(file: string, rows: number, seed: number): Promise<void> {
+  const paras = seedParagraphs();
+  const rand = mulberry32(seed);
+  const jsonl = `${file}.jsonl`;
+  const lines: string[] = [];
+  for (let i = 1; i <= rows; i++) {
+    const k = 4 + Math.floor(rand() * 12);
+    const body: string[] = [];
+    for (let j = 0; j < k; j++) body.push(paras[Math.floor(rand() * paras.length)]!);
+    lines.push(JSON.stringify({
+      id: `doc-${i}`, title: paras[Math.floor(rand() * paras.length)]!.slice(0, 24), date: `202${i % 5}-0${1 + (i % 9)}-1${i % 10}`,
+      url: `https://news.example.cn/${2020 + (i % 5)}/${i}.html`, text: i % 50 === 0 ? '' : body.join('\n'),
+    }));
+  }
+  await writeFile(jsonl, lines.join('\n') + '\n');
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const db = await DuckDBInstance.create(':memory:');
+  const con = await db.connect();
+  const q = (s: string) => `'${s.replace(/'/g, "''")}'`;
+  try {
+    await con.run(`COPY (SELECT * FROM read_json(${q(jsonl)}, format = 'newline_delimited', columns = {id: 'VARCHAR', title: 'VARCHAR', date: 'DATE', url: 'VARCHAR', text: 'VARCHAR'})) TO ${q(`${file}.tmp`)} (FORMAT parquet)`);
+  } finally {
+    con.closeSync();
+    db.closeSync();
+  }
+  await rm(jsonl, { force: true });
+  await rename(`${file}.tmp`, file);
+}
+
+interface Row { rows: number; bytes: number; seconds: number; rows_per_s: number; mb_per_s: number; peak_rss_mb: number; units: number; documents: number }
+
+/** The file alone in a raw folder (a hard link), through `node dist/run.js` into a fresh OUT, timed by GNU time. */
+async function measure(file: string, dir: string, workers: number, rows: number): Promise<Row> {
+  const raw = path.join(dir, 'raw');
+  const out = path.join(dir, 'out');
+  await rm(raw, { recursive: true, force: true });
+  await rm(out, { recursive: true, force: true });
+  await mkdir(raw, { recursive: true });
+  await link(file, path.join(raw, path.basename(file)));
+  const t0 = performance.now();
+  const { stderr } = await exec('/usr/bin/time', ['-f', 'JW_PEAK_KB %M', process.execPath, path.join(root, 'dist/run.js'), '--raw', raw, '--out', out, '--quiet', '--workers', String(workers)], { cwd: root, maxBuffer: 64 << 20 });
+  const seconds = (performance.now() - t0) / 1000;
+  const kb = Number(/JW_PEAK_KB (\d+)/.exec(stderr)?.[1] ?? NaN);
+  const stats = JSON.parse(readFileSync(path.join(out, 'report/stats.json'), 'utf8')) as Record<string, unknown>;
+  const extract = JSON.parse(readFileSync(path.join(out, 'stages/extract.meta.json'), 'utf8')) as { out: number };
+  await rm(out, { recursive: true, force: true });
+  await rm(raw, { recursive: true, force: true });
+  const bytes = statSync(file).size;
+  return {
+    rows, bytes, seconds: Number(seconds.toFixed(1)), rows_per_s: Math.round(rows / seconds), mb_per_s: Number((bytes / 1e6 / seconds).toFixed(3)),
+    peak_rss_mb: Math.round(kb / 1024), units: extract.out, documents: Number(stats['documents']),
+  };
+}
+
+async function main(): Promise<void> {
+  const args = parseCommandLine(process.argv.slice(2), OPTIONS);
+  if (!args) return;
+  const dir = path.resolve(args.out, 'parquet');
+  await mkdir(dir, { recursive: true });
+  const file = path.join(dir, `${args.rows}-seed${args.seed}.parquet`);
+  if (!existsSync(file)) {
+    process.stderr.write(`bench parquet: generating ${file}\n`);
+    await generate(file, args.rows, args.seed);
+  }
+  const r = await measure(file, dir, args.workers, args.rows);
+  const load = loadavg().map((x) => x.toFixed(1)).join(', ');
+  const md = [
+    `## Parquet records through the whole pipeline (\`node dist/run.js\`, ${args.workers} workers)`, '',
+    'A generated Parquet file (id, title, date, url, text; 4-16 paragraphs of raw/ per record, one in 50 without text) alone in a raw folder, into a fresh OUT.', '',
+    '| rows | MB | seconds | rows/s | MB/s | peak RSS (MB) | units | documents |', '|---|---|---|---|---|---|---|---|',
+    `| ${r.rows} | ${(r.bytes / 1e6).toFixed(1)} | ${r.seconds} | ${r.rows_per_s} | ${r.mb_per_s} | ${r.peak_rss_mb} | ${r.units} | ${r.documents} |`, '',
+    `Load average at the end: ${load}.`, '',
+  ].join('\n');
+  await writeFile(path.join(args.out, 'parquet.md'), md);
+  await writeFile(path.join(args.out, 'parquet.json'), JSON.stringify({ ...r, workers: args.workers, load }, null, 2) + '\n');
+  process.stdout.write(md);
+}
+
+await main();
