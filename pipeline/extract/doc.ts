@@ -2,8 +2,9 @@
  * Legacy Word 97–2003 `.doc` files (OLE2 compound documents with a `WordDocument` stream), read with word-extractor
  * (a maintained pure-JavaScript parser of the binary format). WPS Office writes its `.wps` in the same Word binary
  * format, so a `.wps` that is such a file is read the same way (`format: 'wps'`); an OLE2 file that holds no Word
- * document (an old Works `.wps`, an Excel `.xls`, a PowerPoint `.ppt`) is rejected as `unsupported_doc`, a Word file
- * the parser cannot read as `corrupt_doc`. The body is the text: page headers and footers, footnotes, comments and
+ * document (an Excel `.xls`, a PowerPoint `.ppt`) is rejected as `unsupported_doc`, a Word file
+ * the parser cannot read as `corrupt_doc`; a `.wps` that is not Word's binary format (Microsoft Works, or Kingsoft's
+ * formats before WPS 2000) as `unsupported_wps`. The body is the text: page headers and footers, footnotes, comments and
  * text boxes are other streams and are not read. Word's control marks (cell and row ends U+0007, page and section
  * breaks U+000C, field marks U+0013–U+0015) become line ends or go; the title is left to segment (the first line).
  */
@@ -20,7 +21,12 @@ let extractorClass: WordExtractorClass | null = null;
 const wordExtractor = (): WordExtractorClass => (extractorClass ??= require('word-extractor') as WordExtractorClass);
 
 /** Stream names (UTF-16LE in the OLE2 directory, [MS-CFB] 2.6.1) that say what an OLE2 file holds. */
-const STREAMS: [string, string][] = [['WordDocument', 'Word'], ['Workbook', 'an Excel workbook'], ['Book', 'an Excel 5 workbook'], ['PowerPoint Document', 'a PowerPoint deck'], ['MatOST', 'a Works document']];
+const STREAMS: [string, string][] = [
+  ['WordDocument', 'Word'], ['Workbook', 'an Excel workbook'], ['Book', 'an Excel 5 workbook'], ['PowerPoint Document', 'a PowerPoint deck'],
+  // Microsoft Works word processor: `MatOST` (Works 3 and 4), `CONTENTS` (Works 2000 to 9, "Quill" format); libwps's
+  // WPSParser tells the versions apart by these streams. Works used the `.wps` extension too.
+  ['MatOST', 'a Microsoft Works 3/4 document'], ['CONTENTS', 'a Microsoft Works 2000+ document'],
+];
 const utf16 = (s: string) => Buffer.from(s, 'utf16le');
 
 /** What an OLE2 file holds, from the stream names in its directory: `Word`, an Excel workbook … or null. */
@@ -41,6 +47,15 @@ export function docBodyText(body: string): string {
     .trim();
 }
 
+/**
+ * A `.wps` file that is not an OLE2 compound file: WPS Office writes `.wps` in Word's binary format (an OLE2 file)
+ * since WPS 2000; Kingsoft's earlier WPS formats (DOS WPS, WPS 97) are binary formats of their own that no library
+ * we can use reads, so such a file is rejected as `unsupported_wps` rather than decoded as text.
+ */
+export function rejectLegacyWps(info: RawFileInfo): ExtractResult {
+  return { info: { ...info, format: 'wps', status: 'rejected', reason: 'unsupported_wps', detail: 'not an OLE2 compound file: an older Kingsoft WPS document (before WPS 2000) or another format named .wps; not read' }, units: [] };
+}
+
 /** The registered extractor for `doc` (OLE2) files, and for `.wps` files in Word's binary format. */
 export async function extractDoc(input: RawInput, info: RawFileInfo, _cfg: ExtractConfig): Promise<ExtractResult> {
   const format = /\.wps$/i.test(input.path) ? 'wps' : 'doc';
@@ -49,7 +64,8 @@ export async function extractDoc(input: RawInput, info: RawFileInfo, _cfg: Extra
   // Every OLE2 directory starts with the root storage's entry: without it the file is cut short or damaged.
   if (!Buffer.from(input.bytes.buffer, input.bytes.byteOffset, input.bytes.byteLength).includes(utf16('Root Entry\0'))) return reject('corrupt_doc', 'no OLE2 directory (the file is truncated or damaged)');
   const kind = oleKind(input.bytes);
-  if (kind !== 'Word') return reject('unsupported_doc', `an OLE2 file without a Word document${kind ? ` (${kind})` : ''}: not read`);
+  // A `.wps` that is not WPS Office's Word binary (Microsoft Works wrote `.wps` too) has a code of its own.
+  if (kind !== 'Word') return reject(format === 'wps' ? 'unsupported_wps' : 'unsupported_doc', `an OLE2 file without a Word document${kind ? ` (${kind})` : ''}: not read`);
   let text: string;
   try {
     const doc = await new (wordExtractor())().extract(Buffer.from(input.bytes.buffer, input.bytes.byteOffset, input.bytes.byteLength));

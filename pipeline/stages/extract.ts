@@ -14,7 +14,7 @@ import { extractArchive, OOXML_REJECTS } from '../extract/archive.js';
 import { extractPptx } from '../extract/pptx.js';
 import { extractPdf } from '../extract/pdf.js';
 import { extractWarc } from '../extract/warc.js';
-import { extractDoc } from '../extract/doc.js';
+import { extractDoc, rejectLegacyWps } from '../extract/doc.js';
 import { extractParquet, extractRecords, recordFormatOf, RECORD_DEFAULTS, type RecordColumns } from '../extract/records.js';
 
 export interface RawInput {
@@ -199,6 +199,7 @@ export async function extractFile(input: RawInput, cfg: ExtractConfig = EXTRACT_
   if (input.bytes.length === 0) return reject(info, 'empty', 'zero bytes');
   if (input.bytes.length > cfg.maxFileBytes) return reject(info, 'too_large', `${input.bytes.length} bytes > limit ${cfg.maxFileBytes}`);
   const sniff = sniffFormat(input.path, input.bytes);
+  if (/\.wps$/i.test(input.path) && sniff.format !== 'doc') return rejectLegacyWps(info);
   if (sniff.binary) return reject({ ...info, format: 'binary' }, 'binary', `${sniff.binary} signature`);
   if (sniff.format === 'parquet') return reject({ ...info, format: 'parquet' }, 'unsupported_format', 'a Parquet file is read only under a .parquet name');
   const fn = registry.get(sniff.format);

@@ -83,6 +83,36 @@ describe('legacy Word', () => {
     expect([r.info.status, r.info.format, r.units[0]!.source_format]).toEqual(['ok', 'wps', 'wps']);
   });
 
+  it('a file written by WPS Office 11 (Kingsoft, Chinese build 2052) is Word\'s binary format, read as such', async () => {
+    // Apache Tika's testWPSAttachment.doc (README): WPS Office's own streams (WpsCustomData, KSOProductBuildVer)
+    // beside a WordDocument stream. Its body holds only embedded objects (attachments, not read): no text → empty.
+    const b = bytes('wps-office-11.doc');
+    expect(Buffer.from(b).includes(Buffer.from('KSOProductBuildVer', 'utf16le'))).toBe(true);
+    expect(oleKind(b)).toBe('Word');
+    for (const as of ['wps-office-11.doc', 'wps-office-11.wps']) {
+      const r = await file('wps-office-11.doc', as);
+      expect(r.info).toMatchObject({ status: 'rejected', reason: 'empty', format: as.endsWith('.wps') ? 'wps' : 'doc', detail: 'no text in the document' });
+    }
+  });
+
+  it.each([
+    ['works7.wps', 'an OLE2 file without a Word document (a Microsoft Works 2000+ document): not read'],
+    ['works4.wps', 'an OLE2 file without a Word document (a Microsoft Works 3/4 document): not read'],
+  ])('a real Microsoft Works %s (also named .wps) → unsupported_wps', async (name, detail) => {
+    const r = await file(name);
+    expect(r.info).toMatchObject({ status: 'rejected', reason: 'unsupported_wps', format: 'wps', detail });
+    // The same bytes named .doc: an OLE2 file without Word, as before.
+    expect((await file(name, 'x.doc')).info).toMatchObject({ status: 'rejected', reason: 'unsupported_doc' });
+  });
+
+  it('a .wps that is not an OLE2 file (Kingsoft\'s formats before WPS 2000) is rejected, never decoded as text', async () => {
+    // A DOS-era WPS file is text with control codes; any such bytes under a .wps name are not published.
+    const legacy = new Uint8Array([...Buffer.from('\x1b\x40WPS ', 'latin1'), ...Buffer.from('关于加强理论学习的几点体会\r\n', 'utf8')]);
+    const r = await extractFile({ path: '旧文件.wps', bytes: legacy });
+    expect(r.info).toMatchObject({ status: 'rejected', reason: 'unsupported_wps', format: 'wps' });
+    expect(r.units).toEqual([]);
+  });
+
   it.each([
     ['sheet.xls', 'unsupported_doc', 'an OLE2 file without a Word document (an Excel workbook): not read'],
     ['zeroed.doc', 'corrupt_doc', 'cannot read the Word file: Invalid Short Sector Allocation Table'],
