@@ -39,11 +39,12 @@ dataset: build
 REDIS ?=
 DIST_WORKERS ?= $(if $(REDIS),0,2)
 SHARDS ?=
+BUCKETS ?=
 STORE ?=
 .PHONY: dataset-distributed
 dataset-distributed: build
 	node dist/distributed/coordinate.js --raw "$(RAW)" --out "$(OUT)" --workers "$(DIST_WORKERS)" \
-	  $(if $(REDIS),--redis "$(REDIS)") $(if $(SHARDS),--shards "$(SHARDS)") $(if $(STORE),--store "$(STORE)") $(ARGS)
+	  $(if $(REDIS),--redis "$(REDIS)") $(if $(SHARDS),--shards "$(SHARDS)") $(if $(BUCKETS),--buckets "$(BUCKETS)") $(if $(STORE),--store "$(STORE)") $(ARGS)
 
 ## Typecheck and run every test.
 test: $(NODE_DEPS)

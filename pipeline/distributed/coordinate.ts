@@ -85,6 +85,8 @@ export interface JobFact {
   /** Milliseconds the worker spent saying it holds the job (a Redis round trip) and handing it to its thread and
    *  back, computation included (the rest of finished − started is BullMQ's own bookkeeping). */
   progress_ms: number | null; thread_ms: number | null;
+  /** Bytes a dedupe plan job read and wrote (dedupe.ts Moved), when it reported them. */
+  moved?: Moved;
 }
 
 export interface CoordinateResult {
@@ -261,7 +263,7 @@ export async function coordinate(o: CoordinateOptions): Promise<CoordinateResult
       const m = rv?.value?.moved;
       if (m) { moved.partitions += m.partitions; moved.fetched += m.fetched; moved.outputs += m.outputs; movedJobs++; }
       if (j.attemptsStarted > 1 || j.stalledCounter > 0) retried.add(id);
-      facts.push({ id, phase: name, worker: rv?.worker ?? j.processedBy ?? null, started: j.processedOn ?? null, finished: j.finishedOn ?? null, ms: rv?.ms ?? null, attempts: j.attemptsStarted, stalled: j.stalledCounter, progress_ms: rv?.progress_ms ?? null, thread_ms: rv?.thread_ms ?? null });
+      facts.push({ id, phase: name, worker: rv?.worker ?? j.processedBy ?? null, started: j.processedOn ?? null, finished: j.finishedOn ?? null, ms: rv?.ms ?? null, attempts: j.attemptsStarted, stalled: j.stalledCounter, progress_ms: rv?.progress_ms ?? null, thread_ms: rv?.thread_ms ?? null, ...(m ? { moved: m } : {}) });
     }
     phases[name] = { seconds: Math.round(performance.now() - p0) / 1000, jobs: outputs.length };
     log(`  ${name.padEnd(6)} ${outputs.length}/${outputs.length} done in ${phases[name]!.seconds.toFixed(1)} s`);
