@@ -67,15 +67,16 @@ export const pairBucket = (lo: number, hi: number, buckets: number): number => (
 
 // ---- Shard side ---------------------------------------------------------------------------------------------
 
-/** One shard's entries of one bucket (shard-local document indexes). */
-export interface Partition {
+/** One shard's LSH and exact entries of one bucket (shard-local document indexes). */
+export interface LshPart {
   /** LSH: shingle size << 8 | band, document, band key. */
   lshSb: Uint16Array; lshDoc: Uint32Array; lshKey: Float64Array;
   /** Exact hashes: document, then its 128 bits as four words. */
   exactDoc: Uint32Array; exactHash: Uint32Array;
-  /** Paragraph keys of documents (hi, lo), with the document's source file (index in the shard's files.bin). */
-  paraDoc: Uint32Array; paraHi: Uint32Array; paraLo: Uint32Array; paraFile: Uint32Array;
 }
+/** One shard's paragraph keys of one bucket: documents (hi, lo), with the document's source file (its index in the
+ *  shard's files.bin). */
+export interface ParaPart { paraDoc: Uint32Array; paraHi: Uint32Array; paraLo: Uint32Array; paraFile: Uint32Array }
 
 export interface ShardDedupeMeta { records: number; repeated: number; truncated: number }
 
@@ -85,7 +86,8 @@ class F64s { a = new Float64Array(64); n = 0; push(x: number) { if (this.n === t
 /**
  * The files a shard job publishes for the distributed dedupe: `prepared.u16` (the prepared values, UTF-16LE, one
  * after another) with `prepared.idx` (Float64 unit offsets, n + 1), `lines.idx` (Float64 start and end of each
- * record's line in input.jsonl), `files.bin` (the documents' distinct source files), `part-<b>.bin` per bucket,
+ * record's line in input.jsonl), `files.bin` (the documents' distinct source files), per bucket `lsh-<b>.bin` (LSH
+ * and exact entries, read by the bucket job) and `para-<b>.bin` (paragraph keys, read by the para job),
  * and `dedupe.bin` (ShardDedupeMeta).
  */
 export function dedupeShardFiles(prepared: readonly Prepared[], input: Uint8Array, buckets: number, cfg: DedupeConfig): Record<string, Uint8Array> {
@@ -147,10 +149,8 @@ export function dedupeShardFiles(prepared: readonly Prepared[], input: Uint8Arra
     'dedupe.bin': ser({ records: n, repeated, truncated } satisfies ShardDedupeMeta),
   };
   parts.forEach((q, b) => {
-    out[`part-${b}.bin`] = ser({
-      lshSb: Uint16Array.from(q.sb.get()), lshDoc: q.ld.get(), lshKey: q.lk.get(), exactDoc: q.ed.get(), exactHash: q.eh.get(),
-      paraDoc: q.pd.get(), paraHi: q.ph.get(), paraLo: q.pl.get(), paraFile: q.pf.get(),
-    } satisfies Partition);
+    out[`lsh-${b}.bin`] = ser({ lshSb: Uint16Array.from(q.sb.get()), lshDoc: q.ld.get(), lshKey: q.lk.get(), exactDoc: q.ed.get(), exactHash: q.eh.get() } satisfies LshPart);
+    out[`para-${b}.bin`] = ser({ paraDoc: q.pd.get(), paraHi: q.ph.get(), paraLo: q.pl.get(), paraFile: q.pf.get() } satisfies ParaPart);
   });
   return out;
 }
@@ -211,10 +211,10 @@ export class Corpus {
     return [a, g - this.base[a]!];
   }
 
-  async partition(shard: number, bucket: number): Promise<Partition> {
-    const b = await this.store.bytes('shard', this.shards[shard]!, `part-${bucket}.bin`);
+  async partition<P extends 'lsh' | 'para'>(shard: number, bucket: number, which: P): Promise<P extends 'lsh' ? LshPart : ParaPart> {
+    const b = await this.store.bytes('shard', this.shards[shard]!, `${which}-${bucket}.bin`);
     this.moved.partitions += b.length;
-    return deserialize(b) as Partition;
+    return deserialize(b) as P extends 'lsh' ? LshPart : ParaPart;
   }
 
   async output<T>(kind: Kind, key: string, name: string): Promise<T> {
@@ -333,7 +333,7 @@ export async function bucketFiles(c: Corpus, b: number, buckets: number, cfg: De
   const exHash: number[] = [];
   const lsh: { sb: number[]; doc: number[]; key: number[] } = { sb: [], doc: [], key: [] };
   for (let k = 0; k < c.shards.length; k++) {
-    const p = await c.partition(k, b);
+    const p = await c.partition(k, b, 'lsh');
     const base = c.base[k]!;
     for (let j = 0; j < p.exactDoc.length; j++) { exDoc.push(base + p.exactDoc[j]!); for (let w = 0; w < 4; w++) exHash.push(p.exactHash[4 * j + w]!); }
     for (let j = 0; j < p.lshDoc.length; j++) { lsh.sb.push(p.lshSb[j]!); lsh.doc.push(base + p.lshDoc[j]!); lsh.key.push(p.lshKey[j]!); }
@@ -561,7 +561,7 @@ export async function paraFiles(c: Corpus, b: number, mergeKey: string, cfg: Ded
   c.moved.outputs += dropped.length;
   const hi: number[] = [], lo: number[] = [], doc: number[] = [], file: number[] = [], shard: number[] = [];
   for (let k = 0; k < c.shards.length; k++) {
-    const p = await c.partition(k, b);
+    const p = await c.partition(k, b, 'para');
     for (let j = 0; j < p.paraDoc.length; j++) {
       const g = c.base[k]! + p.paraDoc[j]!;
       if (dropped[g >> 3]! & (1 << (g & 7))) continue;
