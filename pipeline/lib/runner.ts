@@ -615,15 +615,25 @@ const REUSE_BATCH_BYTES = 8 << 20;
 
 /**
  * The ids in a stage's output rows (JSONL bytes): a stage that does not declare keepsIds has its ids checked for
- * uniqueness, reused rows too. Read off the start of each line when it is `{"id":"…"` (segment writes the id first),
- * else from the parsed line.
+ * uniqueness, reused rows too. Read off the bytes at the start of each line when it is `{"id":"…"` (segment writes
+ * the id first; ids are ASCII), else from the parsed line; the rows are never decoded whole.
  */
-function idsOfRows(bytes: Uint8Array): string[] {
+const ID_PREFIX = Buffer.from('{"id":"');
+export function idsOfRows(bytes: Uint8Array): string[] {
   const ids: string[] = [];
-  for (const line of new TextDecoder().decode(bytes).split('\n')) {
-    if (!line) continue;
-    const m = /^\{"id":"([A-Za-z0-9_-]*)"/.exec(line);
-    ids.push(m ? m[1]! : refOf(JSON.parse(line)).id);
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  for (let start = 0; start < b.length;) {
+    let end = b.indexOf(10, start);
+    if (end < 0) end = b.length;
+    if (end > start) {
+      const prefixed = end - start > ID_PREFIX.length && b.compare(ID_PREFIX, 0, ID_PREFIX.length, start, start + ID_PREFIX.length) === 0;
+      const close = prefixed ? b.indexOf(0x22, start + ID_PREFIX.length) : -1;
+      const plain = close > 0 && close < end;
+      let id = plain ? b.toString('latin1', start + ID_PREFIX.length, close) : '';
+      if (!plain || !/^[A-Za-z0-9_-]+$/.test(id)) id = refOf(JSON.parse(b.toString('utf8', start, end))).id;
+      ids.push(id);
+    }
+    start = end + 1;
   }
   return ids;
 }

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { cp, readFile, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Piscina } from 'piscina';
-import { runStages, CACHE_CHECKS } from '../../pipeline/lib/runner.js';
+import { runStages, CACHE_CHECKS, idsOfRows } from '../../pipeline/lib/runner.js';
 import task, { type ChainTask, type GatherTask, type DuplicatesTask, type WarmTask } from '../../pipeline/lib/worker.js';
 import { makeProgress } from '../../pipeline/lib/progress.js';
 import { charsOf } from '../../pipeline/lib/stage.js';
@@ -205,5 +205,13 @@ describe('runner: checking cached stage files', () => {
     expect(first.notes).toEqual([]);
     const second = await rerun(raw, copy);
     expect(second.hashed).toBe(0);
+  });
+});
+
+describe('idsOfRows (the ids of reused rows, checked for uniqueness like the rows a stage writes)', () => {
+  it('reads the id at the start of a line, else parses the line', () => {
+    const rows = ['{"id":"jw_0123456789abcdef0123","text":"甲"}', '{"title":"乙","id":"jw_ffff"}', '{"id":"jw_\\u0041b","text":"丙"}', '{"unit_id":"u_1"}'];
+    expect(idsOfRows(new TextEncoder().encode(rows.join('\n') + '\n'))).toEqual(['jw_0123456789abcdef0123', 'jw_ffff', 'jw_Ab', 'u_1']);
+    expect(idsOfRows(new Uint8Array(0))).toEqual([]);
   });
 });
