@@ -58,11 +58,22 @@ export function paragraphVerdicts(paragraphs: readonly string[], cfg: ParagraphC
   return { canon, removed };
 }
 
-/** The document's paragraphs without those the verdicts remove, and a Removal for each one that went. */
-export function applyVerdicts(doc: Pick<Doc, 'paragraphs' | 'para_lines'>, removed: readonly number[]): ParagraphResult {
+/** Rule of an edge line removed as a recurring banner of its source (pipeline/dedup/recurring.ts). */
+export const RECURRING_RULE = 'boilerplate_recurring';
+
+/**
+ * The document's paragraphs without those the verdicts remove and without the recurring banners (`recurring`:
+ * paragraph indices, pipeline/dedup/recurring.ts), and a Removal for each one that went.
+ */
+export function applyVerdicts(doc: Pick<Doc, 'paragraphs' | 'para_lines'>, removed: readonly number[], recurring: readonly number[] = []): ParagraphResult {
   const out: ParagraphResult = { paragraphs: [], para_lines: [], removed: [] };
+  const banner = new Set(recurring);
   let r = 0;
   doc.paragraphs.forEach((p, i) => {
+    if (banner.has(i)) {
+      out.removed.push({ rule: RECURRING_RULE, chars: countChars(p), paragraph: i, line: doc.para_lines[i] ?? null, text: excerpt(p) });
+      return;
+    }
     if (r < removed.length && removed[r]! >> 1 === i) {
       out.removed.push({ rule: PARAGRAPH_RULES[removed[r]! & 1]!, chars: countChars(p), paragraph: i, line: doc.para_lines[i] ?? null, text: excerpt(p) });
       r++;

@@ -28,10 +28,11 @@ export type { NearConfig } from './prepare.js';
 
 /**
  * What apply does with one document. A kept document carries its paragraph verdicts (`index * 2 + rule code`,
- * paragraphs.ts) when it has any; most documents get the one shared `KEPT` value.
+ * paragraphs.ts) when it has any, and the indices of its edge lines that are recurring banners (recurring.ts);
+ * most documents get the one shared `KEPT` value.
  */
 export type Decision =
-  | { keep: true; duplicates: number; removed?: number[] }
+  | { keep: true; duplicates: number; removed?: number[]; recurring?: number[] }
   | { keep: false; dup_of: string; method: 'exact' | 'near'; similarity: number };
 
 /** The decision of a kept document without duplicates or removed paragraphs (shared, frozen). */

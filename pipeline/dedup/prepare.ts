@@ -13,6 +13,7 @@ import { countChars } from '../lib/stage.js';
 import type { Doc } from '../lib/types.js';
 import { bandKeys, codePoints, fmix32, ophSignature, optimalBands, shingleFingerprints, shingleHashesOf } from '../lib/minhash.js';
 import { excerpt, paragraphVerdicts, type ParagraphConfig } from './paragraphs.js';
+import { RECURRING_EDGE, recurringCandidate } from '../rules/recurring.js';
 
 export interface NearConfig extends ParagraphConfig {
   /** Jaccard threshold on shingle sets for a near-duplicate (verified exactly). */
@@ -49,11 +50,13 @@ export interface PrepareConfig extends NearConfig {
  *   0 FORMAT · 1 chars · 3 len · 5 segment · 7 number of shingle sizes · 8 bands · 9 offset of the paragraph
  *   hashes · 11 offset of the strings · 13 exact hash (128 bits, 8 units) · 21 band keys (sizes × bands × 4) ·
  *   verdicts (count, then one 32-bit verdict each) · paragraph hashes (count, then hi, lo each) ·
- *   id, source file, archive member (each: length, then its units).
+ *   id, source file, archive member, source key (`sourceKeyOf`), edge lines (each: length, then its units; the edge
+ *   lines are the number of kept paragraphs, then per recurring-banner candidate its paragraph index and the two
+ *   halves of its key, all 32-bit).
  */
 export type Prepared = string;
 
-const FORMAT = 0x4432; // 'D2': bump when the layout or a field's meaning changes
+const FORMAT = 0x4433; // 'D3': bump when the layout or a field's meaning changes
 const CHARS = 1, LEN = 3, SEGMENT = 5, NSIZES = 7, BANDS = 8, PARA_AT = 9, STR_AT = 11, EXACT = 13, KEYS = 21;
 
 /** Everything in a prepared value, unpacked (tests, debugging; the plan reads the fields it needs in place). */
@@ -187,6 +190,40 @@ function boilerplateParagraphs(canon: readonly string[], gone: ReadonlySet<numbe
   }
 }
 
+/**
+ * The source a document's recurring banners are counted in: the host of its URL (`host:news.sina.com.cn`, without
+ * `www.`) when it has one; else the archive or record file it is a member or row of (`file:…`); else the folder its
+ * file was saved in (`dir:…`: a crawl saves a site to a folder; files side by side in one folder are one source).
+ */
+export function sourceKeyOf(doc: Pick<Doc, 'source_url' | 'source_file' | 'source_member' | 'source_row'>): string {
+  if (doc.source_url) {
+    try {
+      const host = new URL(doc.source_url).hostname.toLowerCase().replace(/^www\./, '');
+      if (host) return `host:${host}`;
+    } catch { /* not a URL: fall through */ }
+  }
+  if (doc.source_member !== null || doc.source_row !== null) return `file:${doc.source_file}`;
+  const slash = doc.source_file.lastIndexOf('/');
+  return `dir:${slash < 0 ? '' : doc.source_file.slice(0, slash)}`;
+}
+
+/**
+ * The recurring-banner candidates among a document's edges: the first and last RECURRING_EDGE kept paragraphs that
+ * pass `recurringCandidate` (rules/recurring.ts), each with its key (`paragraphKey` of the source key and the
+ * canonical form, so a line is counted per source), in paragraph order.
+ */
+function edgeCandidates(paragraphs: readonly string[], canon: readonly string[], gone: ReadonlySet<number>, source: string, f: (i: number, hi: number, lo: number) => void): number {
+  const kept: number[] = [];
+  for (let i = 0; i < canon.length; i++) if (!gone.has(i)) kept.push(i);
+  kept.forEach((i, k) => {
+    if (k >= RECURRING_EDGE && k < kept.length - RECURRING_EDGE) return;
+    if (!recurringCandidate(paragraphs[i]!, canon[i]!)) return;
+    paragraphKey(`${source}\u0000${canon[i]!}`);
+    f(i, keyHi, keyLo);
+  });
+  return kept.length;
+}
+
 /** The per-document part of dedupe (the stage's `prepare`). Pure. */
 export function prepareDoc(doc: Doc, cfg: PrepareConfig): Prepared {
   const { canon, removed } = paragraphVerdicts(doc.paragraphs, cfg);
@@ -228,6 +265,13 @@ export function prepareDoc(doc: Doc, cfg: PrepareConfig): Prepared {
   w.str(doc.id);
   w.str(doc.source_file);
   w.str(doc.source_member ?? '');
+  const source = sourceKeyOf(doc);
+  w.str(source);
+  const edges = new Units();
+  edges.u32(0);
+  const keptCount = edgeCandidates(doc.paragraphs, canon, gone, source, (i, hi, lo) => { edges.u32(i); edges.u32(hi); edges.u32(lo); });
+  edges.set32(0, keptCount);
+  w.str(edges.toString());
   return w.toString();
 }
 
@@ -280,6 +324,16 @@ function stringOf(p: Prepared, k: number): string {
 export const idOf = (p: Prepared): string => stringOf(p, 0);
 export const fileOf = (p: Prepared): string => stringOf(p, 1);
 export const memberOf = (p: Prepared): string => stringOf(p, 2);
+export const sourceOf = (p: Prepared): string => stringOf(p, 3);
+
+/** The recurring-banner candidates of a prepared document: its number of kept paragraphs, and per candidate its
+ *  paragraph index and the halves of its key. */
+export function edgesOf(p: Prepared): { kept: number; index: number[]; hi: number[]; lo: number[] } {
+  const e = stringOf(p, 4);
+  const out = { kept: u32At(e, 0), index: [] as number[], hi: [] as number[], lo: [] as number[] };
+  for (let o = 2; o + 6 <= e.length; o += 6) { out.index.push(u32At(e, o)); out.hi.push(u32At(e, o + 2)); out.lo.push(u32At(e, o + 4)); }
+  return out;
+}
 
 /**
  * Throws unless `p` is a prepared value of this version made with the banding of `cfg` (values made with another

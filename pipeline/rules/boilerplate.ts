@@ -17,7 +17,12 @@ export interface LineRule {
   re: RegExp;
   /** Longest paragraph (in counted characters) the rule may remove. */
   maxChars: number;
+  /** The audit excerpt of a removed line, when the line names a person (a poster's nickname): what replaces it. */
+  excerpt?: (line: string) => string;
 }
+
+/** A post header's excerpt: who posted becomes `<NAME>`, the date and place stay. */
+const POSTER = (line: string) => line.replace(/^[^。！？]*?\s(?=(?:19|20)\d{2}[-/.])/u, '<NAME> ');
 
 // Optional opening bracket or marker before a notice: 【声明：…】, [声明]…, ※ 温馨提示…
 const LEAD = String.raw`^[\s【\[（(「『〔<《※★☆▲●■◆#*]*`;
@@ -106,16 +111,18 @@ export const LINE_RULES: LineRule[] = [
   // A photo caption on a line of its own: "图为山西品牌丝路行（南美站）启动仪式。（刘通摄）", "上图：…（新华社记者李贺摄）".
   { rule: 'photo_caption', maxChars: 100, re: /^(?:图为|图：|图片：|上图|下图|左图|右图|组图)[^。！？]{0,80}[。]?\s*[（(][^（）()]{0,20}摄(?:影)?[）)]$|^[（(]?\s*(?:图片|图)(?:来源|来自|[:：])[^。！？]{0,20}[）)]?$/u },
 
+  // A bare photo credit on its own line: "新华社发", "新华社发（某某摄）", "中新社发" (xinhuanet and chinanews photo pages).
+  { rule: 'photo_caption', maxChars: 30, re: /^(?:新华社|中新社|人民网|本报|央视网)发\s*(?:[（(][^（）()]{0,20}摄(?:影)?[）)])?$/u },
   // Kept edge lines of the hand-labelled real pages (tests/fixtures/eval-real/labels.json), as general forms:
   // "原标题：…", "（原题为《…》）", "本文原标题：《…》": the headline the item had elsewhere.
   { rule: 'boilerplate_footer', maxChars: 80, re: /^[（(]?\s*(?:本文)?原(?:标)?题(?:为)?\s*[：:《]/u },
   // Forum and Q&A page counters and buttons: "查看: 3481|回复: 3", "回复", "展开全部", "4个回答", "首赞", "订阅",
-  // "播报文章", "Play Video", "阅读剩余全文（）", "昨天", "8 小时前".
-  { rule: 'boilerplate_footer', maxChars: 40, re: /^(?:查看|浏览|阅读|回复|点击|评论)\s*[:：]\s*\d+(?:\s*[|｜]\s*(?:查看|浏览|阅读|回复|点击|评论)\s*[:：]\s*\d+)+$|^(?:回复|展开全部|收起全部|订阅|首赞|播报文章|Play Video|阅读剩余全文.{0,4}|查看全文|昨天|今天|刚刚|\d+\s*个回答|\d+\s*条回答)$|^[^。！？]{0,12}[·・]?\s*\d+\s*(?:分钟|小时|天)前$/iu },
+  // "播报文章", "Play Video", "阅读剩余全文（）", "昨天", "8 小时前", "更多回答（2）".
+  { rule: 'boilerplate_footer', maxChars: 40, re: /^(?:查看|浏览|阅读|回复|点击|评论)\s*[:：]\s*\d+(?:\s*[|｜]\s*(?:查看|浏览|阅读|回复|点击|评论)\s*[:：]\s*\d+)+$|^(?:回复|展开全部|收起全部|订阅|首赞|播报文章|Play Video|阅读剩余全文.{0,4}|查看全文|昨天|今天|刚刚|\d+\s*个回答|\d+\s*条回答|更多(?:回答|评论|回复)\s*[（(]\d+[）)])$|^[^。！？]{0,12}[·・]?\s*\d+\s*(?:分钟|小时|天)前$/iu },
   // "调查问题加载中，请稍候。": a widget still loading.
   { rule: 'boilerplate_footer', maxChars: 20, re: /^[^。！？]{0,8}加载(?:中|失败)[^！？]{0,10}$/u },
-  // "图片均来自网络", "部分图片来源于网络": image credits of the whole page.
-  { rule: 'boilerplate_footer', maxChars: 30, re: /^(?:文中|部分|本文)?(?:图片|图文|配图)(?:均|皆)?(?:来自|来源于|源自|取自)(?:网络|互联网)/u },
+  // "图片均来自网络", "部分图片来源于网络", "信息来源于网络": image and text credits of the whole page.
+  { rule: 'boilerplate_footer', maxChars: 30, re: /^(?:文中|部分|本文)?(?:图片|图文|配图|信息|内容|资料|素材)(?:均|皆)?(?:来自|来源于|源自|取自)(?:网络|互联网)/u },
   // "推荐阅读：绥德交警：8月1日起…", "往期推荐：…": a recommended article under its label (longer than the bare header).
   { rule: 'boilerplate_footer', maxChars: 80, re: /^(?:推荐阅读|相关阅读|延伸阅读|往期推荐|往期回顾|热文推荐)\s*[：:]/u },
   // "更多“…”的相关经验资讯请关注<URL>": a pointer to the site with a long topic inside.
@@ -123,6 +130,41 @@ export const LINE_RULES: LineRule[] = [
   // "20190926|国贸|增长率|全球经济": a tag line, three or more short keywords between bars.
   { rule: 'boilerplate_footer', maxChars: 60, re: /^[^|｜。，！？\s]{1,12}(?:\s*[|｜]\s*[^|｜。，！？\s]{1,12}){2,}$/u },
 
+  // Forum furniture (Discuz boards, 天涯, 贴吧, the 网易 game forums of tests/fixtures/eval-real) and a portal's header
+  // links: "[复制链接]", "快速发帖", "子版块", "设为首页", "加入收藏",
+  // "只看该作者", "发表于 2024-5-6 12:47:42 | 只看该作者", "来自 - 重庆", "来自 - 四川南充 |倒序浏览 |阅读模式", "楼主", "引用",
+  // "使用道具", "电梯直达", "返回列表".
+  { rule: 'boilerplate_footer', maxChars: 50, re: /^[\[【]?(?:复制链接|子版块|全部|设为首页|加入收藏|收藏本站|快速发帖|发表回复|快速回复|发新帖|只看该作者|只看楼主|倒序浏览|阅读模式|使用道具|电梯直达|返回列表|举报|楼主|引用|举报\s*收起)[\]】]?$|^发表于\s*[^。！？]{1,30}?(?:\s*[|｜]\s*(?:只看该作者|只看楼主|倒序浏览))*$|^来自\s*[-–—:：]\s*\p{Script=Han}{2,8}(?:\s*[|｜]\s*(?:倒序浏览|阅读模式|只看该作者|只看楼主))*$/u },
+  // A post's or comment's header: who and when, ending in a date and time and optionally the poster's IP province
+  // ("6765 有用 某某 看过 2024-04-07 13:19:20 贵州" on douban, "某某 2024-05-20 06:48 北京" on 知乎/微博-style threads).
+  // Something must come before the date: a date alone is a date line (published).
+  { rule: 'boilerplate_footer', maxChars: 60, excerpt: POSTER, re: /^(?!\d{4}[-/.年])[^。！？]{1,40}?\s(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2}\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s+\p{Script=Han}{2,4})?$/u },
+  // The same in a thread list, with a relative day: "某某前天 17:01", "某某 昨天 09:30".
+  { rule: 'boilerplate_footer', maxChars: 40, excerpt: (l) => l.replace(/^.*?(?=\s*(?:前天|昨天|今天)\s*\d)/u, '<NAME> '), re: /^[^。！？\s]{1,24}\s*(?:前天|昨天|今天)\s*\d{1,2}:\d{2}$/u },
+  // The IP location line of 搜狐号, 微博, 知乎 and 头条 posts: "发布于：北京市", "IP属地：广东".
+  { rule: 'boilerplate_footer', maxChars: 20, re: /^(?:发布于|IP属地|ip属地|IP 属地)\s*[：:]\s*\p{Script=Han}{2,8}$/u },
+  // A link out of the article on its own line: "返回搜狐，查看更多" (搜狐 article pages; glued to the last sentence it is an
+  // inline rule).
+  { rule: 'boilerplate_footer', maxChars: 20, re: /^返回[^。！？\s，,]{1,10}[，,]\s*查看更多$/u },
+  // A keyword line under a news item: "关键字： LPR", "关键词：…", "标签：…", "Tags: …" (财经网, 新浪, blog pages).
+  { rule: 'boilerplate_footer', maxChars: 60, re: /^(?:关键字|关键词|标签|Tags?)\s*[：:]/iu },
+  // A widget asking to reload: "若长时间无响应，请刷新本页面" (光明网 survey widget), "请刷新页面重试".
+  { rule: 'boilerplate_footer', maxChars: 30, re: /请(?:刷新|重新加载)(?:本|此|当前)?页面/u },
+  // A portal's calendar widget: "农历：甲辰年四月廿一", "今天是…农历甲辰年…" (古诗词 and local portals' page headers).
+  { rule: 'boilerplate_footer', maxChars: 40, re: /^(?:今天是[^。！？]{0,16})?农历\s*[：:]?\s*[甲乙丙丁戊己庚辛壬癸][子丑寅卯辰巳午未申酉戌亥]年/u },
+  // A video's info line: "《…》5月20日起电影频道22:00播出 时长：01:45 来源：电影网" (1905电影网, 央视网, 腾讯视频 pages).
+  { rule: 'boilerplate_footer', maxChars: 80, re: /(?:时长|片长)\s*[：:]\s*\d{1,2}:\d{2}(?::\d{2})?(?:\s|$)/u },
+  // A Q&A site's service plug after an answer: "推荐律师服务：若未解决您的问题，请您详细描述您的问题，通过百度律临进行免费专业咨询"
+  // (百度知道), "推荐医生服务：…".
+  { rule: 'boilerplate_footer', maxChars: 80, re: /^推荐[^。！？：:]{0,6}(?:服务|律师|医生|专家)\s*[：:]/u },
+
+  // A page's script or language switch: "繁体", "简体 | 繁體", "English" (古诗词 sites, gov portals' headers).
+  { rule: 'boilerplate_footer', maxChars: 20, re: /^(?:简体|繁体|繁體|簡體|简体中文|繁體中文|English|ENGLISH|中文版|英文版)(?:\s*[|｜/丨]\s*(?:简体|繁体|繁體|簡體|简体中文|繁體中文|English|ENGLISH|中文版|英文版))*$/u },
+  // Vote buttons of Q&A pages: "抢首赞已赞过已踩过<" (百度知道), "赞同 反对".
+  { rule: 'boilerplate_footer', maxChars: 20, re: /^(?:抢首赞|已赞过|已踩过|赞同|反对)(?:\s*(?:抢首赞|已赞过|已踩过|赞同|反对))+\s*[<>]?$/u },
+  // A contact handle for readers (a WeChat or QQ id after a call to get in touch): "教程交流： xhd825" (CSDN blogs),
+  // "合作联系：abc_123". The id is personal data: the excerpt shows <WECHAT>.
+  { rule: 'boilerplate_footer', maxChars: 30, excerpt: (l) => l.replace(/[A-Za-z][A-Za-z0-9_-]{4,19}$/u, '<WECHAT>'), re: /^[^。！？：:]{0,6}(?:交流|咨询|合作|联系|加群|进群)\s*[：:]\s*[A-Za-z][A-Za-z0-9_-]{4,19}$/u },
   // "联系我们 | 关于我们 | 网站地图": site navigation bars.
   { rule: 'boilerplate_footer', maxChars: 60, re: /^(?:首页|联系我们|关于我们|网站地图|友情链接|网站声明|隐私政策|帮助中心|意见反馈)(?:\s*[|｜丨/·]\s*\S{2,8}){1,}\s*$/ },
 ];

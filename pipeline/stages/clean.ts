@@ -32,6 +32,11 @@ import {
 import { ENTITIES, ENTITY, HTML_TAG } from '../rules/markup.js';
 import { repeatsTitle, SUBTITLE_LINE } from '../rules/segment-lines.js';
 import { codeMask } from '../rules/language.js';
+import {
+  CREDIT_EDGE, CREDIT_GAP, CREDIT_LINE_MAX, CREDIT_NAMES, CREDIT_PREFIX_MAX, CREDIT_ROLE_KEYS, CREDIT_SEP, CREDIT_SOURCE_KEYS, CREDIT_VALUE_MAX,
+  EDIT_CREDIT, type CreditKey,
+} from '../rules/credits.js';
+import { DANGLING_HEADER, echoesTitle, EDGE_NUMBER, EDGE_PORTAL, USER_CARD, USER_NAME_MAX } from '../rules/edges.js';
 import { guessGenre } from './segment.js';
 
 export interface CleanConfig {
@@ -201,6 +206,8 @@ const KEY_RE = new RegExp(`(?:^|[\\s|｜丨/·•，,；;])\\s*(${META_KEYS.map(
 /** KEY_RE at the start only: a metadata line starts with a key, so most lines are ruled out without a scan. */
 const KEY_AT_START = new RegExp(KEY_RE.source, 'y');
 const KEYS = new Map<string, MetaKey>(META_KEYS);
+/** A key that opens a line followed by a bar instead of a colon (`来源 | 某报`). */
+const KEY_BAR = new RegExp(`^([【\\[（(]?\\s*(?:${META_KEYS.map(([k]) => k).join('|')}))\\s*[|｜丨]\\s*`);
 
 /** A line made only of `key：value` pairs with at least one strong key, as [key, value] pairs; else null. */
 export function parseMetaLine(line: string): [string, string][] | null {
@@ -295,12 +302,13 @@ function cleanLine(text: string, loc: Loc, ctx: Ctx, whole = true): string | nul
   // decides the same way: length caps and value limits count `<PHONE>`, not the number.
   const items = findPII(t);
   const masked = items.length === 0 ? t : maskPII(t);
-  const meta = parseMetaLine(masked);
+  // `来源 | 某报`, `作者丨某某` (公众号 and portal bylines with a bar for the colon) are read as `来源：某报`.
+  const meta = parseMetaLine(masked.replace(KEY_BAR, '$1：'));
   if (meta) {
     // Columns are harvested from the masked line (and checked again in siteName/orgName/orgIn), so a
     // number on the line never reaches a published column.
     harvestMeta(meta, ctx);
-    ctx.removed.push({ rule: 'metadata_line', chars: countChars(t), ...loc, text: excerpt(t) });
+    ctx.removed.push({ rule: 'metadata_line', chars: countChars(t), ...loc, text: excerpt(t.replace(KEY_BAR, '$1：')) });
     return null;
   }
   const pe = PRINT_EDITION.exec(masked);
@@ -310,10 +318,10 @@ function cleanLine(text: string, loc: Loc, ctx: Ctx, whole = true): string | nul
     ctx.removed.push({ rule: 'print_edition', chars: countChars(t), ...loc, text: excerpt(t) });
     return null;
   }
-  const rule = lineRuleFor(masked)?.rule;
-  if (rule) {
+  const lr = lineRuleFor(masked);
+  if (lr) {
     harvestNotice(t, ctx);
-    ctx.removed.push({ rule, chars: countChars(t), ...loc, text: excerpt(t) });
+    ctx.removed.push({ rule: lr.rule, chars: countChars(t), ...loc, text: excerpt(lr.excerpt ? lr.excerpt(t) : t) });
     return null;
   }
   // A line of credits alone (`记者 张三 通讯员 李四`, `材料整理：王五`, `摄影/张三 编辑/李四`): the names are personal
@@ -377,6 +385,74 @@ function removeNames(t: string, loc: Loc, ctx: Ctx): string | null {
   out = kept + out.slice(pos);
   out = out.trim();
   return out === '' ? null : out;
+}
+
+// ---- credit lines ------------------------------------------------------------------------------------
+
+const CREDIT_KEYS_BY_WORD = new Map<string, CreditKey>(CREDIT_ROLE_KEYS.map((c) => [c.key, c]));
+const CREDIT_WORD = new RegExp([...CREDIT_ROLE_KEYS.map((c) => c.key), ...CREDIT_SOURCE_KEYS].sort((a, b) => b.length - a.length).join('|'), 'gu');
+
+/** What a credit line gives: the columns it fills and the audit excerpt (role words, `<NAME>` for every value). */
+export interface CreditLine { site: string | null; affiliation: string | null; excerpt: string }
+
+/**
+ * A line made only of credits (rules/credits.ts): an optional newsroom or unit, then role words each with its names
+ * (`文丨某某特约评论员某某`, `（总台央视记者某某某某）`, `某某科供稿摄影/某某编辑/某某`, `…记者某某来源：某报`), in brackets or not;
+ * null for anything else (a sentence, a value that is not names where names are needed, text after the last credit
+ * that is not a credit's value).
+ */
+export function parseCreditLine(line: string): CreditLine | null {
+  let s = line.trim();
+  if (/^[（(【\[].*[）)】\]]$/u.test(s)) s = s.slice(1, -1).trim();
+  if (s === '' || countChars(s) > CREDIT_LINE_MAX || /[。！？!?]/.test(s)) return null;
+  const edit = EDIT_CREDIT.exec(s);
+  if (edit) return { site: null, affiliation: null, excerpt: s.replace((edit.groups!['who'] ?? edit.groups!['who2'])!, NAME_PLACEHOLDER) };
+  // A one-character key (`文`, `图`) is a key only with its separator: `编辑：文静` keeps 文静 as the value.
+  const hits = [...s.matchAll(CREDIT_WORD)].filter((h) => {
+    const def = CREDIT_KEYS_BY_WORD.get(h[0]);
+    return !def?.sep || CREDIT_SEP.test(s.slice(h.index + h[0].length));
+  });
+  if (hits.length === 0 || countChars(s.slice(0, hits[0]!.index)) > CREDIT_PREFIX_MAX) return null;
+  const prefix = s.slice(0, hits[0]!.index).replace(CREDIT_GAP, '');
+  if (prefix !== '' && !/^[\p{Script=Han}A-Za-z·・•、\s]+$/u.test(prefix)) return null;
+  let person = false;
+  let site: string | null = null;
+  let affiliation: string | null = null;
+  let newsroom: string | null = null;
+  const parts: string[] = [];
+  for (let i = 0; i < hits.length; i++) {
+    const key = hits[i]![0];
+    const rest = s.slice(hits[i]!.index + key.length, i + 1 < hits.length ? hits[i + 1]!.index : s.length);
+    const sep = CREDIT_SEP.exec(rest);
+    const value = (sep ? rest.slice(sep[0].length) : rest).replace(CREDIT_GAP, '');
+    const def = CREDIT_KEYS_BY_WORD.get(key);
+    if (!def) {
+      // a source key: its value is a site, not a person
+      if (!sep || value === '' || countChars(value) > 20) return null;
+      site ??= siteName(value);
+      parts.push(`${key}：${value}`);
+      continue;
+    }
+    person = true;
+    if (def.sep && !sep) return null;
+    if (value === '') {
+      if (!def.empty) return null;
+    } else if (sep && !def.news) {
+      if (countChars(value) > (def.long ?? CREDIT_VALUE_MAX)) return null;
+      if (def.key === '作者' && countChars(value) > CREDIT_VALUE_MAX) affiliation ??= orgOfRole(value);
+    } else if (!def.names || !CREDIT_NAMES.test(value)) return null;
+    if (i === 0 && prefix !== '') {
+      if (def.news) newsroom = siteName(prefix);
+      else if (def.empty) affiliation ??= orgIn(prefix);
+    }
+    parts.push(`${key}${value === '' ? '' : NAME_PLACEHOLDER}`);
+  }
+  // A lone key run into a two-character word (`审核严格`, `监制单位`, `作者简介`) is no credit: it needs a separator, a
+  // newsroom or unit before it, brackets, another credit beside it, or names of three characters or more.
+  const after = s.slice(hits[0]!.index + hits[0]![0].length);
+  const lone = hits.length === 1 && prefix === '' && s === line.trim() && !CREDIT_SEP.test(after) && countChars(after) < 3;
+  // The source the line names wins over the newsroom before `记者` (`中青报·中青网记者某某来源：中国青年报`).
+  return person && !lone ? { site: site ?? newsroom, affiliation, excerpt: parts.join(' ') } : null;
 }
 
 // ---- numbers broken over two lines ------------------------------------------------------------------
@@ -473,6 +549,42 @@ function cleanHeader(paras: { text: string; line: number; index: number }[], tit
     k++;
   }
   return k === 0 ? paras : paras.slice(k);
+}
+
+// ---- edge chrome -------------------------------------------------------------------------------------
+
+/**
+ * Chrome that is chrome only at a document's ends (rules/edges.ts), peeled off each end until a line is not: a number
+ * alone, a portal's name alone, a forum poster's card (`主题`, `积分`, `高能答主`…) and the poster's name just above it
+ * (rule `poster_name`, the name not kept), a shortened echo of the title (`repeated_title`), and at the end a list
+ * header with nothing under it. One paragraph always stays.
+ */
+function peelEdges(paras: { text: string; line: number; index: number }[], title: string | null, ctx: Ctx) {
+  let a = 0;
+  let b = paras.length;
+  const drop = (p: { text: string; line: number; index: number }, rule: string, text: string) =>
+    ctx.removed.push({ rule, chars: countChars(p.text), line: p.line, paragraph: p.index, text: excerpt(text) });
+  const chrome = (t: string): string | null =>
+    EDGE_NUMBER.test(t) || EDGE_PORTAL.test(t) || USER_CARD.test(t) ? 'boilerplate_footer' : echoesTitle(t, title) ? 'repeated_title' : null;
+  while (b - a > 1) {
+    const p = paras[a]!;
+    const rule = chrome(p.text);
+    if (rule) { drop(p, rule, p.text); a++; continue; }
+    if (b - a > 2 && countChars(p.text) <= USER_NAME_MAX && !/[。！？!?，,；;]/u.test(p.text) && USER_CARD.test(paras[a + 1]!.text)) {
+      drop(p, 'poster_name', NAME_PLACEHOLDER);
+      a++;
+      continue;
+    }
+    break;
+  }
+  while (b - a > 1) {
+    const p = paras[b - 1]!;
+    const rule = chrome(p.text) ?? (DANGLING_HEADER.test(p.text) ? 'boilerplate_footer' : null);
+    if (!rule) break;
+    drop(p, rule, p.text);
+    b--;
+  }
+  return a === 0 && b === paras.length ? paras : paras.slice(a, b);
 }
 
 // ---- quality gate ------------------------------------------------------------------------------------
@@ -605,6 +717,18 @@ export const clean = defineStage<Doc, Doc, CleanConfig>({
         return false;
       });
     }
+    // A credit line near either end (`编辑某某｜排版某某`, `（总台央视记者某某）`): its site and unit become columns, the line
+    // goes (`credit_line`; the excerpt shows role words only).
+    paras = paras.filter((p, k) => {
+      if (paras.length <= 1 || (k >= CREDIT_EDGE && k < paras.length - CREDIT_EDGE)) return true;
+      const c = parseCreditLine(p.text);
+      if (!c) return true;
+      setField(ctx, 'source_site', c.site);
+      setField(ctx, 'author_affiliation', c.affiliation);
+      ctx.removed.push({ rule: 'credit_line', chars: countChars(p.text), line: p.line, paragraph: p.index, text: excerpt(c.excerpt) });
+      return false;
+    });
+    paras = peelEdges(paras, title, ctx);
     // A date alone on a line near either end (a signature date, a dateline): `published`, and the line goes.
     paras = paras.filter((p, k) => {
       if (paras.length <= 1 || (k >= DATE_LINE_EDGE && k < paras.length - DATE_LINE_EDGE)) return true;

@@ -585,3 +585,92 @@ describe('a number broken over two lines, credits run into the text (issue 23)',
     expect(run(makeDoc(['记者李明发现，这里的变化很大。']), NO_GATE).out[0]!.paragraphs).toEqual(['记者李明发现，这里的变化很大。']);
   });
 });
+
+// Issue 21: credit lines, forum and Q&A furniture, edge chrome (forms of the real pages of tests/fixtures/eval-real;
+// the names here are made up).
+describe('credit lines at the edges (rule credit_line): columns kept, names never', () => {
+  it.each([
+    ['文丨某某观察特约评论员韩某某', null, null],
+    ['编辑周某某｜排版魏某', null, null],
+    ['总监制：邹某', null, null],
+    ['执笔/叨叨姐、胡一刀&李小飞刀', null, null],
+    ['某某医院药剂科供稿摄影/张某编辑/苏某', null, '某某医院药剂科'],
+    ['（总台央视记者奚某某张某）', '总台央视', null],
+    ['中青报·中青网记者魏某某来源：中国青年报', '中国青年报', null],
+    ['（本文来源：经济日报作者：某某国际经济交流中心世界经济研究部部长，“一带一路”研究部部长、研究员徐某某）', '经济日报', '某某国际经济交流中心世界经济研究部'],
+    ['版主：灵芝，辉光星辰，执念若相惜丶，白帝城南', null, null],
+    ['经过文刃重新编排', null, null],
+    ['作者王某言高某然', null, null],
+  ])('%s → site %s, affiliation %s', (line, site, aff) => {
+    const res = run(makeDoc([BODY1, BODY2, line]));
+    expect(res.out[0]!.paragraphs).toEqual([BODY1, BODY2]);
+    const r = res.removed.find((x) => x.rule === 'credit_line')!;
+    expect(r).toBeDefined();
+    expect(r.text).toContain('<NAME>');
+    for (const name of ['韩某某', '周某某', '魏某', '邹某', '叨叨姐', '张某', '苏某', '奚某某', '魏某某', '徐某某', '灵芝', '文刃', '王某言']) expect(JSON.stringify(res.removed)).not.toContain(name);
+    if (site !== null) expect(res.out[0]!.source_site).toBe(site);
+    if (aff !== null) expect(res.out[0]!.author_affiliation).toBe(aff);
+  });
+  it('takes a credit line only near an edge: the same line in the middle of a long text stays', () => {
+    const paras = [BODY1, BODY2, BODY1 + '一', BODY2 + '二', '编辑周某某｜排版魏某', BODY1 + '三', BODY2 + '四', BODY1 + '五'];
+    expect(run(makeDoc(paras)).out[0]!.paragraphs).toEqual(paras);
+  });
+  it.each([
+    '记者从市教育局获悉，今年全市新增学位2万个', '记者：请您谈谈今年的工作重点？', '编辑部的同志们辛苦了', '作者简介', '审核严格', '监制单位',
+    '由他负责整理', '整理房间', '设计院完成了图纸', '主编寄语', '本报记者', '文化是民族的血脉',
+  ])('not a credit line: %s', (line) => {
+    expect(run(makeDoc([BODY1, BODY2, line]), NO_GATE).out[0]!.paragraphs).toEqual([BODY1, BODY2, line]);
+  });
+});
+
+describe('forum, Q&A and widget furniture (whole lines)', () => {
+  it.each([
+    ['6765 有用 某某呼啦 看过 2024-04-07 13:19:20 贵州', '<NAME> 2024-04-07 13:19:20 贵州'],
+    ['KKK丶前天 17:01', '<NAME> 前天 17:01'],
+    ['教程交流： xhd825', '教程交流： <WECHAT>'],
+    ['[复制链接]', null], ['快速发帖', null], ['发表于 2024-5-6 12:47:42 | 只看该作者', null], ['来自 - 重庆', null],
+    ['发布于：北京市', null], ['返回搜狐，查看更多', null], ['关键字： LPR', null], ['若长时间无响应，请刷新本页面', null],
+    ['农历：甲辰年四月廿一', null], ['《某某会客厅》5月20日起电影频道22:00播出 时长：01:45 来源：电影网', null],
+    ['推荐律师服务：若未解决您的问题，请您详细描述您的问题，通过某某平台进行免费专业咨询', null], ['繁体', null], ['抢首赞已赞过已踩过<', null],
+    ['更多回答（2）', null], ['信息来源于网络', null], ['设为首页', null], ['新华社发', null],
+  ])('%s goes (excerpt %s)', (line, shown) => {
+    const res = run(makeDoc([BODY1, line, BODY2]));
+    expect(res.out[0]!.paragraphs).toEqual([BODY1, BODY2]);
+    expect(res.removed).toHaveLength(1);
+    if (shown !== null) expect(res.removed[0]!.text).toBe(shown);
+  });
+  it.each(['会议于2024-05-20 09:00在北京召开', '2024年的工作重点', '全部内容见附件', '把伞收起来'])('stays: %s', (line) => {
+    expect(run(makeDoc([BODY1, line, BODY2]), NO_GATE).out[0]!.paragraphs).toEqual([BODY1, line, BODY2]);
+  });
+  it('a date and time alone is a date line (published), not a post header', () => {
+    const res = run(makeDoc([BODY1, BODY2, '2024-05-20 06:48']));
+    expect(res.out[0]!.published).toBe('2024-05-20');
+    expect(res.removed.map((r) => r.rule)).toEqual(['date_line']);
+  });
+  it('`来源 | 某报` is a metadata line (source_site), `作者丨某某` too, with the name redacted', () => {
+    const res = run(makeDoc(['来源 | 某某日报', '作者丨张某某', BODY1, BODY2]));
+    expect(res.out[0]!.source_site).toBe('某某日报');
+    expect(res.removed.map((r) => r.rule)).toEqual(['metadata_line', 'metadata_line']);
+    expect(JSON.stringify(res.removed)).not.toContain('张某某');
+  });
+});
+
+describe('edge chrome peeled off each end', () => {
+  it('a poster card and the name above it, a number, a portal name, a dangling list header', () => {
+    const res = run(makeDoc(['前程往事', '主题', '帖子', '积分', BODY1, BODY2, '\ue60e4', '新浪财经', '媒体报道']));
+    expect(res.out[0]!.paragraphs).toEqual([BODY1, BODY2]);
+    expect(res.removed.map((r) => r.rule)).toEqual(['poster_name', 'boilerplate_footer', 'boilerplate_footer', 'boilerplate_footer', 'boilerplate_footer', 'boilerplate_footer', 'boilerplate_footer']);
+    expect(JSON.stringify(res.removed)).not.toContain('前程往事');
+  });
+  it('a shortened echo of the title at the end goes as repeated_title', () => {
+    const res = run(makeDoc([BODY1, BODY2, '遵化数字农机农业生产'], { title: '新华视界｜河北遵化：数字农机服务助力农业生产' }));
+    expect(res.out[0]!.paragraphs).toEqual([BODY1, BODY2]);
+    expect(res.removed.map((r) => r.rule)).toEqual(['repeated_title']);
+  });
+  it('the same lines inside the text stay; so do a short first line not followed by a card and a lone line', () => {
+    const paras = [BODY1, '主题', '4', '新浪财经', '媒体报道', BODY2];
+    expect(run(makeDoc(paras)).out[0]!.paragraphs).toEqual(paras);
+    expect(run(makeDoc(['同志们', BODY1, BODY2])).out[0]!.paragraphs).toEqual(['同志们', BODY1, BODY2]);
+    expect(run(makeDoc(['4']), NO_GATE).out[0]!.paragraphs).toEqual(['4']);
+  });
+});

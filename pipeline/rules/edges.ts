@@ -1,0 +1,49 @@
+/**
+ * Lines that are chrome only where they stand at a document's first or last line (the clean stage peels them off
+ * each end, rule `boilerplate_footer`, until a line is not one): in the body the same words are headings, table
+ * cells or text. Seen on the real pages of tests/fixtures/eval-real (issue 21); each is a form of many sites.
+ */
+/**
+ * A number alone as a document's first or last line: a page number, a like or comment counter (`4`, `12`), with the
+ * icon-font glyph (a private-use character) or bracket a page draws around it (`\ue60e4`: 明日大盘's like counter).
+ */
+export const EDGE_NUMBER = /^[^\p{L}\p{N}]{0,3}\d{1,3}[^\p{L}\p{N}]{0,3}$/u;
+
+/**
+ * A portal's or channel's name alone as a document's first or last line (`新浪财经`, `腾讯新闻`, `网易号`, `凤凰网`): the
+ * site's banner above or under an article (the 新浪/腾讯/网易/搜狐 pages of tests/fixtures/eval-real and
+ * ../shared/eval/real/). Only at an edge: in the body such a name is a heading or a table cell.
+ */
+export const EDGE_PORTAL = /^(?:(?:新浪|腾讯|网易|搜狐|凤凰|人民|新华|央视|中新|环球|澎湃|光明|中青|东方|百度|界面|财新|央广)(?:网|新闻|财经|科技|体育|娱乐|军事|汽车|视频|号|客户端|网财经|网新闻|财经网|新闻网|新闻客户端)|今日头条|新浪微博)$/u;
+
+/**
+ * The poster's card of a forum or Q&A page, line by line (Discuz boards such as 天城's, 百度知道, 贴吧): its counters
+ * and buttons (`主题`, `帖子`, `积分`, `发消息`, `加好友`, a board's tabs with counts `公告36`, `活动406`, `交流55862`), ranks (`新手上路`, `中级会员`, `高能答主`, `个人认证用户`), and the
+ * profile line (`2021-10-19 · 总经理助理、娱乐领域创作者`). The line just before the first of them is the poster's name
+ * (USER_NAME_MAX), removed with it (rule `poster_name`, the name not kept).
+ */
+export const USER_CARD = /^(?:主题|帖子|积分|(?:公告|活动|交流|攻略|反馈|讨论|建议|问答|原创)\s*\d+|发消息|加好友|打招呼|关注|粉丝|金币|威望|精华|在线|离线|发私信|新手上路|注册会员|中级会员|高级会员|金牌会员|论坛元老|禁止发言|高能答主|个人认证用户|企业认证用户|(?:主题|帖子|积分|粉丝|关注)\s*\d+|(?:采纳率|帮助的人)\s*[：:]\s*\d+%?|(?:19|20)\d{2}-\d{1,2}-\d{1,2}\s*[·・]\s*[^。！？]{0,30})$/u;
+/** Longest line (countChars) read as the poster's name before a USER_CARD line. */
+export const USER_NAME_MAX = 12;
+
+/**
+ * A list header left as a document's last line once the list under it went (`媒体报道` on readhub, `相关报道`,
+ * `更多报道`, `专题报道`): nothing follows it, so it heads nothing.
+ */
+export const DANGLING_HEADER = /^(?:媒体报道|相关报道|更多报道|专题报道|相关新闻|相关链接|相关阅读|相关文章|热门推荐|网友评论)\s*[：:]?$/u;
+
+/**
+ * A shortened echo of the title as a first or last line: a gallery's or a tag cloud's keywords (`遵化数字农机农业生产`
+ * under `新华视界｜河北遵化：数字农机服务助力农业生产`, xinhuanet photo pages): its letters and digits, at least
+ * TITLE_ECHO_MIN of them and half the title's, all occur in the title in the same order, and it closes no sentence.
+ */
+export const TITLE_ECHO_MIN = 6;
+export function echoesTitle(line: string, title: string | null): boolean {
+  if (title === null || /[。！？!?，,；;：:]/u.test(line)) return false;
+  const key = (s: string) => [...s.normalize('NFKC').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '')];
+  const l = key(line), t = key(title);
+  if (l.length < TITLE_ECHO_MIN || l.length * 2 < t.length || l.length >= t.length) return false;
+  let j = 0;
+  for (const c of t) if (j < l.length && c === l[j]) j++;
+  return j === l.length;
+}
