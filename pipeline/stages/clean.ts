@@ -36,7 +36,7 @@ import {
   CREDIT_EDGE, CREDIT_GAP, CREDIT_LINE_MAX, CREDIT_NAMES, CREDIT_PREFIX_MAX, CREDIT_ROLE_KEYS, CREDIT_SEP, CREDIT_SOURCE_KEYS, CREDIT_VALUE_MAX,
   EDIT_CREDIT, type CreditKey,
 } from '../rules/credits.js';
-import { DANGLING_HEADER, echoesTitle, EDGE_NUMBER, EDGE_PORTAL, USER_CARD, USER_NAME_MAX } from '../rules/edges.js';
+import { AD_BUY, AD_LABEL, AD_PRICE, AD_SHOP, DANGLING_HEADER, echoesTitle, EDGE_NUMBER, EDGE_PORTAL, USER_CARD, USER_NAME_MAX } from '../rules/edges.js';
 import { guessGenre } from './segment.js';
 
 export interface CleanConfig {
@@ -557,7 +557,7 @@ function cleanHeader(paras: { text: string; line: number; index: number }[], tit
  * Chrome that is chrome only at a document's ends (rules/edges.ts), peeled off each end until a line is not: a number
  * alone, a portal's name alone, a forum poster's card (`主题`, `积分`, `高能答主`…) and the poster's name just above it
  * (rule `poster_name`, the name not kept), a shortened echo of the title (`repeated_title`), and at the end a list
- * header with nothing under it. One paragraph always stays.
+ * header with nothing under it and shop cards (`…急救包` / `淘宝` / `¥18.00` / `去购买`). One paragraph always stays.
  */
 function peelEdges(paras: { text: string; line: number; index: number }[], title: string | null, ctx: Ctx) {
   let a = 0;
@@ -578,6 +578,14 @@ function peelEdges(paras: { text: string; line: number; index: number }[], title
     break;
   }
   while (b - a > 1) {
+    // A shop card (name, shop, price, button; a `广告` label above): all of it, if text stays above it.
+    if (b - a > 5 && AD_BUY.test(paras[b - 1]!.text) && AD_PRICE.test(paras[b - 2]!.text) && AD_SHOP.test(paras[b - 3]!.text) &&
+      countChars(paras[b - 4]!.text) <= 40 && !/[。！？!?]$/u.test(paras[b - 4]!.text)) {
+      const n = AD_LABEL.test(paras[b - 5]!.text) ? 5 : 4;
+      for (let k = 1; k <= n; k++) drop(paras[b - k]!, 'boilerplate_footer', paras[b - k]!.text);
+      b -= n;
+      continue;
+    }
     const p = paras[b - 1]!;
     const rule = chrome(p.text) ?? (DANGLING_HEADER.test(p.text) ? 'boilerplate_footer' : null);
     if (!rule) break;

@@ -28,7 +28,20 @@ async function corpus(): Promise<[string, Buffer][]> {
     ['10.txt', crlf],
     ['9.txt', Buffer.from('')],
     ['deep/er/est/x.txt', b],
+    // A site's folder of made-up speeches sharing a banner at their edges: dedupe removes it (boilerplate_recurring),
+    // a decision taken over the whole corpus, so it must not depend on the workers or the order either.
+    ...SPEECH_TOPICS.map((t, k): [string, Buffer] => [`site/speech${k}.txt`, Buffer.from(speech(t, k))]),
   ];
+}
+
+const SPEECH_TOPICS = ['乡村振兴', '生态保护', '科技创新', '教育公平'];
+const SPEECH_BANNER = '某某市政府门户网站领导讲话频道';
+function speech(t: string, k: number): string {
+  return [`在${t}工作会议上的讲话`, SPEECH_BANNER, '同志们：',
+    `关于${t}工作，今年我们围绕重点任务推进了第${k + 1}批试点项目，覆盖${12 + k * 7}个县区，投入资金${3 + k}亿元，群众满意度明显提高，各项工作取得新进展。`,
+    `在${t}领域，我们始终牢记“绿水青山就是金山银山”，把这一理念贯穿到规划、建设和管理的全过程，第${k + 2}季度新增项目${k * 3 + 5}个，成效明显。`,
+    `下一步，要把${t}同深化改革结合起来，完善考核办法，压实各级责任，确保${2025 + k}年各项指标全面完成，为全市发展大局作出新的更大贡献。`,
+    '让我们紧密团结起来，为实现中华民族伟大复兴的中国梦而不懈奋斗！'].join('\n\n') + '\n';
 }
 
 async function build(dir: string, files: [string, Buffer][]): Promise<void> {
@@ -39,6 +52,7 @@ async function build(dir: string, files: [string, Buffer][]): Promise<void> {
 }
 
 let runs: Record<string, RunResult> = {};
+let outOf: (name: string) => string = () => '';
 let digests: Record<string, Record<string, string>> = {};
 
 beforeAll(async () => {
@@ -57,6 +71,7 @@ beforeAll(async () => {
     workers3: [rawA, ['--workers', '3'], base],
   };
   // rawA and rawB are separate folders with the same relative paths, so the same ids.
+  outOf = (name) => path.join(tmp, `out-${name}`);
   const results = await Promise.all(Object.entries(cases).map(async ([name, [raw, args, env]]) => [name, await cli(['--raw', raw, '--out', path.join(tmp, `out-${name}`), '--quiet', ...args], { env })] as const));
   runs = Object.fromEntries(results);
   for (const name of Object.keys(cases)) digests[name] = await digest(path.join(tmp, `out-${name}`));
@@ -66,6 +81,18 @@ describe('byte-identical outputs', () => {
   it('every run finishes', () => {
     for (const [name, r] of Object.entries(runs)) expect(r.code, `${name}: ${r.stderr}`).toBe(0);
     expect(Object.keys(digests['base']!)).toContain('documents.parquet');
+  });
+
+  it('the recurring banner of the site folder goes from each of its speeches, the rest stays', async () => {
+    const removed = (await readFile(path.join(outOf('base'), 'report/removed.jsonl'), 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    const rec = removed.filter((r) => r.rule === 'boilerplate_recurring');
+    expect(rec.map((r) => r.source_file).sort()).toEqual(SPEECH_TOPICS.map((_, k) => `site/speech${k}.txt`));
+    expect(rec.every((r) => r.text === SPEECH_BANNER)).toBe(true);
+    const docs = (await readFile(path.join(outOf('base'), 'documents.jsonl'), 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    for (const d of docs.filter((x) => x.source_file.startsWith('site/'))) {
+      expect(d.text.startsWith('同志们：')).toBe(true);
+      expect(d.text).toContain('而不懈奋斗！');
+    }
   });
 
   it.each([

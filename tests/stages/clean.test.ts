@@ -662,6 +662,11 @@ describe('edge chrome peeled off each end', () => {
     expect(res.removed.map((r) => r.rule)).toEqual(['poster_name', 'boilerplate_footer', 'boilerplate_footer', 'boilerplate_footer', 'boilerplate_footer', 'boilerplate_footer', 'boilerplate_footer']);
     expect(JSON.stringify(res.removed)).not.toContain('前程往事');
   });
+  it('shop cards at the end of an answer go whole, with the product name and the 广告 label', () => {
+    const res = run(makeDoc([BODY1, BODY2, '某某家庭便携急救包', '淘宝', '¥36.00', '去购买', '广告', '某某牌应急手电筒', '淘宝', '¥18.00', '去购买']));
+    expect(res.out[0]!.paragraphs).toEqual([BODY1, BODY2]);
+    expect(res.removed).toHaveLength(9);
+  });
   it('a shortened echo of the title at the end goes as repeated_title', () => {
     const res = run(makeDoc([BODY1, BODY2, '遵化数字农机农业生产'], { title: '新华视界｜河北遵化：数字农机服务助力农业生产' }));
     expect(res.out[0]!.paragraphs).toEqual([BODY1, BODY2]);
