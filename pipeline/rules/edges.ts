@@ -22,7 +22,7 @@ export const EDGE_PORTAL = /^(?:(?:新浪|腾讯|网易|搜狐|凤凰|人民|新
  * profile line (`2021-10-19 · 总经理助理、娱乐领域创作者`). The line just before the first of them is the poster's name
  * (USER_NAME_MAX), removed with it (rule `poster_name`, the name not kept).
  */
-export const USER_CARD = /^(?:主题|帖子|积分|(?:公告|活动|交流|攻略|反馈|讨论|建议|问答|原创|栏目|话题)\s*\d+|发消息|加好友|打招呼|关注|粉丝|金币|威望|精华|在线|离线|发私信|新手上路|注册会员|中级会员|高级会员|金牌会员|论坛元老|禁止发言|高能答主|个人认证用户|企业认证用户|(?:主题|帖子|积分|粉丝|关注)\s*\d+|(?:采纳率|帮助的人)\s*[：:]\s*\d+%?|(?:19|20)\d{2}-\d{1,2}-\d{1,2}\s*[·・]\s*[^。！？]{0,30})$/u;
+export const USER_CARD = /^(?:主题|帖子|积分|(?:公告|活动|交流|攻略|反馈|讨论|建议|问答|原创|栏目|话题|求助)\s*\d+|发消息|加好友|打招呼|关注|粉丝|金币|威望|精华|在线|离线|发私信|新手上路|注册会员|中级会员|高级会员|金牌会员|论坛元老|禁止发言|高能答主|个人认证用户|企业认证用户|(?:主题|帖子|积分|粉丝|关注)\s*\d+|(?:采纳率|帮助的人)\s*[：:]\s*\d+%?|(?:19|20)\d{2}-\d{1,2}-\d{1,2}\s*[·・]\s*[^。！？]{0,30})$/u;
 /** Longest line (countChars) read as the poster's name before a USER_CARD line. */
 export const USER_NAME_MAX = 12;
 

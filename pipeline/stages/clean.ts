@@ -570,7 +570,7 @@ function peelEdges(paras: { text: string; line: number; index: number }[], title
     const p = paras[a]!;
     const rule = chrome(p.text);
     if (rule) { drop(p, rule, p.text); a++; continue; }
-    if (b - a > 2 && countChars(p.text) <= USER_NAME_MAX && !/[。！？!?，,；;]/u.test(p.text) && USER_CARD.test(paras[a + 1]!.text)) {
+    if (b - a > 2 && countChars(p.text) <= USER_NAME_MAX && !/[。！？!?，,；;]|\d$/u.test(p.text) && USER_CARD.test(paras[a + 1]!.text)) {
       drop(p, 'poster_name', NAME_PLACEHOLDER);
       a++;
       continue;
