@@ -17,7 +17,8 @@ export interface LineRule {
   re: RegExp;
   /** Longest paragraph (in counted characters) the rule may remove. */
   maxChars: number;
-  /** The audit excerpt of a removed line, when the line names a person (a poster's nickname): what replaces it. */
+  /** The audit excerpt of a removed line (given the line with personal data already masked), when the line names a
+   *  person (a poster's nickname) or an id the personal-data rules do not know: what replaces it. */
   excerpt?: (line: string) => string;
 }
 
@@ -165,6 +166,28 @@ export const LINE_RULES: LineRule[] = [
   // A contact handle for readers (a WeChat or QQ id after a call to get in touch): "教程交流： xhd825" (CSDN blogs),
   // "合作联系：abc_123". The id is personal data: the excerpt shows <WECHAT>.
   { rule: 'boilerplate_footer', maxChars: 30, excerpt: (l) => l.replace(/[A-Za-z][A-Za-z0-9_-]{4,19}$/u, '<WECHAT>'), re: /^[^。！？：:]{0,6}(?:交流|咨询|合作|联系|加群|进群)\s*[：:]\s*[A-Za-z][A-Za-z0-9_-]{4,19}$/u },
+  // More of the issue-21 pages (tests/fixtures/eval-real: WeChat articles saved as served, 范文 and forum archives):
+  // "| 主题已经关闭，停止回复．" (a closed thread's notice).
+  { rule: 'boilerplate_footer', maxChars: 30, re: /主题已(?:经)?(?:被)?(?:关闭|锁定)/u },
+  // "如你觉得文章不错，请识别图中二维码关注，并推荐给你的朋友", "长按识别下方二维码关注我们": a follow-us plug.
+  { rule: 'boilerplate_footer', maxChars: 80, re: /(?:识别|扫描|长按)(?:图中|下方|上方|文末)?二维码[^。！？]{0,6}关注/u },
+  // "欢迎分享到朋友圈~", "欢迎转发给好友": a share plug.
+  { rule: 'boilerplate_footer', maxChars: 30, re: /^欢迎(?:大家)?(?:分享|转发)(?:到|至|给)?(?:朋友圈|好友|朋友)/u },
+  // "投稿|<EMAIL> 合作|whcjrb027（微信）": a 公众号's submission and business contacts (the ids become placeholders in
+  // the excerpt).
+  { rule: 'boilerplate_footer', maxChars: 80, excerpt: (l) => l.replace(/(?<![<A-Za-z0-9_-])[A-Za-z][A-Za-z0-9_-]{4,19}(?![>A-Za-z0-9_-])/gu, '<WECHAT>'), re: /^投稿\s*[|｜丨]\s*(?:<EMAIL>|\S+@)/u },
+  // "返目录", "返目录下一页", "返回列表": a book site's navigation.
+  { rule: 'boilerplate_footer', maxChars: 20, re: /^(?:返回|返)(?:目录|首页|列表|上一级)(?:\s*(?:上一页|下一页|上一章|下一章))*$/u },
+  // "“民主与科学”网站(<URL>)搜集整理于2002-09-25": an archive site's collection note.
+  { rule: 'boilerplate_footer', maxChars: 80, re: /^[^。！？]{0,40}(?:搜集|收集)整理于\s*(?:19|20)\d{2}/u },
+  // An old forum's post header: "某某著作 [图] 某某 20:02:45 9/12/05 (75)" (title, poster, time, US-style date, views;
+  // "（无内容）" for an empty post).
+  { rule: 'boilerplate_footer', maxChars: 80, excerpt: (l) => l.replace(/^.*?(?=\d{1,2}:\d{2}(?::\d{2})?\s+\d{1,2}\/\d{1,2}\/\d{2,4})/u, '<NAME> '), re: /\s\d{1,2}:\d{2}(?::\d{2})?\s+\d{1,2}\/\d{1,2}\/\d{2,4}(?:\s*[（(](?:\d+|无内容)[)）])?$/u },
+  // A BBS list entry: "某某标题【某某版主】08-11 16:06 298字 [4321/87]" (title, poster, date, length, views/replies).
+  { rule: 'boilerplate_footer', maxChars: 100, excerpt: (l) => l.replace(/^.*?(?=\d{1,2}-\d{1,2}\s+\d{1,2}:\d{2}\s+\d+字)/u, '<NAME> '), re: /\d{1,2}-\d{1,2}\s+\d{1,2}:\d{2}\s+\d+字\s*[\[［]\d+\s*\/\s*\d+[\]］]$/u },
+  // A reprint's source note: "（摘自《某某学术季刊》2000年第2期，原文约15，000字）《新华文摘》2000年第09期", "（选自《某某》）": the
+  // publication becomes source_site (SITE_IN_NOTICE), the line goes.
+  { rule: 'boilerplate_banner', maxChars: 100, re: /^[（(]\s*(?:摘自|选自|转自|原载于?|原刊于?|刊于)《[^》]{2,30}》[^。！？]*[）)](?:《[^》]{2,30}》[^。！？]{0,16})?$/u },
   // "联系我们 | 关于我们 | 网站地图": site navigation bars.
   { rule: 'boilerplate_footer', maxChars: 60, re: /^(?:首页|联系我们|关于我们|网站地图|友情链接|网站声明|隐私政策|帮助中心|意见反馈)(?:\s*[|｜丨/·]\s*\S{2,8}){1,}\s*$/ },
 ];

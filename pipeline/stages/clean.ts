@@ -253,7 +253,9 @@ function harvestMeta(pairs: [string, string][], ctx: Ctx): void {
 
 /** Columns a removed notice or footer still carries: the crediting site, the date in the page's own URL. */
 function harvestNotice(line: string, ctx: Ctx): void {
-  const site = SITE_IN_NOTICE.exec(line);
+  // A publication in title marks is taken whole (`摘自《某某学术季刊》`: not its first word ending in 社).
+  const quoted = /(?:摘自|选自|转自|原载于?|原刊于?|刊于|来自|刊载于?)《([^《》]{2,30})》/u.exec(line);
+  const site = quoted ?? SITE_IN_NOTICE.exec(line);
   if (site) setField(ctx, 'source_site', siteName(site[1]!));
   if (/(?:链接|网址|地址)[：:]/.test(line)) {
     const d = URL_DATE.exec(line);
@@ -308,7 +310,11 @@ function cleanLine(text: string, loc: Loc, ctx: Ctx, whole = true): string | nul
     // Columns are harvested from the masked line (and checked again in siteName/orgName/orgIn), so a
     // number on the line never reaches a published column.
     harvestMeta(meta, ctx);
-    ctx.removed.push({ rule: 'metadata_line', chars: countChars(t), ...loc, text: excerpt(t.replace(KEY_BAR, '$1：')) });
+    // A line with a person key shows its keys only (`编辑：<NAME> 来源：某报`): names run into other credits
+    // (`编辑：某某|某某剪辑|某某制图`) where the redactor cannot tell where one ends.
+    const person = meta.some(([k]) => KEYS.get(k)!.field === 'person');
+    const shown = person ? meta.map(([k, v]) => (KEYS.get(k)!.field === 'person' ? `${k}：${NAME_PLACEHOLDER}` : `${k}：${v}`)).join(' ') : t.replace(KEY_BAR, '$1：');
+    ctx.removed.push({ rule: 'metadata_line', chars: countChars(t), ...loc, text: excerpt(shown) });
     return null;
   }
   const pe = PRINT_EDITION.exec(masked);
@@ -321,7 +327,7 @@ function cleanLine(text: string, loc: Loc, ctx: Ctx, whole = true): string | nul
   const lr = lineRuleFor(masked);
   if (lr) {
     harvestNotice(t, ctx);
-    ctx.removed.push({ rule: lr.rule, chars: countChars(t), ...loc, text: excerpt(lr.excerpt ? lr.excerpt(t) : t) });
+    ctx.removed.push({ rule: lr.rule, chars: countChars(t), ...loc, text: excerpt(lr.excerpt ? lr.excerpt(masked) : t) });
     return null;
   }
   // A line of credits alone (`记者 张三 通讯员 李四`, `材料整理：王五`, `摄影/张三 编辑/李四`): the names are personal

@@ -633,6 +633,10 @@ describe('forum, Q&A and widget furniture (whole lines)', () => {
     ['农历：甲辰年四月廿一', null], ['《某某会客厅》5月20日起电影频道22:00播出 时长：01:45 来源：电影网', null],
     ['推荐律师服务：若未解决您的问题，请您详细描述您的问题，通过某某平台进行免费专业咨询', null], ['繁体', null], ['抢首赞已赞过已踩过<', null],
     ['更多回答（2）', null], ['信息来源于网络', null], ['设为首页', null], ['新华社发', null],
+    ['| 主题已经关闭，停止回复．', null], ['如你觉得文章不错，请识别图中二维码关注，并推荐给你的朋友。', null], ['欢迎分享到朋友圈~', null],
+    ['投稿|abc@example.com 合作|whcjrb027（微信）', '投稿|<EMAIL> 合作|<WECHAT>（微信）'], ['返目录下一页', null],
+    ['“某某”网站(www.example.org)搜集整理于2002-09-25', null], ['某某著作 [图] 大卫 20:02:45 9/12/05 (75)', '<NAME> 20:02:45 9/12/05 (75)'],
+    ['某某标题？【新闻频道版主】08-11 16:06 298字 [4321/87]', '<NAME> 08-11 16:06 298字 [4321/87]'], ['某某 馨语 09:09:45 5/23/06 （无内容）', null],
   ])('%s goes (excerpt %s)', (line, shown) => {
     const res = run(makeDoc([BODY1, line, BODY2]));
     expect(res.out[0]!.paragraphs).toEqual([BODY1, BODY2]);
@@ -641,6 +645,16 @@ describe('forum, Q&A and widget furniture (whole lines)', () => {
   });
   it.each(['会议于2024-05-20 09:00在北京召开', '2024年的工作重点', '全部内容见附件', '把伞收起来'])('stays: %s', (line) => {
     expect(run(makeDoc([BODY1, line, BODY2]), NO_GATE).out[0]!.paragraphs).toEqual([BODY1, line, BODY2]);
+  });
+  it('a metadata line with a person key shows its keys only: names run into other credits never reach the report', () => {
+    const res = run(makeDoc([BODY1, BODY2, '编辑：张某|徐某剪辑|李某制图|王某审读|刘某某']));
+    expect(res.removed.map((r) => r.rule)).toEqual(['metadata_line']);
+    expect(res.removed[0]!.text).toBe('编辑：<NAME>');
+  });
+  it('a reprint note gives its publication, whole, as source_site', () => {
+    const res = run(makeDoc([BODY1, BODY2, '（摘自《上海某某学术季刊》2000年第2期，原文约15，000字）《新华文摘》2000年第09期']));
+    expect(res.out[0]!.paragraphs).toEqual([BODY1, BODY2]);
+    expect(res.out[0]!.source_site).toBe('上海某某学术季刊');
   });
   it('a date and time alone is a date line (published), not a post header', () => {
     const res = run(makeDoc([BODY1, BODY2, '2024-05-20 06:48']));
