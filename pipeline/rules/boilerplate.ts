@@ -169,6 +169,8 @@ export const LINE_RULES: LineRule[] = [
   // More of the issue-21 pages (tests/fixtures/eval-real: WeChat articles saved as served, 范文 and forum archives):
   // "| 主题已经关闭，停止回复．" (a closed thread's notice).
   { rule: 'boilerplate_footer', maxChars: 30, re: /主题已(?:经)?(?:被)?(?:关闭|锁定)/u },
+  // An old BBS's thread furniture: "本贴跟从标题：", "| 回复线索：", "跟贴：" (the list of replies that followed).
+  { rule: 'boilerplate_footer', maxChars: 20, re: /^[|｜]?\s*(?:本贴跟从标题|本帖跟从标题|回复线索|跟贴列表|跟帖列表|跟贴|跟帖)\s*[：:]?$/u },
   // "如你觉得文章不错，请识别图中二维码关注，并推荐给你的朋友", "长按识别下方二维码关注我们": a follow-us plug.
   { rule: 'boilerplate_footer', maxChars: 80, re: /(?:识别|扫描|长按)(?:图中|下方|上方|文末)?二维码[^。！？]{0,6}关注/u },
   // "欢迎分享到朋友圈~", "欢迎转发给好友": a share plug.

@@ -636,7 +636,7 @@ describe('forum, Q&A and widget furniture (whole lines)', () => {
     ['| 主题已经关闭，停止回复．', null], ['如你觉得文章不错，请识别图中二维码关注，并推荐给你的朋友。', null], ['欢迎分享到朋友圈~', null],
     ['投稿|abc@example.com 合作|whcjrb027（微信）', '投稿|<EMAIL> 合作|<WECHAT>（微信）'], ['返目录下一页', null],
     ['“某某”网站(www.example.org)搜集整理于2002-09-25', null], ['某某著作 [图] 大卫 20:02:45 9/12/05 (75)', '<NAME> 20:02:45 9/12/05 (75)'],
-    ['某某标题？【新闻频道版主】08-11 16:06 298字 [4321/87]', '<NAME> 08-11 16:06 298字 [4321/87]'], ['某某 馨语 09:09:45 5/23/06 （无内容）', null],
+    ['某某标题？【新闻频道版主】08-11 16:06 298字 [4321/87]', '<NAME> 08-11 16:06 298字 [4321/87]'], ['某某 馨语 09:09:45 5/23/06 （无内容）', null], ['本贴跟从标题：', null], ['| 回复线索：', null],
   ])('%s goes (excerpt %s)', (line, shown) => {
     const res = run(makeDoc([BODY1, line, BODY2]));
     expect(res.out[0]!.paragraphs).toEqual([BODY1, BODY2]);
