@@ -169,6 +169,10 @@ export const LINE_RULES: LineRule[] = [
   // More of the issue-21 pages (tests/fixtures/eval-real: WeChat articles saved as served, 范文 and forum archives):
   // "| 主题已经关闭，停止回复．" (a closed thread's notice).
   { rule: 'boilerplate_footer', maxChars: 30, re: /主题已(?:经)?(?:被)?(?:关闭|锁定)/u },
+  // A visitor counter: "您是本文第 154 个阅览者", "您是本站第12345位访客".
+  { rule: 'boilerplate_footer', maxChars: 30, re: /^您是本(?:文|帖|贴|站|页)第\s*\d+\s*(?:个|位|名)(?:阅览者|访问者|访客|读者)/u },
+  // A BBS post's footer: "本贴由某某于2005年8月12日16:12:21在〖某某〗发表" (the poster becomes <NAME> in the excerpt).
+  { rule: 'boilerplate_footer', maxChars: 80, excerpt: (l) => l.replace(/^本(贴|帖)由.*?于/u, '本$1由<NAME>于'), re: /^本(?:贴|帖)由[^。！？]{1,20}于\s*(?:19|20)\d{2}年/u },
   // An old BBS's thread furniture: "本贴跟从标题：", "| 回复线索：", "跟贴：" (the list of replies that followed).
   { rule: 'boilerplate_footer', maxChars: 20, re: /^[|｜]?\s*(?:本贴跟从标题|本帖跟从标题|回复线索|跟贴列表|跟帖列表|跟贴|跟帖)\s*[：:]?$/u },
   // "如你觉得文章不错，请识别图中二维码关注，并推荐给你的朋友", "长按识别下方二维码关注我们": a follow-us plug.

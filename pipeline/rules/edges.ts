@@ -57,3 +57,13 @@ export const AD_SHOP = /^(?:淘宝|天猫|京东|拼多多|苏宁易购|当当|�
 export const AD_PRICE = /^[¥￥]\s*\d+(?:\.\d{1,2})?\s*(?:起|元)?$/u;
 export const AD_BUY = /^(?:去购买|立即购买|马上购买|去看看|查看详情|立即抢购)$/u;
 export const AD_LABEL = /^(?:广告|推广|赞助)$/u;
+
+/**
+ * A disclaimer block closing a page: a notice header alone on its line (`郑重声明`, `免责声明`, `特别声明`, `版权声明`) and
+ * the numbered items under it to the end (`1. 任何言论纯属作者个人观点…`, `5. 任何转载或转贴都应注明真实作者…`: a 乐趣园 board's
+ * rules under each thread).
+ */
+export const NOTICE_HEADER = /^(?:郑重声明|免责声明|特别声明|版权声明|法律声明|声明)\s*[：:]?$/u;
+export const NUMBERED_ITEM = /^(?:\d{1,2}|[一二三四五六七八九十]{1,2})\s*[.．、)）]\s*\S/u;
+/** A thread header that repeats the title after its label: `主题：某某` (BBS pages). Group 1: the title part. */
+export const LABELLED_TITLE = /^(?:主题|标题|题目|帖子标题)\s*[：:]\s*(.+)$/u;

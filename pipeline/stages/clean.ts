@@ -36,7 +36,10 @@ import {
   CREDIT_EDGE, CREDIT_GAP, CREDIT_LINE_MAX, CREDIT_NAMES, CREDIT_PREFIX_MAX, CREDIT_ROLE_KEYS, CREDIT_SEP, CREDIT_SOURCE_KEYS, CREDIT_VALUE_MAX,
   EDIT_CREDIT, type CreditKey,
 } from '../rules/credits.js';
-import { AD_BUY, AD_LABEL, AD_PRICE, AD_SHOP, DANGLING_HEADER, echoesTitle, EDGE_NUMBER, EDGE_PORTAL, USER_CARD, USER_NAME_MAX } from '../rules/edges.js';
+import {
+  AD_BUY, AD_LABEL, AD_PRICE, AD_SHOP, DANGLING_HEADER, echoesTitle, EDGE_NUMBER, EDGE_PORTAL, LABELLED_TITLE, NOTICE_HEADER, NUMBERED_ITEM, USER_CARD,
+  USER_NAME_MAX,
+} from '../rules/edges.js';
 import { guessGenre } from './segment.js';
 
 export interface CleanConfig {
@@ -570,8 +573,9 @@ function peelEdges(paras: { text: string; line: number; index: number }[], title
   let b = paras.length;
   const drop = (p: { text: string; line: number; index: number }, rule: string, text: string) =>
     ctx.removed.push({ rule, chars: countChars(p.text), line: p.line, paragraph: p.index, text: excerpt(text) });
+  const labelled = (t: string) => { const m = LABELLED_TITLE.exec(t); return title !== null && m !== null && repeatsTitle(m[1]!, title); };
   const chrome = (t: string): string | null =>
-    EDGE_NUMBER.test(t) || EDGE_PORTAL.test(t) || USER_CARD.test(t) ? 'boilerplate_footer' : echoesTitle(t, title) ? 'repeated_title' : null;
+    EDGE_NUMBER.test(t) || EDGE_PORTAL.test(t) || USER_CARD.test(t) ? 'boilerplate_footer' : echoesTitle(t, title) || labelled(t) ? 'repeated_title' : null;
   while (b - a > 1) {
     const p = paras[a]!;
     const rule = chrome(p.text);
@@ -580,6 +584,15 @@ function peelEdges(paras: { text: string; line: number; index: number }[], title
       drop(p, 'poster_name', NAME_PLACEHOLDER);
       a++;
       continue;
+    }
+    break;
+  }
+  // A disclaimer block at the end: its header and the numbered items under it.
+  for (let h = b - 2; h > a && b - h <= 12 && NUMBERED_ITEM.test(paras[h + 1]!.text); h--) {
+    if (!NOTICE_HEADER.test(paras[h]!.text)) continue;
+    if ([...paras.slice(h + 1, b)].every((p) => NUMBERED_ITEM.test(p.text) && countChars(p.text) <= 80)) {
+      for (let k = h; k < b; k++) drop(paras[k]!, 'boilerplate_banner', paras[k]!.text);
+      b = h;
     }
     break;
   }

@@ -681,6 +681,20 @@ describe('edge chrome peeled off each end', () => {
     expect(res.out[0]!.paragraphs).toEqual([BODY1, BODY2]);
     expect(res.removed).toHaveLength(9);
   });
+  it('a disclaimer block at the end goes whole; numbered items without a notice header stay', () => {
+    const block = ['郑重声明', '1. 任何言论纯属作者个人观点，与本站无关；', '2. 禁止发表违反国家法律、法规的言论、信息；', '3. 任何转载或转贴都应注明真实作者和真实出处；'];
+    const res = run(makeDoc([BODY1, BODY2, ...block]));
+    expect(res.out[0]!.paragraphs).toEqual([BODY1, BODY2]);
+    expect(res.removed.map((r) => r.rule)).toEqual(Array(4).fill('boilerplate_banner'));
+    const list = [BODY1, BODY2, '下一步工作要点', '1. 完善考核办法；', '2. 压实各级责任。'];
+    expect(run(makeDoc(list)).out[0]!.paragraphs).toEqual(list);
+  });
+  it('a thread header that repeats the title after 主题： goes as repeated_title; a visitor counter and a post footer go', () => {
+    const res = run(makeDoc(['主题：你知道导游为什么热衷于购物吗？', BODY1, BODY2, '本贴由某某于2005年8月12日16:12:21在〖某某论坛〗发表', '您是本文第 154 个阅览者'], { title: '你知道导游为什么热衷于购物吗？' }));
+    expect(res.out[0]!.paragraphs).toEqual([BODY1, BODY2]);
+    expect(res.removed.map((r) => r.rule)).toEqual(['boilerplate_footer', 'boilerplate_footer', 'repeated_title']);
+    expect(JSON.stringify(res.removed)).not.toContain('某某于');
+  });
   it('a shortened echo of the title at the end goes as repeated_title', () => {
     const res = run(makeDoc([BODY1, BODY2, '遵化数字农机农业生产'], { title: '新华视界｜河北遵化：数字农机服务助力农业生产' }));
     expect(res.out[0]!.paragraphs).toEqual([BODY1, BODY2]);
