@@ -23,7 +23,10 @@ export interface Progress {
   tick(n?: number, bytes?: number): void;
   end(): void;
   skip(stage: string): void;
+  /** A warning, on a line of its own, printed even with --quiet (a stale stage file, a budget…). */
   note(message: string): void;
+  /** What the run is doing (which raw files it reuses), on a line of its own; nothing with --quiet. */
+  info?(message: string): void;
 }
 
 export interface ProgressOptions {
@@ -153,6 +156,9 @@ export function makeProgress(stream: NodeJS.WriteStream = process.stderr, quiet 
     },
     skip(name) {
       if (!quiet) stream.write(`  ${name.padEnd(10)} unchanged (cached)\n`);
+    },
+    info(message) {
+      if (!quiet) this.note(message);
     },
     note(message) {
       if (bar) {

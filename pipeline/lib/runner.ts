@@ -1390,7 +1390,7 @@ export async function runStages(opts: RunOptions): Promise<StageMeta[]> {
       }
     }
     const same = entries.filter((e, i) => loaded.index.byPath.get(e.rel)?.entry.key === keys[i]).length;
-    opts.progress.note(`extract: ${entries.length - same} of ${entries.length} raw files new, changed or to retry; the rows of the other ${same} are reused from the last run`);
+    opts.progress.info?.(`extract: ${entries.length - same} of ${entries.length} raw files new, changed or to retry; the rows of the other ${same} are reused from the last run`);
     return loaded.index;
   }
 

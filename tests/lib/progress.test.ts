@@ -87,13 +87,15 @@ describe('progress in logs', () => {
     p.end();
     p.skip('validate');
     p.note('clean: something to say');
-    expect(out.text()).toBe('  dedupe:plan     100/100 items      50/s  2.0s\n  validate   unchanged (cached)\nclean: something to say\n');
+    p.info!('extract: 1 of 2 raw files changed');
+    expect(out.text()).toBe('  dedupe:plan     100/100 items      50/s  2.0s\n  validate   unchanged (cached)\nclean: something to say\nextract: 1 of 2 raw files changed\n');
     const q = sink();
     const quiet = makeProgress(q, true, { now: () => t });
     quiet.start('x', 1, 1);
     quiet.tick(1, 1);
     quiet.end();
     quiet.skip('y');
+    quiet.info!('extract: 1 of 2 raw files changed');
     expect(q.text()).toBe('');
   });
 });
