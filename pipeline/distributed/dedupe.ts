@@ -47,6 +47,7 @@ import {
 import type { Decision, PlanCounts } from '../dedup/plan.js';
 import type { BoilerplateRow } from '../dedup/boilerplate.js';
 import type { DedupeConfig } from '../stages/dedupe.js';
+import { recurringEdges } from '../dedup/recurring.js';
 import type { Doc } from '../lib/types.js';
 import { Store, ser, type Kind } from './store.js';
 
@@ -451,10 +452,10 @@ export async function verifyFiles(c: Corpus, v: number, bucketKeys: readonly str
 // ---- merge ----------------------------------------------------------------------------------------------------
 
 /** One shard's part of the decisions: its dropped documents and its keepers' duplicate counts (local indexes). */
-export interface ShardDecisions { drop: [number, Decision][]; dups: [number, number][] }
+export interface ShardDecisions { drop: [number, Decision][]; dups: [number, number][]; recurring: [number, number[]][] }
 
 /** Runs the merge: clustering on the verified edges, greedily in keeper order (planDedupe's rule). */
-export async function mergeFiles(c: Corpus, bucketKeys: readonly string[], verifyKeys: readonly string[]): Promise<Record<string, Uint8Array>> {
+export async function mergeFiles(c: Corpus, bucketKeys: readonly string[], verifyKeys: readonly string[], cfg: DedupeConfig): Promise<Record<string, Uint8Array>> {
   const groupOf = new Map<number, ExactGroup>(); // by first document
   let nonRepRepeated = 0, nonRepTruncated = 0, capped = 0;
   for (const k of bucketKeys) {
@@ -513,11 +514,19 @@ export async function mergeFiles(c: Corpus, bucketKeys: readonly string[], verif
     dupCount.set(keeper, (dupCount.get(keeper) ?? 0) + 1);
     dropNear(g, k, g);
   }
-  const counts: PlanCounts = {
+  // Recurring banners (dedup/recurring.ts), from the kept documents once the duplicates are decided. Not split by
+  // bucket yet: a line recurs per source, against the number of units of its source, so the merge reads every
+  // shard's prepared values (as the one-job plan did: ~0.7 KB per document) and runs dedupe's own recurringEdges.
+  const all: Prepared[] = [];
+  for (const k of c.shards) for (const p of await shardPrepared(c.store, k)) { all.push(p); c.moved.fetched += 2 * p.length; }
+  const rec = recurringEdges(all, (i) => !drop.has(i), cfg);
+  const counts: PlanCounts & Record<string, number> = {
     clusters: dupCount.size, exact, near, candidate_pairs: candidates, verified_pairs: verified, rejected_pairs: rejected, lsh_buckets_capped: capped,
     repeated_paragraphs: repeated, truncated_paragraphs: truncated,
+    recurring_banner_lines: rec.lines, recurring_banner_removed: rec.removed,
   };
-  const perShard: ShardDecisions[] = c.shards.map(() => ({ drop: [], dups: [] }));
+  const perShard: ShardDecisions[] = c.shards.map(() => ({ drop: [], dups: [], recurring: [] }));
+  for (const [g, idx] of [...rec.byDoc].sort((x, y) => x[0] - y[0])) { const [k, i] = c.locate(g); perShard[k]!.recurring.push([i, idx]); }
   const dropped = new Uint8Array(Math.ceil(c.total / 8));
   for (const [g, d] of [...drop].sort((x, y) => x[0] - y[0])) {
     const [k, i] = c.locate(g);
@@ -532,12 +541,13 @@ export async function mergeFiles(c: Corpus, bucketKeys: readonly string[], verif
 
 /** A shard's decisions, one per record, as planDedupe returns them (apply jobs). */
 export function shardDecisions(prepared: readonly Prepared[], d: ShardDecisions): Decision[] {
-  const drop = new Map(d.drop), dups = new Map(d.dups);
+  const drop = new Map(d.drop), dups = new Map(d.dups), rec = new Map(d.recurring);
   return prepared.map((p, i) => {
     const x = drop.get(i);
     if (x) return x;
-    const removed = verdictsOf(p), n = dups.get(i) ?? 0;
-    return removed.length === 0 ? { keep: true, duplicates: n } : { keep: true, duplicates: n, removed };
+    const removed = verdictsOf(p), n = dups.get(i) ?? 0, recurring = rec.get(i);
+    const kept: Decision = removed.length === 0 ? { keep: true, duplicates: n } : { keep: true, duplicates: n, removed };
+    return recurring ? { ...kept, recurring } : kept;
   });
 }
 

@@ -270,7 +270,7 @@ export async function runPlanJob(job: BucketJob | VerifyJob | MergeJob | ParaJob
   let files: Record<string, Uint8Array>;
   if (job.kind === 'bucket') files = await bucketFiles(c, job.index, job.buckets, cfg);
   else if (job.kind === 'verify') files = await verifyFiles(c, job.index, job.bucketKeys, gather, cfg);
-  else if (job.kind === 'merge') files = await mergeFiles(c, job.bucketKeys, job.verifyKeys);
+  else if (job.kind === 'merge') files = await mergeFiles(c, job.bucketKeys, job.verifyKeys, cfg);
   else if (job.kind === 'para') files = await paraFiles(c, job.index, job.merge, cfg);
   else {
     const counts = await c.output<Record<string, number>>('merge', job.merge, 'counts.bin');

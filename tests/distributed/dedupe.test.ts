@@ -76,7 +76,7 @@ async function distributed(docs: Doc[], prepared: Prepared[], cfg: DedupeConfig,
   const B = Array.from({ length: buckets }, (_, b) => b);
   for (const b of B) await run('bucket', `b${b}`, (c) => bucketFiles(c, b, buckets, cfg));
   for (const b of B) await run('verify', `v${b}`, (c) => verifyFiles(c, b, B.map((x) => `b${x}`), gather, cfg));
-  await run('merge', 'm', (c) => mergeFiles(c, B.map((x) => `b${x}`), B.map((x) => `v${x}`)));
+  await run('merge', 'm', (c) => mergeFiles(c, B.map((x) => `b${x}`), B.map((x) => `v${x}`), cfg));
   for (const b of B) await run('para', `p${b}`, (c) => paraFiles(c, b, 'm', cfg));
   const c = await Corpus.open(store, keys);
   const rows = await reportRows(c, B.map((x) => `p${x}`), gather, cfg);
