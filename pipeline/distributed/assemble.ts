@@ -71,7 +71,7 @@ export async function assembleShards(a: Pick<AssembleInput, 'out' | 'store' | 's
       const input = await a.store.bytes('shard', key, 'input.jsonl');
       let at = 0;
       for (const b of batches) {
-        for (const f of b.files) await ex.file(f.info, f.units, f.chars);
+        for (const f of b.files) await ex.file(f.info, f.units, f.chars, f.removed);
         ex.ms += b.extractMs;
         for (let k = 0; k < b.steps.length; k++) {
           const s = b.steps[k]!;

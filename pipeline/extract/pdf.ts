@@ -2,8 +2,9 @@
  * PDF files → one text unit from the text layer, read with pdfjs-dist (Mozilla's PDF.js): pages in order, each text
  * line a line (pdfjs's end-of-line marks, or a change of baseline), lines broken by the page width left for
  * segment's paragraph repair to rejoin. A page header or footer — a line at the top or bottom of every page that
- * is the same on each page once digits are set aside (`某某市人民政府文件`, `第 3 页`, `- 3 -`) — is removed, and
- * the ledger row's detail counts what was removed (lines and characters, never their text). A PDF whose pages carry
+ * is the same on each page once digits are set aside (`某某市人民政府文件`, `第 3 页`, `- 3 -`) — is removed: one
+ * removal row per line (`pdf_running_header`, `pdf_running_footer`, `pdf_page_number`) in extract.removed.jsonl, and
+ * the ledger row's detail counts them (lines and characters). A PDF whose pages carry
  * no text at all (a scan: images only; no OCR is done) is rejected as `no_text_layer`, a file pdfjs cannot parse
  * as `corrupt_pdf`, a password-protected one as `encrypted_pdf`.
  */
@@ -11,7 +12,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { unitId } from '../lib/ids.js';
 import { countChars } from '../lib/stage.js';
-import type { RawFileInfo } from '../lib/types.js';
+import type { RawFileInfo, Removal } from '../lib/types.js';
 import type { ExtractConfig, ExtractResult, RawInput } from '../stages/extract.js';
 
 type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
@@ -41,6 +42,18 @@ export function pageLines(items: readonly TextItem[]): string[] {
   }
   flush();
   return lines;
+}
+
+/**
+ * A header or footer line that is only a page number once its digits are `#` (edgeKey): `3`, `- 3 -`, `— 3 —`,
+ * `第 3 页`, `第3页 共6页`, `3 / 6`, `Page 3 of 6`, `·3·` — the forms word processors' page-number fields print
+ * (LibreOffice's and WPS's defaults, 公文 format's `— 3 —`).
+ */
+const PAGE_NUMBER = /^(?:[-—–·•]?#[-—–·•]?|第#页(?:[，,]?共#页)?|#\/#|(?:page)?#(?:of#)?|共#页第#页)$/i;
+
+/** The removal rule of a repeated header or footer line: a page number, else the running header or footer. */
+export function edgeRule(line: string, edge: 'header' | 'footer'): string {
+  return PAGE_NUMBER.test(edgeKey(line)) ? 'pdf_page_number' : `pdf_running_${edge}`;
 }
 
 /** How a header or footer line is compared across pages: digits (page numbers) and spaces set aside. */
@@ -94,17 +107,32 @@ export async function extractPdf(input: RawInput, info: RawFileInfo, _cfg: Extra
   if (pages.every((p) => p.length === 0)) return reject('no_text_layer', `${pages.length} page${pages.length === 1 ? '' : 's'} without a text layer (a scan? no OCR is done)`);
   const { top, bottom } = repeatedEdges(pages);
   const lines: string[] = [];
+  const removed: Removal[] = [];
   let cutLines = 0;
   let cutChars = 0;
+  let at = 0; // 1-based line of the text layer, pages in order, before anything is removed
   for (const p of pages) {
-    for (const l of [...p.slice(0, top), ...p.slice(p.length - bottom)]) { cutLines++; cutChars += countChars(l); }
-    lines.push(...p.slice(top, p.length - bottom));
+    for (let i = 0; i < p.length; i++) {
+      const l = p[i]!;
+      at++;
+      const edge = i < top ? 'header' : i >= p.length - bottom ? 'footer' : null;
+      if (edge === null) {
+        lines.push(l);
+        continue;
+      }
+      const chars = countChars(l);
+      cutLines++;
+      cutChars += chars;
+      // One row per removed line (its text as an excerpt, masked like every removal): the rule says which edge.
+      removed.push({ rule: edgeRule(l, edge), chars, line: at, text: l });
+    }
   }
   if (countChars(lines.join('')) === 0) return reject('empty', 'no text besides page headers and footers');
   const facts = [`${pages.length} pages`];
   if (cutLines) facts.push(`page header/footer removed: ${top} top and ${bottom} bottom line${top + bottom > 1 ? 's' : ''} repeated on every page (${cutLines} lines, ${cutChars} characters)`);
   return {
     info: { ...base, detail: facts.join('; ') },
+    removed,
     units: [{
       unit_id: unitId(input.path, info.sha256, null), source_file: input.path, source_member: null, source_row: null, source_url: null, source_sha256: info.sha256,
       source_encoding: 'utf-8', source_format: 'pdf', text: lines.join('\n'), title: null, source_site: null, published: null,

@@ -125,7 +125,7 @@ export class IndexBuilder {
   constructor(readonly stages: string[]) {}
 
   /** A raw file's ledger row and units were written (a file whose units come in parts: once per part). */
-  file(rel: string, key: string, units: number, ledger: number, opts: { local?: boolean; reason?: string | null }): void {
+  file(rel: string, key: string, units: number, ledger: number, opts: { local?: boolean; reason?: string | null; retry?: boolean }): void {
     const last = this.entries[this.entries.length - 1];
     // Paths are unique in a walk: the same path again is the next part of one file's units.
     if (last && last.path === rel) {
@@ -135,7 +135,7 @@ export class IndexBuilder {
       if (opts.reason != null && TRANSIENT.has(opts.reason)) last.retry = true;
       return;
     }
-    const retry = opts.local === true || (opts.reason != null && TRANSIENT.has(opts.reason));
+    const retry = opts.local === true || opts.retry === true || (opts.reason != null && TRANSIENT.has(opts.reason));
     this.entries.push({ path: rel, key, units, ledger, steps: [], ...(retry ? { retry } : {}) });
   }
   /** A chain result begins: its files' entries follow. */

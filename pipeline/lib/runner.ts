@@ -35,7 +35,7 @@ import { trace } from './trace.js';
 import { PipelineError } from './errors.js';
 import type { Progress } from './progress.js';
 import type { RawFileInfo } from './types.js';
-import type { ChainResult, ChainStep, ChainTask, ChunkMessage, DuplicatesTask, GatherResult, GatherTask, StepResult, TaskError, WarmTask } from './worker.js';
+import type { ChainResult, ChainStep, ChainTask, ChunkMessage, DuplicatesTask, FileResult, GatherResult, GatherTask, StepResult, TaskError, WarmTask } from './worker.js';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { mergeChains } from './merge.js';
 import { BUDGET_DEFAULTS, overBudget, watch, type FileBudget } from './budget.js';
@@ -223,7 +223,7 @@ class StageLog {
 
 /** Files (relative to OUT) a stage's cached meta vouches for: all must still be there for the cache to count. */
 function vouchedFiles(stage: string): string[] {
-  if (stage === 'extract') return ['stages/extract.jsonl', 'stages/extract.files.jsonl'];
+  if (stage === 'extract') return ['stages/extract.jsonl', 'stages/extract.files.jsonl', 'stages/extract.removed.jsonl'];
   if (stage === 'export') return [...OUTPUT_FILES, 'report/stats.json', 'report/ledger.jsonl'];
   return [`stages/${stage}.jsonl`, `stages/${stage}.removed.jsonl`, `stages/${stage}.dropped.jsonl`];
 }
@@ -981,9 +981,11 @@ class Runner {
             r.files!.forEach((f, i) => { f.info = withNameEncoding(f.info, b.remote[i]!.nameEncoding); });
             index?.begin();
             for (const f of r.files!) {
-              const [u, l] = await ex!.file(f.info, f.units, f.chars);
+              const [u, l] = await ex!.file(f.info, f.units, f.chars, f.removed);
               const i = b.remote.findIndex((e) => e.rel === f.info.path);
-              index?.file(f.info.path, i >= 0 ? b.keys[i]! : '', u, l, { reason: f.info.reason });
+              // A file with extraction's own removals (a PDF's page edges) is not reused: the index does not
+              // describe extract.removed.jsonl, so it runs again, and its rows are written as a fresh build writes them.
+              index?.file(f.info.path, i >= 0 ? b.keys[i]! : '', u, l, { reason: f.info.reason, ...(f.removed ? { retry: true } : {}) });
             }
             index?.slices(r.slices, wrote(r));
             ex!.extracted += b.remote.length;
@@ -1094,14 +1096,15 @@ export class ExtractOutput extends StageOutput {
     super(dir, 'extract');
     this.files = new JsonlWriter(path.join(dir, 'extract.files.jsonl'));
   }
-  /** The fingerprint covers the units and the ledger rows. */
+  /** The fingerprint covers the units, the ledger rows and extraction's removal rows. */
   override sha256(): string {
-    return sha([this.written.out.sha256(), this.writtenRows.sha256()]);
+    return sha([this.written.out.sha256(), this.writtenRows.sha256(), this.written.removed.sha256()]);
   }
   override fileFacts(): Record<string, FileFacts> {
     return {
       'stages/extract.jsonl': this.written.out.facts(this.log.tally.out),
       'stages/extract.files.jsonl': this.writtenRows.facts(this.log.tally.in),
+      'stages/extract.removed.jsonl': this.written.removed.facts(),
       // Not a file the stage's cache checks (vouchedFiles): what the next run checks before it reuses rows.
       ...(this.index ? { [`stages/${INDEX_FILE}`]: this.index } : {}),
     };
@@ -1138,13 +1141,22 @@ export class ExtractOutput extends StageOutput {
     return units.length;
   }
   /** A raw file's ledger row and units; returns the bytes written to each file (units, ledger row). */
-  async file(info: RawFileInfo, units: Uint8Array, chars: number[]): Promise<[number, number]> {
+  async file(info: RawFileInfo, units: Uint8Array, chars: number[], removed?: FileResult['removed']): Promise<[number, number]> {
     const t = this.log.tally;
     t.in++;
     this.written.out.update(units);
     await this.out.writeBytes(units);
     let charsIn = this.open.chars;
     for (const c of chars) charsIn += c;
+    // What extraction removed (a PDF's page edges) was in the file: the ledger counts it in and as removed.
+    if (removed) {
+      this.written.removed.update(removed.rows);
+      await this.log.removed.writeBytes(removed.rows);
+      let n = 0;
+      removed.rules.forEach((rule, k) => { t.removal(rule, removed.chars[k]!); n += removed.chars[k]!; });
+      charsIn += n;
+      this.removedByFile.set(info.path, (this.removedByFile.get(info.path) ?? 0) + n);
+    }
     t.out += chars.length;
     const nUnits = this.open.units + chars.length;
     const wasOpen = this.open.units > 0;
@@ -1239,7 +1251,6 @@ export async function runStages(opts: RunOptions): Promise<StageMeta[]> {
     await settleAll(stageMetas.map((m) => writeAtomic(path.join(dir, `${m.stage}.meta.json`), stableJson(m))));
     metas.push(...stageMetas);
     for (const s of res.stages) {
-      if (s.name === 'extract') continue;
       for (const [f, n] of s.output.removedByFile) removedSums.byFile.set(f, (removedSums.byFile.get(f) ?? 0) + n);
       removedSums.stages.add(s.name);
     }

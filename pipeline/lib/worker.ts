@@ -17,7 +17,7 @@ import { once } from 'node:events';
 import type { MessagePort } from 'node:worker_threads';
 import { STAGES } from '../stages/index.js';
 import { createHash } from 'node:crypto';
-import { extractFile, extractPath, streamedFormat, EXTRACT_DEFAULTS, type ExtractConfig } from '../stages/extract.js';
+import { extractFile, extractPath, streamedFormat, EXTRACT_DEFAULTS, type ExtractConfig, type ExtractResult } from '../stages/extract.js';
 import { assertValid, validator } from './schema.js';
 import { charsOf, type GlobalStage, type MapStage, type StageResult } from './stage.js';
 import { PipelineError } from './errors.js';
@@ -101,8 +101,23 @@ export interface WarmTask { kind: 'warm'; stages: string[] }
 /** Rows of report/duplicates.jsonl from a batch of dedupe's dropped rows. */
 export interface DuplicatesTask { kind: 'duplicates'; bytes: Uint8Array }
 export interface GatherTask { kind: 'gather'; stage: string; bytes: Uint8Array; /** One per record of the batch; undefined = not asked. */ asks: unknown[] }
-/** A raw file extracted: its ledger facts, its units as JSONL bytes, and the characters of each unit. */
-export interface FileResult { info: RawFileInfo; units: Uint8Array; chars: number[] }
+/**
+ * A raw file extracted: its ledger facts, its units as JSONL bytes, and the characters of each unit; with the spans
+ * extraction removed (a PDF's page edges), their rows for `extract.removed.jsonl` and each one's rule and characters.
+ */
+export interface FileResult { info: RawFileInfo; units: Uint8Array; chars: number[]; removed?: { rows: Uint8Array; rules: string[]; chars: number[] } }
+
+/** The rows of the spans extraction removed from a file's unit (ExtractResult.removed), checked against their schema. */
+function extractRemovals(r: ExtractResult): FileResult['removed'] {
+  if (!r.removed?.length) return undefined;
+  const ref = { id: r.units[0]?.unit_id ?? r.info.path, source_file: r.info.path, source_member: r.units[0]?.source_member ?? null, line_start: null };
+  const rows = r.removed.map((x) => {
+    const row = removalRow('extract', ref, x);
+    assertValid('removed', row);
+    return JSON.stringify(row);
+  });
+  return { rows: jsonl(rows), rules: r.removed.map((x) => x.rule), chars: r.removed.map((x) => x.chars) };
+}
 export interface ChainResult {
   files?: FileResult[];
   /** Extraction's thread time for the batch (ms). */
@@ -441,7 +456,8 @@ export async function runExtract(files: RawFileRef[], cfg: ExtractConfig = EXTRA
       all.push(n);
       records.push(u);
     }
-    out.push({ info: r.info, units: jsonl(units), chars: counts });
+    const removed = extractRemovals(r);
+    out.push({ info: r.info, units: jsonl(units), chars: counts, ...(removed ? { removed } : {}) });
   }
 }
 
@@ -583,6 +599,7 @@ async function runStreamed(t: ChainTask, port: MessagePort): Promise<ChainResult
     mark(t.progress, 0);
   };
   let info: RawFileInfo;
+  let removed: FileResult['removed'];
   if (streamedFormat(f.rel)) {
     const h = hashByPath(f.abs, f.ino);
     if ('reason' in h) return { files: [refusedFile(f.rel, h)], steps: [] };
@@ -597,11 +614,12 @@ async function runStreamed(t: ChainTask, port: MessagePort): Promise<ChainResult
       raw.release();
     }
     info = r.info;
+    removed = extractRemovals(r);
     for (const u of r.units) await sink(u);
   }
   const last = take();
   const res = last.res;
-  res.files = [{ info, units: last.units, chars: last.chars }];
+  res.files = [{ info, units: last.units, chars: last.chars, ...(removed ? { removed } : {}) }];
   res.slices = [{ path: info.path, steps: res.steps.map(sliceOf) }];
   res.extractMs = performance.now() - t0 - stepsMs - waitMs;
   mark(t.progress, 1);

@@ -181,7 +181,6 @@ export async function writeReport(
   const removedOut = new JsonlWriter(path.join(rep, 'removed.jsonl'));
   const dropped = new JsonlWriter(path.join(rep, 'dropped.jsonl'));
   for (const m of metas) {
-    if (m.stage === 'extract') continue;
     await copyRemoved(path.join(stagesDir, `${m.stage}.removed.jsonl`), removedOut, removedSums.stages.has(m.stage) ? undefined : (r) => {
       if (r.rule !== 'unaccounted' && r.source_file) cachedBy.set(r.source_file, (cachedBy.get(r.source_file) ?? 0) + r.chars);
     });

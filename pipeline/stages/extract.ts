@@ -5,7 +5,7 @@
  * Pure: the runner reads the bytes and hands them in; this never touches the file system.
  */
 import { sha256Hex, unitId } from '../lib/ids.js';
-import type { ExtractRecord, RawFileInfo } from '../lib/types.js';
+import type { ExtractRecord, RawFileInfo, Removal } from '../lib/types.js';
 import { decodeText, DECODE_DEFAULTS, type DecodeConfig } from '../extract/decode.js';
 import { HTML_EXTENSIONS, HTML_START, OOXML_EXTENSIONS, SIGNATURES } from '../rules/formats.js';
 import { extractHtml } from '../extract/html.js';
@@ -36,6 +36,11 @@ export interface PathInput {
 export interface ExtractResult {
   info: RawFileInfo;
   units: ExtractRecord[];
+  /**
+   * Spans extraction itself removed from the file's one unit (a PDF's running headers, footers and page numbers):
+   * written to `extract.removed.jsonl` with the unit's id, counted in the report and in the ledger's chars_removed.
+   */
+  removed?: Removal[];
 }
 
 export interface ExtractConfig {

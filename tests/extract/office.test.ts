@@ -11,6 +11,7 @@ import { extractFile } from '../../pipeline/stages/extract.js';
 import { slideLines, slideOrder } from '../../pipeline/extract/pptx.js';
 import { docBodyText, oleKind } from '../../pipeline/extract/doc.js';
 import { check } from '../../pipeline/lib/schema.js';
+import { edgeRule, repeatedEdges } from '../../pipeline/extract/pdf.js';
 import { ROOT } from '../helpers.js';
 
 const DIR = path.join(ROOT, 'tests/fixtures/office');
@@ -140,7 +141,53 @@ describe('PDF', () => {
     const at = ['一、', '二、', '三、', '四、', '五、', '六、'].map((h) => text.indexOf(`\n${h}`));
     expect(at.every((x, i) => x > 0 && (i === 0 || x > at[i - 1]!))).toBe(true);
     expect(check('extract', r.units[0]!)).toBeNull();
+    // One removal per removed line, its rule saying which edge: the header, and the footer that is a page number.
+    expect(r.removed!.map((x) => [x.rule, x.line, x.chars, x.text])).toEqual([
+      ['pdf_running_header', 1, 12, '某某市人民政府办公室文件'], ['pdf_page_number', 49, 3, '第 1 页'],
+      ['pdf_running_header', 50, 12, '某某市人民政府办公室文件'], ['pdf_page_number', 98, 3, '第 2 页'],
+      ['pdf_running_header', 99, 12, '某某市人民政府办公室文件'], ['pdf_page_number', 109, 3, '第 3 页'],
+    ]);
   });
+
+  it('page numbers as word processors print them are pdf_page_number; other repeated footers pdf_running_footer', () => {
+    const page = (n: number, foot: string) => ['某某县人民政府', ['甲', '乙', '丙'][n - 1]! + '页的正文，各不相同', foot.replace('#', String(n))];
+    for (const foot of ['- # -', '— # —', '第 # 页', '第#页 共3页', '# / 3', 'Page # of 3', '#']) {
+      expect(repeatedEdges([1, 2, 3].map((n) => page(n, foot))), foot).toEqual({ top: 1, bottom: 1 });
+      expect(edgeRule(foot.replace('#', '2'), 'footer'), foot).toBe('pdf_page_number');
+    }
+    expect(edgeRule('某某县人民政府办公室印发', 'footer')).toBe('pdf_running_footer');
+    expect(edgeRule('第一章 总则', 'header')).toBe('pdf_running_header');
+  });
+
+  it('through the pipeline: the removals are rows of extract.removed.jsonl and report/removed.jsonl, counted in the report and the ledger', async () => {
+    const { runStages } = await import('../../pipeline/lib/runner.js');
+    const { makeProgress } = await import('../../pipeline/lib/progress.js');
+    const { tempDir } = await import('../helpers.js');
+    const { copyFile, readFile: read } = await import('node:fs/promises');
+    const raw = await tempDir('jw-pdf-raw-');
+    await copyFile(path.join(DIR, 'speech.pdf'), path.join(raw, 'speech.pdf'));
+    await copyFile(path.join(ROOT, 'raw/004_91d04d10e2169a48.txt'), path.join(raw, 'a.txt'));
+    const out = await tempDir('jw-pdf-out-');
+    await runStages({ raw, out, root: ROOT, progress: makeProgress(process.stderr, true), workers: 1 });
+    const lines = async (f: string) => (await read(path.join(out, f), 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const rows = await lines('stages/extract.removed.jsonl');
+    expect(rows.map((x) => x['rule'])).toEqual(['pdf_running_header', 'pdf_page_number', 'pdf_running_header', 'pdf_page_number', 'pdf_running_header', 'pdf_page_number']);
+    for (const x of rows) expect(check('removed', x)).toBeNull();
+    // The other stages' rows follow the same schema.
+    for (const x of await lines('stages/clean.removed.jsonl')) expect(check('removed', x)).toBeNull();
+    expect((await lines('report/removed.jsonl')).filter((x) => x['stage'] === 'extract')).toEqual(rows);
+    const stats = JSON.parse(await read(path.join(out, 'report/stats.json'), 'utf8')) as { removed_by_rule: Record<string, { spans: number; chars: number }> };
+    expect(stats.removed_by_rule['extract.pdf_running_header']).toEqual({ spans: 3, chars: 36 });
+    expect(stats.removed_by_rule['extract.pdf_page_number']).toEqual({ spans: 3, chars: 9 });
+    const ledger = (await lines('report/ledger.jsonl')).find((l) => l['path'] === 'speech.pdf')!;
+    expect(ledger).toMatchObject({ chars_removed: 45, chars_unaccounted: 0 });
+    expect(ledger['chars_in']).toBe((ledger['chars_kept'] as number) + 45);
+    // A re-run after another file changed runs the PDF again (its rows are not in the per-file index): same rows.
+    await copyFile(path.join(ROOT, 'raw/003_db51f0831cc1980b.txt'), path.join(raw, 'a.txt'));
+    await runStages({ raw, out, root: ROOT, progress: makeProgress(process.stderr, true), workers: 1 });
+    expect(await lines('stages/extract.removed.jsonl')).toEqual(rows);
+    expect((await lines('report/removed.jsonl')).filter((x) => x['stage'] === 'extract')).toEqual(rows);
+  }, 60_000);
 
   it('the same speech through segment: lines broken by the page width are rejoined into its 30 paragraphs', async () => {
     const { segment } = await import('../../pipeline/stages/segment.js');
