@@ -42,10 +42,9 @@ function metaFinisher(a: Pick<AssembleInput, 'run' | 'workers'>, dir: string, do
       const m = o.log.meta({ ...common, output_sha256: o.sha256(), seconds: round3(o.ms / 1000), ...extra(name, o) });
       await writeAtomic(path.join(dir, `${name}.meta.json`), stableJson(m));
       done.metas.push(m);
-      if (name !== 'extract') {
-        for (const [f, n] of o.removedByFile) done.removedSums.byFile.set(f, (done.removedSums.byFile.get(f) ?? 0) + n);
-        done.removedSums.stages.add(name);
-      }
+      // Extraction's too: its removals (a PDF's page edges) are counted in the ledger as the runner counts them.
+      for (const [f, n] of o.removedByFile) done.removedSums.byFile.set(f, (done.removedSums.byFile.get(f) ?? 0) + n);
+      done.removedSums.stages.add(name);
       o.release();
     }
   };
