@@ -239,10 +239,11 @@ export const SNIPPET_MIN_CHARS = 12;
 /**
  * Role words after which a value is a person's name (`责编：…`, `作者：…`, `供稿：…`): the person keys of
  * metadata lines (PERSON_KEYS in rules/metadata.ts, longest first), so the two never drift. Group 1 is the
- * key and its colon; the name runs to the next separator. Used by lib/redact.ts for report excerpts.
+ * key and its colon; the name runs to the next separator, and a list of names joined by `、` goes whole (`（责编：某某、某某）`:
+ * issue 21, the second editor of people.cn's credit reached removed.jsonl). Used by lib/redact.ts for report excerpts.
  */
 export const NAME_ROLES = new RegExp(
-  `((?:${PERSON_KEYS.map(([k]) => k).sort((a, b) => b.length - a.length).join('|')})\\s*[：:]\\s*)[^；;，,、|｜丨）)\\]】\\s]+`, 'g');
+  `((?:${PERSON_KEYS.map(([k]) => k).sort((a, b) => b.length - a.length).join('|')})\\s*[：:]\\s*)[^；;，,、|｜丨）)\\]】\\s]+(?:\\s*、\\s*[^；;，,、|｜丨）)\\]】\\s]+)*`, 'g');
 
 /**
  * Office titles of a byline under a report's title (`省长 王予波`, `××省人民政府代省长 ××`, `自治区主席 ××`): heads of

@@ -45,3 +45,10 @@ describe('one list of person keys', () => {
     expect(META_KEYS.filter(([, m]) => m.field === 'person').map(([k]) => k).sort()).toEqual(PERSON_KEYS.map(([k]) => k).sort());
   });
 });
+
+describe('names listed after a credit key (issue 21)', () => {
+  it('a list joined by 、 goes whole: （责编：张某、丁某某）', () => {
+    expect(redactForReport('（责编：张某、丁某某）')).toBe('（责编：<NAME>）');
+    expect(redactForReport('责任编辑：王某 、 李某某；校对：赵某')).toBe('责任编辑：<NAME>；校对：<NAME>');
+  });
+});
