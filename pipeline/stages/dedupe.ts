@@ -102,9 +102,7 @@ export const dedupe = defineStage<Doc, Doc, DedupeConfig, Prepared, Decision, As
     for (const [i, recurring] of rec.byDoc) decisions[i] = { ...(decisions[i] as Extract<Decision, { keep: true }>), recurring };
     return {
       decisions,
-      // The counts appear only when banners went: the distributed dedupe (pipeline/distributed/dedupe.ts) does not run
-      // this step yet, and gives the same bytes as a single machine wherever it removes nothing.
-      counts: rec.removed > 0 ? { ...counts, recurring_banner_lines: rec.lines, recurring_banner_removed: rec.removed } : { ...counts },
+      counts: { ...counts, recurring_banner_lines: rec.lines, recurring_banner_removed: rec.removed },
       reports: { boilerplate_candidates: rows as unknown as Record<string, unknown>[] },
     };
   },

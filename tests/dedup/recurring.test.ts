@@ -53,9 +53,7 @@ describe('recurring banners (dedupe, rule boilerplate_recurring)', () => {
   it('keeps a line that only two units share (K = 3), and a line under half of its source (share 0.5)', async () => {
     // the only two files of a folder, both with the line (share 1): two units are not a pattern
     const two = [0, 1].map((k) => speech(`site/s${k}.html`, k, { banner: BANNER }));
-    const got = await run(two);
-    expect(got.removed.filter((r) => r.removal.rule === 'boilerplate_recurring')).toHaveLength(0);
-    expect(got.counts['recurring_banner_removed']).toBeUndefined();
+    expect((await run(two)).removed.filter((r) => r.removal.rule === 'boilerplate_recurring')).toHaveLength(0);
     // 3 of 8 files of one folder carry the line: under half.
     const few = TOPICS.map((_, k) => speech(`mixed/p${k}.html`, k, k < 3 ? { banner: BANNER } : {}));
     expect((await run(few)).removed.filter((r) => r.removal.rule === 'boilerplate_recurring')).toHaveLength(0);
