@@ -9,18 +9,16 @@
  *
  *   tsx pipeline/bench/parquet.ts [--rows 20000] [--out out/bench] [--seed 1] [--workers 2]
  */
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { link, mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { execFile } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
-import { promisify } from 'node:util';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCommandLine, pathValue, intValue, type Options } from '../lib/cli.js';
 import { mulberry32 } from '../lib/random.js';
+import { runAlone } from './alone.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const exec = promisify(execFile);
 
 const OPTIONS = {
   rows: { type: 'string', arg: 'N', help: 'records in the generated Parquet file (default 20000)', check: intValue(1, 100_000_000), default: 20000 },
@@ -73,25 +71,8 @@ interface Row { rows: number; bytes: number; seconds: number; rows_per_s: number
 
 /** The file alone in a raw folder (a hard link), through `node dist/run.js` into a fresh OUT, timed by GNU time. */
 async function measure(file: string, dir: string, workers: number, rows: number): Promise<Row> {
-  const raw = path.join(dir, 'raw');
-  const out = path.join(dir, 'out');
-  await rm(raw, { recursive: true, force: true });
-  await rm(out, { recursive: true, force: true });
-  await mkdir(raw, { recursive: true });
-  await link(file, path.join(raw, path.basename(file)));
-  const t0 = performance.now();
-  const { stderr } = await exec('/usr/bin/time', ['-f', 'JW_PEAK_KB %M', process.execPath, path.join(root, 'dist/run.js'), '--raw', raw, '--out', out, '--quiet', '--workers', String(workers)], { cwd: root, maxBuffer: 64 << 20 });
-  const seconds = (performance.now() - t0) / 1000;
-  const kb = Number(/JW_PEAK_KB (\d+)/.exec(stderr)?.[1] ?? NaN);
-  const stats = JSON.parse(readFileSync(path.join(out, 'report/stats.json'), 'utf8')) as Record<string, unknown>;
-  const extract = JSON.parse(readFileSync(path.join(out, 'stages/extract.meta.json'), 'utf8')) as { out: number };
-  await rm(out, { recursive: true, force: true });
-  await rm(raw, { recursive: true, force: true });
-  const bytes = statSync(file).size;
-  return {
-    rows, bytes, seconds: Number(seconds.toFixed(1)), rows_per_s: Math.round(rows / seconds), mb_per_s: Number((bytes / 1e6 / seconds).toFixed(3)),
-    peak_rss_mb: Math.round(kb / 1024), units: extract.out, documents: Number(stats['documents']),
-  };
+  const r = await runAlone(root, file, dir, 'parquet', workers);
+  return { rows, bytes: r.bytes, seconds: r.seconds, rows_per_s: Math.round(rows / r.seconds), mb_per_s: r.mb_per_s, peak_rss_mb: r.peak_rss_mb, units: r.units, documents: r.documents };
 }
 
 async function main(): Promise<void> {

@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import iconv from 'iconv-lite';
 import { parseCommandLine, pathValue, textValue, intValue, type Options } from '../lib/cli.js';
 import { mulberry32 } from '../lib/random.js';
+import { runAlone } from './alone.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const exec = promisify(execFile);
@@ -121,23 +122,8 @@ interface PipelineRun { seconds: number; mb_per_s: number; peak_rss_mb: number; 
  * from GNU time (`/usr/bin/time -f %M`, Debian package `time`).
  */
 async function pipelineRun(file: string, dir: string, workers: number): Promise<PipelineRun> {
-  const { link, rm } = await import('node:fs/promises');
-  const raw = path.join(dir, `raw-${path.basename(file, '.warc')}`);
-  const out = path.join(dir, `out-${path.basename(file, '.warc')}`);
-  await rm(raw, { recursive: true, force: true });
-  await rm(out, { recursive: true, force: true });
-  await mkdir(raw, { recursive: true });
-  await link(file, path.join(raw, path.basename(file)));
-  const t0 = performance.now();
-  const { stderr } = await exec('/usr/bin/time', ['-f', 'JW_PEAK_KB %M', process.execPath, path.join(root, 'dist/run.js'), '--raw', raw, '--out', out, '--quiet', '--workers', String(workers)], { cwd: root, maxBuffer: 64 << 20 });
-  const seconds = (performance.now() - t0) / 1000;
-  const kb = Number(/JW_PEAK_KB (\d+)/.exec(stderr)?.[1] ?? NaN);
-  const stats = JSON.parse(readFileSync(path.join(out, 'report/stats.json'), 'utf8')) as Record<string, unknown>;
-  const extract = JSON.parse(readFileSync(path.join(out, 'stages/extract.meta.json'), 'utf8')) as { out: number };
-  await rm(out, { recursive: true, force: true });
-  await rm(raw, { recursive: true, force: true });
-  const bytes = statSync(file).size;
-  return { seconds: Number(seconds.toFixed(1)), mb_per_s: Number((bytes / 1e6 / seconds).toFixed(3)), peak_rss_mb: Math.round(kb / 1024), documents: Number(stats['documents']), units: extract.out };
+  const { bytes: _bytes, ...run } = await runAlone(root, file, dir, path.basename(file, '.warc'), workers);
+  return run;
 }
 
 async function main(): Promise<void> {

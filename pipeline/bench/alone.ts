@@ -1,0 +1,35 @@
+/**
+ * One input file through the whole compiled pipeline, alone: the file hard-linked into a fresh raw folder, `node
+ * dist/run.js` into a fresh OUT, wall time and the process's peak RSS (all threads) from GNU time
+ * (`/usr/bin/time -f %M`, Debian package `time`). Shared by the benchmark's WARC and Parquet rows; both folders are
+ * removed afterwards.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { link, mkdir, rm } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import path from 'node:path';
+
+const exec = promisify(execFile);
+
+export interface AloneRun { bytes: number; seconds: number; mb_per_s: number; peak_rss_mb: number; documents: number; units: number }
+
+/** `root`: the repository (dist/run.js is run from it); `dir`: where the raw folder and OUT named after `tag` go. */
+export async function runAlone(root: string, file: string, dir: string, tag: string, workers: number): Promise<AloneRun> {
+  const raw = path.join(dir, `raw-${tag}`);
+  const out = path.join(dir, `out-${tag}`);
+  await rm(raw, { recursive: true, force: true });
+  await rm(out, { recursive: true, force: true });
+  await mkdir(raw, { recursive: true });
+  await link(file, path.join(raw, path.basename(file)));
+  const t0 = performance.now();
+  const { stderr } = await exec('/usr/bin/time', ['-f', 'JW_PEAK_KB %M', process.execPath, path.join(root, 'dist/run.js'), '--raw', raw, '--out', out, '--quiet', '--workers', String(workers)], { cwd: root, maxBuffer: 64 << 20 });
+  const seconds = (performance.now() - t0) / 1000;
+  const kb = Number(/JW_PEAK_KB (\d+)/.exec(stderr)?.[1] ?? NaN);
+  const stats = JSON.parse(readFileSync(path.join(out, 'report/stats.json'), 'utf8')) as Record<string, unknown>;
+  const extract = JSON.parse(readFileSync(path.join(out, 'stages/extract.meta.json'), 'utf8')) as { out: number };
+  await rm(out, { recursive: true, force: true });
+  await rm(raw, { recursive: true, force: true });
+  const bytes = statSync(file).size;
+  return { bytes, seconds: Number(seconds.toFixed(1)), mb_per_s: Number((bytes / 1e6 / seconds).toFixed(3)), peak_rss_mb: Math.round(kb / 1024), documents: Number(stats['documents']), units: extract.out };
+}
