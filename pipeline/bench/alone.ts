@@ -1,16 +1,27 @@
 /**
- * One input file through the whole compiled pipeline, alone: the file hard-linked into a fresh raw folder, `node
+ * What the benchmark's WARC and Parquet rows share: the seed paragraphs their generated files are made of, and
+ * one input file through the whole compiled pipeline, alone: the file hard-linked into a fresh raw folder, `node
  * dist/run.js` into a fresh OUT, wall time and the process's peak RSS (all threads) from GNU time
  * (`/usr/bin/time -f %M`, Debian package `time`). Shared by the benchmark's WARC and Parquet rows; both folders are
  * removed afterwards.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { link, mkdir, rm } from 'node:fs/promises';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import path from 'node:path';
 
 const exec = promisify(execFile);
+
+/** Paragraphs (≥ 20 characters) of the raw seeds (the text files in `root`/raw/), the material of generated inputs. */
+export function seedParagraphs(root: string): string[] {
+  const dir = path.join(root, 'raw');
+  const out: string[] = [];
+  for (const f of readdirSync(dir).filter((f) => f.endsWith('.txt')).sort()) {
+    for (const l of readFileSync(path.join(dir, f), 'utf8').split('\n')) if (l.trim().length >= 20) out.push(l.trim());
+  }
+  return out;
+}
 
 export interface AloneRun { bytes: number; seconds: number; mb_per_s: number; peak_rss_mb: number; documents: number; units: number }
 

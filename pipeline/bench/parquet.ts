@@ -9,14 +9,14 @@
  *
  *   tsx pipeline/bench/parquet.ts [--rows 20000] [--out out/bench] [--seed 1] [--workers 2]
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCommandLine, pathValue, intValue, type Options } from '../lib/cli.js';
 import { mulberry32 } from '../lib/random.js';
-import { runAlone } from './alone.js';
+import { runAlone, seedParagraphs } from './alone.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -27,19 +27,9 @@ const OPTIONS = {
   workers: { type: 'string', arg: 'N', help: 'workers of the pipeline run (default 2)', check: intValue(1, 64), default: 2 },
 } as const satisfies Options;
 
-/** Paragraphs of the raw seeds (text files in raw/), the material of the generated records. */
-function seedParagraphs(): string[] {
-  const dir = path.join(root, 'raw');
-  const out: string[] = [];
-  for (const f of readdirSync(dir).filter((f) => f.endsWith('.txt')).sort()) {
-    for (const l of readFileSync(path.join(dir, f), 'utf8').split('\n')) if (l.trim().length >= 20) out.push(l.trim());
-  }
-  return out;
-}
-
 /** Writes `rows` generated records to `file` as Parquet (DuckDB reads them from a JSONL file written first). */
 async function generate(file: string, rows: number, seed: number): Promise<void> {
-  const paras = seedParagraphs();
+  const paras = seedParagraphs(root);
   const rand = mulberry32(seed);
   const jsonl = `${file}.jsonl`;
   const lines: string[] = [];

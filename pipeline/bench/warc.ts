@@ -11,7 +11,7 @@
  *
  *   tsx pipeline/bench/warc.ts [--sizes 200MB,400MB] [--out out/bench] [--seed 1]
  */
-import { createWriteStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createWriteStream, existsSync, statSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import iconv from 'iconv-lite';
 import { parseCommandLine, pathValue, textValue, intValue, type Options } from '../lib/cli.js';
 import { mulberry32 } from '../lib/random.js';
-import { runAlone } from './alone.js';
+import { runAlone, seedParagraphs } from './alone.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const exec = promisify(execFile);
@@ -41,16 +41,6 @@ function bytesOf(size: string): number {
   return Math.round(Number(m[1]) * (unit === 'GB' ? 1e9 : unit === 'KB' ? 1e3 : 1e6));
 }
 
-/** Paragraphs of the raw seeds (text files in raw/), the material of the generated pages. */
-function seedParagraphs(): string[] {
-  const dir = path.join(root, 'raw');
-  const out: string[] = [];
-  for (const f of readdirSync(dir).filter((f) => f.endsWith('.txt')).sort()) {
-    for (const l of readFileSync(path.join(dir, f), 'utf8').split('\n')) if (l.trim().length >= 20) out.push(l.trim());
-  }
-  return out;
-}
-
 const CRLF = '\r\n';
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 
@@ -63,7 +53,7 @@ function record(type: string, uri: string | null, date: string, id: number, cont
 
 /** Writes a generated archive of at least `target` bytes to `file` (atomically: a temp name, then renamed). */
 async function generate(file: string, target: number, seed: number): Promise<void> {
-  const paras = seedParagraphs();
+  const paras = seedParagraphs(root);
   const rand = mulberry32(seed);
   const tmp = `${file}.tmp`;
   const ws = createWriteStream(tmp);

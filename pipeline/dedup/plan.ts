@@ -105,6 +105,11 @@ function keeperCompare(prepared: readonly Prepared[], fileRank: Int32Array, a: n
   const ca = charsOf(pa), cb = charsOf(pb);
   if (ca !== cb) return cb - ca;
   if (fileRank[a] !== fileRank[b]) return fileRank[a]! - fileRank[b]!;
+  return keeperTieBreak(pa, pb);
+}
+
+/** The keeper order past the body's length and the source file (shared with the distributed dedupe's merge). */
+export function keeperTieBreak(pa: Prepared, pb: Prepared): number {
   const ma = memberOf(pa), mb = memberOf(pb);
   if (ma !== mb) return ma < mb ? -1 : 1;
   const sa = segmentOf(pa), sb = segmentOf(pb);

@@ -41,10 +41,10 @@ import { deserialize } from 'node:v8';
 import { jaccardSorted, fmix32 } from '../lib/minhash.js';
 import { PipelineError } from '../lib/errors.js';
 import {
-  bandKeyOf, banding, charsOf, exactHashOf, fileOf, idOf, indexSizes, lenOf, memberOf, pairShingle, paraHashes, paraHashHex, sameExact,
-  segmentOf, u32At, verdictsOf, type Ask, type Gathered, type Prepared,
+  bandKeyOf, banding, charsOf, exactHashOf, fileOf, idOf, indexSizes, lenOf, pairShingle, paraHashes, paraHashHex, sameExact,
+  u32At, verdictsOf, type Ask, type Gathered, type Prepared,
 } from '../dedup/prepare.js';
-import type { Decision, PlanCounts } from '../dedup/plan.js';
+import { keeperTieBreak, type Decision, type PlanCounts } from '../dedup/plan.js';
 import type { BoilerplateRow } from '../dedup/boilerplate.js';
 import type { DedupeConfig } from '../stages/dedupe.js';
 import { recurringEdges } from '../dedup/recurring.js';
@@ -306,12 +306,7 @@ export function keeperCompare(pa: Prepared, pb: Prepared): number {
   if (ca !== cb) return cb - ca;
   const fa = fileOf(pa), fb = fileOf(pb);
   if (fa !== fb) return fa < fb ? -1 : 1;
-  const ma = memberOf(pa), mb = memberOf(pb);
-  if (ma !== mb) return ma < mb ? -1 : 1;
-  const sa = segmentOf(pa), sb = segmentOf(pb);
-  if (sa !== sb) return sa - sb;
-  const ia = idOf(pa), ib = idOf(pb);
-  return ia < ib ? -1 : ia > ib ? 1 : 0;
+  return keeperTieBreak(pa, pb);
 }
 
 // ---- bucket ---------------------------------------------------------------------------------------------------
