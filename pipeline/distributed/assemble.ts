@@ -14,7 +14,7 @@ import { ExtractOutput, StageOutput, type StageMeta } from '../lib/runner.js';
 import { settleAll, stableJson, writeAtomic } from '../lib/io.js';
 import { ExportOutput, type RemovedSums } from '../stages/export.js';
 import { STAGES } from '../stages/index.js';
-import { Store } from './store.js';
+import { Store, type Kind } from './store.js';
 import { layout, type ApplyBatch, type PlanOutput, type ShardBatch } from './jobs.js';
 
 export interface AssembleInput {
@@ -27,6 +27,11 @@ export interface AssembleInput {
   /** The run's key (for the metas). */
   run: string;
   workers: number;
+  /**
+   * Waits until the output `kind/key` is in the store (the coordinator: so that each output is written into OUT as
+   * soon as it lands, in shard order, while the later jobs run). Absent: every output is there already.
+   */
+  ready?: (kind: Kind, key: string) => Promise<void>;
 }
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
@@ -35,11 +40,12 @@ const round3 = (x: number) => Math.round(x * 1000) / 1000;
 export interface Assembled { metas: StageMeta[]; removedSums: RemovedSums }
 
 function metaFinisher(a: Pick<AssembleInput, 'run' | 'workers'>, dir: string, done: Assembled) {
-  const common = { key: `distributed:${a.run}`, code_key: `distributed:${a.run}`, workers: a.workers };
+  // `workers` read when the metas are written (the coordinator's count grows as workers take jobs).
+  const common = () => ({ key: `distributed:${a.run}`, code_key: `distributed:${a.run}`, workers: a.workers });
   const finish = async (outputs: [string, StageOutput][], extra: (name: string, o: StageOutput) => Partial<StageMeta>) => {
     await settleAll(outputs.map(([, o]) => o.commit()));
     for (const [name, o] of outputs) {
-      const m = o.log.meta({ ...common, output_sha256: o.sha256(), seconds: round3(o.ms / 1000), ...extra(name, o) });
+      const m = o.log.meta({ ...common(), output_sha256: o.sha256(), seconds: round3(o.ms / 1000), ...extra(name, o) });
       await writeAtomic(path.join(dir, `${name}.meta.json`), stableJson(m));
       done.metas.push(m);
       // Extraction's too: its removals (a PDF's page edges) are counted in the ledger as the runner counts them.
@@ -55,7 +61,7 @@ function metaFinisher(a: Pick<AssembleInput, 'run' | 'workers'>, dir: string, do
  * The first half: extraction and the stages before the whole-corpus one, from the shards' batches. Needs only the
  * shard jobs' outputs, so the coordinator runs it while the apply jobs run.
  */
-export async function assembleShards(a: Pick<AssembleInput, 'out' | 'store' | 'shards' | 'run' | 'workers'>): Promise<Assembled> {
+export async function assembleShards(a: Pick<AssembleInput, 'out' | 'store' | 'shards' | 'run' | 'workers' | 'ready'>): Promise<Assembled> {
   const dir = path.join(a.out, 'stages');
   const { before } = layout();
   // No stale voucher while the files are rewritten (as the runner's passes do).
@@ -66,6 +72,7 @@ export async function assembleShards(a: Pick<AssembleInput, 'out' | 'store' | 's
   const first = before.map((n) => [n, new StageOutput(dir, n)] as [string, StageOutput]);
   try {
     for (const key of a.shards) {
+      await a.ready?.('shard', key);
       const batches = await a.store.value<ShardBatch[]>('shard', key, 'batches.bin');
       const input = await a.store.bytes('shard', key, 'input.jsonl');
       let at = 0;
@@ -91,37 +98,50 @@ export async function assembleShards(a: Pick<AssembleInput, 'out' | 'store' | 's
 
 /**
  * The second half: the whole-corpus stage's reports, its apply, the later stages and the export, from the plan's
- * and the apply jobs' outputs. Returns the stage metas (export's last), as runStages does.
+ * and the apply jobs' outputs. Returns the stage metas (export's last), as runStages does. `first` is the first
+ * half (assembleShards), which may still be running: the apply jobs' rows are written meanwhile (other files), and
+ * the metas and the export's finish wait for it.
  */
-export async function assembleApplied(a: AssembleInput, done: Assembled): Promise<StageMeta[]> {
+export async function assembleApplied(a: AssembleInput, first: Assembled | Promise<Assembled>): Promise<StageMeta[]> {
   const dir = path.join(a.out, 'stages');
   const { global: g, after } = layout();
-  const { common, finish } = metaFinisher(a, dir, done);
-  const plan = await a.store.value<PlanOutput>('plan', a.plan, 'plan.bin');
-  for (const [name, rows] of Object.entries(plan.reports)) {
-    await writeAtomic(path.join(dir, `${g.name}.report.${name}.jsonl`), rows.map((r) => JSON.stringify(r) + '\n').join(''));
-  }
   const second = [g.name, ...after].map((n) => [n, new StageOutput(dir, n)] as [string, StageOutput]);
   const exported = new ExportOutput(a.out, true);
+  let plan: PlanOutput;
   try {
     for (const key of a.applies) {
+      await a.ready?.('apply', key);
       for (const b of await a.store.value<ApplyBatch[]>('apply', key, 'batches.bin')) {
         for (let k = 0; k < b.steps.length; k++) await second[k]![1].add(b.steps[k]!);
         await exported.addDuplicates(b.duplicates);
         await exported.add(b.export);
       }
     }
+    await a.ready?.('plan', a.plan);
+    plan = await a.store.value<PlanOutput>('plan', a.plan, 'plan.bin');
     for (const [k, n] of Object.entries(plan.counts)) second[0]![1].log.tally.count(k, n);
   } catch (e) {
     for (const [, o] of second) await o.abort();
     await exported.abort();
     throw e;
   }
+  for (const [name, rows] of Object.entries(plan.reports)) {
+    await writeAtomic(path.join(dir, `${g.name}.report.${name}.jsonl`), rows.map((r) => JSON.stringify(r) + '\n').join(''));
+  }
+  let done: Assembled;
+  try {
+    done = await first;
+  } catch (e) {
+    for (const [, o] of second) await o.abort();
+    await exported.abort();
+    throw e;
+  }
+  const { common, finish } = metaFinisher(a, dir, done);
   await finish(second, (_n, o) => ({ longest_line_units: o.longest }));
   const t0 = performance.now();
   const stats = await exported.finish(dir, done.metas, async () => undefined, done.removedSums);
   const n = stats['documents'] as number;
-  const exportMeta: StageMeta = { stage: 'export', ...common, output_sha256: '', in: n, out: n, dropped: {}, removed: {}, counters: {}, seconds: round3((performance.now() - t0) / 1000) };
+  const exportMeta: StageMeta = { stage: 'export', ...common(), output_sha256: '', in: n, out: n, dropped: {}, removed: {}, counters: {}, seconds: round3((performance.now() - t0) / 1000) };
   await writeAtomic(path.join(dir, 'export.meta.json'), stableJson(exportMeta));
   done.metas.push(exportMeta);
   return done.metas;

@@ -39,7 +39,7 @@ import { Store } from './store.js';
 import { applyKey, codeKey, planJobs, planShards, shardKey, toWire, type ApplyJob, type BarrierJob, type Job, type ShardJob } from './jobs.js';
 import type { Kind } from './store.js';
 import type { Moved } from './dedupe.js';
-import { assembleApplied, assembleShards, writeTimings, type Assembled } from './assemble.js';
+import { assembleApplied, assembleShards, writeTimings } from './assemble.js';
 import type { QueuedJob } from './work.js';
 
 /** The command line (pipeline/lib/cli.ts, as run.ts): add an option here, with its check. */
@@ -51,7 +51,7 @@ export const OPTIONS = {
   store: { type: 'string', arg: 'DIR', help: 'shared storage for the jobs\' outputs, every worker must reach it (default OUT/.distributed)', check: pathValue },
   'keep-store': { type: 'boolean', help: 'keep the shared storage after a successful run (default: removed once OUT is written)' },
   shards: { type: 'string', arg: 'N', help: 'shards of the raw folder (default: one per 16 MB, at least 8)', check: intValue(1, 1_000_000) },
-  buckets: { type: 'string', arg: 'N', help: 'buckets of the distributed dedupe (default: one per GB of input, at least 1)', check: intValue(1, 65_536) },
+  buckets: { type: 'string', arg: 'N', help: 'buckets of the distributed dedupe (default: one per GB of input, at least 4)', check: intValue(1, 65_536) },
   'file-seconds': { type: 'string', arg: 'S', help: `each raw file's time budget in a shard job, as make dataset's (default ${BUDGET_DEFAULTS.seconds}; over it: rejected as timeout)`, check: intValue(1, 86_400) },
   'file-heap-mb': { type: 'string', arg: 'MB', help: `heap of the thread working on a raw file (default ${BUDGET_DEFAULTS.heapMb}; over it: rejected as resource_limit)`, check: intValue(64, 65_536) },
   queue: { type: 'string', arg: 'NAME', help: 'BullMQ queue (default jingwen)', check: textValue, default: 'jingwen' },
@@ -63,7 +63,7 @@ export const USAGE = usage('node dist/distributed/coordinate.js', OPTIONS);
 
 export interface CoordinateOptions {
   raw: string; out: string; redis: string; store?: string; shards?: number; queue?: string;
-  /** Buckets of the distributed dedupe (default: one per GB of input, at least 1). */
+  /** Buckets of the distributed dedupe (default: one per GB of input, at least 4). */
   buckets?: number;
   /** Each raw file's budget in the shard jobs (default BUDGET_DEFAULTS). */
   budget?: FileBudget;
@@ -87,6 +87,8 @@ export interface JobFact {
   progress_ms: number | null; thread_ms: number | null;
   /** Bytes a dedupe plan job read and wrote (dedupe.ts Moved), when it reported them. */
   moved?: Moved;
+  /** Milliseconds of a job's parts, when it reported them (jobs.ts: a shard job's chain, dedupe files, publish). */
+  parts?: Record<string, number>;
 }
 
 export interface CoordinateResult {
@@ -115,14 +117,20 @@ const MAX_CALL_MS = 5000;
 
 const JOB_OPTS = { attempts: 3, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: { age: 86_400 }, removeOnFail: { age: 7 * 86_400 } };
 
-/** One bucket per GB of input: a bucket job holds about 0.6 KB per document of its bucket's entries (README). */
+/**
+ * One bucket per GB of input (a bucket job holds about 0.6 KB per document of its bucket's entries: README), and at
+ * least 4, so that the bucket and verify phases keep several workers busy on a small corpus too.
+ */
 export function defaultBuckets(bytes: number): number {
-  return Math.max(1, Math.ceil(bytes / 2 ** 30));
+  return Math.max(4, Math.ceil(bytes / 2 ** 30));
 }
 
 function defaultShards(bytes: number, files: number): number {
   return Math.max(1, Math.min(files, Math.max(8, Math.ceil(bytes / (16 << 20)))));
 }
+
+/** Milliseconds between two looks at the store for the outputs a phase or the assembly waits for. */
+const STORE_POLL_MS = 40;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -180,6 +188,8 @@ export async function coordinate(o: CoordinateOptions): Promise<CoordinateResult
   let requeued = 0;
   const moved: Moved = { partitions: 0, fetched: 0, outputs: 0 };
   let movedJobs = 0;
+  /** The assembly's failure, if it failed while the jobs run (a bug: the run stops at once). */
+  const assembly: { error?: unknown } = {};
 
   /**
    * Enqueues a flow and waits until every output it must publish is in the store (read there, not in Redis).
@@ -193,9 +203,14 @@ export async function coordinate(o: CoordinateOptions): Promise<CoordinateResult
     let lastLine = '';
     let lastPrint = 0;
     const children = new Set(outputs.map((x) => x.id));
+    let lastAsk = -Infinity;
     for (;;) {
+      if (assembly.error) throw assembly.error;
       for (const [id, x] of pending) if (await store.has(x.kind, x.key)) { pending.delete(id); doneBytes += x.bytes; }
       if (pending.size === 0) break;
+      // The store is looked at every STORE_POLL_MS (a phase's end is seen at once), Redis every pollMs.
+      if (added && performance.now() - lastAsk < (o.pollMs ?? 250)) { await sleep(STORE_POLL_MS); continue; }
+      lastAsk = performance.now();
       try {
         const parent = await bounded(queue.getJob(parentId), CALL_MS);
         if (!parent) {
@@ -252,25 +267,57 @@ export async function coordinate(o: CoordinateOptions): Promise<CoordinateResult
           throw new PipelineError('redis_unreachable', `Redis at ${o.redis} unreachable for ${Math.round(down / 1000)} s (${(e as Error).message.split('\n')[0]}): the run stops, OUT was not written; the jobs done so far are kept in ${storeDir}: run the same command again to resume`);
         }
       }
-      await sleep(o.pollMs ?? 250);
+      await sleep(STORE_POLL_MS);
     }
     // The figures of the jobs that completed (BullMQ keeps them a day).
     for (const id of new Set([...children, parentId])) {
       const j = await bounded(queue.getJob(id), CALL_MS).catch(() => undefined);
       if (!j) continue;
-      const rv = j.returnvalue as { ms?: number; worker?: string; progress_ms?: number; thread_ms?: number; value?: { moved?: Moved } } | null;
+      const rv = j.returnvalue as { ms?: number; worker?: string; progress_ms?: number; thread_ms?: number; value?: { moved?: Moved; parts?: Record<string, number> } } | null;
       if (rv?.worker) workers.add(rv.worker);
       const m = rv?.value?.moved;
       if (m) { moved.partitions += m.partitions; moved.fetched += m.fetched; moved.outputs += m.outputs; movedJobs++; }
       if (j.attemptsStarted > 1 || j.stalledCounter > 0) retried.add(id);
-      facts.push({ id, phase: name, worker: rv?.worker ?? j.processedBy ?? null, started: j.processedOn ?? null, finished: j.finishedOn ?? null, ms: rv?.ms ?? null, attempts: j.attemptsStarted, stalled: j.stalledCounter, progress_ms: rv?.progress_ms ?? null, thread_ms: rv?.thread_ms ?? null, ...(m ? { moved: m } : {}) });
+      facts.push({ id, phase: name, worker: rv?.worker ?? j.processedBy ?? null, started: j.processedOn ?? null, finished: j.finishedOn ?? null, ms: rv?.ms ?? null, attempts: j.attemptsStarted, stalled: j.stalledCounter, progress_ms: rv?.progress_ms ?? null, thread_ms: rv?.thread_ms ?? null, ...(m ? { moved: m } : {}), ...(rv?.value?.parts ? { parts: rv.value.parts } : {}) });
     }
     phases[name] = { seconds: Math.round(performance.now() - p0) / 1000, jobs: outputs.length };
     log(`  ${name.padEnd(6)} ${outputs.length}/${outputs.length} done in ${phases[name]!.seconds.toFixed(1)} s`);
   };
 
-  let first: Promise<Assembled> | undefined;
+  // OUT is written while the jobs run: each shard's and each apply job's output as soon as it lands, in shard
+  // order (assemble.ts), so that after the last job only the export's finish is left. The assembly waits for an
+  // output by looking at the store; it stops waiting when the run fails.
+  let stopped = false;
+  // The assembly's busy time: while at least one of its two halves is not waiting for an output.
+  let active = 2, idleMs = 0, idleSince = 0;
+  const activity = (d: number) => {
+    if (active === 0) idleMs += performance.now() - idleSince;
+    active += d;
+    if (active === 0) idleSince = performance.now();
+  };
+  const ready = async (kind: Kind, key: string) => {
+    if (await store.has(kind, key)) return;
+    activity(-1);
+    try {
+      while (!(await store.has(kind, key))) {
+        if (stopped) throw new PipelineError('internal', 'the run stopped before its jobs completed');
+        await sleep(STORE_POLL_MS);
+      }
+    } finally {
+      activity(+1);
+    }
+  };
+  const a0 = performance.now();
+  const input = { out: o.out, store, shards: shardKeys, plan: pk, applies: applies.map((a) => a.key), run: pk, get workers() { return workers.size; }, ready };
   let firstSeconds = 0;
+  const first = assembleShards(input).then((r) => {
+    firstSeconds = (performance.now() - a0) / 1000;
+    activity(-1);
+    return r;
+  });
+  const second = assembleApplied(input, first);
+  first.catch((e) => { assembly.error ??= e; });
+  second.catch((e) => { assembly.error ??= e; });
   try {
     const bytesOf = (s: ShardJob) => s.entries.reduce((a, e) => a + (e.kind === 'file' ? e.size : 0), 0);
     const out = (job: { kind: Kind; key: string }, id: string, bytes = 0) => ({ id, kind: job.kind, key: job.key, bytes });
@@ -278,13 +325,6 @@ export async function coordinate(o: CoordinateOptions): Promise<CoordinateResult
     const phase = async (name: string, parent: FlowJob, outputs: ReturnType<typeof out>[]) => runPhase(name, parent, idOf(parent), outputs);
     const shardNodes = shards.map((s) => leaf(s, s.index));
     await phase('shard', node('barrier', barrier(shards), `barrier-shard-${pk}`, shardNodes), shards.map((s, k) => out(s, idOf(shardNodes[k]!), bytesOf(s))));
-    // OUT's first stage files are written from the shards' outputs while the dedupe plan and the apply jobs run.
-    const a0 = performance.now();
-    first = assembleShards({ out: o.out, store, shards: shardKeys, run: pk, workers: workers.size }).then((r) => {
-      firstSeconds = (performance.now() - a0) / 1000;
-      return r;
-    });
-    first.catch(() => undefined);
     const bucketNodes = pj.buckets.map((j) => leaf(j));
     await phase('bucket', node('barrier', barrier(pj.buckets), `barrier-bucket-${pk}`, bucketNodes), pj.buckets.map((j, k) => out(j, idOf(bucketNodes[k]!))));
     const verifyNodes = pj.verifies.map((j) => leaf(j));
@@ -293,13 +333,18 @@ export async function coordinate(o: CoordinateOptions): Promise<CoordinateResult
     const paraNodes = pj.paras.map((j) => leaf(j));
     const planNode = node('plan', pj.plan, `plan-${pk}`, paraNodes, true);
     const applyNodes = applies.map((a) => leaf(a));
+    // The report's jobs first: BullMQ hands out a flow's jobs in the order it adds them, leaves before the children
+    // of nested parents, so the apply jobs sit under a barrier of their own; the few small report jobs would
+    // otherwise run last, one worker busy and the others idle.
+    const appliesNode = node('barrier', barrier(applies), `barrier-applies-${pk}`, applyNodes, true);
     await phase(
       'apply',
-      node('barrier', barrier([...applies, pj.plan]), `barrier-apply-${pk}`, [...applyNodes, planNode]),
+      node('barrier', barrier([...applies, pj.plan]), `barrier-apply-${pk}`, [planNode, appliesNode]),
       [...applies.map((a, k) => out(a, idOf(applyNodes[k]!), bytesOf(shards[k]!))), ...pj.paras.map((j, k) => out(j, idOf(paraNodes[k]!))), out(pj.plan, idOf(planNode))],
     );
   } catch (e) {
-    await first?.catch(() => undefined);
+    stopped = true;
+    await second.catch(() => undefined);
     throw e;
   } finally {
     // A close waits for pending commands, forever when Redis is gone: bounded, then the sockets are dropped.
@@ -309,11 +354,12 @@ export async function coordinate(o: CoordinateOptions): Promise<CoordinateResult
     await flows.disconnect().catch(() => undefined);
   }
   const a1 = performance.now();
-  const half = await first!;
+  const metas = await second;
   phases['assemble_shards'] = { seconds: Math.round(firstSeconds * 1000) / 1000, jobs: 0 };
-  const metas = await assembleApplied({ out: o.out, store, shards: shardKeys, plan: pk, applies: applies.map((a) => a.key), run: pk, workers: workers.size }, half);
   phases['assemble'] = { seconds: Math.round(performance.now() - a1) / 1000, jobs: 0 };
-  log(`  assemble done in ${phases['assemble'].seconds.toFixed(1)} s after the last job (the shards' part took ${firstSeconds.toFixed(1)} s beside the apply jobs)`);
+  const busy = (performance.now() - a0 - idleMs) / 1000;
+  phases['assemble_busy'] = { seconds: Math.round(busy * 1000) / 1000, jobs: 0 };
+  log(`  assemble done in ${phases['assemble'].seconds.toFixed(1)} s after the last job (${busy.toFixed(1)} s of writing OUT in all, the rest beside the jobs)`);
   // OUT is written: the run's outputs in the store are no longer needed (a run of the same RAW would reuse them, so
   // --keep-store keeps them; a failed run keeps them always, to resume). Only this run's outputs are removed.
   if (!o.keepStore) {

@@ -159,7 +159,12 @@ export function shardKey(code: string, entries: readonly WireEntry[], buckets: n
  *  per-record stages' rows. The last stage's output bytes are left out (`outBytes` says how many): they are in
  *  the shard's `input.jsonl`, read again by the plan and the apply job. */
 export interface ShardBatch { files: FileResult[]; steps: StepResult[]; extractMs: number; lastOutBytes: number }
-export interface ShardSummary { index: number; files: number; bytes: number; records: number; cached: boolean }
+export interface ShardSummary {
+  index: number; files: number; bytes: number; records: number; cached: boolean;
+  /** Milliseconds of the job's parts (the benchmark's profile of a shard job): the batches in the pool thread and
+   *  their hand-off, the dedupe's files, serialising the rows, publishing to the store. */
+  parts?: { chain: number; dedupe: number; serialise: number; publish: number };
+}
 
 /**
  * How a shard job runs a batch of raw files. In a worker process (thread.ts sets it): in a pool thread of its own
@@ -188,6 +193,7 @@ export async function runShard(job: ShardJob, store: Store, raw = job.raw): Prom
     const meta = await store.value<{ records: number }>('shard', job.key, 'meta.bin');
     return { index: job.index, files: job.entries.length, bytes: bytesIn, records: meta.records, cached: true };
   }
+  const t0 = performance.now();
   const { before, global } = layout();
   const steps: ChainStep[] = [...before.map((s) => ({ stage: s, op: 'map' as const })), { stage: global.name, op: 'prepare' }];
   const batches: ShardBatch[] = [];
@@ -220,14 +226,21 @@ export async function runShard(job: ShardJob, store: Store, raw = job.raw): Prom
     if (cur.length >= BATCH_FILES || curBytes >= BATCH_BYTES) await flush();
   }
   await flush();
+  const t1 = performance.now();
   const inputBytes = Buffer.concat(input);
+  const dedupeFiles = dedupeShardFiles(prepared, inputBytes, job.buckets, global.defaults as DedupeConfig);
+  const t2 = performance.now();
+  const batchBytes = ser(batches);
+  const t3 = performance.now();
   await store.publish('shard', job.key, {
-    'batches.bin': ser(batches),
+    'batches.bin': batchBytes,
     'input.jsonl': inputBytes,
     'meta.bin': ser({ records: prepared.length }),
-    ...dedupeShardFiles(prepared, inputBytes, job.buckets, global.defaults as DedupeConfig),
+    ...dedupeFiles,
   });
-  return { index: job.index, files: job.entries.length, bytes: bytesIn, records: prepared.length, cached: false };
+  const t4 = performance.now();
+  const ms = (x: number) => Math.round(x);
+  return { index: job.index, files: job.entries.length, bytes: bytesIn, records: prepared.length, cached: false, parts: { chain: ms(t1 - t0), dedupe: ms(t2 - t1), serialise: ms(t3 - t2), publish: ms(t4 - t3) } };
 }
 
 // ---- The dedupe plan, by buckets (dedupe.ts) -----------------------------------------------------------------
@@ -309,8 +322,9 @@ export function applyKey(merge: string, shard: string, index: number): string {
 }
 
 /** Runs an apply job: the shard's decisions applied, the later per-record stages, the export's batch formatting. */
-export async function runApply(job: ApplyJob, store: Store): Promise<{ index: number; records: number; cached: boolean }> {
+export async function runApply(job: ApplyJob, store: Store): Promise<{ index: number; records: number; cached: boolean; parts?: Record<string, number> }> {
   checkCode(job.code);
+  const t0 = performance.now();
   if (await store.has('apply', job.key)) return { index: job.index, records: -1, cached: true };
   const { global: g, after } = layout();
   const input = await store.bytes('shard', job.shard, 'input.jsonl');
@@ -318,6 +332,7 @@ export async function runApply(job: ApplyJob, store: Store): Promise<{ index: nu
   const { starts, ends } = lineSpans(input);
   if (starts.length !== decisions.length) throw new PipelineError('internal', `apply ${job.index}: ${decisions.length} decisions for ${starts.length} records`);
   const batches: ApplyBatch[] = [];
+  const t1 = performance.now();
   for (let i = 0; i < starts.length;) {
     let j = i + 1;
     while (j < starts.length && ends[j]! + 1 - starts[i]! <= APPLY_BATCH_BYTES) j++;
@@ -330,8 +345,13 @@ export async function runApply(job: ApplyJob, store: Store): Promise<{ index: nu
     batches.push({ steps: r.steps, export: r.export!, duplicates: r.duplicates ?? new Uint8Array(0) });
     i = j;
   }
-  await store.publish('apply', job.key, { 'batches.bin': ser(batches) });
-  return { index: job.index, records: starts.length, cached: false };
+  const t2 = performance.now();
+  const bytes = ser(batches);
+  const t3 = performance.now();
+  await store.publish('apply', job.key, { 'batches.bin': bytes });
+  const t4 = performance.now();
+  const ms = (x: number) => Math.round(x);
+  return { index: job.index, records: starts.length, cached: false, parts: { read: ms(t1 - t0), chain: ms(t2 - t1), serialise: ms(t3 - t2), publish: ms(t4 - t3) } };
 }
 
 function checkCode(code: string): void {
