@@ -15,7 +15,7 @@ import { settleAll, stableJson, writeAtomic } from '../lib/io.js';
 import { ExportOutput, type RemovedSums } from '../stages/export.js';
 import { STAGES } from '../stages/index.js';
 import { Store, type Kind } from './store.js';
-import { layout, type ApplyBatch, type PlanOutput, type ShardBatch } from './jobs.js';
+import { layout, unpackExport, unpackStep, unref, type ApplyBatch, type PlanOutput, type ShardBatch } from './jobs.js';
 
 export interface AssembleInput {
   out: string;
@@ -74,13 +74,14 @@ export async function assembleShards(a: Pick<AssembleInput, 'out' | 'store' | 's
     for (const key of a.shards) {
       await a.ready?.('shard', key);
       const batches = await a.store.value<ShardBatch[]>('shard', key, 'batches.bin');
+      const data = await a.store.bytes('shard', key, 'data.bin');
       const input = await a.store.bytes('shard', key, 'input.jsonl');
       let at = 0;
       for (const b of batches) {
-        for (const f of b.files) await ex.file(f.info, f.units, f.chars, f.removed);
+        for (const f of b.files) await ex.file(f.info, unref(data, f.units), f.chars, f.removed);
         ex.ms += b.extractMs;
         for (let k = 0; k < b.steps.length; k++) {
-          const s = b.steps[k]!;
+          const s = unpackStep(data, b.steps[k]!);
           // The last stage's output bytes were kept once, in the shard's input.jsonl (jobs.ts ShardBatch).
           const out = k === b.steps.length - 1 ? input.subarray(at, (at += b.lastOutBytes)) : s.out;
           await first[k]![1].add({ ...s, out });
@@ -111,10 +112,11 @@ export async function assembleApplied(a: AssembleInput, first: Assembled | Promi
   try {
     for (const key of a.applies) {
       await a.ready?.('apply', key);
+      const data = await a.store.bytes('apply', key, 'data.bin');
       for (const b of await a.store.value<ApplyBatch[]>('apply', key, 'batches.bin')) {
-        for (let k = 0; k < b.steps.length; k++) await second[k]![1].add(b.steps[k]!);
-        await exported.addDuplicates(b.duplicates);
-        await exported.add(b.export);
+        for (let k = 0; k < b.steps.length; k++) await second[k]![1].add(unpackStep(data, b.steps[k]!));
+        await exported.addDuplicates(unref(data, b.duplicates));
+        await exported.add(unpackExport(data, b.export));
       }
     }
     await a.ready?.('plan', a.plan);

@@ -28,7 +28,8 @@ import { runChain, type ChainResult, type ChainStep, type FileResult, type StepR
 import type { RawEntry } from '../lib/walk.js';
 import type { GlobalStage } from '../lib/stage.js';
 import { PipelineError } from '../lib/errors.js';
-import { Store, ser, type Kind } from './store.js';
+import { Store, ser, type Kind, type OutputWriter } from './store.js';
+import type { ExportChunk } from '../export/batch.js';
 import { bucketFiles, Corpus, dedupeShardFiles, mergeFiles, paraFiles, reportRows, shardDecisions, shardPrepared, verifyFiles, type ShardDecisions } from './dedupe.js';
 import type { DedupeConfig } from '../stages/dedupe.js';
 import type { Doc } from '../lib/types.js';
@@ -155,15 +156,34 @@ export function shardKey(code: string, entries: readonly WireEntry[], buckets: n
   return sha([code, 'shard', String(buckets), `${budget.seconds}/${budget.heapMb}`, ...entries.map((e) => `${e.rel}\t${e.name}\t${e.kind}\t${e.size}\t${e.mtimeMs}\t${e.mode}\t${e.error ?? ''}`)]);
 }
 
+/** Where some bytes of a job's output are: an offset and a length in its `data.bin` (written while the job runs). */
+export interface Ref { at: number; length: number }
+export type PackedFile = Omit<FileResult, 'units'> & { units: Ref };
+export type PackedStep = Omit<StepResult, 'out' | 'removed' | 'dropped'> & { out: Ref; removed: Ref; dropped: Ref };
+
 /** One batch of a shard: the files extracted (in order; a file answered without reading has no units) and the
- *  per-record stages' rows. The last stage's output bytes are left out (`outBytes` says how many): they are in
- *  the shard's `input.jsonl`, read again by the plan and the apply job. */
-export interface ShardBatch { files: FileResult[]; steps: StepResult[]; extractMs: number; lastOutBytes: number }
+ *  per-record stages' rows, their bytes in the shard's `data.bin`, in the order they go into OUT. The last stage's
+ *  output bytes are not there: they are the shard's `input.jsonl` (`lastOutBytes` of it for this batch), read
+ *  again by the plan and the apply job. */
+export interface ShardBatch { files: PackedFile[]; steps: PackedStep[]; extractMs: number; lastOutBytes: number }
+
+/** The bytes of a job's `data.bin` a Ref points at. */
+export const unref = (data: Buffer, r: Ref): Buffer => data.subarray(r.at, r.at + r.length);
+const DATA = 'data.bin';
+function packStep(w: OutputWriter, s: StepResult): PackedStep {
+  const ref = (b: Uint8Array): Ref => ({ at: w.append(DATA, b), length: b.length });
+  return { ...s, out: ref(s.out), removed: ref(s.removed), dropped: ref(s.dropped) };
+}
+/** A step with its bytes, from its output's data.bin. */
+export function unpackStep(data: Buffer, s: PackedStep): StepResult {
+  return { ...s, out: unref(data, s.out), removed: unref(data, s.removed), dropped: unref(data, s.dropped) };
+}
+
 export interface ShardSummary {
   index: number; files: number; bytes: number; records: number; cached: boolean;
   /** Milliseconds of the job's parts (the benchmark's profile of a shard job): the batches in the pool thread and
    *  their hand-off, the dedupe's files, serialising the rows, publishing to the store. */
-  parts?: { chain: number; dedupe: number; serialise: number; publish: number };
+  parts?: { chain: number; rest_of_batches: number; dedupe: number; serialise: number; publish: number };
 }
 
 /**
@@ -196,51 +216,62 @@ export async function runShard(job: ShardJob, store: Store, raw = job.raw): Prom
   const t0 = performance.now();
   const { before, global } = layout();
   const steps: ChainStep[] = [...before.map((s) => ({ stage: s, op: 'map' as const })), { stage: global.name, op: 'prepare' }];
-  const batches: ShardBatch[] = [];
-  const input: Uint8Array[] = [];
-  const prepared: Prepared[] = [];
-  let cur: RawEntry[] = [];
-  let curBytes = 0;
-  const flush = async () => {
-    if (!cur.length) return;
-    const r: ChainResult = await runBatch({ kind: 'chain', files: cur.map((e) => ({ rel: e.rel, abs: new Uint8Array(e.abs) })), steps }, cur, job.budget ?? BUDGET_DEFAULTS);
-    r.files!.forEach((f, i) => { f.info = withNameEncoding(f.info, cur[i]!.nameEncoding); });
-    // No steps when every file of the batch was refused (runUnderBudget): only ledger rows.
-    const last = r.steps[r.steps.length - 1];
-    if (last) input.push(last.out);
-    batches.push({ files: r.files!, steps: r.steps.map((s, k) => (k === r.steps.length - 1 ? { ...s, out: new Uint8Array(0) } : s)), extractMs: r.extractMs ?? 0, lastOutBytes: last?.out.length ?? 0 });
-    for (const v of r.prepared ?? []) prepared.push(v as Prepared);
-    cur = [];
-    curBytes = 0;
-  };
-  for (const w of job.entries) {
-    const e = fromWire(raw, w);
-    const info = localInfo(e);
-    if (info) {
-      await flush();
-      batches.push({ files: [{ info, units: new Uint8Array(0), chars: [] }], steps: [], extractMs: 0, lastOutBytes: 0 });
-      continue;
+  // The rows go to the store as each batch comes back (OutputWriter: written while the next batch computes), in
+  // the order the assembly writes them; what the dedupe needs is computed at the end.
+  const w = await store.writer('shard', job.key);
+  try {
+    const batches: ShardBatch[] = [];
+    const input: Uint8Array[] = [];
+    const prepared: Prepared[] = [];
+    let cur: RawEntry[] = [];
+    let curBytes = 0;
+    let chainMs = 0;
+    const flush = async () => {
+      if (!cur.length) return;
+      const c0 = performance.now();
+      const r: ChainResult = await runBatch({ kind: 'chain', files: cur.map((e) => ({ rel: e.rel, abs: new Uint8Array(e.abs) })), steps }, cur, job.budget ?? BUDGET_DEFAULTS);
+      chainMs += performance.now() - c0;
+      r.files!.forEach((f, i) => { f.info = withNameEncoding(f.info, cur[i]!.nameEncoding); });
+      // No steps when every file of the batch was refused (runUnderBudget): only ledger rows.
+      const last = r.steps[r.steps.length - 1];
+      if (last) { input.push(last.out); w.append('input.jsonl', last.out); }
+      const files = r.files!.map((f) => ({ ...f, units: { at: w.append(DATA, f.units), length: f.units.length } }));
+      const packed = r.steps.map((st, k) => (k === r.steps.length - 1 ? packStep(w, { ...st, out: new Uint8Array(0) }) : packStep(w, st)));
+      batches.push({ files, steps: packed, extractMs: r.extractMs ?? 0, lastOutBytes: last?.out.length ?? 0 });
+      for (const v of r.prepared ?? []) prepared.push(v as Prepared);
+      cur = [];
+      curBytes = 0;
+    };
+    for (const wire of job.entries) {
+      const e = fromWire(raw, wire);
+      const info = localInfo(e);
+      if (info) {
+        await flush();
+        batches.push({ files: [{ info, units: { at: 0, length: 0 }, chars: [] }], steps: [], extractMs: 0, lastOutBytes: 0 });
+        continue;
+      }
+      cur.push(e);
+      curBytes += e.size;
+      if (cur.length >= BATCH_FILES || curBytes >= BATCH_BYTES) await flush();
     }
-    cur.push(e);
-    curBytes += e.size;
-    if (cur.length >= BATCH_FILES || curBytes >= BATCH_BYTES) await flush();
+    await flush();
+    const t1 = performance.now();
+    const inputBytes = Buffer.concat(input);
+    const dedupeFiles = dedupeShardFiles(prepared, inputBytes, job.buckets, global.defaults as DedupeConfig);
+    const t2 = performance.now();
+    w.append(DATA, new Uint8Array(0));
+    w.append('input.jsonl', new Uint8Array(0));
+    w.append('batches.bin', ser(batches));
+    w.append('meta.bin', ser({ records: prepared.length }));
+    for (const [name, bytes] of Object.entries(dedupeFiles)) w.append(name, bytes);
+    const t3 = performance.now();
+    await w.commit();
+    const t4 = performance.now();
+    const ms = (x: number) => Math.round(x);
+    return { index: job.index, files: job.entries.length, bytes: bytesIn, records: prepared.length, cached: false, parts: { chain: ms(chainMs), rest_of_batches: ms(t1 - t0 - chainMs), dedupe: ms(t2 - t1), serialise: ms(t3 - t2), publish: ms(t4 - t3) } };
+  } finally {
+    await w.abort();
   }
-  await flush();
-  const t1 = performance.now();
-  const inputBytes = Buffer.concat(input);
-  const dedupeFiles = dedupeShardFiles(prepared, inputBytes, job.buckets, global.defaults as DedupeConfig);
-  const t2 = performance.now();
-  const batchBytes = ser(batches);
-  const t3 = performance.now();
-  await store.publish('shard', job.key, {
-    'batches.bin': batchBytes,
-    'input.jsonl': inputBytes,
-    'meta.bin': ser({ records: prepared.length }),
-    ...dedupeFiles,
-  });
-  const t4 = performance.now();
-  const ms = (x: number) => Math.round(x);
-  return { index: job.index, files: job.entries.length, bytes: bytesIn, records: prepared.length, cached: false, parts: { chain: ms(t1 - t0), dedupe: ms(t2 - t1), serialise: ms(t3 - t2), publish: ms(t4 - t3) } };
 }
 
 // ---- The dedupe plan, by buckets (dedupe.ts) -----------------------------------------------------------------
@@ -315,7 +346,15 @@ function lineSpans(bytes: Uint8Array): { starts: number[]; ends: number[] } {
 /** `merge`: the merge job's key (its output holds the shard's decisions). */
 export interface ApplyJob { kind: 'apply'; code: string; key: string; index: number; shard: string; merge: string }
 /** One batch of an apply job: the later stages' rows, the export's formatted rows and report/duplicates.jsonl's. */
-export interface ApplyBatch { steps: StepResult[]; export: NonNullable<ChainResult['export']>; duplicates: Uint8Array }
+export interface ApplyBatch {
+  steps: PackedStep[];
+  export: Omit<ExportChunk, 'csv'> & { csv: Omit<ExportChunk['csv'], 'bytes'> & { bytes: Ref } };
+  duplicates: Ref;
+}
+/** An apply batch's export chunk with its CSV bytes, from its output's data.bin. */
+export function unpackExport(data: Buffer, e: ApplyBatch['export']): ExportChunk {
+  return { ...e, csv: { ...e.csv, bytes: unref(data, e.csv.bytes) } };
+}
 
 export function applyKey(merge: string, shard: string, index: number): string {
   return sha([merge, 'apply', shard, String(index)]);
@@ -331,27 +370,38 @@ export async function runApply(job: ApplyJob, store: Store): Promise<{ index: nu
   const decisions = shardDecisions(await shardPrepared(store, job.shard), await store.value<ShardDecisions>('merge', job.merge, `decisions-${job.index}.bin`));
   const { starts, ends } = lineSpans(input);
   if (starts.length !== decisions.length) throw new PipelineError('internal', `apply ${job.index}: ${decisions.length} decisions for ${starts.length} records`);
-  const batches: ApplyBatch[] = [];
   const t1 = performance.now();
-  for (let i = 0; i < starts.length;) {
-    let j = i + 1;
-    while (j < starts.length && ends[j]! + 1 - starts[i]! <= APPLY_BATCH_BYTES) j++;
-    const steps: ChainStep[] = [
-      { stage: g.name, op: 'apply', decisions: decisions.slice(i, j) },
-      ...after.map((s) => ({ stage: s, op: 'map' as const })),
-      { stage: 'export', op: 'export', duplicatesOf: g.name },
-    ];
-    const r = await runChain({ kind: 'chain', bytes: input.subarray(starts[i]!, ends[j - 1]! + 1), steps });
-    batches.push({ steps: r.steps, export: r.export!, duplicates: r.duplicates ?? new Uint8Array(0) });
-    i = j;
+  const w = await store.writer('apply', job.key);
+  try {
+    const batches: ApplyBatch[] = [];
+    for (let i = 0; i < starts.length;) {
+      let j = i + 1;
+      while (j < starts.length && ends[j]! + 1 - starts[i]! <= APPLY_BATCH_BYTES) j++;
+      const steps: ChainStep[] = [
+        { stage: g.name, op: 'apply', decisions: decisions.slice(i, j) },
+        ...after.map((s) => ({ stage: s, op: 'map' as const })),
+        { stage: 'export', op: 'export', duplicatesOf: g.name },
+      ];
+      const r = await runChain({ kind: 'chain', bytes: input.subarray(starts[i]!, ends[j - 1]! + 1), steps });
+      // Each batch's bytes go to the store while the next batch computes (OutputWriter).
+      const packed = r.steps.map((st) => packStep(w, st));
+      const dups = r.duplicates ?? new Uint8Array(0);
+      const duplicates = { at: w.append(DATA, dups), length: dups.length };
+      const e = r.export!;
+      batches.push({ steps: packed, duplicates, export: { ...e, csv: { ...e.csv, bytes: { at: w.append(DATA, e.csv.bytes), length: e.csv.bytes.length } } } });
+      i = j;
+    }
+    const t2 = performance.now();
+    w.append(DATA, new Uint8Array(0));
+    w.append('batches.bin', ser(batches));
+    const t3 = performance.now();
+    await w.commit();
+    const t4 = performance.now();
+    const ms = (x: number) => Math.round(x);
+    return { index: job.index, records: starts.length, cached: false, parts: { read: ms(t1 - t0), chain: ms(t2 - t1), serialise: ms(t3 - t2), publish: ms(t4 - t3) } };
+  } finally {
+    await w.abort();
   }
-  const t2 = performance.now();
-  const bytes = ser(batches);
-  const t3 = performance.now();
-  await store.publish('apply', job.key, { 'batches.bin': bytes });
-  const t4 = performance.now();
-  const ms = (x: number) => Math.round(x);
-  return { index: job.index, records: starts.length, cached: false, parts: { read: ms(t1 - t0), chain: ms(t2 - t1), serialise: ms(t3 - t2), publish: ms(t4 - t3) } };
 }
 
 function checkCode(code: string): void {

@@ -12,7 +12,7 @@
  * Values are written with v8.serialize (structured clone: typed arrays, Maps, strings, in Node's own format);
  * text that is read again as JSON lines stays as its bytes.
  */
-import { mkdir, open, readFile, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
+import { mkdir, open, readFile, readdir, rename, rm, rmdir, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { deserialize, serialize } from 'node:v8';
@@ -36,31 +36,24 @@ export class Store {
    * output was already there (another attempt or another worker published it first: the same bytes).
    */
   async publish(kind: Kind, key: string, files: Record<string, Uint8Array>): Promise<boolean> {
-    const final = this.dir(kind, key);
     if (await this.has(kind, key)) return false;
+    const w = await this.writer(kind, key);
+    try {
+      for (const [name, bytes] of Object.entries(files)) w.append(name, bytes);
+      return await w.commit();
+    } finally {
+      await w.abort();
+    }
+  }
+
+  /**
+   * A writer of the output `kind/key` that a job fills while it runs (OutputWriter): its bytes reach the disk
+   * while the job computes, and the output appears whole at `commit()`, as `publish` makes it.
+   */
+  async writer(kind: Kind, key: string): Promise<OutputWriter> {
     const tmp = path.join(this.root, kind, `.tmp-${key}-${randomUUID()}`);
     await mkdir(tmp, { recursive: true });
-    try {
-      for (const [name, bytes] of Object.entries(files)) {
-        const fh = await open(path.join(tmp, name), 'w');
-        try {
-          await fh.writeFile(bytes);
-          await fh.sync();
-        } finally {
-          await fh.close();
-        }
-      }
-      try {
-        await rename(tmp, final);
-        return true;
-      } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
-        if (code === 'ENOTEMPTY' || code === 'EEXIST') return false;
-        throw e;
-      }
-    } finally {
-      await rm(tmp, { recursive: true, force: true });
-    }
+    return new OutputWriter(tmp, this.dir(kind, key));
   }
 
   /**
@@ -88,6 +81,89 @@ export class Store {
 
   async value<T>(kind: Kind, key: string, name: string): Promise<T> {
     return deserialize(await this.bytes(kind, key, name)) as T;
+  }
+}
+
+/** Bytes appended to a file of an OutputWriter between two background write-backs (fdatasync, not waited for). */
+const WRITE_BACK_BYTES = 4 << 20;
+
+/**
+ * The files of one job output, written in a temporary folder while the job runs: `append` queues bytes at the end of
+ * a file and returns at once with their offset (the writes run on libuv's threads while the job computes on), and
+ * every 4 MB of a file an fdatasync is started in the background, so that little is left to flush at the end;
+ * `commit()` waits for the writes, fsyncs every file and renames the folder into place (false when the output was
+ * there already: the same bytes); `abort()` removes what is left of the temporary folder (after a commit: nothing).
+ */
+export class OutputWriter {
+  private readonly files = new Map<string, { fh: Promise<FileHandle>; size: number; since: number; tail: Promise<void>; syncs: Promise<void>[] }>();
+  private failed: unknown = null;
+  constructor(private readonly tmp: string, private readonly final: string) {}
+
+  /** Queues `bytes` at the end of the file `name`; returns their offset in it. */
+  append(name: string, bytes: Uint8Array): number {
+    let f = this.files.get(name);
+    if (!f) {
+      const fh = open(path.join(this.tmp, name), 'w');
+      fh.catch(() => undefined);
+      f = { fh, size: 0, since: 0, tail: fh.then(() => undefined), syncs: [] };
+      this.files.set(name, f);
+    }
+    const at = f.size;
+    f.size += bytes.length;
+    f.since += bytes.length;
+    if (bytes.length > 0) {
+      const file = f;
+      f.tail = f.tail.then(async () => {
+        const fh = await file.fh;
+        for (let off = 0; off < bytes.length;) off += (await fh.write(bytes, off, bytes.length - off)).bytesWritten;
+      });
+      f.tail.catch((e) => { this.failed ??= e; });
+      if (f.since >= WRITE_BACK_BYTES) {
+        f.since = 0;
+        const sync = f.tail.then(async () => { await (await file.fh).datasync(); }).catch(() => undefined);
+        f.syncs.push(sync);
+      }
+    }
+    return at;
+  }
+
+  /** Bytes queued so far for the file `name`. */
+  size(name: string): number {
+    return this.files.get(name)?.size ?? 0;
+  }
+
+  async commit(): Promise<boolean> {
+    for (const f of this.files.values()) {
+      await f.tail;
+      await Promise.all(f.syncs);
+      const fh = await f.fh;
+      await fh.sync();
+    }
+    if (this.failed) throw this.failed;
+    await this.close();
+    try {
+      await rename(this.tmp, this.final);
+      return true;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOTEMPTY' || code === 'EEXIST') return false;
+      throw e;
+    }
+  }
+
+  private async close(): Promise<void> {
+    const files = [...this.files.values()];
+    this.files.clear();
+    for (const f of files) {
+      await f.tail.catch(() => undefined);
+      await Promise.all(f.syncs);
+      await (await f.fh.catch(() => null))?.close();
+    }
+  }
+
+  async abort(): Promise<void> {
+    await this.close();
+    await rm(this.tmp, { recursive: true, force: true });
   }
 }
 

@@ -88,6 +88,36 @@ describe('jobs without Redis', () => {
     expect((await store.bytes('plan', 'abc', 'x.bin')).toString()).toBe('one');
   });
 
+  it('an output written while its job runs (OutputWriter) appears whole at its commit, nothing before, nothing after an abort', async () => {
+    const store = new Store(await tempDir('jw-store-'));
+    const w = await store.writer('apply', 'k1');
+    // More than one write-back's worth (4 MB), in pieces, to two files; offsets are where each piece starts.
+    const piece = (n: number, b: number) => Buffer.alloc(n, b);
+    const offsets = [w.append('data.bin', piece(3 << 20, 1)), w.append('data.bin', piece(3 << 20, 2)), w.append('data.bin', piece(10, 3))];
+    expect(offsets).toEqual([0, 3 << 20, 6 << 20]);
+    expect(w.append('index.bin', Buffer.from('idx'))).toBe(0);
+    expect(w.append('empty.bin', Buffer.alloc(0))).toBe(0);
+    expect(await store.has('apply', 'k1')).toBe(false);
+    expect(await w.commit()).toBe(true);
+    await w.abort(); // after a commit: nothing left to remove, the output stays
+    const data = await store.bytes('apply', 'k1', 'data.bin');
+    expect(data.length).toBe((6 << 20) + 10);
+    expect([data[0], data[(3 << 20) - 1], data[3 << 20], data[(6 << 20) - 1], data[6 << 20]]).toEqual([1, 1, 2, 2, 3]);
+    expect((await store.bytes('apply', 'k1', 'index.bin')).toString()).toBe('idx');
+    expect((await store.bytes('apply', 'k1', 'empty.bin')).length).toBe(0);
+    // A second writer of the same output gives way; an aborted one leaves no trace.
+    const again = await store.writer('apply', 'k1');
+    again.append('data.bin', Buffer.from('other'));
+    expect(await again.commit()).toBe(false);
+    await again.abort();
+    expect((await store.bytes('apply', 'k1', 'data.bin')).length).toBe((6 << 20) + 10);
+    const dropped = await store.writer('apply', 'k2');
+    dropped.append('data.bin', piece(5 << 20, 4));
+    await dropped.abort();
+    expect(await store.has('apply', 'k2')).toBe(false);
+    expect(await readdir(path.join(store.root, 'apply'))).toEqual(['k1']);
+  });
+
   it('removes one run\'s outputs and the folders left empty, never another run\'s', async () => {
     const root = await tempDir('jw-store-');
     const store = new Store(path.join(root, 'store'));
