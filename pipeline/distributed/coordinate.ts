@@ -206,7 +206,9 @@ export async function coordinate(o: CoordinateOptions): Promise<CoordinateResult
     let lastAsk = -Infinity;
     for (;;) {
       if (assembly.error) throw assembly.error;
-      for (const [id, x] of pending) if (await store.has(x.kind, x.key)) { pending.delete(id); doneBytes += x.bytes; }
+      const listed = new Map<Kind, Set<string>>();
+      for (const x of pending.values()) if (!listed.has(x.kind)) listed.set(x.kind, await store.complete(x.kind));
+      for (const [id, x] of pending) if (listed.get(x.kind)!.has(x.key)) { pending.delete(id); doneBytes += x.bytes; }
       if (pending.size === 0) break;
       // The store is looked at every STORE_POLL_MS (a phase's end is seen at once), Redis every pollMs.
       if (added && performance.now() - lastAsk < (o.pollMs ?? 250)) { await sleep(STORE_POLL_MS); continue; }
@@ -299,7 +301,7 @@ export async function coordinate(o: CoordinateOptions): Promise<CoordinateResult
     if (await store.has(kind, key)) return;
     activity(-1);
     try {
-      while (!(await store.has(kind, key))) {
+      while (!(await store.complete(kind)).has(key)) {
         if (stopped) throw new PipelineError('internal', 'the run stopped before its jobs completed');
         await sleep(STORE_POLL_MS);
       }

@@ -75,6 +75,15 @@ export class Store {
     await rmdir(this.root).catch(() => undefined);
   }
 
+  /**
+   * The complete outputs of `kind` (their keys), in one directory read: what a poll for many outputs asks instead of
+   * one `has` each. A temporary folder is not listed (its name starts with a dot); a folder is complete once named.
+   */
+  async complete(kind: Kind): Promise<Set<string>> {
+    const names = await readdir(path.join(this.root, kind)).catch(() => [] as string[]);
+    return new Set(names.filter((n) => !n.startsWith('.')));
+  }
+
   async bytes(kind: Kind, key: string, name: string): Promise<Buffer> {
     return readFile(path.join(this.dir(kind, key), name));
   }
