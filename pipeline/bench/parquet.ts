@@ -10,7 +10,7 @@
  *   tsx pipeline/bench/parquet.ts [--rows 20000] [--out out/bench] [--seed 1] [--workers 2]
  */
 import { existsSync } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,7 +32,9 @@ async function generate(file: string, rows: number, seed: number): Promise<void>
   const paras = seedParagraphs(root);
   const rand = mulberry32(seed);
   const jsonl = `${file}.jsonl`;
-  const lines: string[] = [];
+  // Written 1,000 lines at a time: a 100,000-row file is ~300 MB of JSON, more than one string should hold.
+  const fh = await open(jsonl, 'w');
+  let lines: string[] = [];
   for (let i = 1; i <= rows; i++) {
     const k = 4 + Math.floor(rand() * 12);
     const body: string[] = [];
@@ -41,8 +43,12 @@ async function generate(file: string, rows: number, seed: number): Promise<void>
       id: `doc-${i}`, title: paras[Math.floor(rand() * paras.length)]!.slice(0, 24), date: `202${i % 5}-0${1 + (i % 9)}-1${i % 10}`,
       url: `https://news.example.cn/${2020 + (i % 5)}/${i}.html`, text: i % 50 === 0 ? '' : body.join('\n'),
     }));
+    if (lines.length === 1000 || i === rows) {
+      await fh.write(lines.join('\n') + '\n');
+      lines = [];
+    }
   }
-  await writeFile(jsonl, lines.join('\n') + '\n');
+  await fh.close();
   const { DuckDBInstance } = await import('@duckdb/node-api');
   const db = await DuckDBInstance.create(':memory:');
   const con = await db.connect();

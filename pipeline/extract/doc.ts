@@ -7,8 +7,18 @@
  * formats before WPS 2000) as `unsupported_wps`. The body is the text: page headers and footers, footnotes, comments and
  * text boxes are other streams and are not read. Word's control marks (cell and row ends U+0007, page and section
  * breaks U+000C, field marks U+0013–U+0015) become line ends or go; the title is left to segment (the first line).
+ *
+ * Encrypted files are told apart before parsing, from the compound file's directory read with cfb (SheetJS's
+ * reader of [MS-CFB]): an OLE2 file holding an `EncryptedPackage` stream is a password-protected Office Open XML
+ * package ([MS-OFFCRYPTO] 2.3.4: Office encrypts a `.docx` into such a wrapper) → `encrypted_docx` (or
+ * `encrypted_office` under another name than a Word one); a Word file whose FIB sets fEncrypted or fObfuscated
+ * ([MS-DOC] 2.5.2: RC4 or XOR password protection), or that carries a rights-managed `\tDRMContent` stream (IRM:
+ * its `WordDocument` holds only Office's "Permission for this document is currently restricted" notice) →
+ * `encrypted_doc`. None of them is decrypted: no password is known.
  */
 import { createRequire } from 'node:module';
+import { lazy } from '../lib/lazy.js';
+import { OOXML_EXTENSIONS } from '../rules/formats.js';
 import { unitId } from '../lib/ids.js';
 import { countChars } from '../lib/stage.js';
 import type { RawFileInfo } from '../lib/types.js';
@@ -28,6 +38,41 @@ const STREAMS: [string, string][] = [
   ['MatOST', 'a Microsoft Works 3/4 document'], ['CONTENTS', 'a Microsoft Works 2000+ document'],
 ];
 const utf16 = (s: string) => Buffer.from(s, 'utf16le');
+const cfb = lazy<typeof import('cfb')>('cfb');
+
+/** Word names: an encrypted OOXML package under one of them is a Word document (`encrypted_docx`). */
+const WORD_NAME = /\.(?:docx|docm|dotx|dotm|doc|dot|wps)$/i;
+
+/**
+ * Why an OLE2 file cannot be read without its password ([MS-OFFCRYPTO], [MS-DOC] 2.5.2), or null: its reason code
+ * and detail. `path` picks the code of an encrypted OOXML package (a Word name or another).
+ */
+export function encryptedOle(bytes: Uint8Array, path: string): { reason: string; detail: string; format?: string } | null {
+  let c: import('cfb').CFB$Container;
+  try {
+    c = cfb().read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { type: 'buffer' });
+  } catch {
+    return null; // a damaged directory is word-extractor's to report (corrupt_doc)
+  }
+  const entry = (name: string) => {
+    const i = c.FullPaths.indexOf(`${c.FullPaths[0]}${name}`);
+    return i < 0 ? null : c.FileIndex[i]!;
+  };
+  if (entry('EncryptedPackage')) {
+    const format = OOXML_EXTENSIONS.find(([re]) => re.test(path))?.[1];
+    return WORD_NAME.test(path)
+      ? { reason: 'encrypted_docx', detail: 'a password-protected Word document (an encrypted Office Open XML package): not read', format: format ?? 'docx' }
+      : { reason: 'encrypted_office', detail: 'a password-protected Office document (an encrypted Office Open XML package): not read', ...(format ? { format } : {}) };
+  }
+  if (entry('\tDRMContent')) return { reason: 'encrypted_doc', detail: 'a rights-managed (IRM) Word document: its text is encrypted, not read' };
+  const wd = entry('WordDocument')?.content;
+  if (wd && wd.length >= 12) {
+    const flags = wd[0x0a]! | (wd[0x0b]! << 8);
+    if (flags & 0x0100) return { reason: 'encrypted_doc', detail: 'a password-protected Word document (FIB fEncrypted): not read' };
+    if (flags & 0x8000) return { reason: 'encrypted_doc', detail: 'a password-protected Word document (FIB fObfuscated): not read' };
+  }
+  return null;
+}
 
 /** What an OLE2 file holds, from the stream names in its directory: `Word`, an Excel workbook … or null. */
 export function oleKind(bytes: Uint8Array): string | null {
@@ -63,6 +108,8 @@ export async function extractDoc(input: RawInput, info: RawFileInfo, _cfg: Extra
   const reject = (reason: string, detail: string): ExtractResult => ({ info: { ...base, status: 'rejected', reason, detail }, units: [] });
   // Every OLE2 directory starts with the root storage's entry: without it the file is cut short or damaged.
   if (!Buffer.from(input.bytes.buffer, input.bytes.byteOffset, input.bytes.byteLength).includes(utf16('Root Entry\0'))) return reject('corrupt_doc', 'no OLE2 directory (the file is truncated or damaged)');
+  const locked = encryptedOle(input.bytes, input.path);
+  if (locked) return { info: { ...base, format: locked.format ?? format, status: 'rejected', reason: locked.reason, detail: locked.detail }, units: [] };
   const kind = oleKind(input.bytes);
   // A `.wps` that is not WPS Office's Word binary (Microsoft Works wrote `.wps` too) has a code of its own.
   if (kind !== 'Word') return reject(format === 'wps' ? 'unsupported_wps' : 'unsupported_doc', `an OLE2 file without a Word document${kind ? ` (${kind})` : ''}: not read`);

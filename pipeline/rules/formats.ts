@@ -4,7 +4,7 @@
  */
 export interface Signature {
   /** What the signature means: a container we extract, or a binary type we reject. */
-  format: 'zip' | 'ole' | 'parquet' | 'pdf' | 'binary';
+  format: 'zip' | 'ole' | 'parquet' | 'pdf' | 'rtf' | 'binary';
   name: string;
   bytes: number[];
   offset?: number;
@@ -19,6 +19,7 @@ export const SIGNATURES: Signature[] = [
   { format: 'binary', name: 'jpeg', bytes: [0xff, 0xd8, 0xff] },
   { format: 'binary', name: 'gif', bytes: [0x47, 0x49, 0x46, 0x38] },
   { format: 'pdf', name: 'pdf', bytes: [0x25, 0x50, 0x44, 0x46, 0x2d] }, // %PDF- (read for its text layer)
+  { format: 'rtf', name: 'rtf', bytes: [0x7b, 0x5c, 0x72, 0x74, 0x66] }, // {\rtf (RTF 1.9.1 spec: every file opens so), a .doc often is one
   { format: 'binary', name: 'gzip', bytes: [0x1f, 0x8b] },
   { format: 'binary', name: 'bzip2', bytes: [0x42, 0x5a, 0x68] },
   { format: 'binary', name: 'xz', bytes: [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00] },
@@ -45,4 +46,19 @@ export const OOXML_EXTENSIONS: [RegExp, 'docx' | 'pptx' | 'xlsx'][] = [
   [/\.(?:docx|docm|dotx|dotm)$/i, 'docx'],
   [/\.(?:pptx|pptm|ppsx|ppsm|potx|potm)$/i, 'pptx'],
   [/\.(?:xlsx|xlsm|xltx|xltm)$/i, 'xlsx'],
+];
+
+/**
+ * What a file's name says it is, for the names whose bytes often say otherwise: a `.doc` download from a Chinese
+ * document site is as often an HTML page (Word's "save as web page", or the site's own page) or RTF as Word's
+ * binary format, a `.docx` is sometimes a renamed `.doc`. When the bytes are another format the file is read as
+ * what it is and the ledger row's detail says so (pipeline/stages/extract.ts `misnamed`).
+ */
+export const NAMED_FORMATS: [RegExp, string[]][] = [
+  [/\.(?:doc|dot)$/i, ['doc']],
+  [/\.wps$/i, ['doc', 'wps']],
+  [/\.(?:docx|docm|dotx|dotm)$/i, ['docx']],
+  [/\.pdf$/i, ['pdf']],
+  [/\.rtf$/i, ['rtf']],
+  [/\.(?:pptx|pptm|ppsx|ppsm|potx|potm)$/i, ['pptx']],
 ];

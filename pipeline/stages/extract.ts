@@ -7,7 +7,7 @@
 import { sha256Hex, unitId } from '../lib/ids.js';
 import type { ExtractRecord, RawFileInfo, Removal } from '../lib/types.js';
 import { decodeText, DECODE_DEFAULTS, type DecodeConfig } from '../extract/decode.js';
-import { HTML_EXTENSIONS, HTML_START, OOXML_EXTENSIONS, SIGNATURES } from '../rules/formats.js';
+import { HTML_EXTENSIONS, HTML_START, NAMED_FORMATS, OOXML_EXTENSIONS, SIGNATURES } from '../rules/formats.js';
 import { extractHtml } from '../extract/html.js';
 import { extractDocx } from '../extract/docx.js';
 import { extractArchive, OOXML_REJECTS } from '../extract/archive.js';
@@ -15,6 +15,7 @@ import { extractPptx } from '../extract/pptx.js';
 import { extractPdf } from '../extract/pdf.js';
 import { extractWarc } from '../extract/warc.js';
 import { extractDoc, rejectLegacyWps } from '../extract/doc.js';
+import { extractRtf } from '../extract/rtf.js';
 import { extractParquet, extractRecords, recordFormatOf, RECORD_DEFAULTS, type RecordColumns } from '../extract/records.js';
 
 export interface RawInput {
@@ -80,7 +81,7 @@ export function sniffFormat(path: string, bytes: Uint8Array): { format: string; 
   for (const sig of SIGNATURES) {
     const off = sig.offset ?? 0;
     if (bytes.length >= off + sig.bytes.length && sig.bytes.every((b, i) => bytes[off + i] === b)) {
-      if (sig.format === 'parquet' || sig.format === 'pdf') return { format: sig.format };
+      if (sig.format === 'parquet' || sig.format === 'pdf' || sig.format === 'rtf') return { format: sig.format };
       if (sig.format === 'binary') return { format: 'binary', binary: sig.name };
       if (sig.format === 'ole') return { format: 'doc' };
       return { format: OOXML_EXTENSIONS.find(([re]) => re.test(path))?.[1] ?? 'zip' };
@@ -138,6 +139,7 @@ export const EXTRACTORS: ReadonlyMap<string, Extractor> = new Map<string, Extrac
   ['doc', extractDoc],
   ['pptx', extractPptx],
   ['pdf', extractPdf],
+  ['rtf', extractRtf],
   ['xlsx', (input, info) => reject({ ...info, format: 'xlsx' }, 'unsupported_format', OOXML_REJECTS['xlsx']!)],
   ['csv', extractRecords],
   ['tsv', extractRecords],
@@ -204,14 +206,33 @@ export async function extractFile(input: RawInput, cfg: ExtractConfig = EXTRACT_
   if (input.bytes.length === 0) return reject(info, 'empty', 'zero bytes');
   if (input.bytes.length > cfg.maxFileBytes) return reject(info, 'too_large', `${input.bytes.length} bytes > limit ${cfg.maxFileBytes}`);
   const sniff = sniffFormat(input.path, input.bytes);
-  if (/\.wps$/i.test(input.path) && sniff.format !== 'doc') return rejectLegacyWps(info);
+  // A `.wps` is read when its bytes are Word's binary format or another format we read by signature (an HTML or
+  // RTF page saved under that name); anything else (Kingsoft's DOS-era formats are text with control codes) is not.
+  if (/\.wps$/i.test(input.path) && !['doc', 'html', 'rtf', 'pdf', 'docx'].includes(sniff.format)) return rejectLegacyWps(info);
   if (sniff.binary) return reject({ ...info, format: 'binary' }, 'binary', `${sniff.binary} signature`);
   if (sniff.format === 'parquet') return reject({ ...info, format: 'parquet' }, 'unsupported_format', 'a Parquet file is read only under a .parquet name');
   const fn = registry.get(sniff.format);
   if (!fn) return reject({ ...info, format: sniff.format }, 'unsupported_format', `no extractor for ${sniff.format} files`);
+  let r: ExtractResult;
   try {
-    return await fn(input, info, cfg);
+    r = await fn(input, info, cfg);
   } catch (err) {
-    return reject({ ...info, format: sniff.format }, 'extract_error', errorLine(err));
+    r = reject({ ...info, format: sniff.format }, 'extract_error', errorLine(err));
   }
+  const note = misnamed(input.path, r.info.format ?? sniff.format);
+  return note ? { ...r, info: { ...r.info, detail: r.info.detail ? `${note}; ${r.info.detail}` : note } } : r;
+}
+
+/** Names of the formats as a ledger detail says them. */
+const FORMAT_NAMES: Record<string, string> = { html: 'an HTML page', rtf: 'an RTF document', text: 'plain text', doc: 'a Word 97-2003 document', docx: 'a Word document', pdf: 'a PDF', zip: 'a zip archive', pptx: 'a PowerPoint deck' };
+
+/**
+ * The ledger's note for a file whose bytes are not what its name says (rules/formats.ts NAMED_FORMATS): `named
+ * .doc, but an HTML page: read as HTML`; null when they agree or the name says nothing.
+ */
+export function misnamed(path: string, format: string): string | null {
+  const named = NAMED_FORMATS.find(([re]) => re.test(path));
+  if (!named || named[1].includes(format)) return null;
+  const ext = /\.[^./]+$/.exec(path)![0].toLowerCase();
+  return `named ${ext}, but ${FORMAT_NAMES[format] ?? `a ${format} file`}: read as ${format === 'text' ? 'text' : format.toUpperCase()}`;
 }

@@ -10,6 +10,7 @@ import JSZip from 'jszip';
 import { extractFile } from '../../pipeline/stages/extract.js';
 import { slideLines, slideOrder } from '../../pipeline/extract/pptx.js';
 import { docBodyText, oleKind } from '../../pipeline/extract/doc.js';
+import { rtfText } from '../../pipeline/extract/rtf.js';
 import { check } from '../../pipeline/lib/schema.js';
 import { edgeRule, repeatedEdges } from '../../pipeline/extract/pdf.js';
 import { ROOT } from '../helpers.js';
@@ -213,5 +214,73 @@ describe('PDF', () => {
     expect(repeatedEdges([['某市文件', '正文一']])).toEqual({ top: 0, bottom: 0 });
     const item = (str: string, y: number, hasEOL = false) => ({ str, hasEOL, transform: [1, 0, 0, 1, 0, y] });
     expect(pageLines([item('第一行', 700), item('接着', 700, true), item('第二行', 680), item('第三行', 660)])).toEqual(['第一行接着', '第二行', '第三行']);
+  });
+});
+
+describe('encrypted Office files and PDFs (real files from Apache Tika\'s test documents, README)', () => {
+  it.each([
+    ['encrypted.docx', 'encrypted_docx', 'docx', 'a password-protected Word document (an encrypted Office Open XML package): not read'],
+    ['encrypted.doc', 'encrypted_doc', 'doc', 'a password-protected Word document (FIB fEncrypted): not read'],
+    ['rights-managed.doc', 'encrypted_doc', 'doc', 'a rights-managed (IRM) Word document: its text is encrypted, not read'],
+    ['encrypted.pdf', 'encrypted_pdf', 'pdf', 'the PDF needs a password'],
+  ])('%s → %s', async (name, reason, format, detail) => {
+    const r = await file(name);
+    expect(r.info).toMatchObject({ status: 'rejected', reason, format, detail });
+    expect(r.units).toEqual([]);
+  });
+
+  it('an encrypted package under another name is encrypted_office; Office\'s IRM notice is never published', async () => {
+    expect((await file('encrypted.docx', '报表.xlsx')).info).toMatchObject({ status: 'rejected', reason: 'encrypted_office', format: 'xlsx' });
+    expect((await file('encrypted.docx', 'x.bin')).info).toMatchObject({ status: 'rejected', reason: 'encrypted_office' });
+    // word-extractor alone reads the IRM file's WordDocument stream: Office's notice, not the document.
+    expect(Buffer.from(bytes('rights-managed.doc')).includes(Buffer.from('Permission for this document is currently restricted', 'latin1'))).toBe(true);
+  });
+
+  it('a PDF with only an owner password (no password to open it) is read', async () => {
+    const r = await file('owner-password.pdf');
+    expect([r.info.status, r.units[0]?.text]).toEqual(['ok', 'Hello World']);
+  });
+});
+
+describe('a .doc that is really HTML or RTF (as Chinese document sites serve them)', () => {
+  it('RTF saved by LibreOffice under a .doc name: read as RTF, the ledger says so, page header and footer left out', async () => {
+    const r = await file('speech.rtf', '讲话稿.doc');
+    expect(r.info).toMatchObject({ status: 'ok', format: 'rtf', detail: 'named .doc, but an RTF document: read as RTF' });
+    const lines = r.units[0]!.text.split('\n');
+    expect(lines.slice(0, 2)).toEqual(['在全市重点工作推进会上的讲话', '一、坚持以人民为中心的发展思想']);
+    expect(r.units[0]!.text).not.toMatch(/某某市人民政府办公室文件|第 \d+ 页/);
+    expect(r.units[0]!.source_format).toBe('rtf');
+    // The same bytes as the .doc reader would give from speech.doc: the body's 30 paragraphs and headings.
+    expect(lines).toEqual((await file('speech.doc')).units[0]!.text.split('\n'));
+    // Under its own name: no note.
+    expect((await file('speech.rtf')).info.detail).toBeNull();
+  });
+
+  it('RTF as Chinese Word writes it: \\ansicpg936, GBK bytes as \\\'xx escapes, a header group, a table row', async () => {
+    const r = await file('word-gbk.rtf', '范文.doc');
+    expect(r.info).toMatchObject({ status: 'ok', format: 'rtf', encoding: 'cp936' });
+    expect(r.units[0]!.text).toBe('在全县干部大会上的讲话\n同志们：\n今天召开全县干部大会，主要任务是传达上级会议精神。\n项目\t完成');
+    // Under a .wps name the same: read as what it is.
+    expect((await file('word-gbk.rtf', '范文.wps')).info).toMatchObject({ status: 'ok', format: 'rtf', detail: 'named .wps, but an RTF document: read as RTF' });
+  });
+
+  it('an HTML page in GBK saved as .doc: read as HTML in its declared encoding, the ledger says so', async () => {
+    const r = await file('html-gbk.doc');
+    expect(r.info).toMatchObject({ status: 'ok', format: 'html', encoding: 'gb18030', detail: 'named .doc, but an HTML page: read as HTML' });
+    expect(r.units[0]!.text).toContain('在全市重点工作推进会上的讲话');
+    expect(r.units[0]!.text).not.toMatch(/<p|&#|charset/);
+  });
+
+  it('broken RTF: cut short → the text up to the cut, said so; an unreadable control word → corrupt_rtf', async () => {
+    const cut = await file('truncated.rtf');
+    expect(cut.info).toMatchObject({ status: 'ok', format: 'rtf', detail: 'cut short: 2 groups never closed; the text up to the cut is kept' });
+    expect(cut.units[0]!.text.startsWith('在全市重点工作推进会上的讲话\n')).toBe(true);
+    const bad = await extractFile({ path: 'bad.doc', bytes: new TextEncoder().encode('{\\rtf1\\ansi \\u}') });
+    expect(bad.info).toMatchObject({ status: 'rejected', reason: 'corrupt_rtf', format: 'rtf', detail: 'named .doc, but an RTF document: read as RTF; cannot read the RTF file: Unicode control word with no param' });
+  });
+
+  it('RTF groups: header/footer/footnote left out, nested groups kept, \\u with its fallback byte skipped', () => {
+    const rtf = '{\\rtf1\\ansi{\\footer page 3\\par}{\\b \\u21516?\\u24535?}\\u20204?{\\footnote note}\\par second {\\i part}}';
+    expect(rtfText(new TextEncoder().encode(rtf))).toEqual({ text: '同志们\nsecond part', open: 0 });
   });
 });
