@@ -32,6 +32,7 @@ const OPTIONS = {
   measure: { type: 'string', arg: 'FILE', help: '(internal) measure one archive in this process', check: pathValue },
   'pipeline-sizes': { type: 'string', arg: 'LIST', help: 'sizes also run through the whole pipeline (default: --sizes; "none" skips it)', check: textValue },
   workers: { type: 'string', arg: 'N', help: 'workers of the whole-pipeline runs (default 2)', check: intValue(1, 64), default: 2 },
+  'generate-only': { type: 'boolean', help: 'only generate the archives of --sizes (out/bench/warc/<size>-seed<N>.warc) and stop' },
 } as const satisfies Options;
 
 function bytesOf(size: string): number {
@@ -125,6 +126,14 @@ async function main(): Promise<void> {
   }
   const dir = path.resolve(args.out, 'warc');
   await mkdir(dir, { recursive: true });
+  if (args['generate-only']) {
+    for (const size of args.sizes.split(',').map((s) => s.trim()).filter((s) => s && s !== 'none')) {
+      const file = path.join(dir, `${size}-seed${args.seed}.warc`);
+      if (!existsSync(file)) await generate(file, bytesOf(size), args.seed);
+      process.stdout.write(`${file}\n`);
+    }
+    return;
+  }
   const rows: (Measured & { size: string })[] = [];
   for (const size of args.sizes.split(',').map((s) => s.trim()).filter((s) => s && s !== 'none')) {
     const file = path.join(dir, `${size}-seed${args.seed}.warc`);

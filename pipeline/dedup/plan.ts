@@ -15,7 +15,8 @@
  *   is how templated texts snowball into one cluster (marin-community/marin #6851).
  *
  * Memory: besides the prepared values (which the runner holds), a few typed arrays of 4–8 bytes per document or
- * group, one band's bucket table at a time, and lists as long as the candidate pairs; no JS object per document.
+ * group, one band's bucket table at a time, lists as long as the candidate pairs, and at most VERIFY_CACHE_BYTES of
+ * shingle sets (below); no JS object per document.
  */
 import type { PlanContext } from '../lib/stage.js';
 import { jaccardSorted } from '../lib/minhash.js';
@@ -134,10 +135,27 @@ function fileRanks(prepared: readonly Prepared[]): Int32Array {
 }
 
 /**
+ * Bytes of shingle sets the verification holds at once (a candidate's set is 8 bytes per distinct shingle: ~14 KB
+ * for a page of 1,800 characters). Without a bound the held sets grow with the candidates whose partners come much
+ * later in the input: the benchmark's generated web archives, whose pages are drawn from the 285 paragraphs of raw/,
+ * have candidate pairs across the whole archive (15,777 at 200 MB, ~4× that at 400 MB), and held up to 22.6 MB of
+ * sets at 200 MB, 62.2 MB at 400 MB. Past the bound the verification takes more rounds (each a gather over the
+ * stage file, of the groups whose pairs still wait), never more memory.
+ */
+export const VERIFY_CACHE_BYTES = 64 * 2 ** 20;
+
+export interface PlanOptions {
+  /** Bound on the shingle sets held at once (default VERIFY_CACHE_BYTES); tests make it small. */
+  cacheBytes?: number;
+  /** Told how many gather rounds the verification took and the most bytes of sets it held at once. */
+  onVerify?: (v: { rounds: number; heldPeak: number }) => void;
+}
+
+/**
  * Plan the dedupe of the documents that `prepared` describes (one value per document, in input order); shingle
  * sets of candidate documents come from `ctx.gather`, only when there are candidate pairs to verify.
  */
-export async function planDedupe(prepared: readonly Prepared[], cfg: NearConfig, ctx: PlanContext<Ask, Gathered>): Promise<{ decisions: Decision[]; counts: PlanCounts }> {
+export async function planDedupe(prepared: readonly Prepared[], cfg: NearConfig, ctx: PlanContext<Ask, Gathered>, opts: PlanOptions = {}): Promise<{ decisions: Decision[]; counts: PlanCounts }> {
   const { bands } = banding(cfg);
   const n = prepared.length;
   for (const p of prepared) checkPrepared(p, cfg, bands);
@@ -207,32 +225,70 @@ export async function planDedupe(prepared: readonly Prepared[], cfg: NearConfig,
     }
   }
 
-  // ---- Verify candidates with the exact Jaccard (gathered in input order) ---------------------
+  // ---- Verify candidates with the exact Jaccard (gathered in input order, in rounds) -----------
+  // A set is held from its group's arrival until its last partner's, and at most `cacheBytes` of sets at once: a
+  // group that arrives when the held sets fill the budget is not held, and its pairs with later partners wait for
+  // the next round, which gathers only the groups of the pairs still waiting. A round always verifies the pairs of
+  // its first group that has later partners (nothing is held when it arrives), so the rounds end; the edges are the
+  // same whatever the budget (only their order changes, which the clustering does not depend on).
   const edgeA: number[] = [], edgeB: number[] = [], edgeSim: number[] = [];
-  let verified = 0, rejected = 0;
-  if (pairs.length > 0) {
+  let verified = 0, rejected = 0, rounds = 0, heldPeak = 0;
+  const done = new Uint8Array(partners.length); // per entry of `partners`: verified (either way)
+  let left = partners.length;
+  const cacheBytes = opts.cacheBytes ?? VERIFY_CACHE_BYTES;
+  while (left > 0) {
+    rounds++;
+    // The last partner of each group among the pairs still waiting (-1: none), and the groups to gather.
+    lastPartner.fill(-1);
+    for (let g = 0; g < nGroups; g++) {
+      for (let e = partnerStart[g]!; e < partnerStart[g + 1]!; e++) {
+        if (done[e]) continue;
+        const q = partners[e]!;
+        lastPartner[q] = Math.max(lastPartner[q]!, g);
+        lastPartner[g] = Math.max(lastPartner[g]!, g);
+      }
+    }
     const asks = new Map<number, Ask>();
     for (let g = 0; g < nGroups; g++) if (lastPartner[g]! >= 0) asks.set(firstOf[g]!, { id: idOf(prepared[firstOf[g]!]!), shingles: sizes[g]! });
     const cache = new Map<number, Map<number, Float64Array>>(); // group → shingle size → set
+    let held = 0;
+    const drop = (q: number) => {
+      const m = cache.get(q);
+      if (!m) return;
+      for (const v of m.values()) held -= v.byteLength;
+      cache.delete(q);
+    };
     let got = 0;
     await ctx.gather(asks, (i, value) => {
       const g = groupOfDoc[i]!;
       if (firstOf[g] !== i || !asks.has(i)) throw new Error(`dedupe: gather answered for document ${i}, which was not asked`);
       got++;
       const byN = new Map<number, Float64Array>();
-      let k = 0;
-      for (let sz = 1; sz < 31; sz++) if (sizes[g]! & (1 << sz)) byN.set(sz, value.sets[k++]!);
-      cache.set(g, byN);
+      let k = 0, bytes = 0;
+      for (let sz = 1; sz < 31; sz++) if (sizes[g]! & (1 << sz)) { const v = value.sets[k++]!; byN.set(sz, v); bytes += v.byteLength; }
       for (let e = partnerStart[g]!; e < partnerStart[g + 1]!; e++) {
+        if (done[e]) continue;
         const q = partners[e]!;
-        const sim = jaccardSorted(cache.get(q)!.get(pairShingle(groupLen[g]!, groupLen[q]!, cfg))!, byN.get(pairShingle(groupLen[g]!, groupLen[q]!, cfg))!);
-        if (sim >= cfg.threshold) { verified++; edgeA.push(g); edgeB.push(q); edgeSim.push(sim); } else rejected++;
-        if (lastPartner[q] === g) cache.delete(q);
+        const other = cache.get(q);
+        if (other) {
+          const n = pairShingle(groupLen[g]!, groupLen[q]!, cfg);
+          const sim = jaccardSorted(other.get(n)!, byN.get(n)!);
+          if (sim >= cfg.threshold) { verified++; edgeA.push(g); edgeB.push(q); edgeSim.push(sim); } else rejected++;
+          done[e] = 1;
+          left--;
+        }
+        if (lastPartner[q] === g) drop(q);
       }
-      if (lastPartner[g] === g) cache.delete(g);
+      // Held for its later partners, if the budget allows (or nothing else is held).
+      if (lastPartner[g]! > g && (held === 0 || held + bytes <= cacheBytes)) {
+        cache.set(g, byN);
+        held += bytes;
+        heldPeak = Math.max(heldPeak, held);
+      }
     });
     if (got !== asks.size) throw new Error(`dedupe: gather answered ${got} of ${asks.size} documents`);
   }
+  opts.onVerify?.({ rounds, heldPeak });
 
   // ---- Clustering on verified edges, greedily in keeper order ---------------------------------
   const fileRank = fileRanks(prepared);

@@ -31,7 +31,7 @@ import { walkRaw, type RawEntry } from './walk.js';
 import { JsonlWriter, writeAtomic, exists, readJson, stableJson, settleAll } from './io.js';
 import { codeHash } from './codehash.js';
 import type { Stage, GlobalStage, GlobalPlan } from './stage.js';
-import { trace } from './trace.js';
+import { trace, tracing } from './trace.js';
 import { PipelineError } from './errors.js';
 import type { Progress } from './progress.js';
 import type { RawFileInfo } from './types.js';
@@ -900,6 +900,7 @@ class Runner {
     const old: FileHandle[] = [];
     // Chunk channels of batches not yet written, closed if the pass fails (their workers then wait no more).
     const channels = new Set<ChunkChannel>();
+    let chunksTaken = 0;
     // The pool's threads wait for the first batch: they load the stages they will run meanwhile.
     this.warmPool([...(ex ? ['extract'] : []), ...steps.filter((s) => s.op !== 'export').map((s) => s.stage.name)]);
     try {
@@ -970,6 +971,7 @@ class Runner {
             if (b.chunks) channels.delete(b.chunks);
             const r = await (b.chunks ? b.chunks.drain(b.done, async (m) => {
               // A chunk of the batch's one file: its units and rows, summed into the file's index entry.
+              if (tracing && ++chunksTaken % 5 === 0) trace(`pass ${this.passes}: ${chunksTaken} chunks of ${b.remote[0]!.rel} written`);
               const u = await ex!.units(m.units, m.chars);
               index?.begin();
               index?.file(b.remote[0]!.rel, b.keys[0]!, u, 0, {});
@@ -1008,6 +1010,7 @@ class Runner {
           },
           this.inflight,
           async ({ n, size, r }) => {
+            if (tracing && ++chunksTaken % 20 === 0) trace(`pass ${this.passes}: ${chunksTaken} batches written`);
             await take(r);
             opts.progress.tick(n, size);
           },

@@ -28,6 +28,8 @@ import { duplicatesLines } from './duplicates.js';
 import { mergeChains } from './merge.js';
 import { sliceOf, type FileSlice } from './fileindex.js';
 import { CHUNK_BYTES, CHUNK_UNITS } from './budget.js';
+import { threadId } from 'node:worker_threads';
+import { trace, tracing } from './trace.js';
 
 /** One step of a chain, done over a batch: everything the main thread writes for it, plus the batch's tally. */
 export interface StepResult {
@@ -596,6 +598,7 @@ async function runStreamed(t: ChainTask, port: MessagePort): Promise<ChainResult
     port.postMessage(msg, [msg.units.buffer as ArrayBuffer]);
     await once(port, 'message');
     waitMs += performance.now() - w0;
+    if (tracing && ++chunksSent % 5 === 0) trace(`worker ${threadId}: ${chunksSent} chunks sent`);
     mark(t.progress, 0);
   };
   let info: RawFileInfo;
@@ -654,6 +657,9 @@ export function runGather(t: GatherTask): GatherResult {
   return { at, values };
 }
 
+let tasksRun = 0;
+let chunksSent = 0;
+
 /** piscina entry (and the inline path): errors travel back as data so the main thread can rethrow them with their code. */
 export default async function task(t: ChainTask | GatherTask | DuplicatesTask | WarmTask): Promise<ChainResult | GatherResult | Uint8Array | null | TaskError> {
   try {
@@ -663,7 +669,9 @@ export default async function task(t: ChainTask | GatherTask | DuplicatesTask | 
     }
     if (t.kind === 'gather') return runGather(t);
     if (t.kind === 'duplicates') return jsonl(duplicatesLines(recordsOf(t.bytes)));
-    return await runChain(t);
+    const r = await runChain(t);
+    if (tracing && ++tasksRun % 10 === 0) trace(`worker ${threadId}: ${tasksRun} tasks run`);
+    return r;
   } catch (e) {
     if (e instanceof PipelineError) return { error: { code: e.code, message: e.message } };
     return { error: { code: 'internal', message: (e as Error).stack ?? String(e) } };

@@ -17,6 +17,7 @@
  * See pipeline/dedup/plan.ts for the clustering rule and pipeline/lib/minhash.ts for the hashing.
  */
 import { defineStage, type StageResult } from '../lib/stage.js';
+import { trace } from '../lib/trace.js';
 import type { Doc } from '../lib/types.js';
 import { boilerplateRows, type BoilerplateConfig } from '../dedup/boilerplate.js';
 import { applyVerdicts } from '../dedup/paragraphs.js';
@@ -95,7 +96,9 @@ export const dedupe = defineStage<Doc, Doc, DedupeConfig, Prepared, Decision, As
   },
   async plan(prepared, cfg, ctx) {
     checkConfig(cfg);
-    const { decisions, counts } = await planDedupe(prepared, cfg, ctx);
+    const { decisions, counts } = await planDedupe(prepared, cfg, ctx, {
+      onVerify: ({ rounds, heldPeak }) => trace(`dedupe: verified in ${rounds} gather round(s), at most ${(heldPeak / 2 ** 20).toFixed(1)} MB of shingle sets held`),
+    });
     const rows = await boilerplateRows(prepared, (i) => decisions[i]!.keep, cfg, ctx);
     // Recurring banners go from kept documents (after the duplicates are decided: a dropped copy does not count).
     const rec = recurringEdges(prepared, (i) => decisions[i]!.keep, cfg);
