@@ -52,7 +52,11 @@ export class WarcTally {
 export async function walkWarc(abs: string, relPath: string, sha: string, cfg: Cfg, onUnit: (u: ExtractRecord) => Promise<void> | void): Promise<{ records: number; html: number; tally: WarcTally; stopped: string | null }> {
   const { WARCParser } = await warcio();
   const limit = (cfg.warc ?? WARC_DEFAULTS).maxRecordBytes;
-  const file = createReadStream(abs, { highWaterMark: 1 << 20 });
+  // 64 KB reads, not 1 MB: warcio splits its buffer at every header line with Uint8Array.slice, which copies the
+  // rest of the buffer each time, so the copying grows with the read size. A CPU profile of the 10 MB generated
+  // archive (3,095 records) gave that split 0.9 s of 10.7 s with 1 MB reads and under 0.1 s with 64 KB (and less
+  // garbage to collect). A .warc.gz is read in zlib's 16 KB chunks already.
+  const file = createReadStream(abs, { highWaterMark: 1 << 16 });
   const stream: Readable = /\.gz$/i.test(abs) ? file.pipe(createGunzip()) : file;
   file.on('error', (e) => stream.destroy(e));
   const tally = new WarcTally();

@@ -4,7 +4,8 @@
  * counted; a truncated archive keeps what came before the damage; a file that is not a WARC is rejected.
  */
 import { describe, it, expect } from 'vitest';
-import { readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { extractPath, streamedFormat } from '../../pipeline/stages/extract.js';
 import { sha256Hex } from '../../pipeline/lib/ids.js';
@@ -33,6 +34,22 @@ describe('WARC files', () => {
     expect(r.units[1]!.title).toBe('“时时放心不下”专题研讨发言');
     expect(new Set(r.units.map((u) => u.unit_id)).size).toBe(5);
     for (const u of r.units) expect(check('extract', u)).toBeNull();
+  });
+
+  it('an archive read in many parts: records and header lines across the 64 KB reads come out whole', async () => {
+    // site.warc (26.6 KB) twelve times over: 318 KB, so records and their header lines straddle read boundaries.
+    const dir = mkdtempSync(path.join(tmpdir(), 'jw-warc-'));
+    try {
+      const abs = path.join(dir, 'twelve.warc');
+      const one = readFileSync(path.join(DIR, 'site.warc'));
+      writeFileSync(abs, Buffer.concat(Array.from({ length: 12 }, () => one)));
+      const r = await extractPath({ path: 'twelve.warc', abs, bytes: statSync(abs).size, sha256: sha256Hex(readFileSync(abs)) });
+      expect(r.info.detail).toBe(`60 HTML pages from 216 records; not used: ${OTHERS.replace(/(\d+) /g, (_m, n: string) => `${Number(n) * 12} `)}`);
+      expect(r.units.map((u) => u.source_url)).toEqual(Array.from({ length: 12 }, () => PAGES).flat());
+      expect(r.units[2 + 5 * 11]!.text).toContain('日前召开的中央政治局会议强调');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a truncated .warc.gz: the pages before the damage, and the detail says where it stopped', async () => {
