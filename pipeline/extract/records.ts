@@ -270,8 +270,20 @@ const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
 const sqlName = (s: string) => `"${s.replace(/"/g, '""')}"`;
 
 /**
+ * The reading DuckDB's settings. One thread, rows in file order. Its external file cache off: on by default since
+ * DuckDB 1.3, it keeps bytes read from the file in memory until the database closes. Its allocator hands freed
+ * memory back once 16 MB of it is free, not 128 MB per thread and 512 MB in bulk (its defaults): with those, a
+ * 290 MB file in 10,000-row groups grew to 755-855 MB of RSS as it was read (memory DuckDB had freed but kept,
+ * given back only when the database closed), growing with the rows read. No memory limit: DuckDB reads a row
+ * group's column chunk whole, so the memory a file needs is its largest row group's, and a limit would turn a
+ * file with large row groups into a failure. Measured in README "Benchmark" (pipeline/bench/parquet.ts).
+ */
+const PARQUET_SETTINGS = "SET threads = 1; SET preserve_insertion_order = true; SET enable_external_file_cache = false; SET allocator_flush_threshold = '16MB'; SET allocator_bulk_deallocation_flush_threshold = '16MB';";
+
+/**
  * A Parquet file through DuckDB, streamed a chunk (2048 rows) at a time, only the resolved columns read, cast to
- * text (a date column of type DATE reads as `2024-03-05`). `absPath` is the file's path on disk.
+ * text (a date column of type DATE reads as `2024-03-05`). `absPath` is the file's path on disk. Memory is bounded
+ * by the file's largest row group, not its size (PARQUET_SETTINGS).
  */
 export async function extractParquet(absPath: string, info: RawFileInfo, cfg: Cfg, sink?: UnitSink): Promise<ExtractResult> {
   const base: RawFileInfo = { ...info, format: 'parquet', encoding: 'utf-8', encoding_method: 'container' };
@@ -280,7 +292,7 @@ export async function extractParquet(absPath: string, info: RawFileInfo, cfg: Cf
   const con = await db.connect();
   let out: RecordUnits | null = null;
   try {
-    await con.run('SET threads = 1; SET preserve_insertion_order = true;');
+    await con.run(PARQUET_SETTINGS);
     const src = `read_parquet(${sqlString(absPath)})`;
     let columns: string[];
     try {

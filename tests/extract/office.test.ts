@@ -284,3 +284,25 @@ describe('a .doc that is really HTML or RTF (as Chinese document sites serve the
     expect(rtfText(new TextEncoder().encode(rtf))).toEqual({ text: '同志们\nsecond part', open: 0 });
   });
 });
+
+describe('Kingsoft WPS Office .wps files with body text (tests/fixtures/office/wps, README)', () => {
+  const squeeze = (t: string) => t.replace(/\s+/gu, '');
+  it.each([['basic', 193], ['sample5', 135], ['sample6', 180], ['table6', 606]])('%s.wps: the same text as the .docx WPS Office saved of it', async (name, chars) => {
+    const r = await file(`wps/${name}.wps`, `${name}.wps`);
+    expect(r.info).toMatchObject({ status: 'ok', format: 'wps' });
+    const docx = await file(`wps/${name}.docx`, `${name}.docx`);
+    expect(squeeze(r.units[0]!.text)).toBe(squeeze(docx.units[0]!.text));
+    expect(squeeze(r.units[0]!.text).length).toBe(chars);
+  });
+
+  it('Sprms that only share sprmCFRMarkDel\'s index bits delete nothing; sprmCFRMarkDel itself still does', async () => {
+    // sample6.wps's runs carry Sprm 0x4A60 (index bits 0, operand 1): word-extractor 1.0.4 alone keeps 3 characters.
+    const b = Buffer.from(bytes('wps/sample6.wps'));
+    expect((await file('wps/sample6.wps', 'x.wps')).units[0]!.text).toContain('2025年省级节能升级改造项目汇总表');
+    // The same bytes with every 0x4A60 in the character runs turned into sprmCFRMarkDel (0x0800, operand 1): deleted.
+    const marked = Buffer.from(b);
+    for (let i = 0; i + 3 <= marked.length; i++) if (marked[i] === 0x60 && marked[i + 1] === 0x4a && marked[i + 2] === 0x01) marked.writeUInt16LE(0x0800, i);
+    const r = await extractFile({ path: 'x.wps', bytes: new Uint8Array(marked) });
+    expect(r.units[0]?.text ?? '').not.toContain('2025年省级节能升级改造项目汇总表');
+  });
+});
