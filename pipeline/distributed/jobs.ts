@@ -21,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { STAGES } from '../stages/index.js';
 import { EXTRACT_DEFAULTS } from '../stages/extract.js';
 import { codeHash } from '../lib/codehash.js';
+import { configJson } from '../lib/pii.js';
 import { localInfo, runUnderBudget, schemasHash, unwrapTask, withNameEncoding } from '../lib/runner.js';
 import { BUDGET_DEFAULTS, type FileBudget } from '../lib/budget.js';
 import type { ChainTask, TaskError } from '../lib/worker.js';
@@ -62,7 +63,7 @@ export function codeKey(): string {
     codeHash(path.join(ROOT, 'pipeline/distributed/jobs.ts'), ROOT),
     schemasHash(path.join(ROOT, 'schemas')),
     JSON.stringify(EXTRACT_DEFAULTS),
-    ...STAGES.map((s) => `${s.name}\t${JSON.stringify(s.defaults ?? null)}`),
+    ...STAGES.map((s) => `${s.name}\t${configJson(s.defaults)}`),
   ]);
   return codeKeyMemo;
 }

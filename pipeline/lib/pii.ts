@@ -315,3 +315,18 @@ export function piiKey(env: NodeJS.ProcessEnv = process.env): string | null {
 export function fingerprint(value: string, key: string): string {
   return createHmac('sha256', key).update(value).digest('hex').slice(0, 16);
 }
+
+/**
+ * What a configuration holding the key (clean's `hashKey`) contributes to a cache or code key, never the key itself:
+ * the key's own fingerprint of a fixed label. A run with another key (or none) has another code key, so its
+ * fingerprints are written anew instead of reused from a run under the old key, and a distributed worker with
+ * another key refuses the coordinator's jobs (`code_mismatch`).
+ */
+export function keyTag(key: string): string {
+  return fingerprint('jingwen pii key tag', key);
+}
+
+/** JSON of a stage's configuration for a code key: `hashKey` (a secret) as its keyTag. */
+export function configJson(config: unknown): string {
+  return JSON.stringify(config ?? null, (k, v: unknown) => (k === 'hashKey' && typeof v === 'string' ? `tag:${keyTag(v)}` : v));
+}

@@ -30,6 +30,7 @@ import { startPool } from './pool.js';
 import { walkRaw, type RawEntry } from './walk.js';
 import { JsonlWriter, writeAtomic, exists, readJson, stableJson, settleAll } from './io.js';
 import { codeHash } from './codehash.js';
+import { configJson, keyTag, piiKey } from './pii.js';
 import type { Stage, GlobalStage, GlobalPlan } from './stage.js';
 import { trace, tracing } from './trace.js';
 import { PipelineError } from './errors.js';
@@ -1197,6 +1198,15 @@ export function schemasHash(dir: string): string {
  * Runs extraction, every stage and the export, skipping those whose cache key is unchanged and fusing into one
  * pass the consecutive ones that must run. Returns each one's meta, in stage order (export last).
  */
+/**
+ * The export's configuration in its code key: null by default (the key it always had); `--csv-bom` and a
+ * JINGWEN_PII_KEY (as its tag, never the key: the ledger's path_fingerprint depends on it) change its output.
+ */
+export function exportConfig(csvBom: boolean, key: string | null): Record<string, unknown> | null {
+  if (!csvBom && key === null) return null;
+  return { ...(csvBom ? { csv_bom: true } : {}), ...(key === null ? {} : { pii_key: keyTag(key) }) };
+}
+
 export async function runStages(opts: RunOptions): Promise<StageMeta[]> {
   const dir = path.join(opts.out, 'stages');
   await mkdir(dir, { recursive: true });
@@ -1208,13 +1218,14 @@ export async function runStages(opts: RunOptions): Promise<StageMeta[]> {
     codeHash(path.join(opts.root, 'pipeline/lib/worker.ts'), opts.root, [stagesDir]),
     schemasHash(path.join(opts.root, 'schemas')),
   ]);
-  const codeKey = (name: string, defaults: unknown) => sha([name, codeHash(path.join(opts.root, `pipeline/stages/${name}.ts`), opts.root), plumbing, JSON.stringify(defaults ?? null)]);
+  const codeKey = (name: string, defaults: unknown) => sha([name, codeHash(path.join(opts.root, `pipeline/stages/${name}.ts`), opts.root), plumbing, configJson(defaults)]);
   const codeKeys = new Map<string, string>([
     // The per-file budget decides which files are rejected (timeout, resource_limit): part of extraction's key.
     ['extract', codeKey('extract', { ...(opts.extract ?? EXTRACT_DEFAULTS), budget: opts.budget ?? BUDGET_DEFAULTS })],
     ...STAGES.map((s) => [s.name, codeKey(s.name, s.defaults)] as [string, string]),
     // The default configuration keeps the key it always had; `--csv-bom` changes the export's output, so its key.
-    ['export', codeKey('export', opts.csvBom ? { csv_bom: true } : null)],
+    // The ledger's path_fingerprint is keyed by JINGWEN_PII_KEY: another key (or none), another export.
+    ['export', codeKey('export', exportConfig(opts.csvBom === true, piiKey()))],
   ]);
   // What the previous run left, read before anything is written: a stage whose meta has another code key (or no
   // meta) must run whatever its input, so it can join the pass of the stage before it.

@@ -7,7 +7,7 @@
  *
  * Seen on the real pages of tests/fixtures/eval-real (issue 21), each a form many sites print, not one page's line:
  *   `文丨某某特约评论员某某` (凤凰网 评论, 公众号 `文 | 作者`), `编辑某某｜排版某某` and `总监制：某某` (凤凰网, 公众号 footers),
- *   `执笔/某某、某某` (环球网 columns), `某某科供稿摄影/某某编辑/某某` (hospital and university news pages),
+ *   `执笔/某某、某某` (环球网 columns), `执笔人：某某某某` (a report's writers, 千龙网), `某某科供稿摄影/某某编辑/某某` (hospital and university news pages),
  *   `（总台央视记者某某某某）` and `中青报·中青网记者某某来源：中国青年报` (a newsroom before 记者, then the names glued
  *   together after normalize drops the spaces between Han), `（本文来源：经济日报作者：某某研究部部长、研究员某某）` (搜狐号
  *   reposts), `版主：…，…` (Discuz boards), `经过某某重新编排` (公众号 reposts).
@@ -39,10 +39,12 @@ export const CREDIT_ROLE_KEYS: CreditKey[] = [
   k('编审'), k('排版'), k('摄影'), k('摄像'),
   // words of everyday text too (`整理房间`, `设计院`): credits only with a separator (`整理：某某`, `设计/某某`)
   k('统筹', { sep: true }), k('策划', { sep: true }), k('制图', { sep: true }), k('设计', { sep: true }), k('视觉', { sep: true }),
-  k('剪辑', { sep: true }), k('撰稿', { sep: true }), k('撰文', { sep: true }), k('执笔', { sep: true }), k('采写', { sep: true }),
+  k('剪辑', { sep: true }), k('撰稿', { sep: true }), k('撰文', { sep: true }), k('执笔人', { sep: true }), k('执笔', { sep: true }), k('采写', { sep: true }),
   k('整理', { sep: true }), k('编译', { sep: true }), k('翻译', { sep: true }),
   // the unit that supplied the text stands before these (`某某科供稿`)
   k('供稿', { empty: true }), k('供图', { empty: true }),
+  // the interviewee supplied the photos (河南商报 on dahe.cn, many local papers: `记者某某/文 受访者供图`): nobody named
+  k('受访者供图', { empty: true }), k('受访人供图', { empty: true }),
   // `作者：` may carry an affiliation and positions before the name (搜狐号 reposts)
   k('作者', { long: 60 }),
   // a board's moderators (Discuz and other forums): a list of nicknames
@@ -54,6 +56,12 @@ export const CREDIT_ROLE_KEYS: CreditKey[] = [
 
 /** Source keys that may share a credit line (`…记者某某来源：中国青年报`): their value is `source_site`. */
 export const CREDIT_SOURCE_KEYS = ['本文来源', '文章来源', '稿件来源', '信息来源', '来源'];
+
+/**
+ * A role printed after the names instead of before them (`记者某某/文 某某/摄`, `顶端新闻·河南商报记者某某/文受访者供图`,
+ * papers and their e-paper pages): read as a gap between credits, so the names before it are the previous key's.
+ */
+export const CREDIT_ROLE_AFTER = /(?<=\p{Script=Han})\s?[/／]\s?(?:文图|图文|文|图|摄)(?=[\s，,；;、|｜丨]|\p{Script=Han}|$)/gu;
 
 /** The separator printed after a role word. */
 export const CREDIT_SEP = /^\s*[：:/／丨｜|]\s*/u;

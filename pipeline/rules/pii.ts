@@ -216,6 +216,7 @@ export const CONTACT_LABELS = /(?:联系人|联系方式|联系电话|电话号�
 /** At most this many characters may remain on a line besides labels and items for it to go whole. */
 export const CONTACT_LINE_SLACK = 4;
 
+
 // ---- names on credit and contact lines --------------------------------------------------------------------
 
 /**
@@ -232,6 +233,11 @@ export const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高�
  * a middle dot (`艾尔肯·吐尼亚孜`). Not ending in a word that makes it a body or a place (记者站, 编辑部, 通讯员队伍).
  */
 export const NAME = String.raw`(?:(?:${SURNAMES_COMPOUND.join('|')}|[${SURNAMES.join('')}])\p{Script=Han}{1,2}(?<![站部组处团队社报网刊栏室员者们会节展])|\p{Script=Han}{1,8}[·•・]\p{Script=Han}{1,10})`;
+/**
+ * A person's contact card: a name (NAME above), the role in brackets, and only personal data besides
+ * (`某某（版权合作）<PHONE>`, `某律师（法律顾问）<PHONE>`: the copyright notice closing 松花江网's pages): the whole line goes.
+ */
+export const CONTACT_CARD = new RegExp(String.raw`^[\s：:，,、]*${NAME}\s?[（(][^（）()]{1,8}[）)][\s：:，,、]*$`, 'u');
 
 /**
  * Words that credit a person for the text rather than quote them: the reporters and photographers of news

@@ -17,14 +17,13 @@
  * is countChars(value) − countChars(placeholder) (never negative: see rules/pii.ts), so the Removals of
  * a document always sum to countChars(before) − countChars(after).
  */
-import { createHmac } from 'node:crypto';
 import { defineStage, countChars } from '../lib/stage.js';
 import { countCodePoints, cutCodePoints, isoDate } from '../lib/unicode.js';
-import { findPII, maskPII, placeholderFor, type PIIMatch } from '../lib/pii.js';
+import { findPII, fingerprint, maskPII, piiKey, placeholderFor, type PIIMatch } from '../lib/pii.js';
 import type { Doc, Removal } from '../lib/types.js';
 import { NAME_PLACEHOLDER, redactForReport } from '../lib/redact.js';
 import { BYLINE, ELLIPSIS_END, INLINE_RULES, lineRuleFor, SNIPPET_MIN_CHARS } from '../rules/boilerplate.js';
-import { CONTACT_LABELS, CONTACT_LINE_SLACK, CONTACT_NAME, CREDIT_BRACKET, CREDIT_LEAD, CREDIT_LINE, PLACEHOLDER_RE } from '../rules/pii.js';
+import { CONTACT_CARD, CONTACT_LABELS, CONTACT_LINE_SLACK, CONTACT_NAME, CREDIT_BRACKET, CREDIT_LEAD, CREDIT_LINE, PLACEHOLDER_RE } from '../rules/pii.js';
 import {
   AUTHOR_IS, DATE, DATE_LINE_EDGE, DATE_ONLY_LINE, dateOfMatch, META_KEYS, META_VALUE_MAX, NOT_A_SITE, ORG_SUFFIX, POSITION_SUFFIX, PRINT_EDITION,
   SITE_IN_NOTICE, URL_DATE, type MetaKey,
@@ -33,7 +32,7 @@ import { ENTITIES, ENTITY, HTML_TAG } from '../rules/markup.js';
 import { repeatsTitle, SUBTITLE_LINE } from '../rules/segment-lines.js';
 import { codeMask } from '../rules/language.js';
 import {
-  CREDIT_EDGE, CREDIT_GAP, CREDIT_LINE_MAX, CREDIT_NAMES, CREDIT_PREFIX_MAX, CREDIT_ROLE_KEYS, CREDIT_SEP, CREDIT_SOURCE_KEYS, CREDIT_VALUE_MAX,
+  CREDIT_EDGE, CREDIT_GAP, CREDIT_LINE_MAX, CREDIT_NAMES, CREDIT_PREFIX_MAX, CREDIT_ROLE_AFTER, CREDIT_ROLE_KEYS, CREDIT_SEP, CREDIT_SOURCE_KEYS, CREDIT_VALUE_MAX,
   EDIT_CREDIT, type CreditKey,
 } from '../rules/credits.js';
 import {
@@ -58,7 +57,8 @@ export interface CleanConfig {
   /**
    * Key for a keyed fingerprint (HMAC-SHA256, first 16 hex) of each removed personal-data value, or
    * null for none. A plain sha256 of a phone or ID number can be reversed by enumeration, so no hash is
-   * written unless the maintainer sets a secret key.
+   * written unless the maintainer sets a secret key. The default is the environment variable JINGWEN_PII_KEY
+   * (lib/pii.ts piiKey), the same key as the ledger's `path_fingerprint`; code keys see only its tag (configJson).
    */
   hashKey: string | null;
 }
@@ -272,12 +272,14 @@ function isContactLine(line: string, items: PIIMatch[]): boolean {
   let pos = 0;
   for (const m of items) { rest += line.slice(pos, m.start) + ' '; pos = m.end; }
   rest += line.slice(pos);
-  rest = rest.replace(PLACEHOLDER_RE, '').replace(CONTACT_LABELS, '');
+  rest = rest.replace(PLACEHOLDER_RE, '');
+  if (CONTACT_CARD.test(rest)) return true;
+  rest = rest.replace(CONTACT_LABELS, '');
   return countChars(rest) <= CONTACT_LINE_SLACK;
 }
 
 function piiRemoval(ctx: Ctx, m: PIIMatch, value: string, chars: number, loc: Loc): Removal {
-  const hash = ctx.cfg.hashKey ? createHmac('sha256', ctx.cfg.hashKey).update(value).digest('hex').slice(0, 16) : null;
+  const hash = ctx.cfg.hashKey ? fingerprint(value, ctx.cfg.hashKey) : null;
   ctx.counts['pii_items'] = (ctx.counts['pii_items'] ?? 0) + 1;
   return { rule: m.rule, kind: m.kind, chars, ...loc, ...(hash ? { hash } : {}) };
 }
@@ -414,6 +416,7 @@ export function parseCreditLine(line: string): CreditLine | null {
   let s = line.trim();
   if (/^[（(【\[].*[）)】\]]$/u.test(s)) s = s.slice(1, -1).trim();
   if (s === '' || countChars(s) > CREDIT_LINE_MAX || /[。！？!?]/.test(s)) return null;
+  s = s.replace(CREDIT_ROLE_AFTER, ' ').replace(/\s{2,}/g, ' ').trim();
   const edit = EDIT_CREDIT.exec(s);
   if (edit) return { site: null, affiliation: null, excerpt: s.replace((edit.groups!['who'] ?? edit.groups!['who2'])!, NAME_PLACEHOLDER) };
   // A one-character key (`文`, `图`) is a key only with its separator: `编辑：文静` keeps 文静 as the value.
@@ -678,7 +681,7 @@ export const clean = defineStage<Doc, Doc, CleanConfig>({
   kind: 'map',
   keepsIds: true,
   describe: 'removes boilerplate and personal data, keeps source site, affiliation and date as columns, drops documents with too little Chinese text',
-  defaults: { minHanChars: 50, minHanRatio: 0.7, hashKey: null },
+  defaults: { minHanChars: 50, minHanRatio: 0.7, hashKey: piiKey() },
   process(doc, cfg) {
     const ctx: Ctx = {
       removed: [],

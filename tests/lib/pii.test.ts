@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { findPII, fingerprint, foldForMatch, idChecksumOk, luhnOk, maskNames, maskPath, maskPathOrNull, maskPII, piiKey } from '../../pipeline/lib/pii.js';
+import { configJson, findPII, fingerprint, foldForMatch, idChecksumOk, keyTag, luhnOk, maskNames, maskPath, maskPathOrNull, maskPII, piiKey } from '../../pipeline/lib/pii.js';
 import { FORMS, ORDINARY } from '../fixtures/pii/forms.js';
 
 describe('maskPII: every kind, inside a sentence', () => {
@@ -228,6 +228,14 @@ describe('keyed fingerprints', () => {
     expect(piiKey({})).toBe(null);
     expect(piiKey({ JINGWEN_PII_KEY: '' })).toBe(null);
     expect(piiKey({ JINGWEN_PII_KEY: 's3cret' })).toBe('s3cret');
+  });
+  it('a configuration holding the key shows only its tag in a code key', () => {
+    const json = configJson({ minHanChars: 50, hashKey: 's3cret-key' });
+    expect(json).not.toContain('s3cret-key');
+    expect(json).toContain(keyTag('s3cret-key'));
+    expect(configJson({ minHanChars: 50, hashKey: 'other' })).not.toBe(json);
+    expect(configJson({ minHanChars: 50, hashKey: null })).toBe('{"minHanChars":50,"hashKey":null}');
+    expect(configJson(undefined)).toBe('null');
   });
   it('HMAC-SHA256, 16 hex, differs by key', () => {
     expect(fingerprint('张三13912345678.docx', 'a')).toMatch(/^[0-9a-f]{16}$/);

@@ -588,6 +588,17 @@ describe('a number broken over two lines, credits run into the text (issue 23)',
 
 // Issue 21: credit lines, forum and Q&A furniture, edge chrome (forms of the real pages of tests/fixtures/eval-real;
 // the names here are made up).
+describe('a contact card: a name, its role in brackets and a number (rule pii_line)', () => {
+  it.each(['武某斌（版权合作）13912345678', '陈律师（法律顾问）0431-62345678', '王某某（技术支持）：13912345678'])('%s goes whole', (line) => {
+    const res = run(makeDoc([BODY1, BODY2, line]));
+    expect(res.out[0]!.paragraphs).toEqual([BODY1, BODY2]);
+    expect(JSON.stringify(res.removed)).not.toMatch(/武某斌|陈律师|王某/);
+  });
+  it('an office with a number stays, the number masked', () => {
+    expect(run(makeDoc([BODY1, BODY2, '国务院办公厅（秘书局）电话0431-62345678'])).out[0]!.paragraphs[2]).toBe('国务院办公厅（秘书局）电话<PHONE>');
+  });
+});
+
 describe('credit lines at the edges (rule credit_line): columns kept, names never', () => {
   it.each([
     ['文丨某某观察特约评论员韩某某', null, null],
@@ -601,13 +612,17 @@ describe('credit lines at the edges (rule credit_line): columns kept, names neve
     ['版主：灵芝，辉光星辰，执念若相惜丶，白帝城南', null, null],
     ['经过文刃重新编排', null, null],
     ['作者王某言高某然', null, null],
+    // a report's writers run together (千龙网), a role after the names and the interviewee's photos (河南商报 on dahe.cn)
+    ['执笔人：闵某夫赵某波刘某刘某芳胡某顺', null, null],
+    ['顶端新闻·河南商报记者马某峰/文受访者供图', '顶端新闻·河南商报', null],
+    ['记者张某某/文 李某/摄', null, null],
   ])('%s → site %s, affiliation %s', (line, site, aff) => {
     const res = run(makeDoc([BODY1, BODY2, line]));
     expect(res.out[0]!.paragraphs).toEqual([BODY1, BODY2]);
     const r = res.removed.find((x) => x.rule === 'credit_line')!;
     expect(r).toBeDefined();
     expect(r.text).toContain('<NAME>');
-    for (const name of ['韩某某', '周某某', '魏某', '邹某', '叨叨姐', '张某', '苏某', '奚某某', '魏某某', '徐某某', '灵芝', '文刃', '王某言']) expect(JSON.stringify(res.removed)).not.toContain(name);
+    for (const name of ['韩某某', '周某某', '魏某', '邹某', '叨叨姐', '张某', '苏某', '奚某某', '魏某某', '徐某某', '灵芝', '文刃', '王某言', '闵某夫', '马某峰', '李某']) expect(JSON.stringify(res.removed)).not.toContain(name);
     if (site !== null) expect(res.out[0]!.source_site).toBe(site);
     if (aff !== null) expect(res.out[0]!.author_affiliation).toBe(aff);
   });
@@ -617,7 +632,7 @@ describe('credit lines at the edges (rule credit_line): columns kept, names neve
   });
   it.each([
     '记者从市教育局获悉，今年全市新增学位2万个', '记者：请您谈谈今年的工作重点？', '编辑部的同志们辛苦了', '作者简介', '审核严格', '监制单位',
-    '由他负责整理', '整理房间', '设计院完成了图纸', '主编寄语', '本报记者', '文化是民族的血脉',
+    '由他负责整理', '整理房间', '设计院完成了图纸', '主编寄语', '本报记者', '文化是民族的血脉', '执笔人的责任', '受访者供图',
   ])('not a credit line: %s', (line) => {
     expect(run(makeDoc([BODY1, BODY2, line]), NO_GATE).out[0]!.paragraphs).toEqual([BODY1, BODY2, line]);
   });
