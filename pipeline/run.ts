@@ -21,7 +21,7 @@ import { parseCommandLine, pathValue, intValue, textValue, usage, type Options }
 import { readJson, writeAtomic, stableJson } from './lib/io.js';
 import { summaryTable } from './lib/summary.js';
 import { trace } from './lib/trace.js';
-import { startPool } from './lib/pool.js';
+import { startPools } from './lib/pool.js';
 import { BUDGET_DEFAULTS, CHUNK_UNITS, type FileBudget } from './lib/budget.js';
 import type { Piscina } from 'piscina';
 
@@ -79,19 +79,19 @@ async function main(): Promise<number> {
     throw e;
   });
   const budget: FileBudget = { seconds: args['file-seconds'] ?? BUDGET_DEFAULTS.seconds, heapMb: args['file-heap-mb'] ?? BUDGET_DEFAULTS.heapMb };
-  const pool = startPool(workers, budget);
+  const pools = startPools(workers, budget);
   let failed = true;
   try {
     // OUT is marked incomplete while the run writes it (INCOMPLETE): a run killed mid-export leaves the mark beside
     // files of two runs; the next run re-runs every stage whose meta is gone (the export's is removed before it
     // writes) and removes the mark once all is in place.
     await writeAtomic(path.join(out, INCOMPLETE), INCOMPLETE_TEXT);
-    const code = await run({ raw, out, workers, quiet, strict: args.strict, csvBom: args['csv-bom'], pool, budget, extract: await extractConfig(args), chunkUnits: args['chunk-units'] });
+    const code = await run({ raw, out, workers, quiet, strict: args.strict, csvBom: args['csv-bom'], pools, budget, extract: await extractConfig(args), chunkUnits: args['chunk-units'] });
     await rm(path.join(out, INCOMPLETE), { force: true });
     failed = false;
     return code;
   } finally {
-    await pool?.destroy();
+    await Promise.all(pools.map((p) => p.destroy()));
     // A run that fails (a full disk, an I/O error) leaves no temporary file behind, and no lock.
     if (failed) await sweepTemps(out).catch(() => undefined);
     await release();
@@ -112,14 +112,14 @@ function ioError(err: unknown): string | null {
   return m ? `${m[0]}: ${String(e!.message).split('\n')[0]}` : null;
 }
 
-async function run({ raw, out, workers, quiet, strict, csvBom, pool, budget, extract, chunkUnits }: { raw: string; out: string; workers: number; quiet: boolean; strict: boolean; csvBom: boolean; pool?: Piscina; budget: FileBudget; extract?: import('./stages/extract.js').ExtractConfig; chunkUnits?: number }): Promise<number> {
+async function run({ raw, out, workers, quiet, strict, csvBom, pools, budget, extract, chunkUnits }: { raw: string; out: string; workers: number; quiet: boolean; strict: boolean; csvBom: boolean; pools?: Piscina[]; budget: FileBudget; extract?: import('./stages/extract.js').ExtractConfig; chunkUnits?: number }): Promise<number> {
   trace('run: loading the stages');
   const { runStages } = await import('./lib/runner.js');
   trace('run: stages loaded');
   const progress = makeProgress(process.stderr, quiet);
   if (!quiet) process.stderr.write(`jingwen: ${path.relative(process.cwd(), raw) || '.'} → ${path.relative(process.cwd(), out) || '.'}\n`);
   const t0 = performance.now();
-  const metas = await runStages({ raw, out, root, progress, workers, pool, csvBom, budget, ...(extract ? { extract } : {}), ...(chunkUnits ? { chunk: { chunkUnits } } : {}) });
+  const metas = await runStages({ raw, out, root, progress, workers, pools, csvBom, budget, ...(extract ? { extract } : {}), ...(chunkUnits ? { chunk: { chunkUnits } } : {}) });
   const exportMeta = metas[metas.length - 1]!;
   if (!exportMeta.cached) {
     // Times vary from run to run: they live apart from stats.json, which is byte-identical across runs.

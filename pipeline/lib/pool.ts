@@ -1,6 +1,8 @@
 /**
  * The worker pool (piscina) of a run with N workers: N threads running pipeline/lib/worker.ts, each with its heap
  * capped by the per-file budget (budget.ts); the main thread orders, hashes and writes (see Runner.run in runner.ts).
+ * With exactly 2 workers, two pools of one thread each (startPools): the runner splits pass 1's chain between them,
+ * so each thread compiles and loads only its half (runner.ts, SPLIT_AFTER).
  *
  * Its own module, with no stage imports, so that pipeline/run.ts can start the pool before it loads the stages:
  * each thread then loads its modules (about a second of CPU: linkedom, mammoth, opencc-js, jschardet, pinyin-pro) while
@@ -22,4 +24,12 @@ export function startPool(threads: number, budget: FileBudget = BUDGET_DEFAULTS)
     resourceLimits: { maxOldGenerationSizeMb: budget.heapMb },
     idleTimeout: 60_000,
   });
+}
+
+/**
+ * The pools of a run with `threads` workers: one pool of them, or with exactly 2 two pools of one thread each, so
+ * that the runner can send each half of a split chain to its own thread (piscina picks any free thread of a pool).
+ */
+export function startPools(threads: number, budget: FileBudget = BUDGET_DEFAULTS): Piscina[] {
+  return threads === 2 ? [startPool(1, budget), startPool(1, budget)] : [startPool(threads, budget)];
 }

@@ -15,10 +15,9 @@
  * Stages are fused only when they must run anyway (no cached output with the same code and configuration); a
  * stage that may turn out cached (its code is unchanged) starts a new pass once its input is known.
  *
- * `workers` counts the threads doing the work, the main thread included: with 1 everything runs on the main thread
- * (no worker threads, nothing copied between threads); with N, a pool of N − 1 threads (piscina) takes batches and
- * the main thread takes one itself whenever the pool is busy, between ordering, hashing and writing the results.
- * With exactly 2, a chain that starts with extraction is split between the two threads instead (SPLIT_AFTER).
+ * `workers` counts the worker threads doing the work (piscina, each under the per-file budget); the main thread
+ * orders, hashes and writes the results and runs no batch. With exactly 2, the threads are two pools of one thread
+ * each, and a chain that starts with extraction is split between them (SPLIT_AFTER).
  * Results are written in input order, so outputs are byte-identical whatever the number of workers.
  */
 import { mkdir, rm, stat, open, type FileHandle } from 'node:fs/promises';
@@ -26,7 +25,7 @@ import { createReadStream, readdirSync, readFileSync, constants as fsConstants }
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import type { Piscina } from 'piscina';
-import { startPool } from './pool.js';
+import { startPools } from './pool.js';
 import { walkRaw, type RawEntry } from './walk.js';
 import { JsonlWriter, writeAtomic, exists, readJson, stableJson, settleAll } from './io.js';
 import { codeHash } from './codehash.js';
@@ -60,6 +59,9 @@ export interface RunOptions {
   workers: number;
   /** A pool of `workers` threads already started (pipeline/lib/pool.ts); else the runner starts one. */
   pool?: Piscina;
+  /** The pools already started by pool.ts's startPools (pipeline/run.ts): with 2 workers two of one thread each,
+   *  between which pass 1's chain is split (SPLIT_AFTER). Takes precedence over `pool`. */
+  pools?: Piscina[];
   /** documents.csv starts with a UTF-8 BOM (`--csv-bom`); part of the export's key. */
   csvBom?: boolean;
   /** Extraction's configuration (record columns set on the command line); EXTRACT_DEFAULTS when absent. */
@@ -163,6 +165,20 @@ export interface FileRow extends RawFileInfo {
   units: number;
   chars_in: number;
 }
+
+/**
+ * With 2 workers, a chain from the raw files runs as a two-thread pipeline: one thread extracts each batch and runs
+ * it through the steps up to and including the cut, the other takes the output of the step before the cut (the JSONL
+ * bytes it writes anyway) through the rest, file by file under the same per-file budget (worker.ts runPerFile: a
+ * file's time in both halves counts). Each thread then compiles and loads only its part of the chain: V8 compiles per
+ * thread, and a thread's first pass over the chain costs ~2.7 s more CPU than the next (`make bench
+ * BENCH_ARGS=--warmup`), which two whole chains paid twice. The cut is after the first of these stages or after the
+ * second, batch by batch: the stage between them (normalize) goes to whichever thread has fewer batches queued, so
+ * the two stay balanced whatever the corpus (on the 50 MB benchmark extract+segment take ~3.5 s of thread time,
+ * normalize ~2 s, clean+prepare ~4 s); only that stage is compiled on both. Before #23 the main thread ran the first
+ * half (#9); it now runs no batch.
+ */
+export const SPLIT_AFTER = ['segment', 'normalize'] as const;
 
 /** Bytes of input JSONL per worker batch (big documents go alone). */
 const BATCH_BYTES = 1 << 20;
@@ -653,7 +669,9 @@ interface PassResult {
 }
 
 class Runner {
-  private pool: Piscina | null = null;
+  /** The pools tasks go to (one, or two of one thread each: SPLIT_AFTER), and the tasks pending in each. */
+  private pools: Piscina[] | null = null;
+  private pending: number[] = [];
   private inline: ((t: ChainTask | GatherTask | DuplicatesTask | WarmTask) => Promise<ChainResult | GatherResult | Uint8Array | null | TaskError>) | null = null;
   passes = 0;
   private readonly budget: FileBudget;
@@ -666,35 +684,99 @@ class Runner {
    * its heap capped by the per-file budget (budget.ts); this thread only orders, hashes and writes the results (and
    * plans whole-corpus stages). It runs no batch itself, whatever the number of workers: a raw file's work must
    * run where a budget can stop it, and a thread cannot stop itself (with `--workers 1` one pool thread works while
-   * this one writes). Until #23 this thread took batches too (a pool of N − 1), and with 2 workers split pass 1 with
-   * the pool thread (extraction and segment here: 11% less CPU on the 50 MB benchmark, #9); both are given up for
-   * the budget.
+   * this one writes). Until #23 this thread took batches too (a pool of N − 1), and with 2 workers ran the first
+   * half of pass 1's chain; with 2 workers the chain is now split between the two pool threads (SPLIT_AFTER), each a
+   * pool of its own (`which` picks one; by default the one with fewer tasks pending).
    */
-  private async run<R>(t: ChainTask | GatherTask | DuplicatesTask | WarmTask, transfer: ArrayBuffer[] = [], signal?: AbortSignal): Promise<R> {
+  private async run<R>(t: ChainTask | GatherTask | DuplicatesTask | WarmTask, transfer: ArrayBuffer[] = [], signal?: AbortSignal, which?: number): Promise<R> {
     // A library caller that gives no pool and one worker (tests, the distributed runner's single-machine
     // reference) runs every task on this thread, as before #23, without the budget; pipeline/run.ts always gives one.
-    if (!this.opts.pool && this.opts.workers === 1) {
+    if (this.inlined()) {
       this.inline ??= (await import('./worker.js')).default;
       return unwrap((await this.inline(t)) as R | TaskError);
     }
-    this.pool ??= (!this.poolStopped && this.opts.pool) || startPool(this.opts.workers, this.budget);
+    const pools = this.openPools();
+    // A half of a split chain goes to its pool; any other task to the pool with the fewest pending.
+    const k = which !== undefined && which < pools.length ? which : this.pending.indexOf(Math.min(...this.pending));
+    const pending = this.pending;
+    pending[k]!++;
     this.poolPending++;
     try {
-      return unwrap((await this.pool.run(t, { transferList: transfer, ...(signal ? { signal } : {}) })) as R | TaskError);
+      return unwrap((await pools[k]!.run(t, { transferList: transfer, ...(signal ? { signal } : {}) })) as R | TaskError);
     } finally {
+      pending[k]!--;
       this.poolPending--;
     }
   }
   private poolPending = 0;
+  private inlined(): boolean {
+    return !this.opts.pool && !this.opts.pools && this.opts.workers === 1;
+  }
+  /** The pools, given or started on first use. */
+  private openPools(): Piscina[] {
+    if (!this.pools) {
+      const given = this.opts.pools ?? (this.opts.pool ? [this.opts.pool] : null);
+      this.pools = (!this.poolStopped && given) || startPools(this.opts.workers, this.budget);
+      this.pending = this.pools.map(() => 0);
+    }
+    return this.pools;
+  }
+
+  /**
+   * Where a chain from the raw files is split (SPLIT_AFTER): after that step, when there are two pools; else 0 (it
+   * runs whole). A batch of one file sending its units in chunks runs whole.
+   */
+  private split(): boolean {
+    return !this.inlined() && this.openPools().length === 2;
+  }
+  private splitAt(t: ChainTask): number {
+    if (!this.split() || t.chunks || !t.files || !t.steps.every((s) => s.op === 'map' || s.op === 'prepare')) return 0;
+    const cuts = SPLIT_AFTER.map((name) => t.steps.findIndex((s) => s.op === 'map' && s.stage === name) + 1).filter((k) => k > 0 && k < t.steps.length);
+    if (cuts.length === 0) return 0;
+    // The later cut unless the first thread has more batches queued than the second.
+    return this.pending[0]! > this.pending[1]! ? cuts[0]! : cuts[cuts.length - 1]!;
+  }
+
+  /**
+   * A chain split in two (SPLIT_AFTER): its first `head` steps, extraction included, in the first pool; the rest in
+   * the second, from the head's last output bytes, file by file with the time each file spent in the first half
+   * (worker.ts runPerFile). The result is the whole chain's, as one thread would have returned it.
+   */
+  private async runSplit(t: ChainTask, head: number, signal: AbortSignal): Promise<ChainResult> {
+    const a = await this.run<ChainResult>({ ...t, steps: t.steps.slice(0, head) }, [], signal, 0);
+    // The watchdog does not time the batch while its second half waits for the other thread.
+    if (t.progress) new Float64Array(t.progress)[0] = -1;
+    const files = a.files ?? [];
+    const slices = a.slices;
+    const perFile = slices && a.fileMs && slices.length === files.length && a.steps.length === head
+      ? slices.map((s, i) => ({ path: s.path, records: s.steps[head - 1]?.tally.out ?? 0, spentMs: a.fileMs![i] ?? 0 }))
+      : undefined;
+    // A copy with its own ArrayBuffer to transfer: this thread still writes the original.
+    const bytes = new Uint8Array(a.steps[head - 1]?.out ?? new Uint8Array(0));
+    const tail: ChainTask = { kind: 'chain', bytes, steps: t.steps.slice(head), ...(perFile ? { perFile } : {}), ...(t.progress ? { progress: t.progress } : {}) };
+    const b = await this.run<ChainResult>(tail, [bytes.buffer as ArrayBuffer], signal, 1);
+    const res: ChainResult = { files: a.files, steps: [...a.steps, ...b.steps] };
+    if (a.extractMs !== undefined) res.extractMs = a.extractMs;
+    if (b.prepared) {
+      res.prepared = b.prepared;
+      res.prepareMs = b.prepareMs ?? 0;
+    }
+    // Without per-file slices from both halves the index is left incomplete (IndexBuilder.slices), never wrong.
+    if (perFile && slices && b.slices?.length === slices.length) res.slices = slices.map((s, i) => ({ path: s.path, steps: [...s.steps, ...b.slices![i]!.steps] }));
+    return res;
+  }
 
   /** A chain from raw files under the per-file budget, in the pool (runUnderBudget); `transfer` goes with the first
    *  attempt only (a batch run again goes without its port). */
   private runRaw(task: ChainTask, entries: RawEntry[], transfer: ArrayBuffer[] = []): Promise<ChainResult> {
+    const head = this.splitAt(task);
     let first = true;
     return runUnderBudget((t, signal) => {
       const tr = first ? transfer : [];
       first = false;
-      return this.run<ChainResult>(t, tr, signal);
+      // A chain that is not split (a batch of one file, sending its units in chunks) goes whole to the first thread
+      // when there are two, so that the second compiles and loads no extraction.
+      return head > 0 ? this.runSplit(t, head, signal) : this.run<ChainResult>(t, tr, signal, this.split() ? 0 : undefined);
     }, task, entries, this.budget);
   }
 
@@ -725,8 +807,20 @@ class Runner {
    * first batch arrives, and while the main thread plans. Not awaited; a failure is the first batch's to report.
    */
   warmPool(stages: string[]): void {
-    if (stages.length === 0) return;
-    for (let k = 0; k < this.opts.workers; k++) this.run<null>({ kind: 'warm', stages }).catch(() => undefined);
+    if (stages.length === 0 || this.inlined()) return;
+    const pools = this.openPools();
+    // A pass from the raw files split in two (SPLIT_AFTER): each thread loads only its part, the stage between the
+    // cuts both.
+    const cuts = stages.includes('extract') ? SPLIT_AFTER.map((n) => stages.indexOf(n) + 1).filter((k) => k > 0 && k < stages.length) : [];
+    if (pools.length === 2 && cuts.length > 0) {
+      this.run<null>({ kind: 'warm', stages: stages.slice(0, cuts[cuts.length - 1]) }, [], undefined, 0).catch(() => undefined);
+      this.run<null>({ kind: 'warm', stages: stages.slice(cuts[0]) }, [], undefined, 1).catch(() => undefined);
+      return;
+    }
+    for (let k = 0; k < pools.length; k++) {
+      const threads = pools.length === 1 ? this.opts.workers : 1;
+      for (let j = 0; j < threads; j++) this.run<null>({ kind: 'warm', stages }, [], undefined, k).catch(() => undefined);
+    }
   }
 
   private poolStopped = false;
@@ -738,16 +832,17 @@ class Runner {
    * is expected) would start a new pool.
    */
   async stopPool(): Promise<void> {
-    const pool = this.pool ?? this.opts.pool;
-    this.pool = null;
+    const pools = this.pools ?? this.opts.pools ?? (this.opts.pool ? [this.opts.pool] : []);
+    this.pools = null;
     this.poolStopped = true;
-    await pool?.destroy();
+    await Promise.all(pools.map((p) => p.destroy()));
   }
 
-  /** Stops the pool this runner started (a pool it was given is its owner's to stop). */
+  /** Stops the pools this runner started (pools it was given are their owner's to stop). */
   async close(): Promise<void> {
-    if (this.pool && this.pool !== this.opts.pool) await this.pool.destroy();
-    this.pool = null;
+    const given = new Set([...(this.opts.pools ?? []), ...(this.opts.pool ? [this.opts.pool] : [])]);
+    if (this.pools) await Promise.all(this.pools.filter((p) => !given.has(p)).map((p) => p.destroy()));
+    this.pools = null;
   }
 
   /** In-flight batches: enough to keep every worker busy while the main thread writes. */

@@ -1,10 +1,10 @@
 /**
- * The per-record side of the runner. It runs in worker threads (piscina) — or inline on the main thread, for a run
- * with a single worker, a batch the main thread takes itself, or the first half of a split chain — and takes one
- * batch at a time:
+ * The per-record side of the runner. It runs in worker threads (piscina) — or inline on the main thread for a
+ * library caller's run with a single worker and no pool — and takes one batch at a time:
  *
- * - a **chain**: a batch of raw files (extraction), of input JSONL bytes, or of records handed on by the first half
- *   of a split chain (runner.ts, SPLIT_AFTER), passed through consecutive steps in one go: per-record stages
+ * - a **chain**: a batch of raw files (extraction), of input JSONL bytes (with `perFile`, the output of the first
+ *   half of a split chain, runner.ts SPLIT_AFTER), or of records handed on, passed through consecutive steps in one
+ *   go: per-record stages
  *   (`map`), a whole-corpus stage's `apply` (with the plan's decisions for the batch), and last, optionally, the
  *   next whole-corpus stage's `prepare`. Records go from step to step as objects; every
  *   step's output, removal and drop rows come back already serialised (each stage still writes its own files);
@@ -89,6 +89,13 @@ export interface ChainTask {
   /** Chunk thresholds (default CHUNK_UNITS, CHUNK_BYTES); tests make them small. */
   chunkUnits?: number;
   chunkBytes?: number;
+  /**
+   * The second half of a split chain (runner.ts, SPLIT_AFTER): whose records `bytes` holds, by raw file in the batch's
+   * order — how many each, and the thread time the first half already spent on it (ms). The steps then run file by
+   * file, as a whole chain would: the watchdog times each file (its budget counts both halves), and each file's
+   * slice goes to the per-file index.
+   */
+  perFile?: { path: string; records: number; spentMs: number }[];
 }
 
 /**
@@ -141,6 +148,8 @@ export interface ChainResult {
    * Absent when the chain did not run file by file.
    */
   slices?: FileSlice[];
+  /** For a chain from raw files run file by file: the thread time spent on each file (ms), in order. */
+  fileMs?: number[];
 }
 export interface GatherResult { /** Offsets (in the batch) of the records asked about, and their values. */ at: number[]; values: unknown[] }
 export type TaskError = { error: { code: string; message: string } };
@@ -484,15 +493,20 @@ export async function runChain(t: ChainTask): Promise<ChainResult> {
     // (dictionaries, tables, validators) is loaded before the first file's clock starts, not charged to it.
     if (t.progress) for (const s of ['extract', ...t.steps.map((x) => x.stage)]) warmStage(s);
     const parts: ChainResult[] = [];
+    const fileMs: number[] = [];
     for (let i = 0; i < t.files.length; i++) {
       mark(t.progress, i);
+      const t0 = performance.now();
       parts.push(await runChain({ ...t, files: [t.files[i]!], progress: undefined }));
+      fileMs.push(performance.now() - t0);
     }
     mark(t.progress, t.files.length);
-    return mergeChains(parts);
+    return { ...mergeChains(parts), fileMs };
   }
+  if (t.perFile && !t.files && !t.handOn) return runPerFile(t, t.perFile);
   if (t.progress) for (const s of ['extract', ...t.steps.filter((x) => x.op !== 'export').map((x) => x.stage)]) warmStage(s);
   mark(t.progress, 0);
+  const started = performance.now();
   const res: ChainResult = { steps: [] };
   let records: unknown[];
   let counts: number[] | undefined;
@@ -511,7 +525,43 @@ export async function runChain(t: ChainTask): Promise<ChainResult> {
   }
   stepsOver(res, t.steps, records, counts, t.handOn === true);
   // One raw file: everything the steps wrote is that file's (the per-file index of pass 1, fileindex.ts).
-  if (t.files?.length === 1 && res.files?.length === 1) res.slices = [{ path: res.files[0]!.info.path, steps: res.steps.map(sliceOf) }];
+  if (t.files?.length === 1 && res.files?.length === 1) {
+    res.slices = [{ path: res.files[0]!.info.path, steps: res.steps.map(sliceOf) }];
+    res.fileMs = [performance.now() - started];
+  }
+  return res;
+}
+
+/**
+ * The second half of a split chain (ChainTask.perFile): the records of `bytes`, file by file as the first half's
+ * files gave them, through the steps; each file timed by the watchdog from where the first half left it (the time
+ * it spent there counts), each with its slice for the per-file index. The result is what a whole chain's steps
+ * after the split would have returned for the batch.
+ */
+function runPerFile(t: ChainTask, files: NonNullable<ChainTask['perFile']>): ChainResult {
+  if (t.progress) for (const s of t.steps.map((x) => x.stage)) warmStage(s);
+  const records = recordsOf(t.bytes ?? new Uint8Array(0));
+  const total = files.reduce((n, f) => n + f.records, 0);
+  if (total !== records.length) throw new PipelineError('internal', `split chain: ${records.length} records for files that gave ${total}`);
+  const parts: ChainResult[] = [];
+  let at = 0;
+  for (let i = 0; i < files.length; i++) {
+    const f = files[i]!;
+    if (t.progress) {
+      const p = new Float64Array(t.progress);
+      p[1] = Date.now() - f.spentMs;
+      p[0] = i;
+    }
+    const part: ChainResult = { steps: [] };
+    stepsOver(part, t.steps, records.slice(at, at + f.records), undefined, false);
+    at += f.records;
+    part.slices = [{ path: f.path, steps: part.steps.map(sliceOf) }];
+    parts.push(part);
+  }
+  mark(t.progress, files.length);
+  const res = mergeChains(parts);
+  delete res.files;
+  delete res.extractMs;
   return res;
 }
 

@@ -18,13 +18,16 @@ import { ROOT, tempDir } from '../helpers.js';
 
 type AnyTask = ChainTask | GatherTask | DuplicatesTask | WarmTask;
 
-/** Runs the stages with a pool that runs every task here; returns how many raw files went to extraction. */
+/**
+ * Runs the stages with two pools that run every task here, as a run with 2 workers has (pass 1's chain split between
+ * them, runner.ts SPLIT_AFTER); returns how many raw files went to extraction.
+ */
 async function build(raw: string, out: string, extra: Partial<RunOptions> = {}): Promise<{ extracted: number; notes: string[] }> {
   const tasks: AnyTask[] = [];
-  const pool = { async run(t: AnyTask) { tasks.push(t); return task(t); }, async destroy() {} } as unknown as Piscina;
+  const pool = () => ({ async run(t: AnyTask) { tasks.push(t); return task(t); }, async destroy() {} }) as unknown as Piscina;
   const notes: string[] = [];
   const progress = { ...makeProgress(process.stderr, true), note: (m: string) => { notes.push(m); } };
-  await runStages({ raw, out, root: ROOT, progress, workers: 2, pool, ...extra });
+  await runStages({ raw, out, root: ROOT, progress, workers: 2, pools: [pool(), pool()], ...extra });
   return { extracted: tasks.reduce((n, t) => n + (t.kind === 'chain' ? (t.files?.length ?? 0) : 0), 0), notes };
 }
 

@@ -88,6 +88,84 @@ describe('runner: work on threads', () => {
   });
 });
 
+describe('runner: with 2 workers, pass 1 split between two threads', () => {
+  /** Twenty made-up essays: enough batches for the cut to move (SPLIT_AFTER). */
+  async function manyFiles(): Promise<string> {
+    const raw = await tempDir('jw-split-');
+    const para = (n: number, k: number) => `第${n}篇第${k}段。我们要坚持问题导向，扎实推进各项工作落地见效，不断提高服务群众的能力和水平。`;
+    for (let n = 0; n < 20; n++) await writeFile(path.join(raw, `f${String(n).padStart(2, '0')}.txt`), [`第${n}次专题学习会发言`, '', ...[1, 2, 3].map((k) => para(n, k))].join('\n'));
+    await writeFile(path.join(raw, 'g.txt'), ['關於推進基層治理的思考', '', '我們要堅持問題導向，紮實推進各項工作落地見效，不斷提高服務群眾的能力和水平。'].join('\n'));
+    return raw;
+  }
+  /** A stand-in pool whose tasks start a little late, so that the first thread falls behind and the cut moves. */
+  function slowPool(): { pool: Piscina; tasks: AnyTask[] } {
+    const { pool, tasks } = recordingPool();
+    const run = (pool as unknown as { run: (t: AnyTask) => Promise<unknown> }).run;
+    return { pool: { ...pool, run: async (t: AnyTask) => { await new Promise((r) => setTimeout(r, 5)); return run(t); } } as unknown as Piscina, tasks };
+  }
+
+  it('extraction and the stages up to the cut go to the first thread, the rest file by file to the second; the outputs are the whole chain\'s', async () => {
+    const raw = await manyFiles();
+    const a = slowPool();
+    const b = recordingPool();
+    const out = await tempDir('jw-split-out-');
+    await runStages({ raw, out, root: ROOT, progress: makeProgress(process.stderr, true), workers: 2, pools: [a.pool, b.pool] });
+    // Each thread loads ahead only its part of the chain (normalize, between the two cuts, on both).
+    expect(a.tasks[0]).toEqual({ kind: 'warm', stages: ['extract', 'segment', 'normalize'] });
+    expect(b.tasks[0]).toEqual({ kind: 'warm', stages: ['normalize', 'clean', 'dedupe'] });
+    // A batch of one file (the first) sends its units in chunks: it runs whole, in the first thread.
+    expect(chains(a.tasks).filter((t) => t.files && t.steps.length === 4).map((t) => t.files!.map((f) => f.rel))).toEqual([['f00.txt']]);
+    const heads = chains(a.tasks).filter((t) => t.files && t.steps.length < 4);
+    const tails = chains(b.tasks).filter((t) => t.perFile);
+    expect(chains(b.tasks).filter((t) => t.files)).toEqual([]);
+    expect(tails.length).toBe(heads.length);
+    // Both cuts were taken: after normalize while the threads kept up, after segment once the first fell behind.
+    const cuts = new Set(heads.map((t) => t.steps.map((s) => s.stage).join(',')));
+    expect([...cuts].sort()).toEqual(['segment', 'segment,normalize']);
+    for (const [k, t] of tails.entries()) {
+      expect(t.progress).toBeInstanceOf(SharedArrayBuffer);
+      expect(t.perFile!.map((f) => f.path)).toEqual(heads[k]!.files!.map((f) => f.rel));
+      expect(t.steps.map((s) => s.stage)).toEqual([...(heads[k]!.steps.length === 1 ? ['normalize'] : []), 'clean', 'dedupe']);
+    }
+    // Every output, the per-file index included, is what one thread running whole chains writes.
+    const whole = await tempDir('jw-split-whole-');
+    await runStages({ raw, out: whole, root: ROOT, progress: makeProgress(process.stderr, true), workers: 1 });
+    const [x, y] = [await outputs(out), await outputs(whole)];
+    expect(Object.keys(x)).toContain('stages/files.index.jsonl');
+    expect(x).toEqual(y);
+  });
+
+  it('a file past its time budget in the second half is rejected as timeout, and the batch\'s other files are kept', async () => {
+    const raw = await manyFiles();
+    const a = recordingPool();
+    const b = recordingPool();
+    const run = (b.pool as unknown as { run: (t: AnyTask) => Promise<unknown> }).run;
+    // The second thread never ends its work on f05.txt (it says so in the progress buffer) until the watchdog aborts it.
+    const hanging = {
+      ...b.pool,
+      async run(t: AnyTask, opts?: { signal?: AbortSignal }) {
+        const i = t.kind === 'chain' && t.perFile ? t.perFile.findIndex((f) => f.path === 'f05.txt') : -1;
+        if (i >= 0) {
+          const p = new Float64Array((t as ChainTask).progress!);
+          p[1] = Date.now();
+          p[0] = i;
+          await new Promise((_, reject) => opts!.signal!.addEventListener('abort', () => reject(new Error('aborted'))));
+        }
+        return run(t);
+      },
+    } as unknown as Piscina;
+    const out = await tempDir('jw-split-budget-');
+    await runStages({ raw, out, root: ROOT, progress: makeProgress(process.stderr, true), workers: 2, pools: [a.pool, hanging], budget: { seconds: 0.3, heapMb: 512 } });
+    const ledger = (await readFile(path.join(out, 'report/ledger.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { path: string; status: string; reason: string | null });
+    expect(ledger.length).toBe(21);
+    expect(ledger.find((r) => r.path === 'f05.txt')).toMatchObject({ status: 'rejected', reason: 'timeout' });
+    expect(ledger.filter((r) => r.status === 'ok').length).toBe(20);
+    const docs = (await readFile(path.join(out, 'documents.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { source_file: string });
+    expect(docs.some((d) => d.source_file === 'f05.txt')).toBe(false);
+    expect(docs.length).toBeGreaterThan(0);
+  });
+});
+
 /** Output files of a run that must not depend on how it was cut into batches (metas and timings aside). */
 async function outputs(out: string): Promise<Record<string, string>> {
   const { readdir } = await import('node:fs/promises');

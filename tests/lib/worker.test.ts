@@ -153,3 +153,30 @@ describe('worker: open-then-check (the file can change between the walk and the 
     expect(r.files[0]!.info).toMatchObject({ status: 'rejected', reason: 'unreadable', detail: 'cannot read: ENOENT' });
   });
 });
+
+describe('worker: the second half of a split chain (perFile)', () => {
+  const steps = [{ stage: 'segment', op: 'map' }, { stage: 'normalize', op: 'map' }, { stage: 'clean', op: 'map' }, { stage: 'dedupe', op: 'prepare' }] as const;
+  const files = ['raw/003_db51f0831cc1980b.txt', 'raw/004_91d04d10e2169a48.txt'].map((rel) => ({ rel, abs: new TextEncoder().encode(path.join(ROOT, rel)) }));
+
+  it('runs the records file by file and returns what the whole chain\'s later steps return, per-file slices included', async () => {
+    const whole = await runChain({ kind: 'chain', files, steps: [...steps] });
+    const head = await runChain({ kind: 'chain', files, steps: [...steps.slice(0, 1)] });
+    expect(head.fileMs).toHaveLength(2);
+    const perFile = head.slices!.map((s, i) => ({ path: s.path, records: s.steps[0]!.tally.out, spentMs: head.fileMs![i]! }));
+    const progress = new SharedArrayBuffer(16);
+    const tail = await runChain({ kind: 'chain', bytes: head.steps[0]!.out, steps: [...steps.slice(1)], perFile, progress });
+    expect(tail.steps.map((s) => text(s.out))).toEqual(whole.steps.slice(1).map((s) => text(s.out)));
+    expect(tail.steps.map((s) => s.tally)).toEqual(whole.steps.slice(1).map((s) => s.tally));
+    expect(tail.prepared).toEqual(whole.prepared);
+    expect(tail.slices!.map((s) => s.path)).toEqual(files.map((f) => f.rel));
+    expect(tail.slices!.map((s) => s.steps)).toEqual(whole.slices!.map((s) => s.steps.slice(1)));
+    // The watchdog is left with no file running.
+    expect(new Float64Array(progress)[0]).toBe(2);
+  });
+
+  it('stops on records that do not add up to the files\' counts (a bug, not bad input)', async () => {
+    const head = await runChain({ kind: 'chain', files, steps: [...steps.slice(0, 1)] });
+    const perFile = head.slices!.map((s) => ({ path: s.path, records: s.steps[0]!.tally.out + 1, spentMs: 0 }));
+    await expect(runChain({ kind: 'chain', bytes: head.steps[0]!.out, steps: [...steps.slice(1)], perFile })).rejects.toThrow(/split chain/);
+  });
+});
