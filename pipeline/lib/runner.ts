@@ -1005,21 +1005,38 @@ class Runner {
         // The stage a prepare step reads (the last that writes), whose reused rows the pool prepares again.
         const lastOf = prepare ? writing.length - 1 : -1;
         const prepareStep = prepare ? chainSteps(0, 0).filter((s) => s.op === 'prepare') : [];
+        let finished: Promise<void> = Promise.resolve();
         await ordered(
           this.fileBatches(source.entries, source.keys, reuse, lastOf),
           async (b): Promise<{ local: RawFileInfo; key: string } | { reused: { batch: Extract<FileBatch, { reuse: unknown }>; rows: Uint8Array[] }; prep: ChainResult } | { remote: RawEntry[]; keys: string[]; chunks: ChunkChannel | null; done: Promise<ChainResult> }> => {
-            if ('local' in b) return { local: b.local, key: b.key };
+            // Whether every batch handed out before this one has finished its work (see `chunks` below).
+            const before = finished;
+            let over!: () => void;
+            finished = Promise.all([before, new Promise<void>((r) => { over = r; })]).then(() => undefined);
+            if ('local' in b) {
+              over();
+              return { local: b.local, key: b.key };
+            }
             if ('reuse' in b) {
-              const rows = await this.reusedRows(old, b.reuse);
-              // The whole-corpus stage's prepare of the reused rows (its values are kept in memory, not in a file).
-              const prep = lastOf >= 0 && rows[2 + 3 * lastOf]!.length ? await this.run<ChainResult>({ kind: 'chain', bytes: rows[2 + 3 * lastOf]!.slice(), steps: prepareStep }) : { steps: [] };
-              return { reused: { batch: b, rows }, prep };
+              try {
+                const rows = await this.reusedRows(old, b.reuse);
+                // The whole-corpus stage's prepare of the reused rows (its values are kept in memory, not in a file).
+                const prep = lastOf >= 0 && rows[2 + 3 * lastOf]!.length ? await this.run<ChainResult>({ kind: 'chain', bytes: rows[2 + 3 * lastOf]!.slice(), steps: prepareStep }) : { steps: [] };
+                return { reused: { batch: b, rows }, prep };
+              } finally {
+                over();
+              }
             }
             const task: ChainTask = { kind: 'chain', files: b.remote.map((e) => ({ rel: e.rel, abs: new Uint8Array(e.abs), ino: e.ino })), steps: chainSteps(0, 0), ...(opts.extract ? { extract: opts.extract } : {}) };
             // A batch of one file sends its units on in chunks, taken as they come once the batch's turn is up.
             const chunks = b.remote.length === 1 ? new ChunkChannel() : null;
             if (chunks) Object.assign(task, { chunks: chunks.port, ...opts.chunk });
+            // Its thread waits for its chunks to be taken, so it holds its thread until every batch before it is
+            // written. With the chain split between two threads (SPLIT_AFTER), a half of an earlier batch queued behind
+            // it there would never run: it starts once every earlier batch has finished.
+            if (chunks && this.split()) await before;
             const done = this.runRaw(task, b.remote, chunks ? [chunks.port as unknown as ArrayBuffer] : []);
+            done.then(over, over);
             // Awaited when its turn comes (a failure is reported then, not as an unhandled rejection now).
             done.catch(() => undefined);
             if (chunks) channels.add(chunks);
