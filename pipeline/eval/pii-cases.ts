@@ -218,19 +218,22 @@ export function piiVariants(seed = 23, n = 240): PIIVariant[] {
   return out;
 }
 
-/** `n` file or member names that carry personal data, seeded: a phone, an ID, an email, a credited name. */
+/** `n` file or member names that carry personal data, seeded: a phone, an ID, an email, a credited or a bare name. */
 export function pathVariants(seed = 23, n = 24): PathVariant[] {
   const r = mulberry32(seed ^ 0x5eed);
   const out: PathVariant[] = [];
   for (let i = 0; out.length < n; i++) {
     const k = out.length;
-    switch (i % 6) {
+    switch (i % 8) {
       case 0: { const { value, groups } = numberOf(r, 'mobile'); out.push({ id: `path/mobile/${k}`, secret: value, name: `${pick(r, ['报名', '材料', '学员'])}_${writeNumber(value, groups, pick(r, ['plain', 'hyphen', 'underscore', 'fullwidth']))}_心得体会` }); break; }
       case 1: { const { value } = numberOf(r, 'id18'); out.push({ id: `path/id/${k}`, secret: value, name: `报名表-${value}` }); break; }
       case 2: { const local = `${pick(r, PINYIN)}${digits(r, 3)}`; out.push({ id: `path/email/${k}`, secret: local, name: `${local}@163.com 投稿` }); break; }
       case 3: { const a = nameOf(r); out.push({ id: `path/credit/${k}`, secret: a, name: `记者${a}_报道` }); break; }
       case 4: { const a = nameOf(r); out.push({ id: `path/contact/${k}`, secret: a, name: `联系人${a}-通知` }); break; }
       case 5: { const { value, groups } = numberOf(r, 'landline'); out.push({ id: `path/landline/${k}`, secret: value, name: `电话 ${writeNumber(value, groups, 'space')} 会议记录` }); break; }
+      // a bare name between separators, and one run into the document word after it (issue 23's `张三_心得.docx`)
+      case 6: { const a = nameOf(r); out.push({ id: `path/bare/${k}`, secret: a, name: `${a}_${pick(r, ['心得体会', '述职报告', '发言稿', '简历'])}` }); break; }
+      case 7: { const a = nameOf(r); out.push({ id: `path/bare-glued/${k}`, secret: a, name: `${2000 + Math.floor(r() * 25)}年${a}${pick(r, ['述职报告', '心得体会', '同志先进事迹', '入党申请书'])}` }); break; }
     }
   }
   return out;

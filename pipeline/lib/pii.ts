@@ -7,8 +7,10 @@
  * are data in pipeline/rules/pii.ts; this module adds the checks a regex cannot make.
  */
 import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import {
-  CHINESE_DIGIT_RUN, CHINESE_DIGITS, CREDITED_NAME, ID_PROVINCES, PII_RULES, PLACEHOLDER, PLACEHOLDER_RE, QUANTITY_BEFORE, UNIT_AFTER,
+  CHINESE_DIGIT_RUN, CHINESE_DIGITS, CREDITED_NAME, FAMOUS_NAME_FREQ, FILE_GENRE_START, FILE_NAME_GAP, ID_PROVINCES, NAME_ONLY, PII_RULES, PLACEHOLDER, PLACEHOLDER_RE, QUANTITY_BEFORE, UNIT_AFTER,
   VERSION_BEFORE, type PIICheck, type PIIKind, type PIIRule,
 } from '../rules/pii.js';
 
@@ -257,12 +259,67 @@ const PATH_RULES = PII_RULES.filter((r) => r.kind !== 'url');
 /** A file extension kept as it is (`.docx`, `.html`, `.txt`): letters and digits, at least one letter. */
 const EXTENSION_RE = /\.(?=[A-Za-z0-9]{0,4}[A-Za-z])[A-Za-z0-9]{1,5}$/;
 
+/**
+ * The name-shaped words of jieba's dictionary (the `dict.txt` the pipeline ships with @node-rs/jieba: word, frequency,
+ * part of speech), read once, on first use: their tag and frequency. Private persons' names are not words of it;
+ * its `nr` (person name) entries mix names (`李娜`, `王小明`) with words it tags wrongly (`文明`, `明白`, `王府井`).
+ */
+let nameShapedWords: Map<string, { tag: string; freq: number }> | undefined;
+function dictionaryEntry(s: string): { tag: string; freq: number } | undefined {
+  if (!nameShapedWords) {
+    nameShapedWords = new Map();
+    const dict = readFileSync(createRequire(import.meta.url).resolve('@node-rs/jieba/dict.txt'), 'utf8');
+    for (const line of dict.split('\n')) {
+      const [w, f, tag] = line.split(' ');
+      if (w && f && tag && NAME_ONLY.test(w)) nameShapedWords.set(w, { tag, freq: Number(f) });
+    }
+  }
+  return nameShapedWords.get(s);
+}
+
+/**
+ * Whether a name-shaped fragment is an ordinary word, not a person to protect: a word of jieba's dictionary that is
+ * not tagged a person name, or a person-name entry as frequent as a common word or a famous person's name
+ * (FAMOUS_NAME_FREQ: `毛泽东` 8994, `文明` 6584, `桂林` 1270 stay; `李四` 106, `王小明` 3 are masked).
+ */
+function isOrdinaryWord(s: string): boolean {
+  const e = dictionaryEntry(s);
+  return e !== undefined && (e.tag !== 'nr' || e.freq >= FAMOUS_NAME_FREQ);
+}
+
+/**
+ * Bare personal names in a file or folder name without its extension (rules/pii.ts FILE_NAME_GAP, NAME_ONLY,
+ * FILE_GENRE_START): each such name becomes `<NAME>`. Hand-written: no library tells a private person's name in a
+ * two-to-four-character fragment of a file name; jieba's dictionary (which the pipeline already ships) says which
+ * name-shaped fragments are ordinary words (isOrdinaryWord).
+ */
+export function maskBareNames(stem: string): string {
+  if (!/\p{Script=Han}/u.test(stem)) return stem;
+  let out = '';
+  let pos = 0;
+  const part = (a: number, b: number) => {
+    const t = stem.slice(a, b);
+    if (NAME_ONLY.test(t) && !isOrdinaryWord(t)) return PLACEHOLDER.name;
+    for (const n of [4, 3, 2]) {
+      const head = t.slice(0, n);
+      if (t.length > n && NAME_ONLY.test(head) && FILE_GENRE_START.test(t.slice(n)) && !isOrdinaryWord(head)) return PLACEHOLDER.name + t.slice(n);
+    }
+    return t;
+  };
+  for (const g of stem.matchAll(FILE_NAME_GAP)) {
+    out += part(pos, g.index) + g[0];
+    pos = g.index + g[0].length;
+  }
+  return out + part(pos, stem.length);
+}
+
 function maskSegment(seg: string): string {
   const ext = EXTENSION_RE.exec(seg);
   const stem = ext ? seg.slice(0, ext.index) : seg;
   let t = stem;
   for (let items = findPII(t, PATH_RULES); items.length > 0; items = findPII(t, PATH_RULES)) t = maskOnce(t, items);
   t = maskNames(t);
+  t = maskBareNames(t);
   return t === stem ? seg : t + (ext ? ext[0] : '');
 }
 
@@ -286,7 +343,7 @@ export function maskPath(p: string): string {
 const MASKED_PATHS = new Map<string, string>();
 
 function maskPathOnce(p: string): string {
-  if (!/[\d@＠０-９一二三四五六七八九〇零壹贰叁肆伍陆柒捌玖幺洞人者讯记通摄编图文整审责校撰供采制配口经生视]/.test(p)) return p;
+  if (!/[\d@＠０-９一二三四五六七八九〇零壹贰叁肆伍陆柒捌玖幺洞\p{Script=Han}]/u.test(p)) return p;
   const parts = p.split('/');
   let changed = false;
   for (let i = 0; i < parts.length; i++) {

@@ -115,6 +115,11 @@ const PLATE_PROVINCES = '京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂�
  * (住在 于 到 往 是 的 …), so `家住朝阳区幸福路5号` masks from 幸福: the district stays, the street and number go.
  */
 const ROAD_CHAR = String.raw`(?:(?![住在于到至往是的和与及为向从自沿近临靠旁对由经过了省市区县镇乡村州旗号])\p{Script=Han})`;
+/**
+ * Before 道 or 里 as a street's suffix, a character that makes them another word: 频道 渠道 轨道 管道 通道 赛道 跑道 航道
+ * 隧道 车道 人道 步道 栈道 坡道 弯道 知道 报道 街道, 公里 千里 万里 英里 海里 华里 邻里 这里 那里 哪里 家里 心里 城里 村里 …
+ */
+const ROAD_WORD_AFTER = '(?<![频渠轨管通街赛跑航隧车人步栈坡弯知报味球王霸诱公千万英海华邻这那哪家心城村乡夜手眼梦故屋院店局厂厅部里道])';
 
 export const PII_RULES: PIIRule[] = [
   // URL with any scheme (`http://`, `ftp://`, `abcd://` as data-juicer clean_links treats it) or a bare
@@ -180,11 +185,18 @@ export const PII_RULES: PIIRule[] = [
   // `粤B·D12345` new-energy, `沪A1234挂`).
   { kind: 'plate', rule: 'pii_licence_plate', needs: new RegExp(`[${PLATE_PROVINCES}][A-HJ-NP-Z]`), checks: ['plate'], re: new RegExp(String.raw`(?<![A-Za-z0-9])[${PLATE_PROVINCES}][A-HJ-NP-Z][\s·•・-]?[A-HJ-NP-Z0-9]{4,5}[A-HJ-NP-Z0-9挂学警港澳](?![A-Za-z0-9])`, 'g') },
   // Street address with a house number: a road name (ROAD_CHAR, two to four characters) and its suffix (路 街 大街
-  // 大道 巷 胡同 弄), an optional lane (`123弄`), the number and 号, then building, unit and room
-  // (`幸福路12号3栋2单元501室`, `中山北路88号院`), with the district before it when there is one (`朝阳区幸福路1号`). Without
-  // a number (`长安街`, `幸福路上`) it is a place, not an address. Shorter than `<ADDR>` (`幸福路1号` alone) is not
-  // matched, so no removal ever lengthens the text.
-  { kind: 'address', rule: 'pii_address', needs: /(?:路|街|大道|巷|胡同|弄)\s?(?:\d{1,5}\s?弄\s?)?\d{1,5}(?:[-－之]\d{1,4})?\s?号/, checks: ['minlen'], re: new RegExp(String.raw`(?:${ROAD_CHAR}{1,4}[区县镇乡])?${ROAD_CHAR}{2,4}(?:大街|大道|路|街|巷|胡同|弄)\s?(?:\d{1,5}\s?弄\s?)?\d{1,5}(?:[-－之]\d{1,4})?\s?号(?:院|楼)?(?:\s?[-－]?\s?\d{1,4}\s?(?:号楼|栋|幢|座|单元|层|楼|室|号|户)){0,4}`, 'gu') },
+  // 大道 巷 胡同 弄, and 道 里 as Tianjin, Qingdao and Beijing name streets: `南京道100号`, `幸福里3号楼`), a section
+  // (`人民南路三段17号`, Chengdu), an optional lane (`123弄`), the number (digits or Chinese numerals: `幸福路十二号`) and 号,
+  // then building, unit and room (`幸福路12号3栋2单元501室`, `中山北路88号院`), with the district before it when there is
+  // one (`朝阳区幸福路1号`). Without a number (`长安街`, `幸福路上`) it is a place, not an address. Shorter than `<ADDR>`
+  // (`幸福路1号` alone) is not matched, so no removal ever lengthens the text (the ledger counts removed characters).
+  { kind: 'address', rule: 'pii_address', needs: /(?:(?:路|街|大道|巷|胡同|弄)\s?(?:(?:[一二三四五六七八九十]{1,3}|\d{1,2})段\s?)?(?:\d{1,5}\s?弄\s?)?(?:\d{1,5}|[一二三四五六七八九十百〇零]{1,5})|[道里]\s?\d{1,5})(?:[-－之]\d{1,4})?\s?号/, checks: ['minlen'], re: new RegExp(String.raw`(?:${ROAD_CHAR}{1,4}[区县镇乡])?${ROAD_CHAR}{2,4}(?:(?:大街|大道|路|街|巷|胡同|弄)\s?(?:(?:[一二三四五六七八九十]{1,3}|\d{1,2})段\s?)?(?:\d{1,5}\s?弄\s?)?(?:\d{1,5}|[一二三四五六七八九十百〇零]{1,5})|${ROAD_WORD_AFTER}(?:道|里)\s?\d{1,5})(?:[-－之]\d{1,4})?\s?号(?:院|楼)?(?:\s?[-－]?\s?\d{1,4}\s?(?:号楼|栋|幢|座|单元|层|楼|室|号|户)){0,4}`, 'gu') },
+  // A dwelling in a residential compound without a street (`和平小区5栋2单元301室`, `阳光花园12号楼1602室`): the
+  // compound's name and its word (小区 花园 家园 公寓 新村 苑 社区), a building, then a unit or a room — a unit or room
+  // is what makes it a home rather than a landmark (`人民广场1号楼` stays).
+  { kind: 'address', rule: 'pii_address', needs: /(?:栋|幢|座|号楼)\s?[-－]?\s?\d{1,5}\s?(?:单元|室|户)/, checks: ['minlen'], re: new RegExp(String.raw`${ROAD_CHAR}{2,6}(?:小区|花园|家园|公寓|新村|苑|社区)\s?\d{1,4}\s?(?:号楼|栋|幢|座)\s?[-－]?\s?(?:\d{1,3}\s?单元(?:\s?\d{1,5}\s?(?:室|号|户)?)?|\d{3,5}\s?(?:室|户))`, 'gu') },
+  // A rural home: village, its group (村民小组) and the house number (`河西村3组15号`, `张家村五组8号`).
+  { kind: 'address', rule: 'pii_address', needs: /村\s?(?:\d{1,3}|[一二三四五六七八九十]{1,3})\s?组\s?\d{1,4}\s?号/, checks: ['minlen'], re: new RegExp(String.raw`${ROAD_CHAR}{1,4}村\s?(?:\d{1,3}|[一二三四五六七八九十]{1,3})\s?组\s?\d{1,4}\s?号`, 'gu') },
 ];
 
 /**
@@ -287,3 +299,22 @@ export const CONTACT_NAME = new RegExp(String.raw`(?:联系人|经办人|联系�
  * `联系人-李四.txt`) and report excerpts. Group 1 is the key (kept), group 2 the name (→ `<NAME>`).
  */
 export const CREDITED_NAME = new RegExp(String.raw`((?:${NEWS_KEY}|联系人|经办人)\s?[-_：:/／]?\s?|${CREDIT_KEY}\s?[-_：:/／|｜丨]\s?)(${NAME})`, 'gu');
+
+/**
+ * A person's name alone in a file or folder name (`张三_心得.docx`, `2024年李四述职报告.doc`, `材料/王五/发言.txt`):
+ * a part of the name between separators (FILE_NAME_GAP: spaces, `_ - — . · 、 ，`, brackets, digits with the
+ * date word after them) that is name-shaped (NAME_ONLY: a common surname and one or two Han characters, not ending in
+ * a unit or place word such as 站 局 院 市 路, as NAME) and is not a
+ * word of jieba's dictionary (lib/pii.ts isOrdinaryWord: a private person's name is not in it; `高考`, `金融`, `林业` are),
+ * or such a name opening a part that goes on with a document word (FILE_GENRE_START: `李四述职报告`, `王五同志事迹`).
+ * The document words are the genres and forms of the files this pipeline reads (讲话, 发言, 心得体会, 述职报告, 事迹 …).
+ */
+export const FILE_NAME_GAP = /[\s_\-－—–·•・.。、，,;；()（）\[\]【】《》〈〉「」+＋&＆~～#＃@!！]+|[0-9０-９]+[年月日号期届级班]?/gu;
+export const NAME_ONLY = new RegExp(String.raw`^(?:${SURNAMES_COMPOUND.join('|')}|[${SURNAMES.join('')}])\p{Script=Han}{1,2}$(?<![站部组处团队社报网刊栏室员者们会节展局厅院校所委办馆市省县区镇乡村路街])`, 'u');
+export const FILE_GENRE_START = /^(?:入党申请书|入党|入团|转正申请|心得体会|心得|体会|感想|感悟|讲话稿|讲话|发言稿|发言|演讲稿|演讲|致辞|材料|报告|总结|小结|述职|述廉|简历|自传|履历|检讨|思想汇报|汇报|申请书|申请|同志|的|事迹|先进事迹|作品|论文|作业|考核|鉴定|自述|个人|党课|讲稿|笔记|剖析)/u;
+/**
+ * jieba's dictionary tags many ordinary words and places as person names (`明白` 10875, `文明` 6584, `黄石` 2709,
+ * `桂林` 1270) beside names (`李娜` 438, `李四` 106, `王小明` 3): a person-name entry at least this frequent is an
+ * ordinary word or a famous person's name (`毛泽东` 8994, `鲁迅` 1507), neither of which a file name needs hidden.
+ */
+export const FAMOUS_NAME_FREQ = 1000;

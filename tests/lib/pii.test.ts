@@ -192,6 +192,42 @@ describe('checks a regex cannot make', () => {
   });
 });
 
+describe('street, compound and village addresses with a house number (issue 23)', () => {
+  it.each([
+    ['成都市人民南路三段17号', '成都市<ADDR>'],
+    ['住在幸福路十二号', '住在<ADDR>'],
+    ['家住朝阳区幸福里3号楼2单元501室', '家住<ADDR>'],
+    ['天津市南京道100号', '天津市<ADDR>'],
+    ['住幸福小区5栋2单元301室', '住<ADDR>'],
+    ['住阳光花园12号楼1602室', '住<ADDR>'],
+    ['家住河西村3组15号', '家住<ADDR>'],
+    ['家住幸福路12号', '家住<ADDR>'],
+  ])('%s → %s', (s, want) => expect(maskPII(s)).toBe(want));
+  it.each([
+    '电视频道3号', '全长十二公里一号线', '街道3号文件', '五公里3号', '人民广场1号楼', '地铁1号线', '国发〔2019〕5号', '第十二号',
+    '长安街上车水马龙', '五四路地区3号文件', '这里3号楼', '铁路局第十号令', '幸福里小区', '万里长城',
+  ])('%s stays', (s) => expect(maskPII(s)).toBe(s));
+  it('`幸福路1号` alone is shorter than <ADDR> and stays (no removal lengthens the text)', () => expect(maskPII('家住幸福路1号')).toBe('家住幸福路1号'));
+});
+
+describe('maskPath: a bare name in a file or folder name (issue 23)', () => {
+  it.each([
+    ['张三_心得.docx', '<NAME>_心得.docx'],
+    ['2024年李四述职报告.doc', '2024年<NAME>述职报告.doc'],
+    ['材料/王五/发言.txt', '材料/<NAME>/发言.txt'],
+    ['王小明-入党申请书.docx', '<NAME>-入党申请书.docx'],
+    ['欧阳娜娜心得.docx', '<NAME>心得.docx'],
+    ['李娜 简历.pdf', '<NAME> 简历.pdf'],
+    ['刘涛.txt', '<NAME>.txt'],
+  ])('%s → %s', (p, want) => expect(maskPath(p)).toBe(want));
+  it.each([
+    // words, places and units a name-shaped fragment may be (jieba's dictionary), famous people, and titles of the eval set
+    '张家界游记.docx', '高考作文.txt', '金融工作报告.doc', '文明倡议书.docx', '林业局2023年工作总结.docx', '毛泽东_讲话.doc',
+    '省委书记讲话.doc', '马上就办.txt', '黄河流域生态保护.docx', '山西品牌丝路行（南美站）正式启动.html', '桂林_山水.txt',
+    '2025年上海市政府工作报告.docx', '江苏_常州_发展.docx', '明白纸.docx',
+  ])('%s stays', (p) => expect(maskPath(p)).toBe(p));
+});
+
 describe('maskPath: personal data in file and member names', () => {
   it.each([
     ['raw/张三13912345678.docx', 'raw/张三<PHONE>.docx'],
