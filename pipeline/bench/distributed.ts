@@ -16,6 +16,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { loadavg } from 'node:os';
 
 export interface DistributedRow {
   workers: number; shards: number; wall_s: number; speedup_vs_w1: number | null; of_ceiling: number | null;
@@ -24,6 +25,8 @@ export interface DistributedRow {
   queue_gap_s: number | null; jobs: number; job_compute_s: number;
   store_bytes: number; store_bytes_per_document: number | null; documents: number | null;
   identical: boolean | null; differing: string[]; error?: string;
+  /** The machine's 1-minute load average before and after the run (2 cores: above 2, other processes took CPU). */
+  load_before: number; load_after: number;
 }
 
 function du(dir: string): number {
@@ -48,13 +51,14 @@ export async function distributedRow(o: { root: string; corpus: string; out: str
   // --keep-store: the store's size is one of the row's figures (read below), so it stays until then.
   const args = [...cmd, '--raw', o.corpus, '--out', runOut, '--workers', String(o.workers), '--quiet', '--keep-store', ...(o.shards ? ['--shards', String(o.shards)] : [])];
   o.log(`bench: distributed run, ${o.workers} worker processes → ${path.relative(o.root, runOut)}`);
+  const loadBefore = Number(loadavg()[0]!.toFixed(2));
   const t0 = performance.now();
   const child = spawn(process.execPath, args, { cwd: o.root, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d) => { stderr += d; });
   const [code] = (await once(child, 'exit')) as [number | null];
   const wall = (performance.now() - t0) / 1000;
-  const empty: DistributedRow = { workers: o.workers, shards: 0, wall_s: wall, speedup_vs_w1: null, of_ceiling: null, phases: {}, job_overhead_s: null, job_overhead_parts: null, queue_gap_s: null, jobs: 0, job_compute_s: 0, store_bytes: 0, store_bytes_per_document: null, documents: null, identical: null, differing: [] };
+  const empty: DistributedRow = { load_before: loadBefore, load_after: Number(loadavg()[0]!.toFixed(2)), workers: o.workers, shards: 0, wall_s: wall, speedup_vs_w1: null, of_ceiling: null, phases: {}, job_overhead_s: null, job_overhead_parts: null, queue_gap_s: null, jobs: 0, job_compute_s: 0, store_bytes: 0, store_bytes_per_document: null, documents: null, identical: null, differing: [] };
   if (code !== 0) return { ...empty, error: `exit ${code}: ${stderr.trim().split('\n').slice(-3).join(' | ')}` };
   const t = JSON.parse(readFileSync(path.join(runOut, 'report/timings.json'), 'utf8')).distributed as Record<string, unknown>;
   const stats = JSON.parse(readFileSync(path.join(runOut, 'report/stats.json'), 'utf8')) as { documents: number; stages: Record<string, { in: number }> };
@@ -89,7 +93,8 @@ export function distributedMd(r: DistributedRow, inputBytes: number, ceiling: nu
   L.push(`${r.workers} worker processes on this machine, ${r.shards} shards, a redis-server on 127.0.0.1, an empty store: ` +
     `**${r.wall_s.toFixed(2)} s** (${(inputBytes / MB / r.wall_s).toFixed(2)} MB/s), **${r.speedup_vs_w1?.toFixed(2) ?? '–'}×** the 1-worker single-machine run` +
     (ceiling ? `, **${r.of_ceiling !== null ? (100 * r.of_ceiling).toFixed(0) : '–'}% of the parallel ceiling** (${ceiling.toFixed(2)}×)` : '') + '. ' +
-    `Published files ${r.identical ? '**byte-identical** to the single-machine run' : `**differ**: ${r.differing.join(', ')}`}.`, '');
+    `Published files ${r.identical ? '**byte-identical** to the single-machine run' : `**differ**: ${r.differing.join(', ')}`}. ` +
+    `1-minute load average before → after: ${r.load_before} → ${r.load_after} (2 cores).`, '');
   L.push('| phase | wall s | jobs |', '|---|---:|---:|', ...Object.entries(r.phases).map(([k, v]) => `| ${k} | ${v.seconds.toFixed(2)} | ${v.jobs || '–'} |`), '');
   const parts = r.job_overhead_parts;
   L.push((parts
