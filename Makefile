@@ -80,7 +80,7 @@ DEDUPE_DOCS ?= 100000
 ## The WARC row: generated web archives of these sizes streamed through the WARC extractor (out/bench/warc.md).
 WARC_SIZES ?= 200MB,400MB
 ## The Parquet row: a generated Parquet file of this many records through the whole pipeline (out/bench/parquet.md).
-PARQUET_ROWS ?= 20000
+PARQUET_ROWS ?= 100000
 
 ## Benchmark: generate a corpus of SIZE (cached per SIZE+SEED) in out/bench/corpus/, run the pipeline on it with
 ## WORKERS workers and the baselines (decoding, native OpenCC), write out/bench/report.{md,json}.

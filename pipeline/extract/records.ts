@@ -14,6 +14,7 @@
  * columns, never the whole file in memory.
  */
 import { gunzipSync } from 'node:zlib';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { lazy } from '../lib/lazy.js';
 import { unitId } from '../lib/ids.js';
 import type { ExtractRecord, RawFileInfo } from '../lib/types.js';
@@ -326,4 +327,104 @@ export async function extractParquet(absPath: string, info: RawFileInfo, cfg: Cf
     con.closeSync();
     db.closeSync();
   }
+}
+
+/** Bytes read at a time by the streamed JSONL reader. */
+const READ_BYTES = 1 << 20;
+
+/**
+ * The lines of a UTF-8 file read 1 MiB at a time (a BOM dropped), each with its 1-based number, as `text.split('\n')`
+ * numbers them. Throws a TypeError on bytes that are not UTF-8 (`fatal`).
+ */
+function* utf8Lines(absPath: string): Generator<[number, string]> {
+  const fd = openSync(absPath, 'r');
+  try {
+    const dec = new TextDecoder('utf-8', { fatal: true });
+    const buf = Buffer.allocUnsafe(READ_BYTES);
+    let rest = '';
+    let n = 0;
+    for (let k: number; (k = readSync(fd, buf, 0, buf.length, null)) > 0;) {
+      const parts = (rest + dec.decode(buf.subarray(0, k), { stream: true })).split('\n');
+      rest = parts.pop()!;
+      for (const l of parts) yield [++n, l];
+    }
+    yield [++n, rest + dec.decode()];
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** What the first pass over a JSONL file found: whether it can be streamed as UTF-8, and its keys. */
+interface JsonlScan { utf8: boolean; bom: boolean; blank: boolean; keys: Set<string> }
+
+/**
+ * First pass: is the file plain UTF-8 JSON lines (no byte decode.ts would read another way: invalid UTF-8, NUL or
+ * other C0 control bytes, a UTF-16 byte-order mark, HZ escapes in 7-bit text), and which keys do its objects have
+ * (the columns are resolved over all of them, as the in-memory reader does).
+ */
+function scanJsonl(absPath: string): JsonlScan {
+  const scan: JsonlScan = { utf8: true, bom: false, blank: true, keys: new Set() };
+  const fd = openSync(absPath, 'r');
+  try {
+    const head = Buffer.alloc(3);
+    const k = readSync(fd, head, 0, 3, 0);
+    scan.bom = k === 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf;
+    if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) return { ...scan, utf8: false };
+  } finally {
+    closeSync(fd);
+  }
+  let ascii = true;
+  let tilde = false;
+  try {
+    for (const [, l] of utf8Lines(absPath)) {
+      // C0 controls other than tab, CR and form feed (decode.ts counts them towards `binary`), and NUL (UTF-16).
+      if (/[\u0000-\u0008\u000b\u000e-\u001f]/.test(l)) return { ...scan, utf8: false };
+      if (ascii && /[^\u0000-\u007f]/.test(l)) ascii = false;
+      if (!tilde && l.includes('~{')) tilde = true;
+      if (l.trim() === '') continue;
+      scan.blank = false;
+      let v: unknown;
+      try { v = JSON.parse(l); } catch { continue; }
+      if (v !== null && typeof v === 'object' && !Array.isArray(v)) for (const key of Object.keys(v)) scan.keys.add(key);
+    }
+  } catch (err) {
+    if (err instanceof TypeError) return { ...scan, utf8: false };
+    throw err;
+  }
+  if (ascii && tilde) return { ...scan, utf8: false }; // HZ-encoded GB2312 is 7-bit: decode.ts's to read
+  return scan;
+}
+
+/**
+ * A `.jsonl`/`.ndjson` file read from its path, line by line, never whole in memory and without the raw-file size
+ * limit: a first pass checks it is UTF-8 and collects its keys, a second hands each line's unit to the sink as it
+ * parses it. The ledger row and the units are those the in-memory reader (extractRecords) gives for the same bytes.
+ * A file that is not plain UTF-8 (GBK, UTF-16, HZ…) is read by that reader, whole, within the size limit.
+ */
+export async function extractJsonlPath(absPath: string, info: RawFileInfo, cfg: Cfg, sink?: UnitSink): Promise<ExtractResult> {
+  const scan = scanJsonl(absPath);
+  if (!scan.utf8) {
+    if (info.bytes > cfg.maxFileBytes) return rejected(info, 'too_large', `${info.bytes} bytes > limit ${cfg.maxFileBytes} (not UTF-8: read whole)`);
+    const { readFileSync } = await import('node:fs');
+    const r = extractRecords({ path: info.path, bytes: readFileSync(absPath) }, info, cfg);
+    if (sink) {
+      for (const u of r.units) await sink(u);
+      return { ...r, units: [] };
+    }
+    return r;
+  }
+  const base: RawFileInfo = { ...info, format: 'jsonl', encoding: 'utf-8', encoding_method: scan.bom ? 'bom' : 'utf8_valid' };
+  if (scan.blank) return rejected(base, 'empty', 'only whitespace after decoding');
+  if (scan.keys.size === 0) return rejected(base, 'corrupt_records', 'no line is a JSON object');
+  const r = resolveColumns([...scan.keys], cfg.records ?? RECORD_DEFAULTS);
+  if (!r.ok) return rejected(base, r.reason, r.detail);
+  const out = new RecordUnits({ path: info.path }, info.sha256, 'jsonl', 'utf-8', r.cols);
+  for (const [i, l] of utf8Lines(absPath)) {
+    if (l.trim() === '') continue;
+    let v: unknown;
+    try { v = JSON.parse(l); } catch { v = undefined; }
+    if (v !== null && typeof v === 'object' && !Array.isArray(v)) await out.add(i, v as Record<string, unknown>, sink);
+    else out.corrupt(i);
+  }
+  return out.result(base);
 }

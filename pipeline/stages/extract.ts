@@ -16,7 +16,7 @@ import { extractPdf } from '../extract/pdf.js';
 import { extractWarc } from '../extract/warc.js';
 import { extractDoc, rejectLegacyWps } from '../extract/doc.js';
 import { extractRtf } from '../extract/rtf.js';
-import { extractParquet, extractRecords, recordFormatOf, RECORD_DEFAULTS, type RecordColumns } from '../extract/records.js';
+import { extractJsonlPath, extractParquet, extractRecords, recordFormatOf, RECORD_DEFAULTS, type RecordColumns } from '../extract/records.js';
 
 export interface RawInput {
   /** Path relative to the raw folder, `/`-separated. */
@@ -65,6 +65,7 @@ export const extractStage = {
  */
 export function streamedFormat(path: string): string | null {
   if (/\.parquet$/i.test(path)) return 'parquet';
+  if (/\.(?:jsonl|ndjson)$/i.test(path)) return 'jsonl';
   if (/\.warc(?:\.gz)?$/i.test(path)) return 'warc';
   return null;
 }
@@ -159,6 +160,7 @@ export type PathExtractor = (abs: string, info: RawFileInfo, cfg: ExtractConfig,
 export const PATH_EXTRACTORS: ReadonlyMap<string, PathExtractor> = new Map<string, PathExtractor>([
   ['parquet', extractParquet],
   ['warc', extractWarc],
+  ['jsonl', extractJsonlPath],
 ]);
 
 /**

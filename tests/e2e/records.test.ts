@@ -54,19 +54,21 @@ describe('58 speeches as one CSV and as 58 .txt files', () => {
 });
 
 describe('record files through the CLI', () => {
-  it('Parquet (by path), gzipped JSONL and broken record files: documents with source_row/source_url, rejects with reasons; --text-column', async () => {
+  it('Parquet and JSONL (by path), gzipped JSONL and broken record files: documents with source_row/source_url, rejects with reasons; --text-column', async () => {
     const raw = await tempDir('jw-rec-raw-');
-    for (const f of ['items.parquet', 'items.jsonl.gz', 'no-text-column.csv', 'truncated.parquet']) await copyFile(path.join(ROOT, 'tests/fixtures/records', f), path.join(raw, f));
+    for (const f of ['items.parquet', 'items.jsonl', 'items.jsonl.gz', 'no-text-column.csv', 'truncated.parquet']) await copyFile(path.join(ROOT, 'tests/fixtures/records', f), path.join(raw, f));
     const out = await tempDir('jw-rec-out-');
     const r = await runCli(['--raw', raw, '--out', out, '--quiet', '--workers', '1']);
     expect(r.code, r.stderr).toBe(0);
     const ledger = await readLines<{ path: string; status: string; reason: string | null }>(path.join(out, 'report/ledger.jsonl'));
     expect(ledger.map((l) => [l.path, l.status, l.reason])).toEqual([
-      ['items.jsonl.gz', 'ok', null], ['items.parquet', 'ok', null], ['no-text-column.csv', 'rejected', 'no_text_column'], ['truncated.parquet', 'rejected', 'corrupt_records'],
+      ['items.jsonl', 'ok', null], ['items.jsonl.gz', 'ok', null], ['items.parquet', 'ok', null], ['no-text-column.csv', 'rejected', 'no_text_column'], ['truncated.parquet', 'rejected', 'corrupt_records'],
     ]);
     // The records are too short to publish (clean drops them as too_short): their units carry the new columns.
     const units = await readLines<{ source_file: string; source_row: number; source_url: string | null }>(path.join(out, 'stages/extract.jsonl'));
+    // items.jsonl is read from its path line by line, items.jsonl.gz whole: the same records.
     expect(units.map((u) => [u.source_file, u.source_row, u.source_url])).toEqual([
+      ['items.jsonl', 1, 'https://example.gov.cn/a1.html'], ['items.jsonl', 4, 'http://example.org/a3'],
       ['items.jsonl.gz', 1, 'https://example.gov.cn/a1.html'], ['items.jsonl.gz', 4, 'http://example.org/a3'],
       ['items.parquet', 1, 'https://example.gov.cn/a1.html'], ['items.parquet', 3, 'http://example.org/a3'],
     ]);
@@ -82,7 +84,7 @@ describe('record files through the CLI', () => {
     const ids = await runCli(['--raw', raw, '--out', out, '--quiet', '--workers', '1', '--id-column', 'id']);
     expect(ids.code, ids.stderr).toBe(0);
     const units3 = await readLines<{ source_file: string; source_row: number; source_member: string | null }>(path.join(out, 'stages/extract.jsonl'));
-    expect(units3.map((u) => [u.source_file, u.source_row, u.source_member])).toEqual([['items.jsonl.gz', 1, 'a1'], ['items.jsonl.gz', 4, 'a3'], ['items.parquet', 1, '1'], ['items.parquet', 3, '3']]);
+    expect(units3.map((u) => [u.source_file, u.source_row, u.source_member])).toEqual([['items.jsonl', 1, 'a1'], ['items.jsonl', 4, 'a3'], ['items.jsonl.gz', 1, 'a1'], ['items.jsonl.gz', 4, 'a3'], ['items.parquet', 1, '1'], ['items.parquet', 3, '3']]);
     const ledger3 = await readLines<{ path: string; status: string; reason: string | null; detail: string }>(path.join(out, 'report/ledger.jsonl'));
     expect(ledger3.find((l) => l.path === 'no-text-column.csv')).toMatchObject({ status: 'rejected', reason: 'missing_column', detail: 'no id column "id"; columns found: "name", "score"' });
     // An empty name is a bad command line: exit 2, nothing run.

@@ -10,7 +10,10 @@ import { extractFile, extractPath, sniffFormat, streamedFormat, EXTRACT_DEFAULTS
 import { dateOf, idOf, resolveColumns, RECORD_DEFAULTS } from '../../pipeline/extract/records.js';
 import { check } from '../../pipeline/lib/schema.js';
 import { sha256Hex } from '../../pipeline/lib/ids.js';
-import { ROOT } from '../helpers.js';
+import { ROOT, tempDir } from '../helpers.js';
+import { writeFileSync } from 'node:fs';
+import iconv from 'iconv-lite';
+import type { ExtractRecord } from '../../pipeline/lib/types.js';
 
 const DIR = path.join(ROOT, 'tests/fixtures/records');
 const file = (name: string) => extractFile({ path: name, bytes: readFileSync(path.join(DIR, name)) });
@@ -113,5 +116,60 @@ describe('record files', () => {
     ['2024年3月', '2024-03'], ['2024-13-01', null], ['三月五日', null], ['20240305', null],
   ])('date %s → %s', (v, want) => {
     expect(dateOf(v)).toBe(want);
+  });
+});
+
+describe('JSONL read from its path, line by line (extractJsonlPath)', () => {
+  const both = async (abs: string, name: string) => {
+    const bytes = readFileSync(abs);
+    const mem = await extractFile({ path: name, bytes });
+    const given: ExtractRecord[] = [];
+    const streamed = await extractPath({ path: name, abs, bytes: bytes.length, sha256: sha256Hex(bytes) }, EXTRACT_DEFAULTS, (u) => { given.push(u); });
+    const kept = await extractPath({ path: name, abs, bytes: bytes.length, sha256: sha256Hex(bytes) });
+    return { mem, streamed, given, kept };
+  };
+
+  it('is what the whole-file reader gives: a bad line in the middle is bad_record, the lines after it are read', async () => {
+    expect(streamedFormat('a/b.jsonl')).toBe('jsonl');
+    expect(streamedFormat('a/b.ndjson')).toBe('jsonl');
+    expect(streamedFormat('a/b.jsonl.gz')).toBeNull();
+    const { mem, streamed, given, kept } = await both(path.join(DIR, 'items.jsonl'), 'items.jsonl');
+    expect(streamed.info).toEqual(mem.info);
+    expect(streamed.info.detail).toBe('2 of 4 records used (columns text=content, title=title, date=date, url=url); empty_record: 1 (row 2); bad_record: 1 (row 3)');
+    expect(streamed.units).toEqual([]);
+    expect(given).toEqual(mem.units);
+    expect(given.map(brief)).toEqual([SPEECH, [4, ...LECTURE.slice(1)]]);
+    expect(kept).toEqual(mem);
+  });
+
+  it('a BOM and CRLF lines, only whitespace, lines that are no objects: the same ledger row either way', async () => {
+    const dir = await tempDir('jw-jsonl-');
+    const cases: [string, Buffer][] = [
+      ['bom.jsonl', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"title": "标题", "text": "第一段\\n第二段"}\r\n\r\n{"text": "另一篇"}\r\n', 'utf8')])],
+      ['blank.jsonl', Buffer.from(' \n\n  \n')],
+      ['arrays.jsonl', Buffer.from('[1, 2]\n"文本"\n')],
+      ['no-text.ndjson', Buffer.from('{"name": "配置"}\n')],
+    ];
+    for (const [name, b] of cases) {
+      writeFileSync(path.join(dir, name), b);
+      const { mem, streamed, given } = await both(path.join(dir, name), name);
+      expect(streamed.info, name).toEqual(mem.info);
+      expect(given, name).toEqual(mem.units);
+    }
+    const bom = await both(path.join(dir, 'bom.jsonl'), 'bom.jsonl');
+    expect([bom.streamed.info.encoding_method, bom.given.map((u) => u.text)]).toEqual(['bom', ['第一段\n第二段', '另一篇']]);
+    expect((await both(path.join(dir, 'blank.jsonl'), 'blank.jsonl')).streamed.info.reason).toBe('empty');
+    expect((await both(path.join(dir, 'arrays.jsonl'), 'arrays.jsonl')).streamed.info.reason).toBe('corrupt_records');
+    expect((await both(path.join(dir, 'no-text.ndjson'), 'no-text.ndjson')).streamed.info.reason).toBe('no_text_column');
+  });
+
+  it('a file that is not UTF-8 (GBK) is read whole by the same reader as before, its encoding detected', async () => {
+    const dir = await tempDir('jw-jsonl-');
+    const abs = path.join(dir, 'gbk.jsonl');
+    writeFileSync(abs, iconv.encode('{"标题": "学习心得体会", "正文": "通过这次集中学习，我深刻认识到理论武装的重要性，也找到了自身的差距。"}\n', 'gbk'));
+    const { mem, streamed, given } = await both(abs, 'gbk.jsonl');
+    expect(streamed.info).toEqual(mem.info);
+    expect(streamed.info).toMatchObject({ status: 'ok', encoding: 'gb18030' });
+    expect(given).toEqual(mem.units);
   });
 });
