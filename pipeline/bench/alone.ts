@@ -44,3 +44,19 @@ export async function runAlone(root: string, file: string, dir: string, tag: str
   const bytes = statSync(file).size;
   return { bytes, seconds: Number(seconds.toFixed(1)), mb_per_s: Number((bytes / 1e6 / seconds).toFixed(3)), peak_rss_mb: Math.round(kb / 1024), documents: Number(stats['documents']), units: extract.out };
 }
+
+/**
+ * What dedupe keeps per document for the whole run, on the main thread (README, Dedupe): its prepared value (~640
+ * bytes on these pages) and the plan's typed arrays (~120). The memory goal allows that much growth per document.
+ */
+export const DEDUPE_BYTES_PER_DOCUMENT = 800;
+/** Noise allowance of the goal: peaks of one size vary by ±5-10% from run to run on a shared machine (GC timing). */
+const NOISE = 1.1;
+
+/** The goal line: memory flat in the archive's size but for dedupe's bytes per document. */
+export function memoryGoal(small: { size: string; peak_rss_mb: number; documents: number }, large: { size: string; peak_rss_mb: number; documents: number }): string {
+  const more = Math.max(0, large.documents - small.documents);
+  const bound = NOISE * small.peak_rss_mb + (more * DEDUPE_BYTES_PER_DOCUMENT) / 2 ** 20;
+  const met = large.peak_rss_mb <= bound;
+  return `Memory goal (flat but for dedupe's ${DEDUPE_BYTES_PER_DOCUMENT} bytes per document): peak at ${large.size} ≤ ${NOISE} × ${small.peak_rss_mb} MB + ${more.toLocaleString('en-US')} more documents × ${DEDUPE_BYTES_PER_DOCUMENT} bytes = ${Math.round(bound)} MB: ${met ? 'met' : 'NOT met'} (${large.peak_rss_mb} MB).`;
+}

@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import iconv from 'iconv-lite';
 import { parseCommandLine, pathValue, textValue, intValue, type Options } from '../lib/cli.js';
 import { mulberry32 } from '../lib/random.js';
-import { runAlone, seedParagraphs } from './alone.js';
+import { memoryGoal, runAlone, seedParagraphs } from './alone.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const exec = promisify(execFile);
@@ -172,6 +172,7 @@ async function main(): Promise<void> {
       ...whole.map((r) => `| ${r.size} | ${(r.bytes / 1e6).toFixed(1)} | ${r.seconds} | ${r.mb_per_s} | ${r.peak_rss_mb} | ${r.units} | ${r.documents} |`),
       '',
       whole.length >= 2 ? `Peak RSS at ${whole[whole.length - 1]!.size} is ${(whole[whole.length - 1]!.peak_rss_mb / whole[0]!.peak_rss_mb).toFixed(2)}× that at ${whole[0]!.size} for ${(whole[whole.length - 1]!.bytes / whole[0]!.bytes).toFixed(2)}× the bytes.` : '',
+      whole.length >= 2 ? memoryGoal(whole[0]!, whole[whole.length - 1]!) : '',
       '',
     ] : []),
     `Load average at the end: ${load}.`, '',
