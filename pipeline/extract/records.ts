@@ -14,7 +14,7 @@
  * columns, never the whole file in memory.
  */
 import { gunzipSync } from 'node:zlib';
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { lazy } from '../lib/lazy.js';
 import { unitId } from '../lib/ids.js';
 import type { ExtractRecord, RawFileInfo } from '../lib/types.js';
@@ -222,13 +222,9 @@ export function extractRecords(input: RawInput, info: RawFileInfo, cfg: Cfg): Ex
     const parsed: (Record<string, unknown> | null | undefined)[] = []; // null: a blank line; undefined: not a JSON object
     const keys = new Set<string>();
     for (const l of lines) {
-      if (l.trim() === '') { parsed.push(null); continue; }
-      let v: unknown;
-      try { v = JSON.parse(l); } catch { v = undefined; }
-      if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
-        for (const k of Object.keys(v)) keys.add(k);
-        parsed.push(v as Record<string, unknown>);
-      } else parsed.push(undefined);
+      const v = jsonLine(l);
+      if (v) for (const k of Object.keys(v)) keys.add(k);
+      parsed.push(v);
     }
     if (keys.size === 0) return rejected(base, 'corrupt_records', 'no line is a JSON object');
     const r = resolveColumns([...keys], set);
@@ -329,6 +325,17 @@ export async function extractParquet(absPath: string, info: RawFileInfo, cfg: Cf
   }
 }
 
+/**
+ * One JSONL line: its object, `null` for a blank line, `undefined` for a line that is not a JSON object (a
+ * `corrupt` row). The in-memory and the streamed JSONL readers both read lines through it.
+ */
+function jsonLine(l: string): Record<string, unknown> | null | undefined {
+  if (l.trim() === '') return null;
+  let v: unknown;
+  try { v = JSON.parse(l); } catch { return undefined; }
+  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+}
+
 /** Bytes read at a time by the streamed JSONL reader. */
 const READ_BYTES = 1 << 20;
 
@@ -381,11 +388,10 @@ function scanJsonl(absPath: string): JsonlScan {
       if (/[\u0000-\u0008\u000b\u000e-\u001f]/.test(l)) return { ...scan, utf8: false };
       if (ascii && /[^\u0000-\u007f]/.test(l)) ascii = false;
       if (!tilde && l.includes('~{')) tilde = true;
-      if (l.trim() === '') continue;
+      const v = jsonLine(l);
+      if (v === null) continue;
       scan.blank = false;
-      let v: unknown;
-      try { v = JSON.parse(l); } catch { continue; }
-      if (v !== null && typeof v === 'object' && !Array.isArray(v)) for (const key of Object.keys(v)) scan.keys.add(key);
+      if (v) for (const key of Object.keys(v)) scan.keys.add(key);
     }
   } catch (err) {
     if (err instanceof TypeError) return { ...scan, utf8: false };
@@ -405,7 +411,6 @@ export async function extractJsonlPath(absPath: string, info: RawFileInfo, cfg: 
   const scan = scanJsonl(absPath);
   if (!scan.utf8) {
     if (info.bytes > cfg.maxFileBytes) return rejected(info, 'too_large', `${info.bytes} bytes > limit ${cfg.maxFileBytes} (not UTF-8: read whole)`);
-    const { readFileSync } = await import('node:fs');
     const r = extractRecords({ path: info.path, bytes: readFileSync(absPath) }, info, cfg);
     if (sink) {
       for (const u of r.units) await sink(u);
@@ -420,11 +425,9 @@ export async function extractJsonlPath(absPath: string, info: RawFileInfo, cfg: 
   if (!r.ok) return rejected(base, r.reason, r.detail);
   const out = new RecordUnits({ path: info.path }, info.sha256, 'jsonl', 'utf-8', r.cols);
   for (const [i, l] of utf8Lines(absPath)) {
-    if (l.trim() === '') continue;
-    let v: unknown;
-    try { v = JSON.parse(l); } catch { v = undefined; }
-    if (v !== null && typeof v === 'object' && !Array.isArray(v)) await out.add(i, v as Record<string, unknown>, sink);
-    else out.corrupt(i);
+    const v = jsonLine(l);
+    if (v) await out.add(i, v, sink);
+    else if (v === undefined) out.corrupt(i);
   }
   return out.result(base);
 }

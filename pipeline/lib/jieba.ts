@@ -31,7 +31,7 @@ import { fileURLToPath } from 'node:url';
  * The binding's `dict.txt`, read when the trie is built and not kept: importing `@node-rs/jieba/dict.js` also reads
  * its 5.9 MB `idf.txt`, and both buffers stayed in every thread for the whole run (10.7 MB each, heap snapshot).
  */
-const DICT = createRequire(import.meta.url).resolve('@node-rs/jieba/dict.txt');
+export const DICT = createRequire(import.meta.url).resolve('@node-rs/jieba/dict.txt');
 
 /**
  * The dictionary as a trie over UTF-16 units, numbered breadth first so that the children of a node are

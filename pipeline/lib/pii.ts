@@ -8,7 +8,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { DICT as JIEBA_DICT } from './jieba.js';
 import {
   CHINESE_DIGIT_RUN, CHINESE_DIGITS, CREDITED_NAME, FAMOUS_NAME_FREQ, FILE_GENRE_START, FILE_NAME_GAP, ID_PROVINCES, NAME_ONLY, PII_RULES, PLACEHOLDER, PLACEHOLDER_RE, QUANTITY_BEFORE, UNIT_AFTER,
   VERSION_BEFORE, type PIICheck, type PIIKind, type PIIRule,
@@ -268,7 +268,7 @@ let nameShapedWords: Map<string, { tag: string; freq: number }> | undefined;
 function dictionaryEntry(s: string): { tag: string; freq: number } | undefined {
   if (!nameShapedWords) {
     nameShapedWords = new Map();
-    const dict = readFileSync(createRequire(import.meta.url).resolve('@node-rs/jieba/dict.txt'), 'utf8');
+    const dict = readFileSync(JIEBA_DICT, 'utf8');
     for (const line of dict.split('\n')) {
       const [w, f, tag] = line.split(' ');
       if (w && f && tag && NAME_ONLY.test(w)) nameShapedWords.set(w, { tag, freq: Number(f) });
