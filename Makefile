@@ -81,6 +81,8 @@ DEDUPE_DOCS ?= 100000
 WARC_SIZES ?= 200MB,400MB
 ## The Parquet row: a generated Parquet file of this many records through the whole pipeline (out/bench/parquet.md).
 PARQUET_ROWS ?= 100000
+## The record-file row: generated CSV, JSON and gzipped JSONL files of these sizes read alone from their path (out/bench/records.md).
+RECORD_SIZES ?= 50MB,500MB
 
 ## Benchmark: generate a corpus of SIZE (cached per SIZE+SEED) in out/bench/corpus/, run the pipeline on it with
 ## WORKERS workers and the baselines (decoding, native OpenCC), write out/bench/report.{md,json}.
@@ -94,6 +96,7 @@ bench: build
 	npx tsx pipeline/bench/run.ts --size "$(SIZE)" --seed "$(SEED)" --workers "$(WORKERS)" --repeat "$(REPEAT)" --dedupe-docs "$(DEDUPE_DOCS)" --out out/bench $(BENCH_ARGS)
 	npx tsx pipeline/bench/warc.ts --sizes "$(WARC_SIZES)" --seed "$(SEED)" --out out/bench
 	npx tsx pipeline/bench/parquet.ts --rows "$(PARQUET_ROWS)" --seed "$(SEED)" --out out/bench
+	npx tsx pipeline/bench/records.ts --sizes "$(RECORD_SIZES)" --seed "$(SEED)" --out out/bench
 
 .PHONY: eval
 

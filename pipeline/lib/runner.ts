@@ -900,10 +900,10 @@ class Runner {
       }
       flushReuse();
       // A streamed file (WARC, Parquet: any size) or a large one goes alone: its units are sent on in chunks
-      // (worker.ts runStreamed), which a batch of one file allows. A JSONL file is read from its path whatever its
-      // size, but a small one shares a batch like any small file (runExtract reads it by path all the same).
+      // (worker.ts runStreamed), which a batch of one file allows. A record file (CSV, JSON …) is read from its path
+      // whatever its size, but a small one shares a batch like any small file (runExtract reads it by path all the same).
       const fmt = streamedFormat(e.rel);
-      if ((fmt !== null && fmt !== 'jsonl') || e.size >= EXTRACT_BATCH_BYTES) {
+      if ((fmt !== null && fmt !== 'records') || e.size >= EXTRACT_BATCH_BYTES) {
         flush();
         cur.push(e);
         curKeys.push(keys[i]!);

@@ -2,8 +2,10 @@
  * extract: one raw file → its ledger entry and zero or more decoded text units.
  * Decides the format from signatures, extension and content; decodes text with detected encodings
  * (pipeline/extract/decode.ts); rejects binary, empty and undecodable files with a reason code.
- * Pure: the runner reads the bytes and hands them in; this never touches the file system.
+ * Pure for files read as bytes: the runner reads them and hands them in. Formats read from their path (streamedFormat)
+ * are opened by their extractors (PATH_EXTRACTORS).
  */
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { sha256Hex, unitId } from '../lib/ids.js';
 import type { ExtractRecord, RawFileInfo, Removal } from '../lib/types.js';
 import { decodeText, DECODE_DEFAULTS, type DecodeConfig } from '../extract/decode.js';
@@ -16,7 +18,7 @@ import { extractPdf } from '../extract/pdf.js';
 import { extractWarc } from '../extract/warc.js';
 import { extractDoc, rejectLegacyWps } from '../extract/doc.js';
 import { extractRtf } from '../extract/rtf.js';
-import { extractJsonlPath, extractParquet, extractRecords, recordFormatOf, RECORD_DEFAULTS, type RecordColumns } from '../extract/records.js';
+import { extractRecordsPath, extractParquet, extractRecords, recordFormatOf, RECORD_DEFAULTS, type RecordColumns } from '../extract/records.js';
 
 export interface RawInput {
   /** Path relative to the raw folder, `/`-separated. */
@@ -61,11 +63,13 @@ export const extractStage = {
 
 /**
  * Formats read from the file's path as a stream instead of its bytes in memory (by file name): Parquet (DuckDB
- * reads it a chunk of rows at a time) and WARC web archives. The raw-file size limit does not apply to them.
+ * reads it a chunk of rows at a time), WARC web archives, and the text record files (`records`: CSV, TSV, JSONL,
+ * JSON, gzipped or not; read whole after all when their bytes are not UTF-8 or not what the name says). The raw-file
+ * size limit does not apply to them.
  */
 export function streamedFormat(path: string): string | null {
   if (/\.parquet$/i.test(path)) return 'parquet';
-  if (/\.(?:jsonl|ndjson)$/i.test(path)) return 'jsonl';
+  if (/\.(?:csv|tsv|jsonl|ndjson|json)(?:\.gz)?$/i.test(path)) return 'records';
   if (/\.warc(?:\.gz)?$/i.test(path)) return 'warc';
   return null;
 }
@@ -160,8 +164,33 @@ export type PathExtractor = (abs: string, info: RawFileInfo, cfg: ExtractConfig,
 export const PATH_EXTRACTORS: ReadonlyMap<string, PathExtractor> = new Map<string, PathExtractor>([
   ['parquet', extractParquet],
   ['warc', extractWarc],
-  ['jsonl', extractJsonlPath],
+  ['records', extractRecordsFromPath],
 ]);
+
+/** Bytes of a streamed record file's head that sniffFormat looks at. */
+const HEAD_BYTES = 4096;
+
+/**
+ * A record file from its path when its opening bytes agree with its name (sniffFormat: a `.jsonl.gz` is gzip, a
+ * `.json` carries no container or binary signature); else it is read whole like any file (within the size limit),
+ * so a PNG named `.json` is still `binary`.
+ */
+async function extractRecordsFromPath(abs: string, info: RawFileInfo, cfg: ExtractConfig, sink?: UnitSink): Promise<ExtractResult> {
+  const head = Buffer.alloc(HEAD_BYTES);
+  const fd = openSync(abs, 'r');
+  let n: number;
+  try {
+    n = readSync(fd, head, 0, HEAD_BYTES, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (sniffFormat(info.path, head.subarray(0, n)).format === recordFormatOf(info.path)?.format) return extractRecordsPath(abs, info, cfg, sink);
+  if (info.bytes > cfg.maxFileBytes) return reject(info, 'too_large', `${info.bytes} bytes > limit ${cfg.maxFileBytes}`);
+  const r = await extractFile({ path: info.path, bytes: readFileSync(abs) }, cfg);
+  if (!sink) return r;
+  for (const u of r.units) await sink(u);
+  return { ...r, units: [] };
+}
 
 /**
  * A file read from its path (streamedFormat): like extractFile, but the extractor streams the file itself; with a

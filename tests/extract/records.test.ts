@@ -12,6 +12,7 @@ import { check } from '../../pipeline/lib/schema.js';
 import { sha256Hex } from '../../pipeline/lib/ids.js';
 import { ROOT, tempDir } from '../helpers.js';
 import { writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import iconv from 'iconv-lite';
 import type { ExtractRecord } from '../../pipeline/lib/types.js';
 
@@ -119,7 +120,7 @@ describe('record files', () => {
   });
 });
 
-describe('JSONL read from its path, line by line (extractJsonlPath)', () => {
+describe('JSONL read from its path, line by line (extractRecordsPath)', () => {
   const both = async (abs: string, name: string) => {
     const bytes = readFileSync(abs);
     const mem = await extractFile({ path: name, bytes });
@@ -130,9 +131,8 @@ describe('JSONL read from its path, line by line (extractJsonlPath)', () => {
   };
 
   it('is what the whole-file reader gives: a bad line in the middle is bad_record, the lines after it are read', async () => {
-    expect(streamedFormat('a/b.jsonl')).toBe('jsonl');
-    expect(streamedFormat('a/b.ndjson')).toBe('jsonl');
-    expect(streamedFormat('a/b.jsonl.gz')).toBeNull();
+    for (const name of ['a/b.jsonl', 'a/b.ndjson', 'a/b.jsonl.gz', 'a/B.CSV', 'a/b.tsv', 'a/b.json', 'a/b.csv.gz', 'a/b.json.gz']) expect(streamedFormat(name), name).toBe('records');
+    expect(streamedFormat('a/b.parquet.gz')).toBeNull();
     const { mem, streamed, given, kept } = await both(path.join(DIR, 'items.jsonl'), 'items.jsonl');
     expect(streamed.info).toEqual(mem.info);
     expect(streamed.info.detail).toBe('2 of 4 records used (columns text=content, title=title, date=date, url=url); empty_record: 1 (row 2); bad_record: 1 (row 3)');
@@ -171,5 +171,107 @@ describe('JSONL read from its path, line by line (extractJsonlPath)', () => {
     expect(streamed.info).toEqual(mem.info);
     expect(streamed.info).toMatchObject({ status: 'ok', encoding: 'gb18030' });
     expect(given).toEqual(mem.units);
+  });
+});
+
+describe('CSV, TSV, JSON and gzipped record files read from their path, a chunk at a time (extractRecordsPath)', () => {
+  /** The whole-file reader, the path reader handing units to a sink, and the path reader keeping them. */
+  const both = async (abs: string, name: string) => {
+    const bytes = readFileSync(abs);
+    const mem = await extractFile({ path: name, bytes });
+    const given: ExtractRecord[] = [];
+    const streamed = await extractPath({ path: name, abs, bytes: bytes.length, sha256: sha256Hex(bytes) }, EXTRACT_DEFAULTS, (u) => { given.push(u); });
+    const kept = await extractPath({ path: name, abs, bytes: bytes.length, sha256: sha256Hex(bytes) });
+    return { mem, streamed, given, kept };
+  };
+  const same = async (dir: string, name: string, bytes: Buffer) => {
+    const abs = path.join(dir, name);
+    writeFileSync(abs, bytes);
+    const r = await both(abs, name);
+    expect(r.streamed.info, name).toEqual(r.mem.info);
+    expect(r.streamed.units, name).toEqual([]);
+    expect(r.given, name).toEqual(r.mem.units);
+    expect(r.kept, name).toEqual(r.mem);
+    return r;
+  };
+  // Records long enough that the 1 MiB reads end inside a character, a quoted field, a JSON string and a record.
+  const para = (i: number) => `第${i}条：坚持以人民为中心的发展思想，“把人民群众的急难愁盼”作为工作重点，推动高质量发展。`.repeat(1 + (i % 7));
+  const N = 6000;
+
+  it('CSV and TSV (quoted newlines and commas, ragged rows, an empty record), also gzipped: the whole-file reader\'s units', async () => {
+    const dir = await tempDir('jw-rec-');
+    const csvRows = ['标题,正文,日期,链接'];
+    const tsvRows = ['title\ttext\tdate'];
+    for (let i = 1; i <= N; i++) {
+      const text = i % 100 === 7 ? '' : `"${para(i)}\n第二段，含""引号""，以及逗号。"`;
+      csvRows.push(`标题${i},${text},2024-03-${String(1 + (i % 28)).padStart(2, '0')}${i % 50 === 3 ? '' : ',https://example.gov.cn/' + i}`);
+      tsvRows.push(`标题${i}\t${para(i)}\t2024年3月${1 + (i % 28)}日`);
+    }
+    const csv = Buffer.from(csvRows.join('\r\n') + '\r\n');
+    expect(csv.length).toBeGreaterThan(3 << 20);
+    const r = await same(dir, 'big.csv', csv);
+    expect(r.mem.info.detail).toBe(`${N - 60} of ${N} records used (columns text=正文, title=标题, date=日期, url=链接); empty_record: 60 (rows 7, 107, 207, 307, 407, 507, 607, 707, 807, 907 …)`);
+    expect(r.given[1]!.text).toBe(`${para(2)}\n第二段，含"引号"，以及逗号。`);
+    expect(r.given.at(-1)).toMatchObject({ source_row: N, title: `标题${N}`, source_format: 'csv' });
+    await same(dir, 'big.tsv', Buffer.from(tsvRows.join('\n')));
+    const gz = await same(dir, 'big.csv.gz', gzipSync(csv));
+    expect(gz.given.map((u) => u.text)).toEqual(r.given.map((u) => u.text));
+  });
+
+  it('JSON: an array of records, an object holding one (a key given twice counts as its last value), bad items; also gzipped', async () => {
+    const dir = await tempDir('jw-rec-');
+    const items = Array.from({ length: N }, (_, i) => (i % 200 === 5 ? 42 : { id: i + 1, title: `标题${i + 1}`, content: para(i + 1), date: '2024-03-05', extra: { nested: [1, { deep: '值' }] } }));
+    const arr = Buffer.from(JSON.stringify(items, null, 1));
+    expect(arr.length).toBeGreaterThan(3 << 20);
+    const r = await same(dir, 'array.json', arr);
+    expect(r.mem.info.detail).toBe(`${N - 30} of ${N} records used (columns text=content, title=title, date=date); bad_record: 30 (rows 6, 206, 406, 606, 806, 1006, 1206, 1406, 1606, 1806 …)`);
+    const wrapped = Buffer.from(`{"total": ${N}, "data": [{"content": "早先的值，不算"}], "meta": {"data": [{"content": "嵌套的，不算"}]}, "data": ${JSON.stringify(items.slice(0, 300))}, "tags": ["a", "b"]}`);
+    const w = await same(dir, 'wrapped.json', wrapped);
+    expect(w.given.length).toBe(298);
+    expect(w.given[0]!.text).toBe(para(1));
+    await same(dir, 'array.json.gz', gzipSync(arr));
+  });
+
+  it('a JSON array of strings is an array of texts: each string a record, no other column; of numbers: no_records', async () => {
+    const dir = await tempDir('jw-rec-');
+    const texts = await same(dir, 'texts.json', Buffer.from(JSON.stringify(['第一篇讲话稿的正文。', '   ', '第二篇学习心得的正文。', 7])));
+    expect(texts.mem.info).toMatchObject({ status: 'ok', format: 'json', detail: '2 of 4 records used (each item a text); empty_record: 1 (row 2); bad_record: 1 (row 4)' });
+    expect(texts.given.map((u) => [u.source_row, u.text, u.title, u.source_format])).toEqual([[1, '第一篇讲话稿的正文。', null, 'json'], [3, '第二篇学习心得的正文。', null, 'json']]);
+    for (const u of texts.given) expect(check('extract', u)).toBeNull();
+    const inObject = await same(dir, 'wrapped-texts.json', Buffer.from('{"count": 1, "paragraphs": ["一段正文。"]}'));
+    expect(inObject.given.map((u) => u.text)).toEqual(['一段正文。']);
+    // A column set by name cannot be found in an array of texts.
+    const set = await extractFile({ path: 't.json', bytes: Buffer.from('["正文"]') }, { ...EXTRACT_DEFAULTS, records: { ...RECORD_DEFAULTS, text: 'body' } });
+    expect(set.info).toMatchObject({ status: 'rejected', reason: 'no_text_column', detail: 'no text column "body"; columns found: none (an array of texts, not of records)' });
+    const numbers = await same(dir, 'numbers.json', Buffer.from('[1, 2.5, true, null, [3]]'));
+    expect(numbers.mem.info).toMatchObject({ status: 'rejected', reason: 'no_records', detail: 'a JSON array of 2 numbers, 1 boolean, 1 null, 1 array: neither records (objects) nor texts (strings)' });
+    expect((await same(dir, 'empty-array.json', Buffer.from('[ ]'))).mem.info).toMatchObject({ status: 'rejected', reason: 'empty', detail: 'an empty JSON array' });
+    expect((await same(dir, 'scalar.json', Buffer.from('"一句话"'))).mem.info).toMatchObject({ status: 'rejected', reason: 'no_records' });
+  });
+
+  it('broken mid-way: a CSV quote never closed keeps the rows before it; broken JSON or gzip hands nothing on; the run goes on', async () => {
+    const dir = await tempDir('jw-rec-');
+    const rows = ['title,text', ...Array.from({ length: 400 }, (_, i) => `标题${i + 1},${para(i + 1)}`), '坏的,"没有结束的引号', ...Array.from({ length: 50 }, (_, i) => `后面${i},${para(i)}`)];
+    const csv = await same(dir, 'unclosed.csv', Buffer.from(rows.join('\n')));
+    expect(csv.mem.info).toMatchObject({ status: 'ok', detail: '400 of 400 records used (columns text=text, title=title); corrupt_records: read up to row 400, then cannot parse the CSV: Quote Not Closed: the parsing is finished with an opening quote at line 452' });
+    const items = JSON.stringify(Array.from({ length: 2000 }, (_, i) => ({ text: para(i + 1) })));
+    const cut = await same(dir, 'cut.json', Buffer.from(items.slice(0, items.length - 1000)));
+    expect(cut.mem.info).toMatchObject({ status: 'rejected', reason: 'corrupt_records' });
+    expect(cut.mem.info.detail).toMatch(/^not JSON: /);
+    expect(cut.given).toEqual([]);
+    const gz = gzipSync(Buffer.from(items));
+    const trunc = await same(dir, 'cut.json.gz', gz.subarray(0, gz.length >> 1));
+    expect(trunc.mem.info).toMatchObject({ status: 'rejected', reason: 'corrupt_records', detail: 'cannot gunzip: unexpected end of file' });
+    // Not what the name says: read whole by its signature, as before.
+    const png = await same(dir, 'image.json', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]));
+    expect(png.mem.info).toMatchObject({ status: 'rejected', reason: 'binary' });
+    // GBK (not UTF-8): read whole, within the limit; over it, too_large.
+    const abs = path.join(dir, 'gbk.csv');
+    writeFileSync(abs, iconv.encode('标题,正文\n学习心得,通过这次集中学习，我深刻认识到理论武装的重要性。\n', 'gbk'));
+    const g = await both(abs, 'gbk.csv');
+    expect(g.streamed.info).toMatchObject({ status: 'ok', encoding: 'gb18030' });
+    expect(g.given).toEqual(g.mem.units);
+    const small = await extractPath({ path: 'gbk.csv', abs, bytes: statSync(abs).size, sha256: '0'.repeat(64) }, { ...EXTRACT_DEFAULTS, maxFileBytes: 10 });
+    expect(small.info).toMatchObject({ status: 'rejected', reason: 'too_large' });
   });
 });
