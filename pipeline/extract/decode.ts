@@ -10,7 +10,9 @@
  *      (the detector VS Code uses) picks one when it is confident; else each candidate is scored by how much of
  *      its output is ordinary text (common CJK, ASCII, CJK punctuation) and the best wins;
  *   6. UTF-8 with a few invalid sequences (a corrupted download) stays UTF-8, the bad bytes become U+FFFD
- *      (normalize removes and records them); anything else is `undecodable`.
+ *      (normalize removes and records them);
+ *   7. likewise GB18030 or Big5 with a few broken sequences (titles a server cut mid-character); anything else is
+ *      `undecodable`.
  * Decoding itself uses the WHATWG TextDecoder (Node's ICU), which has the strict mode iconv-lite lacks.
  */
 import { lazy } from '../lib/lazy.js';
@@ -45,9 +47,14 @@ export interface DecodeConfig {
    * UTF-16 without BOM. Han prose scores above 0.95; random bytes read as UTF-16 score about 0.2.
    */
   utf16MinPlausibility?: number;
+  /**
+   * Least plausibility for GB18030 or Big5 with a few broken sequences to be read (step 7). Random high bytes read
+   * as GB18030 score about 0.5 (half their pairs land among the common Han characters); a real page above 0.99.
+   */
+  legacyLossyMinPlausibility?: number;
 }
 
-export const DECODE_DEFAULTS: DecodeConfig = { detectorMinConfidence: 0.2, utf8LossyMaxShare: 0.01, binaryControlShare: 0.01, utf16MinPlausibility: 0.9 };
+export const DECODE_DEFAULTS: DecodeConfig = { detectorMinConfidence: 0.2, utf8LossyMaxShare: 0.01, binaryControlShare: 0.01, utf16MinPlausibility: 0.9, legacyLossyMinPlausibility: 0.9 };
 
 const JSCHARDET_TO_WHATWG: Record<string, string> = { 'GB2312': 'gb18030', 'GB18030': 'gb18030', 'Big5': 'big5', 'UTF-8': 'utf-8', 'ascii': 'utf-8' };
 
@@ -234,5 +241,20 @@ export function decodeText(bytes: Uint8Array, cfg: DecodeConfig = DECODE_DEFAULT
   let high = 0;
   for (const b of bytes) if (b >= 0x80) high++;
   if (high > 0 && bad / high <= cfg.utf8LossyMaxShare) return decoded(lossy, 'utf-8', 'utf8_lossy', bad);
+  // 7. Mostly-valid GB18030 or Big5 with some broken sequences: a forum or list page whose server cut each title at
+  // a byte count, in the middle of a character (`…激\xc7...`: a lead byte before the ellipsis; a real zol.com.cn
+  // board page has two in 5,624 non-ASCII bytes), or a copy with a damaged block. Each candidate decoded with
+  // U+FFFD for what it cannot read; the one with the fewest (then the most plausible) wins when they are at most
+  // the same share of its non-ASCII bytes as for UTF-8 (utf8LossyMaxShare) and it reads as ordinary text
+  // (legacyLossyMinPlausibility: random high bytes are most of them valid GB18030); the bad bytes become U+FFFD, which
+  // normalize removes and records. UTF-8 went first: Chinese UTF-8 read as GB18030 has broken sequences too.
+  const legacy = candidates.map((enc) => {
+    const s = new TextDecoder(enc, { ignoreBOM: true }).decode(bytes);
+    return { enc, s, bad: countReplacements(s) };
+  }).filter((c) => c.bad / high <= cfg.utf8LossyMaxShare);
+  const minScore = cfg.legacyLossyMinPlausibility ?? DECODE_DEFAULTS.legacyLossyMinPlausibility!;
+  const best = legacy.map((c) => ({ ...c, score: plausibility(c.s) })).filter((c) => c.score >= minScore)
+    .sort((a, b) => a.bad - b.bad || b.score - a.score || candidates.indexOf(a.enc) - candidates.indexOf(b.enc))[0];
+  if (best) return decoded(best.s, best.enc, `${best.enc}_lossy`, best.bad);
   return { ok: false, reason: 'undecodable', detail: `not valid UTF-8 (${bad} invalid sequences in ${high} non-ASCII bytes), GB18030 or Big5` };
 }

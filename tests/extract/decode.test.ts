@@ -85,6 +85,31 @@ describe('decodeText on seed text re-encoded', () => {
     expect(r.replaced).toBeGreaterThan(0);
   });
 
+  it('a real GB2312 forum page whose server cut titles mid-character (zol.com.cn, 2 broken pairs) is GB18030, not undecodable', async () => {
+    const bytes = readFileSync(path.join(ROOT, 'tests/fixtures/real/zol-bbs-gb2312-cut-titles.html'));
+    const r = decodeText(bytes);
+    expect(r).toMatchObject({ ok: true, encoding: 'gb18030', method: 'gb18030_lossy', replaced: 2 });
+    if (!r.ok) return;
+    expect(r.text).toContain('【2005年中国革命历史巨作】【太行山上】');
+    expect(r.text).toContain('[梦精记2][花季少女疯狂性幻想/激\ufffd...</font');
+    // Through the HTML extractor: read, not rejected.
+    const { extractFile } = await import('../../pipeline/stages/extract.js');
+    const x = await extractFile({ path: 'zol.html', bytes });
+    expect(x.info).toMatchObject({ status: 'ok', format: 'html', encoding: 'gb18030', encoding_method: 'gb18030_lossy' });
+    expect(x.units[0]!.text).toContain('太行山上');
+  });
+
+  it('made-up GBK and Big5 text with a character cut before an ellipsis, in each encoding; UTF-8 with a few bad bytes stays UTF-8', () => {
+    const titles = Array.from({ length: 40 }, (_, i) => `第${i + 1}期：关于进一步加强基层党组织建设的实施意见和工作方案`);
+    for (const [enc, want] of [['gbk', 'gb18030'], ['big5', 'big5']] as const) {
+      const parts = (enc === 'big5' ? titles.map((t) => toHant(t)) : titles).map((t, i) => (i % 20 === 3 ? Buffer.concat([iconv.encode(t.slice(0, 10), enc), iconv.encode(t[10]!, enc).subarray(0, 1), Buffer.from('...\n')]) : iconv.encode(`${t}\n`, enc)));
+      const r = decodeText(Buffer.concat(parts));
+      expect(r, enc).toMatchObject({ ok: true, encoding: want, method: `${want}_lossy`, replaced: 2 });
+    }
+    const utf8 = Buffer.concat([Buffer.from(titles.join('\n').slice(0, 300)), Buffer.from([0xe5, 0x2e]), Buffer.from(titles.join('\n').slice(300))]);
+    expect(decodeText(utf8)).toMatchObject({ ok: true, encoding: 'utf-8', method: 'utf8_lossy', replaced: 1 });
+  });
+
   it('rejects control-byte soup as binary and random high bytes as undecodable', () => {
     const ctl = Buffer.alloc(4000);
     for (let i = 0; i < ctl.length; i++) ctl[i] = (i * 7) % 32;
