@@ -34,6 +34,18 @@ export const SIGNATURES: Signature[] = [
 /** File-name extensions that mean HTML when the bytes alone are ambiguous. */
 export const HTML_EXTENSIONS = ['.html', '.htm', '.xhtml', '.shtml', '.mhtml'];
 
+/**
+ * The header block of an MHTML archive (RFC 2557 MIME HTML; RFC 2045 MIME-Version; the files Internet Explorer,
+ * Word's "single file web page", Firefox's MAF and Chrome write all open with it): headers from the first line
+ * (`From: <Saved by …>`, `MIME-Version: 1.0` …), among them MIME-Version and a `multipart/related` Content-Type,
+ * before the first blank line. Read by extract/mhtml.ts looksLikeMhtml on the file's first 16 KB.
+ */
+export const MHTML_HEADERS = {
+  start: /^[A-Za-z][\w-]*:/,
+  version: /^mime-version:\s*1\.0/im,
+  related: /^content-type:\s*multipart\/related\b/im,
+};
+
 /** Opening of an HTML document (after BOM/whitespace), case-insensitive. */
 export const HTML_START = /^\s*(<!doctype\s+html|<html[\s>]|<head[\s>]|<meta\s|<!--[\s\S]{0,500}?-->\s*<html)/i;
 

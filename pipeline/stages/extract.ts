@@ -18,6 +18,7 @@ import { extractPdf } from '../extract/pdf.js';
 import { extractWarc } from '../extract/warc.js';
 import { extractDoc, rejectLegacyWps } from '../extract/doc.js';
 import { extractRtf } from '../extract/rtf.js';
+import { extractMhtml, looksLikeMhtml } from '../extract/mhtml.js';
 import { extractRecordsPath, extractParquet, extractRecords, recordFormatOf, RECORD_DEFAULTS, type RecordColumns } from '../extract/records.js';
 
 export interface RawInput {
@@ -92,6 +93,8 @@ export function sniffFormat(path: string, bytes: Uint8Array): { format: string; 
       return { format: OOXML_EXTENSIONS.find(([re]) => re.test(path))?.[1] ?? 'zip' };
     }
   }
+  // An MHTML archive under any name (`.mht`, `.mhtml`, a Word "single file web page" named `.doc`): its MIME headers.
+  if (looksLikeMhtml(bytes)) return { format: 'mhtml' };
   const lower = path.toLowerCase();
   if (HTML_EXTENSIONS.some((e) => lower.endsWith(e))) return { format: 'html' };
   const head = new TextDecoder('latin1').decode(bytes.subarray(0, 2048)).replace(/^\ufeff|^\xef\xbb\xbf|^\xff\xfe|^\xfe\xff/, '').replace(/\0/g, '');
@@ -145,6 +148,7 @@ export const EXTRACTORS: ReadonlyMap<string, Extractor> = new Map<string, Extrac
   ['pptx', extractPptx],
   ['pdf', extractPdf],
   ['rtf', extractRtf],
+  ['mhtml', extractMhtml],
   ['xlsx', (input, info) => reject({ ...info, format: 'xlsx' }, 'unsupported_format', OOXML_REJECTS['xlsx']!)],
   ['csv', extractRecords],
   ['tsv', extractRecords],
@@ -239,7 +243,7 @@ export async function extractFile(input: RawInput, cfg: ExtractConfig = EXTRACT_
   const sniff = sniffFormat(input.path, input.bytes);
   // A `.wps` is read when its bytes are Word's binary format or another format we read by signature (an HTML or
   // RTF page saved under that name); anything else (Kingsoft's DOS-era formats are text with control codes) is not.
-  if (/\.wps$/i.test(input.path) && !['doc', 'html', 'rtf', 'pdf', 'docx'].includes(sniff.format)) return rejectLegacyWps(info);
+  if (/\.wps$/i.test(input.path) && !['doc', 'html', 'rtf', 'pdf', 'docx', 'mhtml'].includes(sniff.format)) return rejectLegacyWps(info);
   if (sniff.binary) return reject({ ...info, format: 'binary' }, 'binary', `${sniff.binary} signature`);
   if (sniff.format === 'parquet') return reject({ ...info, format: 'parquet' }, 'unsupported_format', 'a Parquet file is read only under a .parquet name');
   const fn = registry.get(sniff.format);
@@ -255,7 +259,7 @@ export async function extractFile(input: RawInput, cfg: ExtractConfig = EXTRACT_
 }
 
 /** Names of the formats as a ledger detail says them. */
-const FORMAT_NAMES: Record<string, string> = { html: 'an HTML page', rtf: 'an RTF document', text: 'plain text', doc: 'a Word 97-2003 document', docx: 'a Word document', pdf: 'a PDF', zip: 'a zip archive', pptx: 'a PowerPoint deck' };
+const FORMAT_NAMES: Record<string, string> = { mhtml: 'an MHTML archive', html: 'an HTML page', rtf: 'an RTF document', text: 'plain text', doc: 'a Word 97-2003 document', docx: 'a Word document', pdf: 'a PDF', zip: 'a zip archive', pptx: 'a PowerPoint deck' };
 
 /**
  * The ledger's note for a file whose bytes are not what its name says (rules/formats.ts NAMED_FORMATS): `named
