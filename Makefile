@@ -34,17 +34,19 @@ dataset: build
 
 ## The same dataset built by a distributed run (BullMQ on Redis; README "Several machines"): the coordinator cuts RAW
 ## into SHARDS shards and enqueues the jobs; workers (`node dist/distributed/work.js --redis URL`, on any machine
-## reaching Redis and the shared storage) run them; OUT is byte-identical to `make dataset`'s. With REDIS unset it
-## starts a redis-server of its own on 127.0.0.1 (a free port) and DIST_WORKERS workers here, and stops them after.
+## reaching Redis and the shared storage) run them; the published files and the report are byte-identical to
+## `make dataset`'s (STAGE_ROWS=1: every stage's rows in OUT/stages too). With REDIS unset it starts a redis-server
+## of its own on 127.0.0.1 (a free port) and DIST_WORKERS workers here, and stops them after.
 REDIS ?=
 DIST_WORKERS ?= $(if $(REDIS),0,2)
 SHARDS ?=
 BUCKETS ?=
 STORE ?=
+STAGE_ROWS ?=
 .PHONY: dataset-distributed
 dataset-distributed: build
 	node dist/distributed/coordinate.js --raw "$(RAW)" --out "$(OUT)" --workers "$(DIST_WORKERS)" \
-	  $(if $(REDIS),--redis "$(REDIS)") $(if $(SHARDS),--shards "$(SHARDS)") $(if $(BUCKETS),--buckets "$(BUCKETS)") $(if $(STORE),--store "$(STORE)") $(ARGS)
+	  $(if $(REDIS),--redis "$(REDIS)") $(if $(SHARDS),--shards "$(SHARDS)") $(if $(BUCKETS),--buckets "$(BUCKETS)") $(if $(STORE),--store "$(STORE)") $(if $(STAGE_ROWS),--stage-rows) $(ARGS)
 
 ## Typecheck and run every test.
 test: $(NODE_DEPS)

@@ -26,6 +26,8 @@ export interface AssembleInput {
   applies: string[];
   /** The run's key (for the metas). */
   run: string;
+  /** Whether the jobs kept every stage's rows (coordinate.ts --stage-rows): OUT/stages/<stage>.jsonl written or not. */
+  rows?: boolean;
   workers: number;
   /**
    * Waits until the output `kind/key` is in the store (the coordinator: so that each output is written into OUT as
@@ -61,21 +63,28 @@ function metaFinisher(a: Pick<AssembleInput, 'run' | 'workers'>, dir: string, do
  * The first half: extraction and the stages before the whole-corpus one, from the shards' batches. Needs only the
  * shard jobs' outputs, so the coordinator runs it while the apply jobs run.
  */
-export async function assembleShards(a: Pick<AssembleInput, 'out' | 'store' | 'shards' | 'run' | 'workers' | 'ready'>): Promise<Assembled> {
+export async function assembleShards(a: Pick<AssembleInput, 'out' | 'store' | 'shards' | 'run' | 'workers' | 'ready' | 'rows'>): Promise<Assembled> {
   const dir = path.join(a.out, 'stages');
   const { before } = layout();
-  // No stale voucher while the files are rewritten (as the runner's passes do).
-  for (const n of ['extract', ...STAGES.map((s) => s.name), 'export']) await rm(path.join(dir, `${n}.meta.json`), { force: true });
+  const rows = a.rows !== false;
+  // No stale voucher while the files are rewritten (as the runner's passes do); without stage rows, no stage file of
+  // an earlier run is left to pass for this run's (the per-file index of a single-machine run included).
+  for (const n of ['extract', ...STAGES.map((s) => s.name), 'export']) {
+    await rm(path.join(dir, `${n}.meta.json`), { force: true });
+    if (!rows) await rm(path.join(dir, `${n}.jsonl`), { force: true });
+  }
+  if (!rows) await rm(path.join(dir, 'files.index.jsonl'), { force: true });
   const done: Assembled = { metas: [], removedSums: { byFile: new Map(), stages: new Set() } };
   const { finish } = metaFinisher(a, dir, done);
-  const ex = new ExtractOutput(dir);
-  const first = before.map((n) => [n, new StageOutput(dir, n)] as [string, StageOutput]);
+  const ex = new ExtractOutput(dir, rows);
+  // The last stage's rows are the shards' input.jsonl, kept in any case; written into OUT with the others only.
+  const first = before.map((n) => [n, new StageOutput(dir, n, rows)] as [string, StageOutput]);
   try {
     for (const key of a.shards) {
       await a.ready?.('shard', key);
       const batches = await a.store.value<ShardBatch[]>('shard', key, 'batches.bin');
       const data = await a.store.bytes('shard', key, 'data.bin');
-      const input = await a.store.bytes('shard', key, 'input.jsonl');
+      const input = rows ? await a.store.bytes('shard', key, 'input.jsonl') : Buffer.alloc(0);
       let at = 0;
       for (const b of batches) {
         for (const f of b.files) await ex.file(f.info, unref(data, f.units), f.chars, f.removed);
@@ -83,8 +92,8 @@ export async function assembleShards(a: Pick<AssembleInput, 'out' | 'store' | 's
         for (let k = 0; k < b.steps.length; k++) {
           const s = unpackStep(data, b.steps[k]!);
           // The last stage's output bytes were kept once, in the shard's input.jsonl (jobs.ts ShardBatch).
-          const out = k === b.steps.length - 1 ? input.subarray(at, (at += b.lastOutBytes)) : s.out;
-          await first[k]![1].add({ ...s, out });
+          const last = k === b.steps.length - 1 ? input.subarray(at, (at += b.lastOutBytes)) : null;
+          await first[k]![1].add({ ...s, out: !last ? s.out : rows ? last : new Uint8Array(0) });
         }
       }
     }
@@ -106,7 +115,9 @@ export async function assembleShards(a: Pick<AssembleInput, 'out' | 'store' | 's
 export async function assembleApplied(a: AssembleInput, first: Assembled | Promise<Assembled>): Promise<StageMeta[]> {
   const dir = path.join(a.out, 'stages');
   const { global: g, after } = layout();
-  const second = [g.name, ...after].map((n) => [n, new StageOutput(dir, n)] as [string, StageOutput]);
+  // The last stage's rows are the published rows (export.ts copies them to documents.jsonl): written in any case.
+  const names = [g.name, ...after];
+  const second = names.map((n, k) => [n, new StageOutput(dir, n, a.rows !== false || k === names.length - 1)] as [string, StageOutput]);
   const exported = new ExportOutput(a.out, true);
   let plan: PlanOutput;
   try {

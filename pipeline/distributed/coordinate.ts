@@ -50,6 +50,7 @@ export const OPTIONS = {
   workers: { type: 'string', arg: 'N', help: 'also start N worker processes on this machine, stopped at the end (default 0; 2 without --redis)', check: intValue(0, 64) },
   store: { type: 'string', arg: 'DIR', help: 'shared storage for the jobs\' outputs, every worker must reach it (default OUT/.distributed)', check: pathValue },
   'keep-store': { type: 'boolean', help: 'keep the shared storage after a successful run (default: removed once OUT is written)' },
+  'stage-rows': { type: 'boolean', help: 'also write OUT/stages/<stage>.jsonl, every stage\'s rows as make dataset writes them (default: only the published files, the report and the stages\' removal and drop rows)' },
   shards: { type: 'string', arg: 'N', help: 'shards of the raw folder (default: one per 16 MB, at least 8)', check: intValue(1, 1_000_000) },
   buckets: { type: 'string', arg: 'N', help: 'buckets of the distributed dedupe (default: one per GB of input, at least 4)', check: intValue(1, 65_536) },
   'file-seconds': { type: 'string', arg: 'S', help: `each raw file's time budget in a shard job, as make dataset's (default ${BUDGET_DEFAULTS.seconds}; over it: rejected as timeout)`, check: intValue(1, 86_400) },
@@ -69,6 +70,12 @@ export interface CoordinateOptions {
   budget?: FileBudget;
   /** Keep the shared storage after a successful run (default: removed once OUT is written). */
   keepStore?: boolean;
+  /**
+   * Write OUT/stages/<stage>.jsonl as `make dataset` does (default false: those rows are 6× the raw bytes on the
+   * benchmark corpus; serialising them, moving them through the store and writing them through the one coordinator
+   * was a sixth of the run's CPU, and at scale the coordinator's disk would be the run's bottleneck).
+   */
+  stageRows?: boolean;
   /** Milliseconds Redis may be unreachable before the run stops (default 60 s). */
   redisTimeoutMs?: number;
   /** Progress lines (default: none). */
@@ -158,14 +165,15 @@ export async function coordinate(o: CoordinateOptions): Promise<CoordinateResult
   const inputBytes = entries.reduce((s, e) => s + (e.kind === 'file' ? e.size : 0), 0);
   const buckets = o.buckets ?? defaultBuckets(inputBytes);
   const budget = o.budget ?? BUDGET_DEFAULTS;
+  const rows = o.stageRows === true;
   const shards: ShardJob[] = planShards(entries, o.shards ?? defaultShards(inputBytes, entries.length)).map((es, index) => {
     const wire = es.map((e) => toWire(raw, e));
-    return { kind: 'shard', code, raw, index, buckets, budget, key: shardKey(code, wire, buckets, budget), entries: wire };
+    return { kind: 'shard', code, raw, index, buckets, budget, rows, key: shardKey(code, wire, buckets, budget, rows), entries: wire };
   });
   const shardKeys = shards.map((s) => s.key);
   const pj = planJobs(code, shardKeys, buckets);
   const pk = pj.plan.key;
-  const applies: ApplyJob[] = shards.map((s) => ({ kind: 'apply', code, index: s.index, shard: s.key, merge: pj.merge.key, key: applyKey(pj.merge.key, s.key, s.index) }));
+  const applies: ApplyJob[] = shards.map((s) => ({ kind: 'apply', code, index: s.index, shard: s.key, merge: pj.merge.key, rows, key: applyKey(pj.merge.key, s.key, s.index, rows) }));
   const barrier = (outs: { kind: Kind; key: string }[]): BarrierJob => ({ kind: 'barrier', code, outputs: outs.map((x) => [x.kind, x.key]) });
   log(`jingwen coordinate: ${entries.length} raw entries (${(inputBytes / 1e6).toFixed(1)} MB) in ${shards.length} shards, dedupe in ${buckets} bucket(s); run ${pk.slice(0, 12)}; store ${storeDir}`);
 
@@ -310,7 +318,7 @@ export async function coordinate(o: CoordinateOptions): Promise<CoordinateResult
     }
   };
   const a0 = performance.now();
-  const input = { out: o.out, store, shards: shardKeys, plan: pk, applies: applies.map((a) => a.key), run: pk, get workers() { return workers.size; }, ready };
+  const input = { out: o.out, store, shards: shardKeys, plan: pk, applies: applies.map((a) => a.key), run: pk, rows, get workers() { return workers.size; }, ready };
   let firstSeconds = 0;
   const first = assembleShards(input).then((r) => {
     firstSeconds = (performance.now() - a0) / 1000;
@@ -436,7 +444,7 @@ async function main(): Promise<number> {
     }
     procs = startLocalWorkers(local, redis, queue, args.quiet);
     const r = await coordinate({
-      raw, out, redis, shards: args.shards, buckets: args.buckets, queue, redisTimeoutMs: args['redis-timeout'] * 1000, keepStore: args['keep-store'],
+      raw, out, redis, shards: args.shards, buckets: args.buckets, queue, redisTimeoutMs: args['redis-timeout'] * 1000, keepStore: args['keep-store'], stageRows: args['stage-rows'],
       budget: { seconds: args['file-seconds'] ?? BUDGET_DEFAULTS.seconds, heapMb: args['file-heap-mb'] ?? BUDGET_DEFAULTS.heapMb },
       ...(args.store ? { store: args.store } : {}),
       log: args.quiet ? undefined : (l) => process.stderr.write(l + '\n'),

@@ -109,6 +109,12 @@ export interface ShardJob {
   buckets: number;
   /** Each raw file's time and heap budget (pipeline/lib/budget.ts), as `make dataset`'s --file-seconds/--file-heap-mb. */
   budget: FileBudget;
+  /**
+   * Whether the run writes OUT/stages/<stage>.jsonl (coordinate.ts --stage-rows): without, the shard job does not
+   * serialise or store the rows of extraction and the stages before the last per-record one (only what the later
+   * phases and the report read: the last stage's rows, removals, drops, ledger facts).
+   */
+  rows: boolean;
   entries: WireEntry[];
 }
 
@@ -152,9 +158,9 @@ export function planShards(entries: readonly RawEntry[], count: number): RawEntr
   return shards;
 }
 
-export function shardKey(code: string, entries: readonly WireEntry[], buckets: number, budget: FileBudget = BUDGET_DEFAULTS): string {
+export function shardKey(code: string, entries: readonly WireEntry[], buckets: number, budget: FileBudget = BUDGET_DEFAULTS, rows = false): string {
   // The budget decides which files are rejected (timeout, resource_limit): part of the key, as of extraction's.
-  return sha([code, 'shard', String(buckets), `${budget.seconds}/${budget.heapMb}`, ...entries.map((e) => `${e.rel}\t${e.name}\t${e.kind}\t${e.size}\t${e.mtimeMs}\t${e.mode}\t${e.error ?? ''}`)]);
+  return sha([code, 'shard', String(buckets), `${budget.seconds}/${budget.heapMb}`, rows ? 'rows' : 'no-rows', ...entries.map((e) => `${e.rel}\t${e.name}\t${e.kind}\t${e.size}\t${e.mtimeMs}\t${e.mode}\t${e.error ?? ''}`)]);
 }
 
 /** Where some bytes of a job's output are: an offset and a length in its `data.bin` (written while the job runs). */
@@ -216,7 +222,9 @@ export async function runShard(job: ShardJob, store: Store, raw = job.raw): Prom
   }
   const t0 = performance.now();
   const { before, global } = layout();
-  const steps: ChainStep[] = [...before.map((s) => ({ stage: s, op: 'map' as const })), { stage: global.name, op: 'prepare' }];
+  // Without stage rows, only the last per-record stage's rows are serialised (the input of the plan and apply jobs).
+  const rows = job.rows !== false;
+  const steps: ChainStep[] = [...before.map((s, k) => ({ stage: s, op: 'map' as const, ...(rows || k === before.length - 1 ? {} : { rows: false as const }) })), { stage: global.name, op: 'prepare' }];
   // The rows go to the store as each batch comes back (OutputWriter: written while the next batch computes), in
   // the order the assembly writes them; what the dedupe needs is computed at the end.
   const w = await store.writer('shard', job.key);
@@ -230,7 +238,7 @@ export async function runShard(job: ShardJob, store: Store, raw = job.raw): Prom
     const flush = async () => {
       if (!cur.length) return;
       const c0 = performance.now();
-      const r: ChainResult = await runBatch({ kind: 'chain', files: cur.map((e) => ({ rel: e.rel, abs: new Uint8Array(e.abs) })), steps }, cur, job.budget ?? BUDGET_DEFAULTS);
+      const r: ChainResult = await runBatch({ kind: 'chain', files: cur.map((e) => ({ rel: e.rel, abs: new Uint8Array(e.abs) })), steps, ...(rows ? {} : { unitRows: false as const }) }, cur, job.budget ?? BUDGET_DEFAULTS);
       chainMs += performance.now() - c0;
       r.files!.forEach((f, i) => { f.info = withNameEncoding(f.info, cur[i]!.nameEncoding); });
       // No steps when every file of the batch was refused (runUnderBudget): only ledger rows.
@@ -344,8 +352,8 @@ function lineSpans(bytes: Uint8Array): { starts: number[]; ends: number[] } {
 
 // ---- Apply --------------------------------------------------------------------------------------------------
 
-/** `merge`: the merge job's key (its output holds the shard's decisions). */
-export interface ApplyJob { kind: 'apply'; code: string; key: string; index: number; shard: string; merge: string }
+/** `merge`: the merge job's key (its output holds the shard's decisions); `rows`: as ShardJob's. */
+export interface ApplyJob { kind: 'apply'; code: string; key: string; index: number; shard: string; merge: string; rows: boolean }
 /** One batch of an apply job: the later stages' rows, the export's formatted rows and report/duplicates.jsonl's. */
 export interface ApplyBatch {
   steps: PackedStep[];
@@ -357,8 +365,8 @@ export function unpackExport(data: Buffer, e: ApplyBatch['export']): ExportChunk
   return { ...e, csv: { ...e.csv, bytes: unref(data, e.csv.bytes) } };
 }
 
-export function applyKey(merge: string, shard: string, index: number): string {
-  return sha([merge, 'apply', shard, String(index)]);
+export function applyKey(merge: string, shard: string, index: number, rows = false): string {
+  return sha([merge, 'apply', shard, String(index), rows ? 'rows' : 'no-rows']);
 }
 
 /** Runs an apply job: the shard's decisions applied, the later per-record stages, the export's batch formatting. */
@@ -378,9 +386,12 @@ export async function runApply(job: ApplyJob, store: Store): Promise<{ index: nu
     for (let i = 0; i < starts.length;) {
       let j = i + 1;
       while (j < starts.length && ends[j]! + 1 - starts[i]! <= APPLY_BATCH_BYTES) j++;
+      // Without stage rows only the last stage's rows are serialised: they are the published rows (documents.jsonl
+      // is a copy of them, the Parquet file is read from them: export.ts).
+      const keep = (k: number) => (job.rows !== false || k === after.length ? {} : { rows: false as const });
       const steps: ChainStep[] = [
-        { stage: g.name, op: 'apply', decisions: decisions.slice(i, j) },
-        ...after.map((s) => ({ stage: s, op: 'map' as const })),
+        { stage: g.name, op: 'apply', decisions: decisions.slice(i, j), ...keep(0) },
+        ...after.map((s, k) => ({ stage: s, op: 'map' as const, ...keep(k + 1) })),
         { stage: 'export', op: 'export', duplicatesOf: g.name },
       ];
       const r = await runChain({ kind: 'chain', bytes: input.subarray(starts[i]!, ends[j - 1]! + 1), steps });

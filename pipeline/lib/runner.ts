@@ -567,7 +567,11 @@ export class StageOutput {
   longest = 0;
   /** Characters of the removed rows per raw file (StepResult.removedByFile), for the ledger. */
   readonly removedByFile = new Map<string, number>();
-  constructor(readonly dir: string, readonly name: string) {
+  /**
+   * `rows` false (a distributed run without --stage-rows): no `<name>.jsonl` is written, the steps' `out` comes
+   * empty (ChainStep.rows); the side files (removed, dropped) and the tally are written as always.
+   */
+  constructor(readonly dir: string, readonly name: string, readonly rows = true) {
     this.out = new JsonlWriter(path.join(dir, `${name}.jsonl`));
     this.log = new StageLog(dir, name);
   }
@@ -602,7 +606,8 @@ export class StageOutput {
     };
   }
   async commit(): Promise<void> {
-    await settleAll([this.out.commit(), this.log.commit()]);
+    if (!this.rows && this.written.out.bytes !== 0) throw new PipelineError('internal', `stage ${this.name}: rows came for a stage written without its rows`);
+    await settleAll([...(this.rows ? [this.out.commit()] : []), this.log.commit()]);
   }
   async abort(): Promise<void> {
     await this.out.abort();
@@ -1210,8 +1215,8 @@ export class ExtractOutput extends StageOutput {
   reused = 0;
   /** The per-file index written beside the stage files (fileindex.ts), once written. */
   index: FileFacts | null = null;
-  constructor(dir: string) {
-    super(dir, 'extract');
+  constructor(dir: string, rows = true) {
+    super(dir, 'extract', rows);
     this.files = new JsonlWriter(path.join(dir, 'extract.files.jsonl'));
   }
   /** The fingerprint covers the units, the ledger rows and extraction's removal rows. */

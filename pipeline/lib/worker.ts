@@ -62,6 +62,12 @@ export interface ChainStep {
   /** For `apply`: one decision per input record of the batch, in order. */
   decisions?: unknown[];
   /**
+   * `false`: the step's output records are checked against their schema and handed on, but not serialised (its
+   * `out` comes back empty, `longest` 0): a distributed run without --stage-rows writes no `stages/<stage>.jsonl`
+   * for the stages between extraction and the published files, so their rows are never needed as bytes.
+   */
+  rows?: false;
+  /**
    * For `export`: the stage whose dropped records this chain turns into report/duplicates.jsonl rows (dedupe), from
    * the records in memory, instead of re-reading its dropped file after the pass.
    */
@@ -76,6 +82,8 @@ export interface ChainStep {
  */
 export interface ChainTask {
   kind: 'chain'; files?: RawFileRef[]; bytes?: Uint8Array; records?: unknown[]; counts?: number[]; steps: ChainStep[];
+  /** `false`: extraction's units are checked but not serialised (FileResult.units empty), as ChainStep.rows. */
+  unitRows?: false;
   /** Extraction's configuration when it is not EXTRACT_DEFAULTS (record columns set on the command line). */
   extract?: ExtractConfig;
   handOn?: boolean;
@@ -248,6 +256,7 @@ export function runStep(step: ChainStep, records: unknown[], drops?: unknown[], 
   // Characters of each record, counted once: an output record is the next step's input, so its count travels
   // with it (a WeakMap from record to count cost 0.5 s of the 50 MB benchmark's thread time, GC included).
   const nextCounts: number[] = [];
+  const rows = step.rows !== false;
   let longest = 0;
   const byFile = new Map<string, number>();
   const removedFrom = (file: string | null, chars: number) => { if (file) byFile.set(file, (byFile.get(file) ?? 0) + chars); };
@@ -275,9 +284,11 @@ export function runStep(step: ChainStep, records: unknown[], drops?: unknown[], 
     let outChars = 0;
     for (const o of res.out) {
       assertValid(stage.name, o);
-      const line = JSON.stringify(o);
-      if (line.length > longest) longest = line.length;
-      out.push(line);
+      if (rows) {
+        const line = JSON.stringify(o);
+        if (line.length > longest) longest = line.length;
+        out.push(line);
+      }
       if (!stage.keepsIds) ids.push(refOf(o).id);
       const n = charsOf(o);
       outChars += n;
@@ -424,7 +435,7 @@ export function hashByPath(file: Uint8Array, ino?: number): { bytes: number; sha
 }
 
 /** Extraction of a batch of raw files: each file's ledger facts and its units, as JSON lines and as records. */
-export async function runExtract(files: RawFileRef[], cfg: ExtractConfig = EXTRACT_DEFAULTS): Promise<{ files: FileResult[]; records: unknown[]; counts: number[] }> {
+export async function runExtract(files: RawFileRef[], cfg: ExtractConfig = EXTRACT_DEFAULTS, unitRows = true): Promise<{ files: FileResult[]; records: unknown[]; counts: number[] }> {
   const out: FileResult[] = [];
   const records: unknown[] = [];
   const all: number[] = [];
@@ -461,7 +472,7 @@ export async function runExtract(files: RawFileRef[], cfg: ExtractConfig = EXTRA
     const counts: number[] = [];
     for (const u of r.units) {
       assertValid('extract', u, 'unit_id');
-      units.push(JSON.stringify(u));
+      if (unitRows) units.push(JSON.stringify(u));
       const n = charsOf(u);
       counts.push(n);
       all.push(n);
@@ -512,7 +523,7 @@ export async function runChain(t: ChainTask): Promise<ChainResult> {
   let counts: number[] | undefined;
   if (t.files) {
     const t0 = performance.now();
-    const ex = await runExtract(t.files, t.extract);
+    const ex = await runExtract(t.files, t.extract, t.unitRows !== false);
     res.files = ex.files;
     res.extractMs = performance.now() - t0;
     records = ex.records;

@@ -8,6 +8,7 @@ import { makeProgress } from '../../pipeline/lib/progress.js';
 import type { RawEntry } from '../../pipeline/lib/walk.js';
 import { Store } from '../../pipeline/distributed/store.js';
 import { BUDGET_DEFAULTS } from '../../pipeline/lib/budget.js';
+import { STAGES } from '../../pipeline/stages/index.js';
 import { applyKey, codeKey, planJobs, planShards, runJob, shardKey, toWire, type ApplyJob, type ShardJob } from '../../pipeline/distributed/jobs.js';
 import { assemble } from '../../pipeline/distributed/assemble.js';
 
@@ -52,9 +53,17 @@ export async function published(out: string): Promise<Map<string, Buffer>> {
   return res;
 }
 
-/** The paths whose bytes differ between two outputs (missing on either side included). */
-export async function differing(a: string, b: string): Promise<string[]> {
+/** A stage's rows (`stages/<stage>.jsonl`, not its side files; the last stage's, the published rows, aside): what a
+ *  distributed run writes only with --stage-rows. */
+export const isStageRows = (rel: string): boolean => ['extract', ...STAGES.slice(0, -1).map((s) => s.name)].some((n) => rel === path.join('stages', `${n}.jsonl`));
+
+/**
+ * The paths whose bytes differ between two outputs (missing on either side included). `rows` false: `b` is a
+ * distributed run without --stage-rows, so the stage rows of `a` are not compared, and any in `b` is a difference.
+ */
+export async function differing(a: string, b: string, rows = true): Promise<string[]> {
   const x = await published(a), y = await published(b);
+  if (!rows) for (const n of [...x.keys()]) if (isStageRows(n)) x.delete(n);
   const names = new Set([...x.keys(), ...y.keys()]);
   return [...names].filter((n) => !x.get(n) || !y.get(n) || !x.get(n)!.equals(y.get(n)!)).sort();
 }
@@ -63,22 +72,22 @@ export async function differing(a: string, b: string): Promise<string[]> {
  * A distributed run in this process without Redis: every job of every phase run by runJob, each phase's jobs in
  * reverse order (the order jobs run in changes nothing), then the assembly. Returns OUT and the jobs.
  */
-export async function inProcess(raw: string, entries: readonly RawEntry[], nShards: number, store: Store, buckets: number): Promise<{ out: string; shards: ShardJob[] }> {
+export async function inProcess(raw: string, entries: readonly RawEntry[], nShards: number, store: Store, buckets: number, rows = true): Promise<{ out: string; shards: ShardJob[] }> {
   const code = codeKey();
   const shards: ShardJob[] = planShards(entries, nShards).map((es, index) => {
     const wire = es.map((e) => toWire(raw, e));
-    return { kind: 'shard', code, raw, index, buckets, budget: BUDGET_DEFAULTS, key: shardKey(code, wire, buckets), entries: wire };
+    return { kind: 'shard', code, raw, index, buckets, budget: BUDGET_DEFAULTS, rows, key: shardKey(code, wire, buckets, BUDGET_DEFAULTS, rows), entries: wire };
   });
   for (const s of [...shards].reverse()) await runJob(s, store);
   const pj = planJobs(code, shards.map((s) => s.key), buckets);
   for (const j of [...pj.buckets].reverse()) await runJob(j, store);
   for (const j of [...pj.verifies].reverse()) await runJob(j, store);
   await runJob(pj.merge, store);
-  const applies: ApplyJob[] = shards.map((s) => ({ kind: 'apply', code, index: s.index, shard: s.key, merge: pj.merge.key, key: applyKey(pj.merge.key, s.key, s.index) }));
+  const applies: ApplyJob[] = shards.map((s) => ({ kind: 'apply', code, index: s.index, shard: s.key, merge: pj.merge.key, rows, key: applyKey(pj.merge.key, s.key, s.index, rows) }));
   for (const a of [...applies].reverse()) await runJob(a, store);
   for (const j of [...pj.paras].reverse()) await runJob(j, store);
   await runJob(pj.plan, store);
   const out = await tempDir('jw-dist-out-');
-  await assemble({ out, store, shards: shards.map((s) => s.key), plan: pj.plan.key, applies: applies.map((a) => a.key), run: pj.plan.key, workers: 1 });
+  await assemble({ out, store, shards: shards.map((s) => s.key), plan: pj.plan.key, applies: applies.map((a) => a.key), run: pj.plan.key, workers: 1, rows });
   return { out, shards };
 }

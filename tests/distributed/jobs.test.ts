@@ -11,7 +11,7 @@ import { Store } from '../../pipeline/distributed/store.js';
 import { BUDGET_DEFAULTS } from '../../pipeline/lib/budget.js';
 import { codeKey, planShards, runJob, runShard, type ShardJob } from '../../pipeline/distributed/jobs.js';
 import { tempDir, readLines } from '../helpers.js';
-import { differing, inProcess, singleRun, smallRaw } from './helpers.js';
+import { differing, inProcess, isStageRows, singleRun, smallRaw } from './helpers.js';
 
 const entry = (rel: string, size: number, kind: RawEntry['kind'] = 'file'): RawEntry => ({ rel, abs: Buffer.from('/r/' + rel), kind, size, mtimeMs: 0, mode: 0o644, nameEncoding: null, error: null });
 
@@ -50,12 +50,14 @@ describe('jobs without Redis', () => {
     entries = await walkRaw(raw);
   }, 120_000);
 
-  const distributed = (n: number, store: Store, buckets = 3) => inProcess(raw, entries, n, store, buckets);
+  const distributed = (n: number, store: Store, buckets = 3, rows = true) => inProcess(raw, entries, n, store, buckets, rows);
 
-  it('writes the single-machine bytes with 1, 4 and 13 shards and 1, 2, 3 and 5 dedupe buckets', async () => {
-    for (const [n, b] of [[1, 1], [4, 2], [13, 3], [4, 5]] as const) {
-      const { out } = await distributed(n, new Store(await tempDir('jw-store-')), b);
-      expect(await differing(single, out), `${n} shards, ${b} buckets`).toEqual([]);
+  it('writes the single-machine bytes with 1, 4 and 13 shards and 1, 2, 3 and 5 dedupe buckets, with and without the stage rows', async () => {
+    for (const [n, b, rows] of [[1, 1, true], [4, 2, true], [13, 3, true], [4, 5, false], [13, 2, false]] as const) {
+      const { out } = await distributed(n, new Store(await tempDir('jw-store-')), b, rows);
+      expect(await differing(single, out, rows), `${n} shards, ${b} buckets, rows ${rows}`).toEqual([]);
+      const rowFiles = (await readdir(path.join(out, 'stages'))).filter((f) => isStageRows(path.join('stages', f)));
+      expect(rowFiles.length > 0, `stage rows written: ${rowFiles.join(', ')}`).toBe(rows);
     }
     // The comparison sees every published file, and the bad files are ledger rows.
     const ledger = await readLines<{ path: string; status: string; reason: string | null }>(path.join(single, 'report/ledger.jsonl'));
@@ -77,7 +79,7 @@ describe('jobs without Redis', () => {
 
   it('refuses a job made by other code (code_mismatch)', async () => {
     const store = new Store(await tempDir('jw-store-'));
-    const s: ShardJob = { kind: 'shard', code: 'f'.repeat(64), raw, index: 0, key: 'k', buckets: 1, budget: BUDGET_DEFAULTS, entries: [] };
+    const s: ShardJob = { kind: 'shard', code: 'f'.repeat(64), raw, index: 0, key: 'k', buckets: 1, budget: BUDGET_DEFAULTS, rows: false, entries: [] };
     await expect(runShard(s, store)).rejects.toMatchObject({ code: 'code_mismatch' });
   });
 

@@ -88,6 +88,26 @@ describe('worker: stages that keep their input ids (keepsIds)', () => {
     expect(split.steps[0]!.ids).toEqual((recordsOf(split.steps[0]!.out) as { id: string }[]).map((r) => r.id));
     expect(split.steps[1]!.ids).toEqual([]);
   });
+
+  it('rows: false (a distributed run without --stage-rows): no rows serialised, everything else the same', async () => {
+    const seed = readdirSync(path.join(ROOT, 'raw')).filter((f) => f.endsWith('.txt')).sort()[0]!;
+    const files = [{ rel: seed, abs: new TextEncoder().encode(path.join(ROOT, 'raw', seed)) }];
+    const steps = (rows: boolean) => (['segment', 'normalize', 'clean'] as const).map((stage, k) => ({ stage, op: 'map' as const, ...(rows || k === 2 ? {} : { rows: false as const }) }));
+    const full = await runChain({ kind: 'chain', files, steps: steps(true) });
+    const lean = await runChain({ kind: 'chain', files, steps: steps(false), unitRows: false });
+    expect(full.files![0]!.units.length).toBeGreaterThan(0);
+    expect(lean.files![0]!.units.length).toBe(0);
+    expect(lean.files![0]!.chars).toEqual(full.files![0]!.chars);
+    expect(lean.files![0]!.info).toEqual(full.files![0]!.info);
+    for (const k of [0, 1, 2]) {
+      const [a, b] = [full.steps[k]!, lean.steps[k]!];
+      expect(b.out.length === 0, `step ${k}`).toBe(k < 2);
+      expect(Buffer.from(b.removed).equals(Buffer.from(a.removed))).toBe(true);
+      expect(Buffer.from(b.dropped).equals(Buffer.from(a.dropped))).toBe(true);
+      expect([b.tally, b.ids, b.removedByFile]).toEqual([a.tally, a.ids, a.removedByFile]);
+    }
+    expect(Buffer.from(lean.steps[2]!.out).equals(Buffer.from(full.steps[2]!.out))).toBe(true);
+  });
 });
 
 describe('worker: open-then-check (the file can change between the walk and the read)', () => {
