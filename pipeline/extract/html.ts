@@ -26,13 +26,15 @@ import { countChars } from '../lib/stage.js';
 import type { RawFileInfo } from '../lib/types.js';
 import type { ExtractConfig, ExtractResult, RawInput } from '../stages/extract.js';
 import { ARTICLE_NODE_SELECTORS, FORUM_POST_SELECTORS, HEADLINE_SELECTORS, BLOCK_ELEMENTS, CELL_ELEMENTS, HTML_NONVOID, IMPLIED_END, RAW_TEXT_ELEMENTS, SKIP_ELEMENTS, VOID_ELEMENTS } from '../rules/html-dom.js';
-import { BARE_DASH_SUFFIX, HEADING_AT_SEPARATOR_MIN_CHARS, HEADING_SUFFIX_MAX_CHARS, SITE_BRACKETS, SITE_WORD, TITLE_NOISE_PREFIX, TITLE_SEPARATOR, TITLE_STUB_MAX_CHARS } from '../rules/html-title.js';
+import { BARE_DASH_SUFFIX, BLOG_NAME, SITE_ONLY_TITLE, SITE_TITLE_HEADING_MAX_CHARS, SITE_TITLE_HEADING_WITHIN, HEADING_AT_SEPARATOR_MIN_CHARS, HEADLINE_PUNCTUATION, TITLE_TRAILING_DASHES, HEADING_SUFFIX_MAX_CHARS, SITE_BRACKETS, SITE_WORD, TITLE_NOISE_PREFIX, TITLE_SEPARATOR, TITLE_STUB_MAX_CHARS } from '../rules/html-title.js';
 import {
-  BYLINE_DATE, DATE_FIELD_LINE, DATE_FIELDS, DATE_IN_TEXT, DOCUMENT_DATE_FIELDS, JSONLD_DATE_KEYS, NOT_BYLINE_LINE, PAGE_UTC_OFFSET_HOURS, POST_DATE_LINES, PUBLISHED_META,
+  BYLINE_DATE, DATE_FIELD_LINE, DATE_FIELDS, DATE_IN_TEXT, DOCUMENT_DATE_FIELDS, EPAPER_HEADER_LINES, EPAPER_ISSUE_DATE, EPAPER_MARKER, JSONLD_DATE_KEYS, NOT_BYLINE_LINE, PAGE_UTC_OFFSET_HOURS, POST_DATE_LINES, PUBLISHED_META,
   PUBLISHED_NODE_SELECTORS, RELATIVE_DATE, SAVED_DATE_ANCHOR, SCRIPT_DATES, SITE_META, SOURCE_LINE,
 } from '../rules/html-meta.js';
 import { CHROME_SELECTORS, CONTROL_LINE, FOOTER_LINE, LEADING_COUNTER, TAIL_MARKER } from '../rules/html-chrome.js';
 import { isoDate as calendarDate } from '../lib/unicode.js';
+import { LABELLED_TITLE } from '../rules/edges.js';
+import { lineRuleFor } from '../rules/boilerplate.js';
 
 const linkedom = lazy<typeof import('linkedom')>('linkedom');
 const readability = lazy<typeof import('@mozilla/readability')>('@mozilla/readability');
@@ -420,7 +422,11 @@ export function splitTitle(raw: string, headings: readonly string[] = []): { tit
     // The whole <title> is the heading (`语音 | 早安武汉〔2018.3.19 周一〕`): its segments name no site.
     if (!/[\p{L}\p{N}]/u.test(whole.slice(squash(lead).length))) site = null;
   } else if (named && !heads.has(squash(title))) title = named;
-  else if (segs.length > 1 && !heads.has(squash(title)) && [...title].length <= TITLE_STUB_MAX_CHARS && [...(segs[1] ?? '')].length > TITLE_STUB_MAX_CHARS) title = stripDash(segs[1]!);
+  // `栏目 | 标题`: a second and last segment that is a headline (sentence punctuation, no site word) belongs to the title.
+  else if (segs.length === 2 && HEADLINE_PUNCTUATION.test(segs[1]!) && !SITE_WORD.test(segs[1]!) && !heads.has(squash(title))) {
+    title = t.trim();
+    site = null;
+  } else if (segs.length > 1 && !heads.has(squash(title)) && [...title].length <= TITLE_STUB_MAX_CHARS && [...(segs[1] ?? '')].length > TITLE_STUB_MAX_CHARS) title = stripDash(segs[1]!);
   return { title: title || null, site: site || null };
 }
 
@@ -459,8 +465,12 @@ export function pageMeta(doc: Document, pageLines: string[], cfg: HtmlConfig, ht
   const h2s = Array.from(doc.querySelectorAll('h2')).slice(0, 5).map((h) => oneLine(h.textContent)).filter(Boolean);
   const fromTitle = splitTitle(doc.querySelector('title')?.textContent ?? '', [...h1s, ...h2s]);
   const og = splitTitle(metaContent(doc, ['og:title', 'twitter:title']) ?? '', [...h1s, ...h2s]);
-  const title = fromTitle.title ?? og.title ?? h1s[0] ?? null;
-  const headings = [...new Set([...h1s, og.title, fromTitle.title].filter((s): s is string => !!s))];
+  let title = fromTitle.title ?? og.title ?? h1s[0] ?? null;
+  // A blog's name as the title (`bjreader的博客`): the post's heading is the page's first <h2> (its trailing `- -` dropped).
+  const postHeading = h2s.find((h) => !BLOG_NAME.test(h));
+  const fromPost = title !== null && BLOG_NAME.test(title) && postHeading !== undefined && postHeading.replace(TITLE_TRAILING_DASHES, '') !== '';
+  if (fromPost) title = postHeading!.replace(TITLE_TRAILING_DASHES, '');
+  const headings = [...new Set([...h1s, og.title, fromTitle.title, fromPost ? postHeading : null].filter((s): s is string => !!s))];
 
   // The byline: the lines just after the heading line (or the top of the page when no line is the heading).
   const want = title ? squash(title) : '';
@@ -482,8 +492,19 @@ export function pageMeta(doc: Document, pageLines: string[], cfg: HtmlConfig, ht
   const site = metaContent(doc, SITE_META) ?? fromTitle.site ?? og.site ?? sourceLine;
   const node = PUBLISHED_NODE_SELECTORS.map((sel) => doc.querySelector(sel)?.textContent).find((t) => isoDate(t));
   const published = dateField(pageLines, DOCUMENT_DATE_FIELDS) ?? timestampDate(metaContent(doc, PUBLISHED_META)) ?? jsonLdDate(doc) ?? scriptDate(doc) ??
-    isoDate(node) ?? dateField(pageLines) ?? postLineDate(window) ?? bylineDate ?? postDate(pageLines, html);
+    isoDate(node) ?? dateField(pageLines) ?? postLineDate(window) ?? bylineDate ?? epaperDate(pageLines) ?? postDate(pageLines, html);
   return { title, headings, site, published };
+}
+
+/** An e-paper page's issue date (rules/html-meta.ts EPAPER_MARKER, EPAPER_ISSUE_DATE), or null on other pages. */
+function epaperDate(pageLines: string[]): string | null {
+  const head = pageLines.slice(0, EPAPER_HEADER_LINES).map((l) => l.trim());
+  if (!head.some((l) => EPAPER_MARKER.test(l))) return null;
+  for (const l of head) {
+    const d = isoDate(EPAPER_ISSUE_DATE.exec(l)?.groups?.['date']);
+    if (d) return d;
+  }
+  return null;
 }
 
 /**
@@ -648,6 +669,23 @@ export function htmlToText(html: string, cfg: HtmlConfig = HTML_DEFAULTS): HtmlT
   if (named && meta.title !== named) {
     meta.title = named;
     if (meta.site === named) meta.site = null;
+  }
+  // A thread's subject as its first line (`主题：…`, BBS pages such as 央视论坛 whose <title> is only the board's name): the title.
+  const labelled = lines.length > 1 ? LABELLED_TITLE.exec(lines[0]!) : null;
+  if (labelled && countChars(labelled[1]!) >= 4 && countChars(labelled[1]!) <= 80) {
+    meta.title = labelled[1]!.trim();
+    lines = lines.slice(1);
+  }
+  // A <title> that is only the site's name: the heading is the first short line that no chrome rule takes, among the
+  // text's first lines, with text after it.
+  if (meta.title !== null && SITE_ONLY_TITLE.test(meta.title.replace(/\s+/gu, ''))) {
+    const k = lines.slice(0, SITE_TITLE_HEADING_WITHIN).findIndex((l) => lineRuleFor(l) === null);
+    const h = k >= 0 && k + 1 < lines.length ? lines[k]!.trim() : '';
+    if (h && countChars(h) <= SITE_TITLE_HEADING_MAX_CHARS && !/[。！？!?；;，,：:]/u.test(h)) {
+      meta.site ??= meta.title;
+      meta.title = h;
+      lines = [...lines.slice(0, k), ...lines.slice(k + 1)];
+    }
   }
   // The heading repeated at the top of the text: it is the unit's title, not body.
   const heads = new Set([meta.title, ...meta.headings].filter((s): s is string => !!s).map(squash));

@@ -194,6 +194,15 @@ export const LINE_RULES: LineRule[] = [
   // A reprint's source note: "（摘自《某某学术季刊》2000年第2期，原文约15，000字）《新华文摘》2000年第09期", "（选自《某某》）": the
   // publication becomes source_site (SITE_IN_NOTICE), the line goes.
   { rule: 'boilerplate_banner', maxChars: 100, re: /^[（(]\s*(?:摘自|选自|转自|原载于?|原刊于?|刊于)《[^》]{2,30}》[^。！？]*[）)](?:《[^》]{2,30}》[^。！？]{0,16})?$/u },
+  // A breadcrumb: "首页>>人物聚焦>>2005人物" (北医新闻网), "首页 > 新闻中心 > 正文", "网站首页 » 政务公开 » 通知公告", "当前位置：首页 >
+  // 政务公开" (gov.cn portals and TRS/WordPress templates: the path from the home page to the article). The first step is the
+  // home page, or a 当前位置/您的位置 label leads; every step is short and no sentence. No gold text of tests/fixtures/eval-real
+  // has one (its `>>` lines are shell commands of a blog post).
+  { rule: 'boilerplate_footer', maxChars: 80, re: /^(?:(?:当前位置|您的位置|你的位置|您现在的位置|您当前的位置|当前的位置|所在位置|现在位置)\s*[：:]\s*(?:[^。！？，,>＞»›→]{1,16}\s*(?:>>?|＞＞?|»|›|→)\s*)*[^。！？，,>＞»›→]{0,16}|(?:首页|主页|网站首页|返回首页|Home)(?:\s*(?:>>?|＞＞?|»|›|→)\s*[^。！？，,>＞»›→]{1,16}){1,6}\s*(?:>>?|＞＞?|»|›|→)?)$/iu },
+  // A blog post's trackback address and its footer of counters: "Trackback: <URL>", "引用通告地址：…" (博客中国, DoNews, bokee and
+  // blogbus pages of 2004-2008), "- 作者：流泉访问统计： 2005年08月30日，星期二 13:22 加入博采", "发表于 10:22 | 阅读(123) | 评论(0)".
+  { rule: 'boilerplate_footer', maxChars: 200, re: /^(?:Trackback|TrackBack|Trackback\s*URL|引用通告(?:地址)?|引用地址)\s*[：:]/iu },
+  { rule: 'boilerplate_footer', maxChars: 80, re: /\d{1,2}:\d{2}[^。！？]{0,20}(?:加入博采|(?:阅读|评论|引用|浏览)\s*[（(]\d+[）)])|访问统计\s*[：:][^。！？]{0,30}\d{1,2}:\d{2}/u },
   // "联系我们 | 关于我们 | 网站地图": site navigation bars.
   { rule: 'boilerplate_footer', maxChars: 60, re: /^(?:首页|联系我们|关于我们|网站地图|友情链接|网站声明|隐私政策|帮助中心|意见反馈)(?:\s*[|｜丨/·]\s*\S{2,8}){1,}\s*$/ },
 ];

@@ -116,3 +116,18 @@ export const DATE_FIELDS = ['成文日期', '印发日期', '发文日期', '发
 /** The DATE_FIELDS that date the document itself (taken before any meta tag, which dates the web page). */
 export const DOCUMENT_DATE_FIELDS = ['成文日期', '印发日期', '发文日期'];
 export const DATE_FIELD_LINE = new RegExp(`^(?<label>${DATE_FIELDS.join('|')})\\s*[:：]\\s*(?<value>.*)$`, 'u');
+
+/**
+ * A newspaper's e-paper page (电子报, 数字报): the issue's navigation (`版面导航`, `本版导航`, `数字报导航`, `往期数字报刊`, `上一版`
+ * / `下一版`, `上一期` / `下一期`, a page's label `第A01版：头版`) on a line of its own. Such a page dates its article by the issue,
+ * printed alone on a line in its header (EPAPER_ISSUE_DATE), not by a byline: 河南商报 on dahe.cn, 西藏日报 on
+ * chinatibetnews.com, and the e-paper templates most provincial and city papers use (方正 and 北大方正 e-paper systems).
+ */
+export const EPAPER_MARKER = /^(?:版面导航|本版导航|标题导航|数字报导航|往期数字报刊?|往期回顾|数字报|电子报|电子版|上一版|下一版|上一期|下一期|第[A-Z]?\d{1,3}版\s*[：:].{0,12})$/u;
+/**
+ * The issue date of an e-paper page: a date opening a line of the header, the weekday and a short link after it allowed
+ * (`2022年02月12日`, `2022年2月13日 星期日`, `2022年02月12日 查看旧版(2007年11月18号以前)` on dahe.cn), no sentence.
+ */
+export const EPAPER_ISSUE_DATE = /^(?<date>(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*(?:星期[一二三四五六日天]|周[一二三四五六日天])?(?:\s+[^。！？，,]{1,30})?$/u;
+/** How many of a page's first lines the issue date and the markers are looked for in (the header of the page). */
+export const EPAPER_HEADER_LINES = 80;

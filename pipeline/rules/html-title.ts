@@ -56,3 +56,29 @@ export const HEADING_AT_SEPARATOR_MIN_CHARS = 6;
 
 /** A notification counter a logged-in page puts before its title: `(99+ 封私信 / 87 条消息) ` (知乎). */
 export const TITLE_NOISE_PREFIX = /^\s*[（(][^()（）]{0,20}\d+\+?\s*(?:封私信|条消息|条通知|条新消息)[^()（）]{0,20}[）)]\s*/u;
+
+/**
+ * A heading that names a blog, not a post: `bjreader的博客` (博客中国's `<h1>` over every post, whose own heading is an
+ * `<h2>`), `某某的BLOG`, `某某的部落格`, `某某的空间`. Chinese blog hosts of the 2000s (博客中国, 新浪博客, 网易博客, bokee,
+ * DoNews) name a blog `<owner>的博客`; where such a heading stands for the title, the page's first `<h2>` is the post's.
+ */
+export const BLOG_NAME = /^[^\s。！？，,]{1,24}的(?:博客|BLOG|Blog|blog|部落格|空间|日志|网志)$/u;
+
+/** Decoration a blog template appends to a post heading: `谁来为无序拆房“埋单”？- -` (博客中国). */
+export const TITLE_TRAILING_DASHES = /(?:\s*[-–—])+\s*$/u;
+
+/**
+ * Sentence punctuation: a `<title>` segment holding it is a headline, never a site or column name. `书记市长这一周 |
+ * 奋马扬鞭争春色，“虎”力全开向未来` (a column name, then the headline: 交汇点/江苏 portals, WeChat-style `栏目 | 标题` titles) is one title.
+ */
+export const HEADLINE_PUNCTUATION = /[，。！？；“”]/u;
+
+/**
+ * A `<title>` that is only the site's name (`北医新闻网_(新闻)`: university, hospital and county news sites whose template
+ * prints the site in `<title>` on every page). The article's heading is then the text's first short line, past the
+ * chrome lines above it (a breadcrumb).
+ */
+export const SITE_ONLY_TITLE = /^[\p{Script=Han}A-Za-z0-9·]{2,12}(?:新闻网|信息网|门户网站|网站|官网|新闻中心)$/u;
+/** Longest line (countChars) taken as the heading under a SITE_ONLY_TITLE, and how many lines down it may be. */
+export const SITE_TITLE_HEADING_MAX_CHARS = 40;
+export const SITE_TITLE_HEADING_WITHIN = 3;

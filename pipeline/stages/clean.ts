@@ -36,7 +36,7 @@ import {
   EDIT_CREDIT, type CreditKey,
 } from '../rules/credits.js';
 import {
-  AD_BUY, AD_LABEL, AD_PRICE, AD_SHOP, DANGLING_HEADER, echoesTitle, EDGE_NUMBER, EDGE_PORTAL, LABELLED_TITLE, NOTICE_HEADER, NUMBERED_ITEM, USER_CARD,
+  AD_BUY, AD_LABEL, AD_PRICE, AD_SHOP, COPYRIGHT_HEADER, COPYRIGHT_ITEM_MAX, COPYRIGHT_WORDS, DANGLING_HEADER, echoesTitle, EDGE_NAME_CREDIT, EDGE_NEWSROOM, EDGE_NUMBER, extendsTitle, GROUP_BYLINE, EDGE_PORTAL, EDGE_SOURCE_CREDIT, EDGE_TAG_LINE, LABELLED_TITLE, NOTICE_HEADER, NUMBERED_ITEM, USER_CARD,
   USER_NAME_MAX,
 } from '../rules/edges.js';
 import { guessGenre } from './segment.js';
@@ -554,8 +554,10 @@ function cleanHeader(paras: { text: string; line: number; index: number }[], tit
   while (k < 3 && paras.length - k > 1) {
     const p = paras[k]!;
     const by = countChars(p.text) <= BYLINE_MAX_CHARS ? BYLINE.exec(p.text) : null;
-    const rule = by ? 'byline' : title !== null && repeatsTitle(p.text, title) ? 'repeated_title' : null;
+    const group = by ? null : GROUP_BYLINE.exec(p.text);
+    const rule = by || group ? 'byline' : title !== null && repeatsTitle(p.text, title) ? 'repeated_title' : null;
     if (!rule) break;
+    if (group) setField(ctx, 'author_affiliation', group.groups!['org']!);
     const text = by ? excerpt(`${by.groups!['org'] ?? ''}${by.groups!['office']!}${NAME_PLACEHOLDER}`) : excerpt(p.text);
     ctx.removed.push({ rule, chars: countChars(p.text), line: p.line, paragraph: p.index, text });
     k++;
@@ -569,7 +571,7 @@ function cleanHeader(paras: { text: string; line: number; index: number }[], tit
  * Chrome that is chrome only at a document's ends (rules/edges.ts), peeled off each end until a line is not: a number
  * alone, a portal's name alone, a forum poster's card (`主题`, `积分`, `高能答主`…) and the poster's name just above it
  * (rule `poster_name`, the name not kept), a shortened echo of the title (`repeated_title`), and at the end a list
- * header with nothing under it and shop cards (`…急救包` / `淘宝` / `¥18.00` / `去购买`). One paragraph always stays.
+ * header with nothing under it (a notice header whose text went line by line too) and shop cards (`…急救包` / `淘宝` / `¥18.00` / `去购买`). One paragraph always stays.
  */
 function peelEdges(paras: { text: string; line: number; index: number }[], title: string | null, ctx: Ctx) {
   let a = 0;
@@ -578,7 +580,8 @@ function peelEdges(paras: { text: string; line: number; index: number }[], title
     ctx.removed.push({ rule, chars: countChars(p.text), line: p.line, paragraph: p.index, text: excerpt(text) });
   const labelled = (t: string) => { const m = LABELLED_TITLE.exec(t); return title !== null && m !== null && repeatsTitle(m[1]!, title); };
   const chrome = (t: string): string | null =>
-    EDGE_NUMBER.test(t) || EDGE_PORTAL.test(t) || USER_CARD.test(t) ? 'boilerplate_footer' : echoesTitle(t, title) || labelled(t) ? 'repeated_title' : null;
+    EDGE_NUMBER.test(t) || EDGE_PORTAL.test(t) || USER_CARD.test(t) || EDGE_TAG_LINE.test(t) ? 'boilerplate_footer'
+      : EDGE_SOURCE_CREDIT.test(t) ? 'credit_line' : echoesTitle(t, title) || extendsTitle(t, title) || labelled(t) ? 'repeated_title' : null;
   while (b - a > 1) {
     const p = paras[a]!;
     const rule = chrome(p.text);
@@ -599,6 +602,17 @@ function peelEdges(paras: { text: string; line: number; index: number }[], title
     }
     break;
   }
+  // A copyright notice at the end (反侵权公告: a preamble citing the law, then numbered items): every paragraph under its
+  // header about copyright and not longer than COPYRIGHT_ITEM_MAX.
+  for (let h = b - 2; h > a && b - h <= 8; h--) {
+    if (!COPYRIGHT_HEADER.test(paras[h]!.text)) continue;
+    const items = paras.slice(h + 1, b);
+    if (items.some((p) => NUMBERED_ITEM.test(p.text)) && items.every((p) => COPYRIGHT_WORDS.test(p.text) && countChars(p.text) <= COPYRIGHT_ITEM_MAX)) {
+      for (let k = h; k < b; k++) drop(paras[k]!, 'boilerplate_banner', paras[k]!.text);
+      b = h;
+    }
+    break;
+  }
   while (b - a > 1) {
     // A shop card (name, shop, price, button; a `广告` label above): all of it, if text stays above it.
     if (b - a > 5 && AD_BUY.test(paras[b - 1]!.text) && AD_PRICE.test(paras[b - 2]!.text) && AD_SHOP.test(paras[b - 3]!.text) &&
@@ -609,9 +623,10 @@ function peelEdges(paras: { text: string; line: number; index: number }[], title
       continue;
     }
     const p = paras[b - 1]!;
-    const rule = chrome(p.text) ?? (DANGLING_HEADER.test(p.text) ? 'boilerplate_footer' : null);
+    const credit = EDGE_NAME_CREDIT.test(p.text);
+    const rule = chrome(p.text) ?? (DANGLING_HEADER.test(p.text) || NOTICE_HEADER.test(p.text) || COPYRIGHT_HEADER.test(p.text) ? 'boilerplate_footer' : EDGE_NEWSROOM.test(p.text) ? 'boilerplate_banner' : credit ? 'credit_line' : null);
     if (!rule) break;
-    drop(p, rule, p.text);
+    drop(p, rule, credit ? `（${NAME_PLACEHOLDER}）` : p.text);
     b--;
   }
   return a === 0 && b === paras.length ? paras : paras.slice(a, b);
@@ -749,8 +764,8 @@ export const clean = defineStage<Doc, Doc, CleanConfig>({
     }
     // A credit line near either end (`编辑某某｜排版某某`, `（总台央视记者某某）`): its site and unit become columns, the line
     // goes (`credit_line`; the excerpt shows role words only).
-    paras = paras.filter((p, k) => {
-      if (paras.length <= 1 || (k >= CREDIT_EDGE && k < paras.length - CREDIT_EDGE)) return true;
+    const credits = (ps: typeof paras) => ps.filter((p, k) => {
+      if (ps.length <= 1 || (k >= CREDIT_EDGE && k < ps.length - CREDIT_EDGE)) return true;
       const c = parseCreditLine(p.text);
       if (!c) return true;
       setField(ctx, 'source_site', c.site);
@@ -758,7 +773,11 @@ export const clean = defineStage<Doc, Doc, CleanConfig>({
       ctx.removed.push({ rule: 'credit_line', chars: countChars(p.text), line: p.line, paragraph: p.index, text: excerpt(c.excerpt) });
       return false;
     });
+    paras = credits(paras);
+    // Edge chrome, then once more the credit lines it hid (`（松花江网编辑某某）` above a copyright notice of five paragraphs).
+    const before = paras.length;
     paras = peelEdges(paras, title, ctx);
+    if (paras.length < before) paras = credits(paras);
     // A date alone on a line near either end (a signature date, a dateline): `published`, and the line goes.
     paras = paras.filter((p, k) => {
       if (paras.length <= 1 || (k >= DATE_LINE_EDGE && k < paras.length - DATE_LINE_EDGE)) return true;

@@ -4,7 +4,7 @@ import path from 'node:path';
 import iconv from 'iconv-lite';
 import { parseHTML } from 'linkedom';
 import { extractFile } from '../../pipeline/stages/extract.js';
-import { blockLines, decodeHtml, isoDate, nestingEstimate, nestingStats, splitTitle, trimChrome, HTML_DEFAULTS } from '../../pipeline/extract/html.js';
+import { blockLines, decodeHtml, htmlToText, isoDate, nestingEstimate, nestingStats, splitTitle, trimChrome, HTML_DEFAULTS } from '../../pipeline/extract/html.js';
 import { check } from '../../pipeline/lib/schema.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -300,5 +300,63 @@ describe('a seed article inside a full web page (raw/003)', () => {
     expect([u.title, ...u.text.split('\n')]).toEqual(seed);
     expect([u.source_site, u.published, u.source_format, u.source_member]).toEqual(['学习资料网', '2023-10-12', 'html', null]);
     expect(check('extract', u)).toBeNull();
+  });
+});
+
+// The title and date fixes of the `quality` branch: each rule on made-up markup and on a real page of
+// tests/fixtures/eval-real/pages (the page's gold title and date in its manifest).
+describe('titles and dates the page states outside <title> (eval-real: blogs, BBS, e-paper, a site-only <title>)', () => {
+  const real = (id: string) => {
+    const bytes = readFileSync(path.join(ROOT, 'tests/fixtures/eval-real/pages', `${id}.html`));
+    const d = decodeHtml(new Uint8Array(bytes));
+    if (!d.ok) throw new Error(d.reason);
+    const r = htmlToText(d.text);
+    if ('reason' in r) throw new Error(r.reason);
+    return r;
+  };
+  const made = (head: string, body: string) => {
+    const r = htmlToText(page(head, body));
+    if ('reason' in r) throw new Error(r.reason);
+    return r;
+  };
+  const PROSE = '<p>今年以来，全市各级各部门认真贯彻落实各项决策部署，扎实推进重点工作，经济社会发展保持稳中有进的良好态势，群众获得感不断增强。</p>'.repeat(3);
+
+  it('`栏目 | 标题`: a second segment with sentence punctuation is part of the title, not the site', () => {
+    expect(splitTitle('书记市长这一周 | 奋马扬鞭争春色，“虎”力全开向未来')).toEqual({ title: '书记市长这一周 | 奋马扬鞭争春色，“虎”力全开向未来', site: null });
+    expect(splitTitle('某某工作综述 | 稳中求进，开局良好')).toEqual({ title: '某某工作综述 | 稳中求进，开局良好', site: null });
+    // a site name, keywords or a column after the bar stay suffixes
+    expect(splitTitle('某某工作综述 | 某某新闻网')).toEqual({ title: '某某工作综述', site: '某某新闻网' });
+    expect(splitTitle('某某工作综述|要闻|地方_新浪新闻').title).toBe('某某工作综述');
+    expect(real('cwced-36efbc69').meta.title).toBe('书记市长这一周 | 奋马扬鞭争春色，“虎”力全开向未来');
+  });
+  it('a blog name as the only <h1> (`某某的博客`): the post heading is the first <h2>, its trailing `- -` dropped', () => {
+    const r = made('', `<h1>某某的博客</h1><h2>关于城市更新的几点思考- -</h2><div>${PROSE}</div>`);
+    expect(r.meta.title).toBe('关于城市更新的几点思考');
+    expect(made('', `<h1>城市更新的几点思考</h1><h2>相关文章</h2><div>${PROSE}</div>`).meta.title).toBe('城市更新的几点思考');
+    const b = real('cwced-ab65832c');
+    expect(b.meta.title).toBe('谁来为无序拆房“埋单”？');
+    expect(b.lines[0]).not.toMatch(/埋单”？- -/u);
+  });
+  it('a thread subject as the first line (`主题：…`) is the title of a BBS page whose <title> names only the board', () => {
+    const r = made('<title>某某论坛 :: null</title>', `<div><p>主题：老旧小区加装电梯该怎么分摊费用？</p>${PROSE}</div>`);
+    expect(r.meta.title).toBe('老旧小区加装电梯该怎么分摊费用？');
+    expect(r.lines.join('\n')).not.toContain('主题：');
+    expect(real('cwced-a6e8b739').meta.title).toBe('你知道导游为什么那么热衷于让你去各种各样的商场购物吗？');
+  });
+  it('a <title> that is only the site name: the first short line past the breadcrumb is the title', () => {
+    const r = made('<title>某某大学新闻网</title>', `<div><p>首页>>校园要闻>>正文</p><p>我校举办2024年科技创新大会</p>${PROSE}</div>`);
+    expect(r.meta.title).toBe('我校举办2024年科技创新大会');
+    expect(r.lines[0]).toBe('首页>>校园要闻>>正文');
+    // a first line that is a sentence is no heading: the site name stays the title
+    expect(made('<title>某某大学新闻网</title>', `<div>${PROSE}</div>`).meta.title).toBe('某某大学新闻网');
+    expect(real('cwced-4fa9dfe4').meta.title).toBe('李简——新外科运动向我们走来');
+  });
+  it('an e-paper page is dated by its issue: a date alone on a line of the header beside the issue navigation', () => {
+    const nav = '<div>版面导航</div><div>第A01版：头版</div><div>2022年02月12日</div>';
+    expect(made('<title>某某报</title>', `${nav}<div>${PROSE}</div>`).meta.published).toBe('2022-02-12');
+    expect(made('<title>某某报</title>', `<div>下一期</div><div>2021年3月5日 星期五</div><div>${PROSE}</div>`).meta.published).toBe('2021-03-05');
+    // without the e-paper navigation a lone date line says nothing
+    expect(made('<title>某某报</title>', `<div>2022年02月12日</div><div>${PROSE}</div>`).meta.published).toBeNull();
+    expect(real('cwced-274a65d9').meta.published).toBe('2022-02-12');
   });
 });

@@ -722,3 +722,75 @@ describe('edge chrome peeled off each end', () => {
     expect(run(makeDoc(['4']), NO_GATE).out[0]!.paragraphs).toEqual(['4']);
   });
 });
+
+// The edge rules of the `quality` branch (rules/edges.ts, rules/boilerplate.ts): made-up lines of each form, and the
+// real lines of tests/fixtures/eval-real pages they were drawn from (松花江网 cwced-3e1af229, 北医新闻网 cwced-4fa9dfe4,
+// 博客中国 cwced-ab65832c, DoNews cwced-b828b656, 查报纸网 cwced-47f387e6, 交汇点 cwced-36efbc69, 1905电影网 1905-3e863fa9,
+// a 调研报告 cwced-c3f7d079); names in the made-up lines are made up.
+describe('edge chrome of the real pages: notices, credits, breadcrumbs, blog footers (quality branch)', () => {
+  it('a copyright notice closing the article goes whole, and the credit above it too (松花江网 反侵权公告)', () => {
+    const notice = ['反侵权公告：', '根据《中华人民共和国著作权法》、《信息网络传播权保护条例》等法律法规，未经书面许可，擅自转载本报社作品的，将涉嫌侵犯著作权人合法权益。为规范网络转载行为，制止非法侵权转载，本报社郑重公告：',
+      '一、任何单位或个人，在任何公开传播平台上使用著作权归属于江城日报社（包括《江城日报》、《江城晚报》、松花江网、吉林乌拉圈等）的原创内容，必须事先取得江城日报社书面授权；',
+      '二、对侵犯江城日报社（包括《江城日报》、《江城晚报》、松花江网、吉林乌拉圈等）著作权益的违法行为，本报社将采取一切合法措施，追究行为人的侵权责任，包括但不限于公开谴责、向国家版权行政管理部门举报、提起诉讼等；',
+      '三、对于各类非法转载行为，欢迎读者提供侵权线索：'];
+    const body = [BODY1, BODY2, BODY2 + BODY1, BODY1 + BODY2];
+    const res = run(makeDoc([...body, '（松花江网编辑孙某芳）', ...notice]));
+    expect(res.out[0]!.paragraphs).toEqual(body);
+    expect(res.removed.map((r) => r.rule)).toEqual([...Array(5).fill('boilerplate_banner'), 'credit_line']);
+    const made = ['版权声明', '本网所刊作品，著作权归本报社所有。', '1. 未经授权，不得转载、摘编；', '2. 已授权的，转载时请注明来源。'];
+    expect(run(makeDoc([BODY1, BODY2, ...made])).out[0]!.paragraphs).toEqual([BODY1, BODY2]);
+    // numbered items about something else stay, header or not
+    const plan = [BODY1, BODY2, '郑重公告', '一、本次活动时间为五月一日至五月七日；', '二、活动地点为市民广场。'];
+    expect(run(makeDoc(plan)).out[0]!.paragraphs).toEqual(plan);
+  });
+  it('a breadcrumb goes anywhere; a line with arrows that is no path from the home page stays', () => {
+    for (const crumb of ['首页>>人物聚焦>>2005人物', '首页 > 新闻中心 > 正文', '当前位置：首页 > 政务公开 > 通知公告', '网站首页 » 政务公开']) {
+      const res = run(makeDoc([crumb, BODY1, BODY2]));
+      expect(res.out[0]!.paragraphs).toEqual([BODY1, BODY2]);
+      expect(res.removed.map((r) => r.rule)).toEqual(['boilerplate_footer']);
+    }
+    const shell = [BODY1, 'echo hello >> test.txt', BODY2];
+    expect(run(makeDoc(shell), NO_GATE).out[0]!.paragraphs).toEqual(shell);
+  });
+  it('a blog post footer goes: its trackback address and the line of counters (博客中国, DoNews)', () => {
+    const res = run(makeDoc([BODY1, BODY2, '- 作者：某某访问统计： 2005年08月30日，星期二 13:22 加入博采', 'Trackback: http://tb.donews.net/TrackBack.aspx?PostId=524151']));
+    expect(res.out[0]!.paragraphs).toEqual([BODY1, BODY2]);
+    const res2 = run(makeDoc([BODY1, BODY2, '发表于 10:22 | 阅读(123) | 评论(0)']));
+    expect(res2.out[0]!.paragraphs).toEqual([BODY1, BODY2]);
+  });
+  it('hashtags with a mention and a source credit go at an edge; hashtags alone and the same lines in the body stay', () => {
+    const res = run(makeDoc([BODY1, BODY2, '#大家健康超能团# @大家健康']));
+    expect(res.out[0]!.paragraphs).toEqual([BODY1, BODY2]);
+    const src = run(makeDoc([BODY1, BODY2, '素材来源江苏13个设区市党报及官方发布']));
+    expect(src.out[0]!.paragraphs).toEqual([BODY1, BODY2]);
+    expect(src.removed.map((r) => r.rule)).toEqual(['credit_line']);
+    expect(run(makeDoc([BODY1, BODY2, '资料来源：某某统计年鉴'])).out[0]!.paragraphs).toEqual([BODY1, BODY2]);
+    const kept = [['#佛系#', BODY1, BODY2], [BODY1, '#某某话题# @某某', '资料来源：某某统计年鉴', BODY2], [BODY1, BODY2, '数据来源：国家统计局']];
+    for (const paras of kept) expect(run(makeDoc(paras)).out[0]!.paragraphs).toEqual(paras);
+  });
+  it('a newsroom under the writer\'s credit goes at the end, names not kept (北医新闻网); an issuing body stays', () => {
+    const res = run(makeDoc([BODY1, BODY2, '（袁某）', '北京大学医学部新闻中心']));
+    expect(res.out[0]!.paragraphs).toEqual([BODY1, BODY2]);
+    expect(res.removed.map((r) => r.rule)).toEqual(['boilerplate_banner', 'credit_line']);
+    expect(JSON.stringify(res.removed)).not.toContain('袁某');
+    for (const paras of [[BODY1, BODY2, '某某市人民政府办公室'], [BODY1, BODY2, '（此件公开发布）'], [BODY1, BODY2 + '（常某香 马某阳）']]) {
+      expect(run(makeDoc(paras)).out[0]!.paragraphs).toEqual(paras);
+    }
+  });
+  it('the title with a programme slot inside it goes at an edge (1905电影网); a headline that only continues the title stays (新华社)', () => {
+    const res = run(makeDoc(['《蓝羽会客厅》之《北京影人》5月20日起电影频道22:00播出', BODY1, BODY2], { title: '《蓝羽会客厅》之《北京影人》5月20日起播出' }));
+    expect(res.out[0]!.paragraphs).toEqual([BODY1, BODY2]);
+    expect(res.removed.map((r) => r.rule)).toEqual(['repeated_title']);
+    const head = ['习近平主持召开深入推进长三角一体化发展座谈会强调', BODY1, BODY2];
+    expect(run(makeDoc(head, { title: '习近平主持召开深入推进长三角一体化发展座谈会' })).out[0]!.paragraphs).toEqual(head);
+  });
+  it('a research group under the title is the byline: it goes and becomes author_affiliation', () => {
+    const res = run(makeDoc(['北京市妇女儿童工作委员会儿童心理调研课题组', BODY1, BODY2], { title: '北京市儿童（13-15岁）心理素质发展现状调查研究报告' }));
+    expect(res.out[0]!.paragraphs).toEqual([BODY1, BODY2]);
+    expect(res.out[0]!.author_affiliation).toBe('北京市妇女儿童工作委员会儿童心理调研课题组');
+    expect(res.removed.map((r) => r.rule)).toEqual(['byline']);
+    // in the body a sentence about a group stays
+    const body = [BODY1, '某某课题组', BODY2];
+    expect(run(makeDoc(body, { title: '某某报告' })).out[0]!.paragraphs).toEqual(body);
+  });
+});
