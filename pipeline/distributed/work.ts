@@ -1,7 +1,7 @@
 #!/usr/bin/env -S npx tsx
 /**
  * `jingwen work`: a worker process of a distributed run. Takes jobs from the BullMQ queue on Redis and runs them
- * (jobs.ts) in its own thread (thread.ts), `--concurrency` at a time; start as many as you like, on any machine
+ * (jobs.ts) on its compute thread (thread.ts), `--concurrency` at a time; start as many as you like, on any machine
  * that reaches Redis and the shared storage. Stop it with SIGTERM or Ctrl-C: it finishes its jobs first. A worker
  * killed outright (SIGKILL, a lost machine) stops renewing its job's lock; after `--lock-ms` another worker's
  * stalled-job check puts the job back in the queue, and it runs again (its output is content-addressed: the same
@@ -16,11 +16,15 @@
 import path from 'node:path';
 import { hostname } from 'node:os';
 import { Worker, UnrecoverableError, type Job as BullJob } from 'bullmq';
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
 import { PipelineError } from '../lib/errors.js';
 import { intValue, parseCommandLine, pathValue, textValue, usage, type Options } from '../lib/cli.js';
-import type { ThreadResult, ThreadTask, WarmTask } from './thread.js';
-import type { Job } from './jobs.js';
+import { startPool } from '../lib/pool.js';
+import { BUDGET_DEFAULTS } from '../lib/budget.js';
+import { layout, runShard, setPoolRun, type Job, type MergeJob } from './jobs.js';
+import { Store } from './store.js';
+import type { JobResult, JobTask } from './thread.js';
+import type { WarmTask } from '../lib/worker.js';
 
 /** The command line (pipeline/lib/cli.ts, as run.ts): add an option here, with its check. */
 export const OPTIONS = {
@@ -43,24 +47,63 @@ const FATAL = new Set(['code_mismatch', 'config', 'schema_violation', 'duplicate
 
 export interface WorkerOptions { redis: string; queue: string; concurrency: number; store?: string; raw?: string; lockMs: number; name: string }
 
-/** Starts a worker; returns a function that stops it (after its running jobs). */
+/**
+ * A merge job of more shards than this runs in a thread of its own, without the per-file heap cap: the merge is the
+ * one job whose heap grows with the corpus (README, How it scales: a few GB at 1 TB). Smaller ones (64 shards are
+ * 1 GB of raw files at the default 16 MB) run on the compute thread, which has the stages warm already.
+ */
+const MERGE_OWN_THREAD_SHARDS = 64;
+
+/**
+ * Starts a worker; returns a function that stops it (after its running jobs). Its main thread talks to Redis and,
+ * for a shard job, cuts the shard into batches and writes their rows to the store (jobs.ts runShard); all the
+ * computation runs on the compute threads (thread.ts), `--concurrency` of them, each batch of raw files under the
+ * per-file budget (a file over it is a ledger row; its thread is replaced).
+ */
 export function startWorker(o: WorkerOptions): { worker: Worker; stop: () => Promise<void> } {
-  const pool = new Piscina({
-    filename: new URL(import.meta.url.endsWith('.ts') ? './thread.ts' : './thread.js', import.meta.url).href,
-    minThreads: o.concurrency,
-    maxThreads: o.concurrency,
-    idleTimeout: 60_000,
-  });
-  // Each thread loads the stages now, while the worker connects, not in its first job's time.
-  for (let k = 0; k < o.concurrency; k++) pool.run({ warm: true } satisfies WarmTask).catch(() => undefined);
+  const module = new URL(import.meta.url.endsWith('.ts') ? './thread.ts' : './thread.js', import.meta.url).href;
+  // The compute threads, their heap capped at the shard jobs' budget; started again for another cap (a run with
+  // another --file-heap-mb), as the runner's pool is made for its run's budget.
+  let pool: { heapMb: number; pool: Piscina } | null = null;
+  let big: Piscina | null = null;
+  const poolFor = async (heapMb: number): Promise<Piscina> => {
+    if (pool?.heapMb !== heapMb) {
+      await pool?.pool.destroy();
+      pool = { heapMb, pool: startPool(o.concurrency, { ...BUDGET_DEFAULTS, heapMb }, module) };
+    }
+    return pool.pool;
+  };
+  setPoolRun(async (task, signal, heapMb) => (await poolFor(heapMb)).run(task, { signal }));
+  // Each thread loads and warms every stage now, while the worker connects, not in its first job's time.
+  const { before, global, after } = layout();
+  void poolFor(BUDGET_DEFAULTS.heapMb).then((p) => Promise.all(Array.from({ length: o.concurrency }, () => p.run({ kind: 'warm', stages: ['extract', ...before, global.name, ...after] } satisfies WarmTask)))).catch(() => undefined);
   const worker = new Worker<QueuedJob>(
     o.queue,
     async (job: BullJob<QueuedJob>) => {
       const t0 = performance.now();
       await job.updateProgress({ worker: o.name, started: Date.now() });
       const t1 = performance.now();
-      const task: ThreadTask = { job: job.data.job, store: o.store ?? job.data.store, ...(o.raw ? { raw: o.raw } : {}) };
-      const r = (await pool.run(task)) as ThreadResult;
+      const data = job.data.job;
+      const store = o.store ?? job.data.store;
+      let r: JobResult;
+      if (data.kind === 'shard') {
+        // Here, batch by batch to the compute thread (jobs.ts runBatch, under the per-file budget).
+        const c0 = performance.now();
+        try {
+          r = { ok: true, value: await runShard(data, new Store(store), o.raw ?? data.raw), ms: 0 };
+          r.ms = performance.now() - c0;
+        } catch (e) {
+          r = e instanceof PipelineError ? { ok: false, code: e.code, message: e.message } : { ok: false, code: 'internal', message: (e as Error)?.stack ?? String(e) };
+        }
+      } else {
+        const task: JobTask = { kind: 'job', job: data, store, ...(o.raw ? { raw: o.raw } : {}) };
+        if (data.kind === 'merge' && (data as MergeJob).shards.length > MERGE_OWN_THREAD_SHARDS) {
+          big ??= startPool(1, { ...BUDGET_DEFAULTS, heapMb: 32_768 }, module);
+          r = (await big.run(task)) as JobResult;
+        } else {
+          r = (await (await poolFor(pool?.heapMb ?? BUDGET_DEFAULTS.heapMb)).run(task)) as JobResult;
+        }
+      }
       // The parts of the job's time on this worker (coordinate.ts sums them into the per-job overhead).
       if (r.ok) return { value: r.value, ms: r.ms, worker: o.name, progress_ms: t1 - t0, thread_ms: performance.now() - t1 };
       const msg = `${r.code}: ${r.message}`;
@@ -83,7 +126,8 @@ export function startWorker(o: WorkerOptions): { worker: Worker; stop: () => Pro
     worker,
     async stop() {
       await worker.close();
-      await pool.destroy();
+      await pool?.pool.destroy();
+      await big?.destroy();
     },
   };
 }

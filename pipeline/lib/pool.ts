@@ -12,10 +12,14 @@
 import { Piscina } from 'piscina';
 import { BUDGET_DEFAULTS, type FileBudget } from './budget.js';
 
-export function startPool(threads: number, budget: FileBudget = BUDGET_DEFAULTS): Piscina {
+/**
+ * `module`: the threads' module, when not pipeline/lib/worker.ts (a distributed worker's, which also runs the jobs
+ * of the dedupe plan and the apply jobs: pipeline/distributed/thread.ts); it must answer worker.ts's tasks.
+ */
+export function startPool(threads: number, budget: FileBudget = BUDGET_DEFAULTS, module?: string): Piscina {
   return new Piscina({
     // The worker module beside this one: worker.ts under tsx (tests), worker.js in the compiled dist/ (make dataset).
-    filename: new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url).href,
+    filename: module ?? new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url).href,
     minThreads: threads,
     maxThreads: threads,
     // One task at a time: a thread killed for a file over its budget (budget.ts) must take no other batch with it,
