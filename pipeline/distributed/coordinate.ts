@@ -36,10 +36,11 @@ import { intValue, parseCommandLine, pathValue, textValue, usage, type Options }
 import { BUDGET_DEFAULTS, type FileBudget } from '../lib/budget.js';
 import type { StageMeta } from '../lib/runner.js';
 import { Store } from './store.js';
-import { applyKey, codeKey, planJobs, planShards, shardKey, toWire, type ApplyJob, type BarrierJob, type Job, type ShardJob } from './jobs.js';
+// jobs.ts and assemble.ts load every stage (half a second of CPU): imported when the coordinator needs them, so that
+// `main` starts Redis and the local workers first and their start-up overlaps this process's.
+import type { ApplyJob, BarrierJob, Job, ShardJob } from './jobs.js';
 import type { Kind } from './store.js';
 import type { Moved } from './dedupe.js';
-import { assembleApplied, assembleShards, writeTimings } from './assemble.js';
 import type { QueuedJob } from './work.js';
 
 /** The command line (pipeline/lib/cli.ts, as run.ts): add an option here, with its check. */
@@ -51,7 +52,7 @@ export const OPTIONS = {
   store: { type: 'string', arg: 'DIR', help: 'shared storage for the jobs\' outputs, every worker must reach it (default OUT/.distributed)', check: pathValue },
   'keep-store': { type: 'boolean', help: 'keep the shared storage after a successful run (default: removed once OUT is written)' },
   'stage-rows': { type: 'boolean', help: 'also write OUT/stages/<stage>.jsonl, every stage\'s rows as make dataset writes them (default: only the published files, the report and the stages\' removal and drop rows)' },
-  shards: { type: 'string', arg: 'N', help: 'shards of the raw folder (default: one per 16 MB, at least 8)', check: intValue(1, 1_000_000) },
+  shards: { type: 'string', arg: 'N', help: 'shards of the raw folder (default: one per 16 MB, at least 8, a multiple of 8)', check: intValue(1, 1_000_000) },
   buckets: { type: 'string', arg: 'N', help: 'buckets of the distributed dedupe (default: one per GB of input, at least 4)', check: intValue(1, 65_536) },
   'file-seconds': { type: 'string', arg: 'S', help: `each raw file's time budget in a shard job, as make dataset's (default ${BUDGET_DEFAULTS.seconds}; over it: rejected as timeout)`, check: intValue(1, 86_400) },
   'file-heap-mb': { type: 'string', arg: 'MB', help: `heap of the thread working on a raw file (default ${BUDGET_DEFAULTS.heapMb}; over it: rejected as resource_limit)`, check: intValue(64, 65_536) },
@@ -82,6 +83,8 @@ export interface CoordinateOptions {
   log?: (line: string) => void;
   /** Milliseconds between polls (default 250). */
   pollMs?: number;
+  /** Called once every job has completed, before the export's finish (main: the local workers and Redis stop meanwhile). */
+  jobsDone?: () => void;
 }
 
 /** One job as the coordinator saw it finish (from BullMQ), for the figures. */
@@ -132,8 +135,13 @@ export function defaultBuckets(bytes: number): number {
   return Math.max(4, Math.ceil(bytes / 2 ** 30));
 }
 
-function defaultShards(bytes: number, files: number): number {
-  return Math.max(1, Math.min(files, Math.max(8, Math.ceil(bytes / (16 << 20)))));
+/**
+ * One shard per 16 MB, at least 8, rounded up to a multiple of 8 (so that 2, 4 or 8 workers get as many shards each
+ * and finish together: 13 shards of the 200 MB benchmark corpus left one of 2 workers idle for a shard's time, 3 s),
+ * and no more than the raw entries.
+ */
+export function defaultShards(bytes: number, files: number): number {
+  return Math.max(1, Math.min(files, 8 * Math.ceil(Math.max(8, Math.ceil(bytes / (16 << 20))) / 8)));
 }
 
 /** Milliseconds between two looks at the store for the outputs a phase or the assembly waits for. */
@@ -154,6 +162,12 @@ function bounded<T>(p: Promise<T>, ms: number): Promise<T> {
 /** Runs a distributed build of RAW into OUT. Workers must be running (or start later). */
 export async function coordinate(o: CoordinateOptions): Promise<CoordinateResult> {
   const t0 = performance.now();
+  const { applyKey, codeKey, planJobs, planShards, shardKey, toWire } = await import('./jobs.js');
+  // The assembly (the runner's writers, the export: Arrow, DuckDB) is loaded once the first flow is enqueued: its
+  // loading would otherwise delay the enqueueing, while the workers wait for their first jobs.
+  let enqueued!: () => void;
+  const firstEnqueued = new Promise<void>((r) => { enqueued = r; });
+  const assembling = firstEnqueued.then(() => import('./assemble.js'));
   const log = o.log ?? (() => undefined);
   const CALL_MS = Math.min(MAX_CALL_MS, o.redisTimeoutMs ?? 60_000);
   const queueName = o.queue ?? 'jingwen';
@@ -236,6 +250,7 @@ export async function coordinate(o: CoordinateOptions): Promise<CoordinateResult
           }
           await bounded(flows.add(tree), CALL_MS);
           added = true;
+          enqueued();
         } else if ((await bounded(parent.getState(), CALL_MS)) === 'completed') {
           // Done in Redis but not in the store: an earlier run's jobs (kept a day) whose outputs were removed since.
           // Checked once more (the outputs may have landed since the check above), then enqueued afresh.
@@ -290,6 +305,7 @@ export async function coordinate(o: CoordinateOptions): Promise<CoordinateResult
       if (j.attemptsStarted > 1 || j.stalledCounter > 0) retried.add(id);
       facts.push({ id, phase: name, worker: rv?.worker ?? j.processedBy ?? null, started: j.processedOn ?? null, finished: j.finishedOn ?? null, ms: rv?.ms ?? null, attempts: j.attemptsStarted, stalled: j.stalledCounter, progress_ms: rv?.progress_ms ?? null, thread_ms: rv?.thread_ms ?? null, ...(m ? { moved: m } : {}), ...(rv?.value?.parts ? { parts: rv.value.parts } : {}) });
     }
+    enqueued(); // also when every output of the phase was in the store already (nothing enqueued)
     phases[name] = { seconds: Math.round(performance.now() - p0) / 1000, jobs: outputs.length };
     log(`  ${name.padEnd(6)} ${outputs.length}/${outputs.length} done in ${phases[name]!.seconds.toFixed(1)} s`);
   };
@@ -320,12 +336,12 @@ export async function coordinate(o: CoordinateOptions): Promise<CoordinateResult
   const a0 = performance.now();
   const input = { out: o.out, store, shards: shardKeys, plan: pk, applies: applies.map((a) => a.key), run: pk, rows, get workers() { return workers.size; }, ready };
   let firstSeconds = 0;
-  const first = assembleShards(input).then((r) => {
+  const first = assembling.then((m) => m.assembleShards(input)).then((r) => {
     firstSeconds = (performance.now() - a0) / 1000;
     activity(-1);
     return r;
   });
-  const second = assembleApplied(input, first);
+  const second = assembling.then((m) => m.assembleApplied(input, first));
   first.catch((e) => { assembly.error ??= e; });
   second.catch((e) => { assembly.error ??= e; });
   try {
@@ -354,6 +370,7 @@ export async function coordinate(o: CoordinateOptions): Promise<CoordinateResult
     );
   } catch (e) {
     stopped = true;
+    enqueued();
     await second.catch(() => undefined);
     throw e;
   } finally {
@@ -363,6 +380,7 @@ export async function coordinate(o: CoordinateOptions): Promise<CoordinateResult
     await queue.disconnect().catch(() => undefined);
     await flows.disconnect().catch(() => undefined);
   }
+  o.jobsDone?.();
   const a1 = performance.now();
   const metas = await second;
   phases['assemble_shards'] = { seconds: Math.round(firstSeconds * 1000) / 1000, jobs: 0 };
@@ -435,6 +453,12 @@ async function main(): Promise<number> {
   await markOut(out);
   let server: LocalRedis | null = null;
   let procs: ChildProcess[] = [];
+  // The local workers and Redis stop while the coordinator finishes OUT (their exit took ~0.4 s after it).
+  let stopping: Promise<void> | null = null;
+  const stopLocal = () => (stopping ??= (async () => {
+    await stopProcs(procs);
+    await server?.stop();
+  })());
   try {
     if (!redis) {
       if (!haveRedisServer()) throw new PipelineError('config', 'no --redis URL and no redis-server to start one (apt-get install redis-server)');
@@ -448,7 +472,9 @@ async function main(): Promise<number> {
       budget: { seconds: args['file-seconds'] ?? BUDGET_DEFAULTS.seconds, heapMb: args['file-heap-mb'] ?? BUDGET_DEFAULTS.heapMb },
       ...(args.store ? { store: args.store } : {}),
       log: args.quiet ? undefined : (l) => process.stderr.write(l + '\n'),
+      jobsDone: () => void stopLocal(),
     });
+    const { writeTimings } = await import('./assemble.js');
     await writeTimings(out, { distributed: { ...r.facts, jobs: undefined } });
     // Every job's figures (worker, start, end, computation): for the benchmark's per-job overhead, not published.
     await writeAtomic(path.join(out, 'stages', 'distributed.jobs.json'), JSON.stringify(r.facts.jobs, null, 1) + '\n');
@@ -456,8 +482,7 @@ async function main(): Promise<number> {
     process.stdout.write(`jingwen coordinate: ${stats.out} documents from ${r.facts.files} raw entries in ${r.facts.shards} shards by ${r.facts.workers.length} worker(s) in ${r.facts.wall_seconds.toFixed(1)} s (${r.facts.retried} job(s) retried) → ${out}\n`);
     return 0;
   } finally {
-    await stopProcs(procs);
-    await server?.stop();
+    await stopLocal();
     await release();
   }
 }

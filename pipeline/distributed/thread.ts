@@ -10,15 +10,21 @@
  */
 import chainTask from '../lib/worker.js';
 import type { ChainTask, GatherTask, DuplicatesTask, WarmTask } from '../lib/worker.js';
-import { runJob, type Job } from './jobs.js';
+import { layout, runJob, type Job } from './jobs.js';
 import { Store } from './store.js';
 import { PipelineError } from '../lib/errors.js';
 
+/** Sent once when the worker starts: load and warm every stage (lib/worker.ts warmStage) before the first job. */
+export interface WarmAllTask { kind: 'warm-all' }
 /** A whole job of any kind but `shard` (whose batches come as chain tasks), with where the shared storage is. */
 export interface JobTask { kind: 'job'; job: Job; store: string; raw?: string }
 export type JobResult = { ok: true; value: unknown; ms: number } | { ok: false; code: string; message: string };
 
-export default async function task(t: ChainTask | GatherTask | DuplicatesTask | WarmTask | JobTask): Promise<unknown> {
+export default async function task(t: ChainTask | GatherTask | DuplicatesTask | WarmTask | WarmAllTask | JobTask): Promise<unknown> {
+  if (t.kind === 'warm-all') {
+    const { before, global, after } = layout();
+    return chainTask({ kind: 'warm', stages: ['extract', ...before, global.name, ...after] });
+  }
   if (t.kind !== 'job') return chainTask(t);
   const t0 = performance.now();
   try {

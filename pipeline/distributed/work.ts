@@ -21,10 +21,9 @@ import { PipelineError } from '../lib/errors.js';
 import { intValue, parseCommandLine, pathValue, textValue, usage, type Options } from '../lib/cli.js';
 import { startPool } from '../lib/pool.js';
 import { BUDGET_DEFAULTS } from '../lib/budget.js';
-import { layout, runShard, setPoolRun, type Job, type MergeJob } from './jobs.js';
+import type { Job, MergeJob } from './jobs.js';
 import { Store } from './store.js';
-import type { JobResult, JobTask } from './thread.js';
-import type { WarmTask } from '../lib/worker.js';
+import type { JobResult, JobTask, WarmAllTask } from './thread.js';
 
 /** The command line (pipeline/lib/cli.ts, as run.ts): add an option here, with its check. */
 export const OPTIONS = {
@@ -60,7 +59,7 @@ const MERGE_OWN_THREAD_SHARDS = 64;
  * computation runs on the compute threads (thread.ts), `--concurrency` of them, each batch of raw files under the
  * per-file budget (a file over it is a ledger row; its thread is replaced).
  */
-export function startWorker(o: WorkerOptions): { worker: Worker; stop: () => Promise<void> } {
+export async function startWorker(o: WorkerOptions): Promise<{ worker: Worker; stop: () => Promise<void> }> {
   const module = new URL(import.meta.url.endsWith('.ts') ? './thread.ts' : './thread.js', import.meta.url).href;
   // The compute threads, their heap capped at the shard jobs' budget; started again for another cap (a run with
   // another --file-heap-mb), as the runner's pool is made for its run's budget.
@@ -73,10 +72,12 @@ export function startWorker(o: WorkerOptions): { worker: Worker; stop: () => Pro
     }
     return pool.pool;
   };
+  // Each thread loads and warms every stage now, while the worker connects, not in its first job's time; started
+  // before this thread loads the stages itself (jobs.ts, for the shard jobs it cuts into batches), so that both
+  // load at once.
+  void poolFor(BUDGET_DEFAULTS.heapMb).then((p) => Promise.all(Array.from({ length: o.concurrency }, () => p.run({ kind: 'warm-all' } satisfies WarmAllTask)))).catch(() => undefined);
+  const { runShard, setPoolRun } = await import('./jobs.js');
   setPoolRun(async (task, signal, heapMb) => (await poolFor(heapMb)).run(task, { signal }));
-  // Each thread loads and warms every stage now, while the worker connects, not in its first job's time.
-  const { before, global, after } = layout();
-  void poolFor(BUDGET_DEFAULTS.heapMb).then((p) => Promise.all(Array.from({ length: o.concurrency }, () => p.run({ kind: 'warm', stages: ['extract', ...before, global.name, ...after] } satisfies WarmTask)))).catch(() => undefined);
   const worker = new Worker<QueuedJob>(
     o.queue,
     async (job: BullJob<QueuedJob>) => {
@@ -143,7 +144,7 @@ async function main(): Promise<number> {
   const { concurrency, queue } = args;
   const lockMs = args['lock-ms'];
   const name = args.name ?? `${hostname()}:${process.pid}`;
-  const w = startWorker({
+  const w = await startWorker({
     redis, queue, concurrency, lockMs, name,
     ...(args.store ? { store: path.resolve(args.store) } : {}),
     ...(args.raw ? { raw: path.resolve(args.raw) } : {}),

@@ -133,3 +133,16 @@ describe('jobs without Redis', () => {
     expect(await readdir(root)).toEqual([]);
   });
 });
+
+describe('defaultShards', () => {
+  it('one per 16 MB, at least 8, a multiple of 8 (2, 4 or 8 workers get as many each), never more than the entries', async () => {
+    const { defaultShards } = await import('../../pipeline/distributed/coordinate.js');
+    const MB = 1 << 20;
+    expect(defaultShards(50 * MB, 2621)).toBe(8);
+    expect(defaultShards(210 * MB, 10_383)).toBe(16); // 14 by size (the 200 MB benchmark corpus): 16
+    expect(defaultShards(1024 * MB, 100_000)).toBe(64);
+    expect(defaultShards(1030 * MB, 100_000)).toBe(72);
+    expect(defaultShards(50 * MB, 3)).toBe(3);
+    expect(defaultShards(0, 0)).toBe(1);
+  });
+});
