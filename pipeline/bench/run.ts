@@ -496,7 +496,7 @@ async function main(): Promise<number> {
   }
   const med = medians(rounds);
   const distributed: DistributedRow | null = args.distributed > 0
-    ? await distributedRow({ root, corpus: path.join(out, 'corpus'), out, reference: path.join(out, `run-w${runs[0]!.workers}`), workers: args.distributed, w1Wall: w1 ? (med.wall.get(1) ?? w1.pipeline_wall_s) : null, ceiling: ceiling?.ceiling ?? null, log })
+    ? await distributedRow({ root, corpus: path.join(out, 'corpus'), out, reference: path.join(out, `run-w${runs[0]!.workers}`), workers: args.distributed, w1Wall: w1 ? (med.wall.get(1) ?? w1.pipeline_wall_s) : null, w1Cpu: w1?.cpu_s ?? null, ceiling: ceiling?.ceiling ?? null, log })
     : null;
   if (distributed) log(`bench: distributed ${distributed.error ?? `${distributed.wall_s.toFixed(2)} s, ${distributed.identical ? 'byte-identical' : 'DIFFERENT'}`}`);
   const warm = args.warmup ? await warmupRounds(out) : null;
