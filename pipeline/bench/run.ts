@@ -32,6 +32,7 @@ import * as OpenCC from 'opencc-js';
 import { generateCorpus, parseSize, sizeValue, type Manifest } from './generate.js';
 import { median } from '../lib/stats.js';
 import { distributedMd, distributedRow, type DistributedRow } from './distributed.js';
+import { threadSampler, type ThreadCpu } from './threads.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const MB = 2 ** 20;
@@ -100,14 +101,15 @@ function nativeOpencc(file: string): number {
   return (performance.now() - t0) / 1000;
 }
 
-interface Proc { seconds: number; peak_rss_mb: number | null; cpu_s: number | null; loadavg: number[]; code: number | null; stdout: string; stderr: string }
+interface Proc { seconds: number; peak_rss_mb: number | null; cpu_s: number | null; threads: ThreadCpu | null; loadavg: number[]; code: number | null; stdout: string; stderr: string }
 
 /** Runs a node process; wall time and the high-water mark of its resident memory (polled from /proc). */
-async function runNode(args: string[]): Promise<Proc> {
+async function runNode(args: string[], workers = 0): Promise<Proc> {
   const t0 = performance.now();
   const load0 = loadavg()[0]!;
   const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '', stderr = '', hwm: number | null = null, cpu: number | null = null;
+  const threads = threadSampler(child.pid!);
   child.stdout.on('data', (d) => { stdout += d; });
   child.stderr.on('data', (d) => { stderr += d; });
   const poll = () => {
@@ -117,12 +119,13 @@ async function runNode(args: string[]): Promise<Proc> {
       // utime + stime (fields 14 and 15 of /proc/<pid>/stat, in clock ticks of 1/100 s): CPU time of all threads.
       const f = readFileSync(`/proc/${child.pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
       cpu = (Number(f[11]) + Number(f[12])) / 100;
+      threads.read();
     } catch { /* not on Linux, or the process has exited */ }
   };
   const timer = setInterval(poll, 100);
   const [code] = (await once(child, 'exit')) as [number | null];
   clearInterval(timer);
-  return { seconds: (performance.now() - t0) / 1000, peak_rss_mb: hwm === null ? null : round(hwm / 1024, 1), cpu_s: cpu, loadavg: [round(load0), round(loadavg()[0]!)], code, stdout, stderr };
+  return { seconds: (performance.now() - t0) / 1000, peak_rss_mb: hwm === null ? null : round(hwm / 1024, 1), cpu_s: cpu, threads: threads.result(workers), loadavg: [round(load0), round(loadavg()[0]!)], code, stdout, stderr };
 }
 
 /** A stage's meta: `seconds` is the thread time of its own steps (summed over the threads that ran them); stages run
@@ -131,7 +134,7 @@ interface StageRow { stage: string; seconds: number; peak_rss_mb: number | null;
 interface PipelineRun {
   workers: number; workers_flag: boolean; pipeline_wall_s: number; peak_rss_mb: number | null;
   /** CPU seconds of all threads, and the 1-minute load average before and after: is the machine shared right now? */
-  cpu_s: number | null; loadavg: number[]; stages: StageRow[]; documents: number | null; profile?: string }
+  cpu_s: number | null; threads: ThreadCpu | null; loadavg: number[]; stages: StageRow[]; documents: number | null; profile?: string }
 
 /** Stage metas in the order the stages finished (file modification time), so new stages need no change here. */
 function readMetas(runOut: string): StageRow[] {
@@ -161,11 +164,11 @@ async function runPipeline(out: string, workers: number, workersFlag: boolean, p
   args.push(...pipelineCommand(), '--raw', path.join(out, 'corpus'), '--out', runOut, '--quiet');
   if (workersFlag) args.push('--workers', String(workers));
   log(`bench: pipeline with ${workersFlag ? `${workers} worker(s)` : 'the default workers (no --workers flag in pipeline/run.ts)'} → ${path.relative(root, runOut)}`);
-  const p = await runNode(args);
+  const p = await runNode(args, workers);
   if (p.code !== 0) throw new Error(`pipeline exited with ${p.code}:\n${p.stderr.slice(-3000)}`);
   const stages = readMetas(runOut);
   const last = stages.find((s) => s.stage === 'validate') ?? stages[stages.length - 1];
-  const run: PipelineRun = { workers, workers_flag: workersFlag, pipeline_wall_s: round(p.seconds), peak_rss_mb: p.peak_rss_mb, cpu_s: p.cpu_s, loadavg: p.loadavg, stages, documents: last?.out ?? null };
+  const run: PipelineRun = { workers, workers_flag: workersFlag, pipeline_wall_s: round(p.seconds), peak_rss_mb: p.peak_rss_mb, cpu_s: p.cpu_s, threads: p.threads, loadavg: p.loadavg, stages, documents: last?.out ?? null };
   if (profile) {
     run.profile = path.join(out, `profile-w${workers}.md`);
     writeFileSync(run.profile, summarizeProfiles(profDir, `pipeline, ${workers} worker(s)`));
@@ -326,6 +329,16 @@ function reportMd(size: string, m: Manifest, runs: PipelineRun[], b: Baselines, 
     `The pipeline ran ${pipelineHow}.`, '');
   L.push(`Pipeline CPU time (all threads) / wall: ${runs.map((r) => `w${r.workers} ${r.cpu_s ?? '–'} s / ${r.pipeline_wall_s} s = ${r.cpu_s ? (r.cpu_s / r.pipeline_wall_s).toFixed(2) : '–'} cores`).join('; ')}. ` +
     `1-minute load average before → after: ${runs.map((r) => `w${r.workers} ${r.loadavg.join(' → ')}`).join('; ')} (${availableParallelism()} cores; above that, other processes took CPU time and the times are inflated).`, '');
+  if (runs.some((r) => r.threads)) {
+    L.push('CPU seconds by thread (the last reading before the process exited; `pool` = the worker threads, `V8 platform` = its scheduler ' +
+      'and four helper threads: concurrent marking and sweeping, parallel scavenges, optimising compilation; `other` = libuv\'s and DuckDB\'s threads):', '',
+      '| run | main | pool | V8 platform | other | all |', '|---|---:|---:|---:|---:|---:|');
+    for (const r of runs) {
+      const t = r.threads;
+      if (t) L.push(`| w${r.workers} | ${t.main_s.toFixed(2)} | ${t.pool_s.map((x) => x.toFixed(2)).join(' + ')} | ${t.v8_platform_s.toFixed(2)} | ${t.other_s.toFixed(2)} | ${(t.main_s + t.pool_s.reduce((a, x) => a + x, 0) + t.v8_platform_s + t.other_s).toFixed(2)} |`);
+    }
+    L.push('');
+  }
   if (runs.some((r) => !r.workers_flag)) L.push('Note: pipeline/run.ts has no `--workers` flag yet: the pipeline ran once, with its default.', '');
   if (rounds.length > 1) {
     L.push(`## Rounds (${rounds.length}: the native baseline, then the pipeline with each worker count)`, '',

@@ -190,10 +190,13 @@ export const EXTRACT_BATCH_FILES = 16;
 const EXTRACT_BATCH_BYTES = 4 << 20;
 /**
  * The first batches of raw files are smaller (1, 2, 4… files, up to EXTRACT_BATCH_FILES), so that every pool thread
- * has a batch at once while all are still cold, instead of the first one taking sixteen files.
+ * has a batch at once while all are still cold, instead of the first one taking sixteen files. With the chain split
+ * between two threads (SPLIT_AFTER) the ramp starts at 2: a batch of one file sends its units on in chunks and so runs
+ * whole on the first thread, which then loaded the second half's stages (clean's and dedupe's tables, ~0.25 s of CPU)
+ * for that one file, while the second thread waited for it and for the next batch's first half before its first task.
  */
-function extractBatchFiles(batch: number): number {
-  return Math.min(EXTRACT_BATCH_FILES, 2 ** batch);
+export function extractBatchFiles(batch: number, split = false): number {
+  return Math.min(EXTRACT_BATCH_FILES, 2 ** (split ? batch + 1 : batch));
 }
 
 function sha(parts: string[]): string {
@@ -673,6 +676,32 @@ interface PassResult {
   peak: number;
 }
 
+/**
+ * Time each pool (by index) had at least one task in hand: `idle(since)` gives, per pool, the seconds since `since`
+ * (a performance.now()) when it had none — when its thread waited for this one or for the other pool's thread.
+ */
+export class BusyClock {
+  private readonly from: number[] = [];
+  private readonly spans: [number, number][][] = [];
+  start(k: number, now = performance.now()): void {
+    this.from[k] = now;
+  }
+  stop(k: number, now = performance.now()): void {
+    (this.spans[k] ??= []).push([this.from[k] ?? now, now]);
+    this.from[k] = NaN;
+  }
+  idle(since: number, now = performance.now()): number[] {
+    const n = Math.max(this.from.length, this.spans.length);
+    return Array.from({ length: n }, (_, k) => {
+      let busy = 0;
+      for (const [a, b] of this.spans[k] ?? []) if (b > since) busy += b - Math.max(a, since);
+      const open = this.from[k];
+      if (open !== undefined && !Number.isNaN(open)) busy += now - Math.max(open, since);
+      return Math.max(0, (now - since - busy) / 1000);
+    });
+  }
+}
+
 class Runner {
   /** The pools tasks go to (one, or two of one thread each: SPLIT_AFTER), and the tasks pending in each. */
   private pools: Piscina[] | null = null;
@@ -704,15 +733,17 @@ class Runner {
     // A half of a split chain goes to its pool; any other task to the pool with the fewest pending.
     const k = which !== undefined && which < pools.length ? which : this.pending.indexOf(Math.min(...this.pending));
     const pending = this.pending;
-    pending[k]!++;
+    if (pending[k]!++ === 0 && tracing) this.busy.start(k);
     this.poolPending++;
     try {
       return unwrap((await pools[k]!.run(t, { transferList: transfer, ...(signal ? { signal } : {}) })) as R | TaskError);
     } finally {
-      pending[k]!--;
+      if (--pending[k]! === 0 && tracing) this.busy.stop(k);
       this.poolPending--;
     }
   }
+  /** How long each pool had a task in hand, for the trace's idle figures at a pass's end (kept only when tracing). */
+  private readonly busy = new BusyClock();
   private poolPending = 0;
   private inlined(): boolean {
     return !this.opts.pool && !this.opts.pools && this.opts.workers === 1;
@@ -861,6 +892,7 @@ class Runner {
    */
   private fileBatches(entries: RawEntry[], keys: string[], reuse: LoadedIndex | undefined, lastOf: number): FileBatch[] {
     const batches: FileBatch[] = [];
+    const split = this.split();
     let cur: RawEntry[] = [];
     let curKeys: string[] = [];
     let curBytes = 0;
@@ -918,7 +950,7 @@ class Runner {
       cur.push(e);
       curKeys.push(keys[i]!);
       curBytes += e.size;
-      if (cur.length >= extractBatchFiles(remote) || curBytes >= EXTRACT_BATCH_BYTES) flush();
+      if (cur.length >= extractBatchFiles(remote, split) || curBytes >= EXTRACT_BATCH_BYTES) flush();
     });
     flush();
     flushReuse();
@@ -1167,7 +1199,7 @@ class Runner {
     const stages: PassResult['stages'] = [];
     if (ex) stages.push({ name: 'extract', output: ex, inputBytes: ex.inputBytes });
     for (const n of writing) stages.push({ name: n, output: outputs.get(n)! });
-    trace(`pass ${this.passes} end`);
+    if (tracing) trace(`pass ${this.passes} end: ${this.busy.idle(started).map((x, k) => `pool ${k} idle ${x.toFixed(2)} s`).join(', ')}`);
     return { stages, prepared, prepareMs, exported, wall: (performance.now() - started) / 1000, peak: peak() };
   }
 

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { cp, readFile, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Piscina } from 'piscina';
-import { runStages, CACHE_CHECKS, idsOfRows } from '../../pipeline/lib/runner.js';
+import { runStages, CACHE_CHECKS, idsOfRows, BusyClock, extractBatchFiles } from '../../pipeline/lib/runner.js';
 import task, { type ChainTask, type GatherTask, type DuplicatesTask, type WarmTask } from '../../pipeline/lib/worker.js';
 import { makeProgress } from '../../pipeline/lib/progress.js';
 import { charsOf } from '../../pipeline/lib/stage.js';
@@ -88,7 +88,27 @@ describe('runner: work on threads', () => {
   });
 });
 
+describe('runner: the busy clock behind the trace\'s idle figures', () => {
+  it('counts, per pool, the time since a pass started when it had no task in hand', () => {
+    const c = new BusyClock();
+    c.start(0, 100);
+    c.stop(0, 400);
+    c.start(1, 50);
+    c.stop(1, 150);
+    c.start(0, 600);
+    // Pass from 0 to 1000 ms: pool 0 busy 100-400 and 600-1000 (still running), pool 1 busy 50-150.
+    expect(c.idle(0, 1000).map((x) => Number(x.toFixed(3)))).toEqual([0.3, 0.9]);
+    // A pass that started at 120 ms counts only what came after.
+    expect(c.idle(120, 1000).map((x) => Number(x.toFixed(3)))).toEqual([0.2, 0.85]);
+  });
+});
+
 describe('runner: with 2 workers, pass 1 split between two threads', () => {
+  it('the first batches of raw files grow 1, 2, 4… files, or 2, 4, 8… when split', () => {
+    expect([0, 1, 2, 3, 4, 5].map((b) => extractBatchFiles(b))).toEqual([1, 2, 4, 8, 16, 16]);
+    expect([0, 1, 2, 3, 4].map((b) => extractBatchFiles(b, true))).toEqual([2, 4, 8, 16, 16]);
+  });
+
   /** Twenty made-up essays: enough batches for the cut to move (SPLIT_AFTER). */
   async function manyFiles(): Promise<string> {
     const raw = await tempDir('jw-split-');
@@ -113,9 +133,11 @@ describe('runner: with 2 workers, pass 1 split between two threads', () => {
     // Each thread loads ahead only its part of the chain (normalize, between the two cuts, on both).
     expect(a.tasks[0]).toEqual({ kind: 'warm', stages: ['extract', 'segment', 'normalize'] });
     expect(b.tasks[0]).toEqual({ kind: 'warm', stages: ['normalize', 'clean', 'dedupe'] });
-    // A batch of one file (the first) sends its units in chunks: it runs whole, in the first thread.
-    expect(chains(a.tasks).filter((t) => t.files && t.steps.length === 4).map((t) => t.files!.map((f) => f.rel))).toEqual([['f00.txt']]);
+    // The first batch takes two files (a batch of one would send its units in chunks and run whole in the first
+    // thread, which would then load the second half's stages): every batch is split, from the first.
+    expect(chains(a.tasks).filter((t) => t.files && t.steps.length === 4)).toEqual([]);
     const heads = chains(a.tasks).filter((t) => t.files && t.steps.length < 4);
+    expect(heads.slice(0, 3).map((t) => t.files!.map((f) => f.rel))).toEqual([['f00.txt', 'f01.txt'], ['f02.txt', 'f03.txt', 'f04.txt', 'f05.txt'], ['f06.txt', 'f07.txt', 'f08.txt', 'f09.txt', 'f10.txt', 'f11.txt', 'f12.txt', 'f13.txt']]);
     const tails = chains(b.tasks).filter((t) => t.perFile);
     expect(chains(b.tasks).filter((t) => t.files)).toEqual([]);
     expect(tails.length).toBe(heads.length);
