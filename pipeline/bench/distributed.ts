@@ -67,18 +67,7 @@ export async function distributedRow(o: { root: string; corpus: string; out: str
   const args = [...cmd, '--raw', o.corpus, '--out', runOut, '--workers', String(o.workers), '--quiet', '--keep-store', ...(o.shards ? ['--shards', String(o.shards)] : [])];
   o.log(`bench: distributed run, ${o.workers} worker processes → ${path.relative(o.root, runOut)}`);
   const loadBefore = Number(loadavg()[0]!.toFixed(2));
-  const t0 = performance.now();
-  // Under GNU time (Debian package `time`) when there is one: the run's CPU time, the workers' and Redis's included.
-  const timed = existsSync('/usr/bin/time');
-  const child = timed
-    ? spawn('/usr/bin/time', ['-f', 'JW_CPU %U %S', process.execPath, ...args], { cwd: o.root, stdio: ['ignore', 'ignore', 'pipe'] })
-    : spawn(process.execPath, args, { cwd: o.root, stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (d) => { stderr += d; });
-  const [code] = (await once(child, 'exit')) as [number | null];
-  const wall = (performance.now() - t0) / 1000;
-  const cpuM = /JW_CPU ([\d.]+) ([\d.]+)/.exec(stderr);
-  const cpu = cpuM ? Number((Number(cpuM[1]) + Number(cpuM[2])).toFixed(2)) : null;
+  const { code, wall, cpu, stderr } = await runCoordinator(o.root, args);
   const empty: DistributedRow = { load_before: loadBefore, load_after: Number(loadavg()[0]!.toFixed(2)), workers: o.workers, shards: 0, wall_s: wall, speedup_vs_w1: null, of_ceiling: null, phases: {}, job_overhead_s: null, job_overhead_parts: null, queue_gap_s: null, jobs: 0, job_compute_s: 0, store_bytes: 0, store_bytes_per_document: null, documents: null, identical: null, differing: [], cpu_s: cpu, w1_cpu_s: o.w1Cpu ?? null, standing: null };
   if (code !== 0) return { ...empty, error: `exit ${code}: ${stderr.trim().split('\n').slice(-3).join(' | ')}` };
   const t = JSON.parse(readFileSync(path.join(runOut, 'report/timings.json'), 'utf8')).distributed as Record<string, unknown>;
@@ -108,6 +97,23 @@ export async function distributedRow(o: { root: string; corpus: string; out: str
   };
 }
 
+/**
+ * Runs the coordinator with `args`, under GNU time (Debian package `time`) when there is one: its wall time and CPU
+ * time, the processes it waits for (its local workers, its Redis) included.
+ */
+async function runCoordinator(root: string, args: string[]): Promise<{ code: number | null; wall: number; cpu: number | null; stderr: string }> {
+  const t0 = performance.now();
+  const child = existsSync('/usr/bin/time')
+    ? spawn('/usr/bin/time', ['-f', 'JW_CPU %U %S', process.execPath, ...args], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] })
+    : spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => { stderr += d; });
+  const [code] = (await once(child, 'exit')) as [number | null];
+  const wall = (performance.now() - t0) / 1000;
+  const m = /JW_CPU ([\d.]+) ([\d.]+)/.exec(stderr);
+  return { code, wall, cpu: m ? Number((Number(m[1]) + Number(m[2])).toFixed(2)) : null, stderr };
+}
+
 /** CPU seconds (utime + stime, 1/100 s ticks) of a live process, all its threads. */
 function procCpu(pid: number | undefined): number {
   try {
@@ -131,17 +137,11 @@ async function standingRun(o: Parameters<typeof distributedRow>[0], cmd: string[
       const out = path.join(o.out, `run-distributed-standing-${tag}`);
       rmSync(out, { recursive: true, force: true });
       const before = workers.reduce((a, w) => a + procCpu(w.pid), 0);
-      const t0 = performance.now();
-      const timed = existsSync('/usr/bin/time');
-      const args = [...cmd, '--raw', o.corpus, '--out', out, '--redis', redis.url, '--queue', queueName, '--workers', '0', '--quiet'];
-      const child = timed ? spawn('/usr/bin/time', ['-f', 'JW_CPU %U %S', process.execPath, ...args], { cwd: o.root, stdio: ['ignore', 'ignore', 'pipe'] }) : spawn(process.execPath, args, { cwd: o.root, stdio: ['ignore', 'ignore', 'pipe'] });
-      let stderr = '';
-      child.stderr!.on('data', (d) => { stderr += d; });
-      const [code] = (await once(child, 'exit')) as [number | null];
-      const wall = (performance.now() - t0) / 1000;
-      if (code !== 0) throw new Error(`coordinator exit ${code}: ${stderr.trim().split('\n').slice(-2).join(' | ')}`);
-      const m = /JW_CPU ([\d.]+) ([\d.]+)/.exec(stderr);
-      const cpu = m ? Number(m[1]) + Number(m[2]) + workers.reduce((a, w) => a + procCpu(w.pid), 0) - before : NaN;
+      const r = await runCoordinator(o.root, [...cmd, '--raw', o.corpus, '--out', out, '--redis', redis.url, '--queue', queueName, '--workers', '0', '--quiet']);
+      if (r.code !== 0) throw new Error(`coordinator exit ${r.code}: ${r.stderr.trim().split('\n').slice(-2).join(' | ')}`);
+      // The coordinator's own CPU time, and the workers' over the run (they are not its children).
+      const cpu = r.cpu === null ? NaN : r.cpu + workers.reduce((a, w) => a + procCpu(w.pid), 0) - before;
+      const wall = r.wall;
       // The next run's jobs have the same ids (content keys): BullMQ's records of these are removed first.
       await queue.obliterate({ force: true });
       return { out, wall, cpu };
