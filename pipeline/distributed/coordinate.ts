@@ -32,6 +32,7 @@ import { acquireLock } from '../lib/lock.js';
 import { writeAtomic } from '../lib/io.js';
 import { DISTRIBUTED_STORE, markOut } from '../lib/outdir.js';
 import { PipelineError } from '../lib/errors.js';
+import { trace } from '../lib/trace.js';
 import { intValue, parseCommandLine, pathValue, textValue, usage, type Options } from '../lib/cli.js';
 import { BUDGET_DEFAULTS, type FileBudget } from '../lib/budget.js';
 import type { StageMeta } from '../lib/runner.js';
@@ -162,7 +163,9 @@ function bounded<T>(p: Promise<T>, ms: number): Promise<T> {
 /** Runs a distributed build of RAW into OUT. Workers must be running (or start later). */
 export async function coordinate(o: CoordinateOptions): Promise<CoordinateResult> {
   const t0 = performance.now();
+  trace('coordinate: start');
   const { applyKey, codeKey, planJobs, planShards, shardKey, toWire } = await import('./jobs.js');
+  trace('coordinate: jobs.ts loaded');
   // The assembly (the runner's writers, the export: Arrow, DuckDB) is loaded once the first flow is enqueued: its
   // loading would otherwise delay the enqueueing, while the workers wait for their first jobs.
   let enqueued!: () => void;
@@ -175,6 +178,7 @@ export async function coordinate(o: CoordinateOptions): Promise<CoordinateResult
   const store = new Store(storeDir);
   const raw = path.resolve(o.raw);
   const entries = await walkRaw(raw);
+  trace(`coordinate: RAW walked (${entries.length} entries)`);
   const code = codeKey();
   const inputBytes = entries.reduce((s, e) => s + (e.kind === 'file' ? e.size : 0), 0);
   const buckets = o.buckets ?? defaultBuckets(inputBytes);
@@ -249,6 +253,7 @@ export async function coordinate(o: CoordinateOptions): Promise<CoordinateResult
             if (j && (state === 'completed' || state === 'failed') && !(await store.has(x.kind, x.key))) await bounded(j.remove(), CALL_MS);
           }
           await bounded(flows.add(tree), CALL_MS);
+          trace(`coordinate: ${name} phase enqueued`);
           added = true;
           enqueued();
         } else if ((await bounded(parent.getState(), CALL_MS)) === 'completed') {
