@@ -191,7 +191,7 @@ export async function coordinate(o: CoordinateOptions): Promise<CoordinateResult
   const shardKeys = shards.map((s) => s.key);
   const pj = planJobs(code, shardKeys, buckets);
   const pk = pj.plan.key;
-  const applies: ApplyJob[] = shards.map((s) => ({ kind: 'apply', code, index: s.index, shard: s.key, merge: pj.merge.key, rows, key: applyKey(pj.merge.key, s.key, s.index, rows) }));
+  const applies: ApplyJob[] = shards.map((s) => ({ kind: 'apply', code, index: s.index, shard: s.key, merge: pj.merge.key, recurs: pj.recurs.map((j) => j.key), rows, key: applyKey(pj.merge.key, s.key, s.index, rows, pj.recurs.map((j) => j.key)) }));
   const barrier = (outs: { kind: Kind; key: string }[]): BarrierJob => ({ kind: 'barrier', code, outputs: outs.map((x) => [x.kind, x.key]) });
   log(`jingwen coordinate: ${entries.length} raw entries (${(inputBytes / 1e6).toFixed(1)} MB) in ${shards.length} shards, dedupe in ${buckets} bucket(s); run ${pk.slice(0, 12)}; store ${storeDir}`);
 
@@ -361,6 +361,9 @@ export async function coordinate(o: CoordinateOptions): Promise<CoordinateResult
     const verifyNodes = pj.verifies.map((j) => leaf(j));
     const mergeNode = node('merge', pj.merge, `merge-${pj.merge.key}`, verifyNodes);
     await phase('verify', mergeNode, [...pj.verifies.map((j, k) => out(j, idOf(verifyNodes[k]!))), out(pj.merge, idOf(mergeNode))]);
+    // The recurring banners, a bucket of sources each (dedupe.ts recurFiles): the apply jobs need them.
+    const recurNodes = pj.recurs.map((j) => leaf(j));
+    await phase('recur', node('barrier', barrier(pj.recurs), `barrier-recur-${pk}`, recurNodes), pj.recurs.map((j, k) => out(j, idOf(recurNodes[k]!))));
     const paraNodes = pj.paras.map((j) => leaf(j));
     const planNode = node('plan', pj.plan, `plan-${pk}`, paraNodes, true);
     const applyNodes = applies.map((a) => leaf(a));
@@ -398,7 +401,7 @@ export async function coordinate(o: CoordinateOptions): Promise<CoordinateResult
   if (!o.keepStore) {
     const mine: [Kind, string][] = [
       ...shards.map((s) => ['shard', s.key] as [Kind, string]), ...pj.buckets.map((j) => ['bucket', j.key] as [Kind, string]),
-      ...pj.verifies.map((j) => ['verify', j.key] as [Kind, string]), ['merge', pj.merge.key], ...pj.paras.map((j) => ['para', j.key] as [Kind, string]),
+      ...pj.verifies.map((j) => ['verify', j.key] as [Kind, string]), ['merge', pj.merge.key], ...pj.recurs.map((j) => ['recur', j.key] as [Kind, string]), ...pj.paras.map((j) => ['para', j.key] as [Kind, string]),
       ['plan', pj.plan.key], ...applies.map((a) => ['apply', a.key] as [Kind, string]),
     ];
     await store.remove(mine);

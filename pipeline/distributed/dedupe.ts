@@ -42,7 +42,7 @@ import { jaccardSorted, fmix32 } from '../lib/minhash.js';
 import { PipelineError } from '../lib/errors.js';
 import {
   bandKeyOf, banding, charsOf, exactHashOf, fileOf, idOf, indexSizes, lenOf, pairShingle, paraHashes, paraHashHex, sameExact,
-  u32At, verdictsOf, type Ask, type Gathered, type Prepared,
+  sourceOf, u32At, verdictsOf, type Ask, type Gathered, type Prepared,
 } from '../dedup/prepare.js';
 import { keeperTieBreak, type Decision, type PlanCounts } from '../dedup/plan.js';
 import type { BoilerplateRow } from '../dedup/boilerplate.js';
@@ -63,6 +63,16 @@ export function lshBucket(size: number, band: number, key: number, buckets: numb
 export const exactBucket = (p: Prepared, buckets: number): number => (fmix32(exactHashOf(p)) >>> 0) % buckets;
 /** Bucket of a paragraph key. */
 export const paraBucket = (hi: number, lo: number, buckets: number): number => (fmix32(hi ^ Math.imul(lo, 0xcc9e2d51)) >>> 0) % buckets;
+/**
+ * Bucket of a source (dedup/prepare.ts sourceOf): the recurring banners are decided per source (a line's key
+ * includes its source, and its share is counted against the source's units), so all of a source's documents go to
+ * one `recur` job. FNV-1a over the UTF-16 units, mixed.
+ */
+export function sourceBucket(source: string, buckets: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < source.length; i++) h = Math.imul(h ^ source.charCodeAt(i), 0x01000193);
+  return (fmix32(h) >>> 0) % buckets;
+}
 /** Verify partition of a candidate pair (document indexes). */
 export const pairBucket = (lo: number, hi: number, buckets: number): number => (fmix32(lo ^ Math.imul(hi, 0x1b873593)) >>> 0) % buckets;
 
@@ -111,11 +121,12 @@ export function dedupeShardFiles(prepared: readonly Prepared[], input: Uint8Arra
   }
   if (r !== n) throw new PipelineError('internal', `dedupe: ${n} prepared values for ${r} records`);
 
-  const parts = Array.from({ length: buckets }, () => ({ sb: new U32s(), ld: new U32s(), lk: new F64s(), ed: new U32s(), eh: new U32s(), pd: new U32s(), ph: new U32s(), pl: new U32s(), pf: new U32s() }));
+  const parts = Array.from({ length: buckets }, () => ({ sb: new U32s(), ld: new U32s(), lk: new F64s(), ed: new U32s(), eh: new U32s(), pd: new U32s(), ph: new U32s(), pl: new U32s(), pf: new U32s(), rd: new U32s() }));
   const files = new Map<string, number>();
   let repeated = 0, truncated = 0;
   for (let i = 0; i < n; i++) {
     const p = prepared[i]!;
+    parts[sourceBucket(sourceOf(p), buckets)]!.rd.push(i);
     for (const v of verdictsOf(p)) if (v & 1) truncated++; else repeated++;
     const len = lenOf(p);
     if (len > 0) {
@@ -152,6 +163,7 @@ export function dedupeShardFiles(prepared: readonly Prepared[], input: Uint8Arra
   parts.forEach((q, b) => {
     out[`lsh-${b}.bin`] = ser({ lshSb: Uint16Array.from(q.sb.get()), lshDoc: q.ld.get(), lshKey: q.lk.get(), exactDoc: q.ed.get(), exactHash: q.eh.get() } satisfies LshPart);
     out[`para-${b}.bin`] = ser({ paraDoc: q.pd.get(), paraHi: q.ph.get(), paraLo: q.pl.get(), paraFile: q.pf.get() } satisfies ParaPart);
+    out[`rec-${b}.bin`] = new Uint8Array(q.rd.get().buffer);
   });
   return out;
 }
@@ -509,19 +521,14 @@ export async function mergeFiles(c: Corpus, bucketKeys: readonly string[], verif
     dupCount.set(keeper, (dupCount.get(keeper) ?? 0) + 1);
     dropNear(g, k, g);
   }
-  // Recurring banners (dedup/recurring.ts), from the kept documents once the duplicates are decided. Not split by
-  // bucket yet: a line recurs per source, against the number of units of its source, so the merge reads every
-  // shard's prepared values (as the one-job plan did: ~0.7 KB per document) and runs dedupe's own recurringEdges.
-  const all: Prepared[] = [];
-  for (const k of c.shards) for (const p of await shardPrepared(c.store, k)) { all.push(p); c.moved.fetched += 2 * p.length; }
-  const rec = recurringEdges(all, (i) => !drop.has(i), cfg);
+  // Recurring banners are the recur jobs' (recurFiles, one per bucket of sources, after this job): their counts are
+  // summed into these by the report job, in this key order.
   const counts: PlanCounts & Record<string, number> = {
     clusters: dupCount.size, exact, near, candidate_pairs: candidates, verified_pairs: verified, rejected_pairs: rejected, lsh_buckets_capped: capped,
     repeated_paragraphs: repeated, truncated_paragraphs: truncated,
-    recurring_banner_lines: rec.lines, recurring_banner_removed: rec.removed,
+    recurring_banner_lines: 0, recurring_banner_removed: 0,
   };
   const perShard: ShardDecisions[] = c.shards.map(() => ({ drop: [], dups: [], recurring: [] }));
-  for (const [g, idx] of [...rec.byDoc].sort((x, y) => x[0] - y[0])) { const [k, i] = c.locate(g); perShard[k]!.recurring.push([i, idx]); }
   const dropped = new Uint8Array(Math.ceil(c.total / 8));
   for (const [g, d] of [...drop].sort((x, y) => x[0] - y[0])) {
     const [k, i] = c.locate(g);
@@ -544,6 +551,34 @@ export function shardDecisions(prepared: readonly Prepared[], d: ShardDecisions)
     const kept: Decision = removed.length === 0 ? { keep: true, duplicates: n } : { keep: true, duplicates: n, removed };
     return recurring ? { ...kept, recurring } : kept;
   });
+}
+
+// ---- recurring banners ----------------------------------------------------------------------------------------
+
+/** A recur job's output: its sources' recurring lines and removals, and per shard the kept documents' removals. */
+export interface RecurOutput { lines: number; removed: number; perShard: [number, number[]][][] }
+
+/**
+ * Runs the recurring banners of the sources of bucket `b` (sourceBucket): dedupe's own recurringEdges over their
+ * kept documents (the merge's dropped bitmap), in input order. Sources are disjoint between buckets and a line's key
+ * includes its source, so the buckets' lines, removals and per-document removals are those of one run over the
+ * corpus. Reads the prepared values of its sources' documents only: every prepared value is read by one recur job.
+ */
+export async function recurFiles(c: Corpus, b: number, mergeKey: string, cfg: DedupeConfig): Promise<Record<string, Uint8Array>> {
+  const dropped = await c.store.bytes('merge', mergeKey, 'dropped.bin');
+  c.moved.outputs += dropped.length;
+  const globals: number[] = [];
+  for (let k = 0; k < c.shards.length; k++) {
+    const bytes = await c.store.bytes('shard', c.shards[k]!, `rec-${b}.bin`);
+    c.moved.partitions += bytes.length;
+    for (const i of new Uint32Array(toAB(bytes))) globals.push(c.base[k]! + i);
+  }
+  const values = await c.prepared(globals);
+  const prepared = globals.map((g) => values.get(g)!);
+  const rec = recurringEdges(prepared, (j) => !(dropped[globals[j]! >> 3]! & (1 << (globals[j]! & 7))), cfg);
+  const perShard: [number, number[]][][] = c.shards.map(() => []);
+  for (const [j, idx] of [...rec.byDoc].sort((x, y) => x[0] - y[0])) { const [k, i] = c.locate(globals[j]!); perShard[k]!.push([i, idx]); }
+  return { 'rec.bin': ser({ lines: rec.lines, removed: rec.removed, perShard } satisfies RecurOutput) };
 }
 
 // ---- para and report ------------------------------------------------------------------------------------------

@@ -31,7 +31,7 @@ import type { GlobalStage } from '../lib/stage.js';
 import { PipelineError } from '../lib/errors.js';
 import { Store, ser, type Kind, type OutputWriter } from './store.js';
 import type { ExportChunk } from '../export/batch.js';
-import { bucketFiles, Corpus, dedupeShardFiles, mergeFiles, paraFiles, reportRows, shardDecisions, shardPrepared, verifyFiles, type ShardDecisions } from './dedupe.js';
+import { bucketFiles, Corpus, dedupeShardFiles, mergeFiles, paraFiles, recurFiles, reportRows, shardDecisions, shardPrepared, verifyFiles, type RecurOutput, type ShardDecisions } from './dedupe.js';
 import type { DedupeConfig } from '../stages/dedupe.js';
 import type { Doc } from '../lib/types.js';
 import type { Ask, Gathered, Prepared } from '../dedup/prepare.js';
@@ -290,12 +290,14 @@ export interface BucketJob extends Base { kind: 'bucket'; index: number; buckets
 export interface VerifyJob extends Base { kind: 'verify'; index: number; bucketKeys: string[] }
 export interface MergeJob extends Base { kind: 'merge'; bucketKeys: string[]; verifyKeys: string[] }
 export interface ParaJob extends Base { kind: 'para'; index: number; merge: string }
+/** The recurring banners of one bucket of sources (dedupe.ts recurFiles), after the merge. */
+export interface RecurJob extends Base { kind: 'recur'; index: number; merge: string }
 /** The report job: publishes plan.bin (counts and reports) as the one-job plan did. */
-export interface PlanJob extends Base { kind: 'plan'; merge: string; paraKeys: string[] }
+export interface PlanJob extends Base { kind: 'plan'; merge: string; paraKeys: string[]; recurKeys: string[] }
 export interface PlanOutput { counts: Record<string, number>; reports: Record<string, Record<string, unknown>[]>; records: number[] }
 
 /** Every job of the dedupe plan of a run, with their content keys (a function of the code, shards and B). */
-export function planJobs(code: string, shards: readonly string[], buckets: number): { buckets: BucketJob[]; verifies: VerifyJob[]; merge: MergeJob; paras: ParaJob[]; plan: PlanJob } {
+export function planJobs(code: string, shards: readonly string[], buckets: number): { buckets: BucketJob[]; verifies: VerifyJob[]; merge: MergeJob; recurs: RecurJob[]; paras: ParaJob[]; plan: PlanJob } {
   const sh = [...shards];
   const range = Array.from({ length: buckets }, (_, b) => b);
   const bucketJobs: BucketJob[] = range.map((b) => ({ kind: 'bucket', code, shards: sh, index: b, buckets, key: sha([code, 'bucket', String(b), String(buckets), ...sh]) }));
@@ -305,8 +307,10 @@ export function planJobs(code: string, shards: readonly string[], buckets: numbe
   const merge: MergeJob = { kind: 'merge', code, shards: sh, bucketKeys, verifyKeys, key: sha([code, 'merge', ...bucketKeys, ...verifyKeys]) };
   const paras: ParaJob[] = range.map((b) => ({ kind: 'para', code, shards: sh, index: b, merge: merge.key, key: sha([code, 'para', String(b), String(buckets), merge.key]) }));
   const paraKeys = paras.map((j) => j.key);
-  const plan: PlanJob = { kind: 'plan', code, shards: sh, merge: merge.key, paraKeys, key: sha([code, 'plan', merge.key, ...paraKeys]) };
-  return { buckets: bucketJobs, verifies, merge, paras, plan };
+  const recurs: RecurJob[] = range.map((b) => ({ kind: 'recur', code, shards: sh, index: b, merge: merge.key, key: sha([code, 'recur', String(b), String(buckets), merge.key]) }));
+  const recurKeys = recurs.map((j) => j.key);
+  const plan: PlanJob = { kind: 'plan', code, shards: sh, merge: merge.key, paraKeys, recurKeys, key: sha([code, 'plan', merge.key, ...paraKeys, ...recurKeys]) };
+  return { buckets: bucketJobs, verifies, merge, recurs, paras, plan };
 }
 
 function dedupeStage(): { cfg: DedupeConfig; gather: (doc: Doc, ask: Ask) => Gathered } {
@@ -315,7 +319,7 @@ function dedupeStage(): { cfg: DedupeConfig; gather: (doc: Doc, ask: Ask) => Gat
 }
 
 /** Runs a job of the dedupe plan: reads what it needs from the store, publishes its output under its key. */
-export async function runPlanJob(job: BucketJob | VerifyJob | MergeJob | ParaJob | PlanJob, store: Store): Promise<{ cached: boolean; moved?: Corpus['moved'] }> {
+export async function runPlanJob(job: BucketJob | VerifyJob | MergeJob | RecurJob | ParaJob | PlanJob, store: Store): Promise<{ cached: boolean; moved?: Corpus['moved'] }> {
   checkCode(job.code);
   if (await store.has(job.kind, job.key)) return { cached: true };
   const { cfg, gather } = dedupeStage();
@@ -325,8 +329,14 @@ export async function runPlanJob(job: BucketJob | VerifyJob | MergeJob | ParaJob
   else if (job.kind === 'verify') files = await verifyFiles(c, job.index, job.bucketKeys, gather, cfg);
   else if (job.kind === 'merge') files = await mergeFiles(c, job.bucketKeys, job.verifyKeys, cfg);
   else if (job.kind === 'para') files = await paraFiles(c, job.index, job.merge, cfg);
+  else if (job.kind === 'recur') files = await recurFiles(c, job.index, job.merge, cfg);
   else {
     const counts = await c.output<Record<string, number>>('merge', job.merge, 'counts.bin');
+    for (const k of job.recurKeys) {
+      const r = await c.output<RecurOutput>('recur', k, 'rec.bin');
+      counts['recurring_banner_lines'] = (counts['recurring_banner_lines'] ?? 0) + r.lines;
+      counts['recurring_banner_removed'] = (counts['recurring_banner_removed'] ?? 0) + r.removed;
+    }
     const rows = await reportRows(c, job.paraKeys, gather, cfg);
     files = { 'plan.bin': ser({ counts, reports: { boilerplate_candidates: rows as unknown as Record<string, unknown>[] }, records: c.meta.map((m) => m.records) } satisfies PlanOutput) };
   }
@@ -352,8 +362,9 @@ function lineSpans(bytes: Uint8Array): { starts: number[]; ends: number[] } {
 
 // ---- Apply --------------------------------------------------------------------------------------------------
 
-/** `merge`: the merge job's key (its output holds the shard's decisions); `rows`: as ShardJob's. */
-export interface ApplyJob { kind: 'apply'; code: string; key: string; index: number; shard: string; merge: string; rows: boolean }
+/** `merge`: the merge job's key (its output holds the shard's decisions), `recurs` the recur jobs' (its recurring
+ *  banners); `rows`: as ShardJob's. */
+export interface ApplyJob { kind: 'apply'; code: string; key: string; index: number; shard: string; merge: string; recurs: string[]; rows: boolean }
 /** One batch of an apply job: the later stages' rows, the export's formatted rows and report/duplicates.jsonl's. */
 export interface ApplyBatch {
   steps: PackedStep[];
@@ -365,8 +376,8 @@ export function unpackExport(data: Buffer, e: ApplyBatch['export']): ExportChunk
   return { ...e, csv: { ...e.csv, bytes: unref(data, e.csv.bytes) } };
 }
 
-export function applyKey(merge: string, shard: string, index: number, rows = false): string {
-  return sha([merge, 'apply', shard, String(index), rows ? 'rows' : 'no-rows']);
+export function applyKey(merge: string, shard: string, index: number, rows = false, recurs: readonly string[] = []): string {
+  return sha([merge, 'apply', shard, String(index), rows ? 'rows' : 'no-rows', ...recurs]);
 }
 
 /** Runs an apply job: the shard's decisions applied, the later per-record stages, the export's batch formatting. */
@@ -376,7 +387,9 @@ export async function runApply(job: ApplyJob, store: Store): Promise<{ index: nu
   if (await store.has('apply', job.key)) return { index: job.index, records: -1, cached: true };
   const { global: g, after } = layout();
   const input = await store.bytes('shard', job.shard, 'input.jsonl');
-  const decisions = shardDecisions(await shardPrepared(store, job.shard), await store.value<ShardDecisions>('merge', job.merge, `decisions-${job.index}.bin`));
+  const mine = await store.value<ShardDecisions>('merge', job.merge, `decisions-${job.index}.bin`);
+  for (const k of job.recurs ?? []) mine.recurring.push(...(await store.value<RecurOutput>('recur', k, 'rec.bin')).perShard[job.index]!);
+  const decisions = shardDecisions(await shardPrepared(store, job.shard), mine);
   const { starts, ends } = lineSpans(input);
   if (starts.length !== decisions.length) throw new PipelineError('internal', `apply ${job.index}: ${decisions.length} decisions for ${starts.length} records`);
   const t1 = performance.now();
@@ -425,7 +438,7 @@ function checkCode(code: string): void {
 /** The parent of a phase's jobs in their flow: runs once they all completed, and checks their outputs are there. */
 export interface BarrierJob { kind: 'barrier'; code: string; outputs: [Kind, string][] }
 
-export type Job = ShardJob | BucketJob | VerifyJob | MergeJob | ParaJob | PlanJob | ApplyJob | BarrierJob;
+export type Job = ShardJob | BucketJob | VerifyJob | MergeJob | RecurJob | ParaJob | PlanJob | ApplyJob | BarrierJob;
 
 /** Runs any job (work.ts's processor, and the in-process runs of the tests). */
 export async function runJob(job: Job, store: Store, raw?: string): Promise<unknown> {

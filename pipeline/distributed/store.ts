@@ -17,7 +17,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { deserialize, serialize } from 'node:v8';
 
-export type Kind = 'shard' | 'bucket' | 'verify' | 'merge' | 'para' | 'plan' | 'apply';
+export type Kind = 'shard' | 'bucket' | 'verify' | 'merge' | 'recur' | 'para' | 'plan' | 'apply';
 
 export class Store {
   constructor(readonly root: string) {}

@@ -134,7 +134,7 @@ describe.skipIf(!HAVE)('a distributed build on BullMQ and Redis', () => {
     const store = await tempDir('jw-store-');
     // --keep-store: the outputs stay after the run.
     await coordinate({ raw, out: await tempDir('jw-dist-out-'), redis: redis.url, queue, shards: 8, store, keepStore: true });
-    expect((await readdir(store)).sort()).toEqual(['apply', 'bucket', 'merge', 'para', 'plan', 'shard', 'verify']);
+    expect((await readdir(store)).sort()).toEqual(['apply', 'bucket', 'merge', 'para', 'plan', 'recur', 'shard', 'verify']);
     await rm(store, { recursive: true, force: true });
     const out = await tempDir('jw-dist-out-');
     const lines: string[] = [];

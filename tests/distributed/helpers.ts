@@ -83,7 +83,9 @@ export async function inProcess(raw: string, entries: readonly RawEntry[], nShar
   for (const j of [...pj.buckets].reverse()) await runJob(j, store);
   for (const j of [...pj.verifies].reverse()) await runJob(j, store);
   await runJob(pj.merge, store);
-  const applies: ApplyJob[] = shards.map((s) => ({ kind: 'apply', code, index: s.index, shard: s.key, merge: pj.merge.key, rows, key: applyKey(pj.merge.key, s.key, s.index, rows) }));
+  for (const j of [...pj.recurs].reverse()) await runJob(j, store);
+  const recurs = pj.recurs.map((j) => j.key);
+  const applies: ApplyJob[] = shards.map((s) => ({ kind: 'apply', code, index: s.index, shard: s.key, merge: pj.merge.key, recurs, rows, key: applyKey(pj.merge.key, s.key, s.index, rows, recurs) }));
   for (const a of [...applies].reverse()) await runJob(a, store);
   for (const j of [...pj.paras].reverse()) await runJob(j, store);
   await runJob(pj.plan, store);
