@@ -106,7 +106,8 @@ export function plausibility(s: string): number {
   return total === 0 ? 0 : good / total;
 }
 
-function utf16WithoutBom(bytes: Uint8Array): 'utf-16le' | 'utf-16be' | null {
+/** UTF-16 without BOM from the NUL pattern of the first 4 KB (step 2), else null. */
+export function utf16WithoutBom(bytes: Uint8Array): 'utf-16le' | 'utf-16be' | null {
   if (bytes.length < 4) return null;
   const n = Math.min(bytes.length, 4096);
   let evenNul = 0;
@@ -135,7 +136,8 @@ function utf16ByContent(bytes: Uint8Array, min: number): { text: string; enc: st
   return best;
 }
 
-function controlShare(bytes: Uint8Array): number {
+/** Share of NUL and C0 control bytes in the first 64 KB (the `binary` test). */
+export function controlShare(bytes: Uint8Array): number {
   const n = Math.min(bytes.length, 1 << 16);
   let ctl = 0;
   for (let i = 0; i < n; i++) {

@@ -22,7 +22,7 @@ import { lazy } from '../lib/lazy.js';
 import { unitId } from '../lib/ids.js';
 import type { ExtractRecord, RawFileInfo } from '../lib/types.js';
 import type { ExtractConfig, ExtractResult, RawInput, UnitSink } from '../stages/extract.js';
-import { decodeText } from './decode.js';
+import { controlShare, decodeText, utf16WithoutBom } from './decode.js';
 import { columnKey, DATE_VALUE, RECORD_COLUMN_NAMES, URL_VALUE, type RecordRole } from '../rules/record-columns.js';
 
 const csvParse = lazy<typeof import('csv-parse')>('csv-parse');
@@ -596,12 +596,13 @@ function fileBytes(absPath: string, gzip: boolean): AsyncIterable<Buffer> {
 }
 
 /**
- * A UTF-8 record file's text from its path, a chunk at a time, as decodeText and the whole-file reader give it: a
- * byte-order mark dropped (and one U+FEFF after it, as extractRecords drops it).
+ * A record file's text from its path, a chunk at a time, as decodeText and the whole-file reader give it: UTF-8
+ * with a byte-order mark dropped (and one U+FEFF after it, as extractRecords drops it), or GB18030/Big5 (decodeText
+ * keeps a U+FEFF, extractRecords drops one).
  */
-function fileText(absPath: string, gzip: boolean): Chunks {
+function fileText(absPath: string, gzip: boolean, encoding = 'utf-8'): Chunks {
   return async function* () {
-    const dec = new TextDecoder('utf-8', { fatal: true });
+    const dec = new TextDecoder(encoding, { fatal: true, ignoreBOM: encoding !== 'utf-8' });
     let first = true;
     for await (const b of fileBytes(absPath, gzip)) {
       let s = dec.decode(b, { stream: true });
@@ -672,6 +673,50 @@ async function scanText(absPath: string, gzip: boolean): Promise<TextScan> {
   return { utf8: true, bom, blank };
 }
 
+/** Bytes decodeText looks at for its UTF-16 and binary tests (controlShare reads the first 64 KB). */
+const HEAD_BYTES = 1 << 16;
+
+/**
+ * Second pass over a file that is not UTF-8: the encoding decodeText would give it when that is the only one of
+ * GB18030 and Big5 that decodes it strictly (`only_strict`, an Excel CSV saved in GBK), found a chunk at a time;
+ * null when decodeText would decide otherwise or look at the whole file (a byte-order mark, UTF-16 without one,
+ * control bytes, both or neither decoding strictly: jschardet and the plausibility score read the whole text), or
+ * for a file under 8 KB (its even-length prefix is what the UTF-16 test reads), which is then read whole.
+ */
+async function scanLegacy(absPath: string, gzip: boolean, cfg: Cfg): Promise<{ encoding: string; blank: boolean } | null> {
+  const candidates = ['gb18030', 'big5'];
+  const decoders = candidates.map((enc) => ({ enc, dec: new TextDecoder(enc, { fatal: true, ignoreBOM: true }), ok: true, blank: true }));
+  let head = Buffer.alloc(0);
+  let total = 0;
+  try {
+    for await (const b of fileBytes(absPath, gzip)) {
+      if (head.length < HEAD_BYTES) head = Buffer.concat([head, b.subarray(0, HEAD_BYTES - head.length)]);
+      total += b.length;
+      for (const d of decoders) {
+        if (!d.ok) continue;
+        try {
+          const s = d.dec.decode(b, { stream: true });
+          if (d.blank && /\S/.test(s)) d.blank = false;
+        } catch { d.ok = false; }
+      }
+      if (!decoders.some((d) => d.ok)) return null;
+    }
+    for (const d of decoders) {
+      if (!d.ok) continue;
+      try {
+        if (d.blank && /\S/.test(d.dec.decode())) d.blank = false;
+      } catch { d.ok = false; }
+    }
+  } catch {
+    return null; // the whole-file reader says what is wrong
+  }
+  if (total <= 8192) return null;
+  if ((head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) || (head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) return null;
+  if (utf16WithoutBom(head) !== null || controlShare(head) > cfg.decode.binaryControlShare) return null;
+  const strict = decoders.filter((d) => d.ok);
+  return strict.length === 1 ? { encoding: strict[0]!.enc, blank: strict[0]!.blank } : null;
+}
+
 /**
  * A `.csv`, `.tsv`, `.jsonl`/`.ndjson`, `.json` file (also gzipped) read from its path, a chunk at a time, never
  * whole in memory and without the raw-file size limit: a first pass checks it is UTF-8 (scanText), then the readers
@@ -684,7 +729,13 @@ export async function extractRecordsPath(absPath: string, info: RawFileInfo, cfg
   const scan = await scanText(absPath, kind.gzip);
   if (!scan.utf8) {
     if (scan.gunzip !== undefined) return rejected({ ...info, format: kind.format }, 'corrupt_records', `cannot gunzip: ${scan.gunzip}`);
-    if (info.bytes > cfg.maxFileBytes) return rejected({ ...info, format: kind.format }, 'too_large', `${info.bytes} bytes > limit ${cfg.maxFileBytes} (not UTF-8: read whole)`);
+    const legacy = await scanLegacy(absPath, kind.gzip, cfg);
+    if (legacy) {
+      const base: RawFileInfo = { ...info, format: kind.format, encoding: legacy.encoding, encoding_method: 'only_strict' };
+      if (legacy.blank) return rejected(base, 'empty', 'only whitespace after decoding');
+      return readRecords(fileText(absPath, kind.gzip, legacy.encoding), { kind, base, set: cfg.records ?? RECORD_DEFAULTS, make: (cols) => new RecordUnits({ path: info.path }, info.sha256, kind.format, legacy.encoding, cols), sink });
+    }
+    if (info.bytes > cfg.maxFileBytes) return rejected({ ...info, format: kind.format }, 'too_large', `${info.bytes} bytes > limit ${cfg.maxFileBytes} (not UTF-8 nor only GB18030 or Big5: read whole)`);
     return extractRecords({ path: info.path, bytes: readFileSync(absPath) }, info, cfg, sink);
   }
   const base: RawFileInfo = { ...info, format: kind.format, encoding: 'utf-8', encoding_method: scan.bom ? 'bom' : 'utf8_valid' };

@@ -249,6 +249,30 @@ describe('CSV, TSV, JSON and gzipped record files read from their path, a chunk 
     expect((await same(dir, 'scalar.json', Buffer.from('"一句话"'))).mem.info).toMatchObject({ status: 'rejected', reason: 'no_records' });
   });
 
+  it('GBK and Big5 files that only one of GB18030 and Big5 decodes stream too, over the size limit: the whole-file reader\'s units', async () => {
+    const dir = await tempDir('jw-rec-');
+    // 垚 (GBK 88 90) is one of the GBK characters Big5 lacks: without such a byte, GBK text often decodes in Big5 too,
+    // and the detector that then decides reads the whole file (such a file is read whole, within the limit).
+    const rows = ['标题,正文,日期', ...Array.from({ length: 3000 }, (_, i) => `标题${i + 1},"${para(i + 1)}\n第二段${i === 2000 ? '，垚' : ''}。",2024-03-05`)];
+    const gbk = iconv.encode(rows.join('\r\n'), 'gbk');
+    expect(gbk.length).toBeGreaterThan(1 << 20);
+    const r = await same(dir, 'gbk-big.csv', gbk);
+    expect(r.mem.info).toMatchObject({ status: 'ok', encoding: 'gb18030', encoding_method: 'only_strict' });
+    expect(r.given).toHaveLength(3000);
+    const gz = await same(dir, 'gbk-big.csv.gz', gzipSync(gbk));
+    expect(gz.given.map((u) => u.text)).toEqual(r.given.map((u) => u.text));
+    const big5 = iconv.encode(JSON.stringify(Array.from({ length: 400 }, (_, i) => ({ title: `第${i + 1}篇`, text: '堅持以人民為中心的發展思想，推動高品質發展。'.repeat(3) }))), 'big5');
+    const b = await same(dir, 'big5.json', big5);
+    expect(b.mem.info).toMatchObject({ status: 'ok', encoding: 'big5' });
+    expect(b.given).toHaveLength(400);
+    // Streamed, the raw-file limit does not apply: a limit below the file's size still reads it.
+    const abs = path.join(dir, 'gbk-big.csv');
+    const given: ExtractRecord[] = [];
+    const small = await extractPath({ path: 'gbk-big.csv', abs, bytes: gbk.length, sha256: sha256Hex(gbk) }, { ...EXTRACT_DEFAULTS, maxFileBytes: 1 << 20 }, (u) => { given.push(u); });
+    expect(small.info).toEqual(r.streamed.info);
+    expect(given).toEqual(r.given);
+  });
+
   it('broken mid-way: a CSV quote never closed keeps the rows before it; broken JSON or gzip hands nothing on; the run goes on', async () => {
     const dir = await tempDir('jw-rec-');
     const rows = ['title,text', ...Array.from({ length: 400 }, (_, i) => `标题${i + 1},${para(i + 1)}`), '坏的,"没有结束的引号', ...Array.from({ length: 50 }, (_, i) => `后面${i},${para(i)}`)];
