@@ -555,8 +555,13 @@ export function shardDecisions(prepared: readonly Prepared[], d: ShardDecisions)
 
 // ---- recurring banners ----------------------------------------------------------------------------------------
 
-/** A recur job's output: its sources' recurring lines and removals, and per shard the kept documents' removals. */
-export interface RecurOutput { lines: number; removed: number; perShard: [number, number[]][][] }
+/**
+ * A recur job's output: `rec.bin`, its sources' recurring lines and removals; and `shard-<k>.bin`, for each shard k
+ * with a removal, that shard's kept documents' removals ([local index, paragraph indices]), so that an apply job
+ * reads its own shard's lists only (a missing file: none).
+ */
+export interface RecurOutput { lines: number; removed: number }
+export type RecurShard = [number, number[]][];
 
 /**
  * Runs the recurring banners of the sources of bucket `b` (sourceBucket): dedupe's own recurringEdges over their
@@ -576,9 +581,14 @@ export async function recurFiles(c: Corpus, b: number, mergeKey: string, cfg: De
   const values = await c.prepared(globals);
   const prepared = globals.map((g) => values.get(g)!);
   const rec = recurringEdges(prepared, (j) => !(dropped[globals[j]! >> 3]! & (1 << (globals[j]! & 7))), cfg);
-  const perShard: [number, number[]][][] = c.shards.map(() => []);
-  for (const [j, idx] of [...rec.byDoc].sort((x, y) => x[0] - y[0])) { const [k, i] = c.locate(globals[j]!); perShard[k]!.push([i, idx]); }
-  return { 'rec.bin': ser({ lines: rec.lines, removed: rec.removed, perShard } satisfies RecurOutput) };
+  const perShard = new Map<number, RecurShard>();
+  for (const [j, idx] of [...rec.byDoc].sort((x, y) => x[0] - y[0])) {
+    const [k, i] = c.locate(globals[j]!);
+    (perShard.get(k) ?? perShard.set(k, []).get(k)!).push([i, idx]);
+  }
+  const files: Record<string, Uint8Array> = { 'rec.bin': ser({ lines: rec.lines, removed: rec.removed } satisfies RecurOutput) };
+  for (const [k, list] of perShard) files[`shard-${k}.bin`] = ser(list);
+  return files;
 }
 
 // ---- para and report ------------------------------------------------------------------------------------------

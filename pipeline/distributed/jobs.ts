@@ -31,7 +31,7 @@ import type { GlobalStage } from '../lib/stage.js';
 import { PipelineError } from '../lib/errors.js';
 import { Store, ser, type Kind, type OutputWriter } from './store.js';
 import type { ExportChunk } from '../export/batch.js';
-import { bucketFiles, Corpus, dedupeShardFiles, mergeFiles, paraFiles, recurFiles, reportRows, shardDecisions, shardPrepared, verifyFiles, type RecurOutput, type ShardDecisions } from './dedupe.js';
+import { bucketFiles, Corpus, dedupeShardFiles, mergeFiles, paraFiles, recurFiles, reportRows, shardDecisions, shardPrepared, verifyFiles, type RecurOutput, type RecurShard, type ShardDecisions } from './dedupe.js';
 import type { DedupeConfig } from '../stages/dedupe.js';
 import type { Doc } from '../lib/types.js';
 import type { Ask, Gathered, Prepared } from '../dedup/prepare.js';
@@ -388,7 +388,11 @@ export async function runApply(job: ApplyJob, store: Store): Promise<{ index: nu
   const { global: g, after } = layout();
   const input = await store.bytes('shard', job.shard, 'input.jsonl');
   const mine = await store.value<ShardDecisions>('merge', job.merge, `decisions-${job.index}.bin`);
-  for (const k of job.recurs ?? []) mine.recurring.push(...(await store.value<RecurOutput>('recur', k, 'rec.bin')).perShard[job.index]!);
+  // Its shard's recurring banners from each recur job (no file: none in that bucket of sources).
+  for (const k of job.recurs ?? []) {
+    const list = await store.value<RecurShard>('recur', k, `shard-${job.index}.bin`).catch((e: NodeJS.ErrnoException) => { if (e.code === 'ENOENT') return []; throw e; });
+    mine.recurring.push(...list);
+  }
   const decisions = shardDecisions(await shardPrepared(store, job.shard), mine);
   const { starts, ends } = lineSpans(input);
   if (starts.length !== decisions.length) throw new PipelineError('internal', `apply ${job.index}: ${decisions.length} decisions for ${starts.length} records`);

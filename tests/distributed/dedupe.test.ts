@@ -105,7 +105,7 @@ async function distributed(docs: Doc[], prepared: Prepared[], cfg: DedupeConfig,
   for (let k = 0; k < keys.length; k++) {
     // As an apply job: the merge's decisions of the shard, and its recurring banners from every recur job.
     const mine = await store.value<ShardDecisions>('merge', 'm', `decisions-${k}.bin`);
-    for (const r of recurs) mine.recurring.push(...r.perShard[k]!);
+    for (const b of B) mine.recurring.push(...(await store.value<[number, number[]][]>('recur', `r${b}`, `shard-${k}.bin`).catch(() => [])));
     decisions.push(...shardDecisions(await shardPrepared(store, keys[k]!), mine));
   }
   // As the report job: the recur jobs' counts summed into the merge's.
